@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Start the private test stack in DIR: PostgreSQL 15, Dovecot IMAP and an SMTP sink,
+# all on 127.0.0.1 with free ports, all files under DIR. Writes DIR/env (see
+# tests/STACK_ENV.md). Stop it with tests/stack/stop.sh DIR.
+set -euo pipefail
+
+dir=${1:?usage: start.sh DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+chmod 755 "$dir"
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$pg_bin/initdb" ] || { echo "start.sh: PostgreSQL server binaries not found" >&2; exit 1; }
+
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Servers that refuse to run as root (PostgreSQL) run as this user.
+if [ "$(id -u)" = 0 ]; then
+    run_user=postgres
+    as_user() { runuser -u "$run_user" -- "$@"; }
+else
+    run_user=$(id -un)
+    as_user() { "$@"; }
+fi
+
+# --- certificates: a test CA, the servers' certificate, and a CA that signed nothing ---
+certs="$dir/certs"
+mkdir -p "$certs"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=caselog test CA" \
+    -keyout "$certs/ca.key" -out "$certs/ca.pem" 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=caselog other CA" \
+    -keyout "$certs/other-ca.key" -out "$certs/other-ca.pem" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$certs/server.key" -out "$certs/server.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$certs/ext.cnf"
+openssl x509 -req -in "$certs/server.csr" -CA "$certs/ca.pem" -CAkey "$certs/ca.key" \
+    -CAcreateserial -days 2 -extfile "$certs/ext.cnf" -out "$certs/server.pem" 2>/dev/null
+chmod 644 "$certs"/*.pem "$certs"/*.key
+
+# --- PostgreSQL ---
+pg_port=$(free_port)
+pg="$dir/pg"
+mkdir -p "$pg"
+chown "$run_user" "$pg" 2>/dev/null || true
+as_user "$pg_bin/initdb" -D "$pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
+# In the config file, not on the command line, so a test's pg_ctl restart keeps them.
+cat >> "$pg/data/postgresql.conf" <<PGCONF
+port = $pg_port
+unix_socket_directories = '$pg'
+listen_addresses = '127.0.0.1'
+max_connections = 200
+fsync = on
+PGCONF
+as_user "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w start </dev/null >/dev/null 2>&1
+
+# --- Dovecot ---
+dv="$dir/dovecot"
+mkdir -p "$dv/run" "$dv/state" "$dir/mail"
+imap_port=$(free_port)
+imaps_port=$(free_port)
+if [ "$(id -u)" = 0 ]; then
+    mail_user=dovecot
+    chown "$mail_user" "$dir/mail"
+else
+    mail_user=$(id -un)
+fi
+mail_uid=$(id -u "$mail_user")
+mail_gid=$(id -g "$mail_user")
+: > "$dv/users"
+for u in desk desk2 school1 school2; do
+    echo "$u:{PLAIN}secret-$u::::::" >> "$dv/users"
+done
+dh=""
+[ -f /usr/share/dovecot/dh.pem ] && dh="ssl_dh = </usr/share/dovecot/dh.pem"
+cat > "$dv/dovecot.conf" <<CONF
+# Private Dovecot for caselog tests; everything under $dir.
+instance_name = caselog-test-$imap_port
+base_dir = $dv/run
+state_dir = $dv/state
+log_path = $dv/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <$certs/server.pem
+ssl_key = <$certs/server.key
+$dh
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = 1
+default_login_user = dovenull
+default_internal_user = dovecot
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $dv/users
+}
+userdb {
+  driver = static
+  args = uid=$mail_uid gid=$mail_gid home=$dir/mail/%u
+}
+mail_location = maildir:~/Maildir
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $imap_port
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = $imaps_port
+    ssl = yes
+  }
+}
+service imap {
+  process_limit = 256
+}
+protocol imap {
+  mail_max_userip_connections = 200
+}
+CONF
+if [ "$(id -u)" != 0 ]; then
+    sed -i -e '/^default_login_user/d' -e '/^default_internal_user/d' "$dv/dovecot.conf"
+    printf 'default_login_user = %s\ndefault_internal_user = %s\n' "$mail_user" "$mail_user" >> "$dv/dovecot.conf"
+fi
+dovecot -c "$dv/dovecot.conf"
+
+# --- SMTP sink ---
+spool="$dir/smtp-spool"
+mkdir -p "$spool"
+: > "$dir/smtp-control"
+smtp_port=$(free_port)
+smtps_port=$(free_port)
+/usr/bin/python3 "$here/smtp_sink.py" --port "$smtp_port" --tls-port "$smtps_port" \
+    --cert "$certs/server.pem" --key "$certs/server.key" --spool "$spool" \
+    --control "$dir/smtp-control" >"$dir/smtp.log" 2>&1 &
+echo $! > "$dir/smtp.pid"
+
+wait_port() {
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "start.sh: nothing listens on port $1 ($2)" >&2
+    return 1
+}
+wait_port "$imap_port" dovecot
+wait_port "$imaps_port" dovecot
+wait_port "$smtp_port" smtp
+wait_port "$smtps_port" smtp
+
+cat > "$dir/env" <<ENV
+export CASELOG_TEST_STACK_DIR='$dir'
+export CASELOG_TEST_PG_ADMIN='host=$pg port=$pg_port dbname=postgres user=postgres'
+export CASELOG_TEST_PG_BIN='$pg_bin'
+export CASELOG_TEST_PG_DATA='$pg/data'
+export CASELOG_TEST_PG_USER='$run_user'
+export CASELOG_TEST_IMAP_HOST=127.0.0.1
+export CASELOG_TEST_IMAP_PORT=$imap_port
+export CASELOG_TEST_IMAPS_PORT=$imaps_port
+export CASELOG_TEST_CA_FILE='$certs/ca.pem'
+export CASELOG_TEST_OTHER_CA_FILE='$certs/other-ca.pem'
+export CASELOG_TEST_IMAP_USERS='desk desk2 school1 school2'
+export CASELOG_TEST_DOVEADM='doveadm -c $dv/dovecot.conf'
+export CASELOG_TEST_DOVECOT_CONF='$dv/dovecot.conf'
+export CASELOG_TEST_SMTP_PORT=$smtp_port
+export CASELOG_TEST_SMTPS_PORT=$smtps_port
+export CASELOG_TEST_SMTP_SPOOL='$spool'
+export CASELOG_TEST_SMTP_CONTROL='$dir/smtp-control'
+ENV
+echo "test stack up in $dir (postgres :$pg_port, imap :$imap_port/:$imaps_port, smtp :$smtp_port/:$smtps_port)"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Stop the test stack started in DIR by start.sh. Safe to run twice or on a half-started stack.
+set -u
+dir=${1:?usage: stop.sh DIR}
+[ -d "$dir" ] || exit 0
+if [ -f "$dir/smtp.pid" ]; then
+    kill "$(cat "$dir/smtp.pid")" 2>/dev/null
+    rm -f "$dir/smtp.pid"
+fi
+if [ -f "$dir/dovecot/dovecot.conf" ]; then
+    doveadm -c "$dir/dovecot/dovecot.conf" stop 2>/dev/null || \
+        pkill -f "dovecot -c $dir/dovecot/dovecot.conf" 2>/dev/null
+fi
+if [ -f "$dir/pg/data/postmaster.pid" ]; then
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1
+    else
+        "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1
+    fi
+fi
+exit 0
