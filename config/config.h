@@ -1,0 +1,208 @@
+/* config: the libconfig file (SPEC section 6) loaded into one immutable struct.
+ * Every problem is reported as "file:line: message" and loading goes on, so that
+ * --check-config lists them all. Secrets are never read into this struct: it only
+ * names where they live (password_file, password_env, token_command).
+ * The rest of the code only reads a struct config; nothing changes it after load. */
+#ifndef CASELOG_CONFIG_H
+#define CASELOG_CONFIG_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum case_type {
+    CASE_TYPE_INCIDENT,
+    CASE_TYPE_SERVICE_REQUEST,
+    CASE_TYPE_ENQUIRY,
+    CASE_TYPE_CHANGE_REQUEST,
+    CASE_TYPE_COMPLAINT,
+    CASE_TYPE_COUNT
+};
+/* "incident", "service_request", ...; static strings. */
+const char *case_type_name(enum case_type type);
+/* -1 if unknown. */
+int case_type_from_name(const char *name);
+
+/* Message classification (SPEC section 3 step 2); produced by the parser. */
+enum msg_class {
+    MSG_CLASS_ORDINARY,
+    MSG_CLASS_AUTO_REPLY,
+    MSG_CLASS_BOUNCE,
+    MSG_CLASS_LIST,
+    MSG_CLASS_LOOP,
+    MSG_CLASS_COUNT
+};
+/* "ordinary", "auto_reply", "bounce", "list", "loop"; static strings. */
+const char *msg_class_name(enum msg_class cls);
+int msg_class_from_name(const char *name);
+
+/* A length of time as written in the config: "60s", "20m", "4h", "2d".
+ * Where it is a working-time target (priorities, closure) m/h are working minutes and
+ * hours and d is working days; elsewhere it is wall-clock time. */
+enum duration_unit { DURATION_SECONDS, DURATION_MINUTES, DURATION_HOURS, DURATION_DAYS };
+struct duration {
+    int64_t amount;
+    enum duration_unit unit;
+};
+/* Parse "<digits><s|m|h|d>"; false if malformed or overflowing. */
+bool duration_parse(const char *text, struct duration *out);
+/* Wall-clock seconds (d = 86400). */
+int64_t duration_seconds(const struct duration *d);
+/* Parse a size "25M", "512K", "1G" or plain bytes; false if malformed. */
+bool size_parse(const char *text, int64_t *bytes_out);
+
+enum tls_mode { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
+enum auth_mode { AUTH_PASSWORD, AUTH_XOAUTH2, AUTH_NONE };
+enum holiday_region {
+    HOLIDAYS_NONE,
+    HOLIDAYS_ENGLAND_AND_WALES,
+    HOLIDAYS_SCOTLAND,
+    HOLIDAYS_NORTHERN_IRELAND
+};
+enum unknown_senders { UNKNOWN_SENDERS_LOG, UNKNOWN_SENDERS_HOLD, UNKNOWN_SENDERS_UNLOGGED };
+
+/* An opening period in local wall-clock minutes after midnight: start inclusive,
+ * end exclusive; end may be 1440 (midnight). */
+struct period {
+    int start_min;
+    int end_min;
+};
+
+#define CONFIG_MAX_PERIODS_PER_DAY 8
+struct day_hours {
+    int n_periods;
+    struct period periods[CONFIG_MAX_PERIODS_PER_DAY]; /* sorted, not overlapping */
+};
+
+/* Inclusive range of local dates, as GDate Julian day numbers. */
+struct date_range {
+    uint32_t first_julian;
+    uint32_t last_julian;
+};
+
+struct config_hours {
+    struct day_hours week[7]; /* [0] = Monday ... [6] = Sunday */
+    enum holiday_region holidays;
+    struct date_range *closures;
+    int n_closures;
+};
+
+struct config_desk {
+    char *name;
+    char *address;          /* From of every mail we send */
+    char *domain;           /* right-hand side of our Message-IDs */
+    char *reference_prefix; /* "INC" */
+    int reference_digits;   /* 7 */
+    char *timezone;         /* IANA name, checked with GLib */
+    char *loop_header;      /* header we add to all our mail; default "X-Caselog-Loop" */
+};
+
+struct priority_target {
+    int level;   /* 1..5 */
+    char *name;  /* "Critical" */
+    struct duration response;
+    struct duration resolution;
+};
+
+struct config_mailbox {
+    int line; /* where it is defined, for messages */
+    char *name;
+    char *host;
+    int port;
+    enum tls_mode tls;
+    char *ca_file; /* NULL: system trust store */
+    char *user;
+    enum auth_mode auth;
+    char *password_file; /* NULL if password_env or xoauth2 */
+    char *password_env;
+    char *token_command; /* xoauth2: prints a current access token */
+    char *folder;
+    char *processed_folder; /* NULL: mark \Seen and keep in folder */
+    char *failed_folder;
+    bool idle;
+    struct duration poll_interval;
+    enum case_type type;
+    char *queue;
+    int priority;
+    char *address; /* the desk address this mailbox receives; default user */
+};
+
+/* A routing rule: all given match keys must match; unset keys match anything.
+ * Setters left unset (-1 / NULL) keep the previous value. */
+struct routing_rule {
+    int line;
+    char *name;
+    /* match */
+    char *to;         /* a desk address the mail was sent to (To or Cc), case-insensitive */
+    char *from;       /* sender address, or "@domain" / "domain" for a whole domain */
+    char *school;     /* the sender's school identifier or name */
+    GRegex *subject;  /* compiled once at load */
+    GRegex *body;
+    int classification; /* enum msg_class, or -1 for any */
+    /* set */
+    int type;         /* enum case_type, or -1 */
+    char *queue;
+    int priority;     /* 1..5, or 0 */
+    int confidential; /* 0/1, or -1 */
+};
+
+struct config_smtp {
+    char *host;
+    int port;
+    enum tls_mode tls;
+    char *ca_file;
+    char *user;
+    enum auth_mode auth;
+    char *password_file;
+    char *password_env;
+    char *token_command;
+    struct duration give_up_after;
+};
+
+struct config_closure {
+    int attempts;                  /* 3 */
+    struct duration interval;      /* working days between requests, "2d" */
+    struct duration close_after;   /* after the last request, "1d" */
+    struct duration reopen_window; /* unconfirmed resolved cases close after, "5d" */
+    char **confirm_words;          /* NULL-terminated, lower case */
+};
+
+struct config_limits {
+    int64_t max_message_size;
+    int auto_mail_per_sender_per_hour;
+    int auto_mail_per_case_per_hour;
+    struct duration no_ack_older_than;
+};
+
+struct config {
+    char *path;
+    struct config_desk desk;
+    char *db_conninfo;
+    struct config_hours hours;
+    struct priority_target priorities[5]; /* [level - 1] */
+    struct config_mailbox *mailboxes;
+    int n_mailboxes;
+    struct routing_rule *routing;
+    int n_routing;
+    enum unknown_senders unknown_senders;
+    struct config_smtp smtp;
+    struct config_closure closure;
+    struct config_limits limits;
+    char *templates_dir; /* admin overrides; may be NULL */
+    char *fallback_charset; /* for undeclared 8-bit text; default windows-1252 */
+    int log_level;          /* enum log_level of common/log.h; default info */
+};
+
+/* Load and check path. Every problem is appended to errors (g_free'd strings
+ * "file:line: message"). Returns NULL if there was any error; caller frees the
+ * result with config_free(). */
+struct config *config_load(const char *path, GPtrArray *errors);
+void config_free(struct config **cfg);
+
+/* The mailbox named name, or NULL. Borrowed. */
+const struct config_mailbox *config_find_mailbox(const struct config *cfg, const char *name);
+
+/* True if host is a loopback name or address (localhost, 127.0.0.0/8, ::1). */
+bool config_host_is_loopback(const char *host);
+
+#endif
