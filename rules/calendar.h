@@ -1,0 +1,55 @@
+/* calendar: the desk's working time (SPEC section 4). Built from config values; pure:
+ * no clock, no I/O. Times are Unix seconds (UTC); the calendar turns them into the
+ * desk's local wall-clock time with GLib's GTimeZone, so DST is right. */
+#ifndef CASELOG_CALENDAR_H
+#define CASELOG_CALENDAR_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct calendar;
+
+/* Build a calendar for timezone (IANA name), hours and holidays. NULL with *error
+ * set if the time zone is unknown. Caller frees with calendar_free(). */
+struct calendar *calendar_new(const char *timezone, const struct config_hours *hours, GError **error);
+void calendar_free(struct calendar **cal);
+
+/* Is the local date (GDate Julian day) a holiday or closure? reason_out (optional)
+ * gets a static description such as "bank holiday" or "closure". */
+bool calendar_is_closed_day(const struct calendar *cal, uint32_t julian, const char **reason_out);
+
+/* Is moment t inside an opening period (start inclusive, end exclusive) of a working day? */
+bool calendar_is_working(const struct calendar *cal, int64_t t);
+
+/* The first working moment >= t. */
+int64_t calendar_next_open(const struct calendar *cal, int64_t t);
+
+/* logged_at for a message received at t: t itself in working hours, else the next opening. */
+int64_t calendar_logged_at(const struct calendar *cal, int64_t received);
+
+/* The due time of a working-time target counted from start: m/h add working minutes,
+ * carrying over closed time; d gives the same wall-clock time that many working days
+ * later (clamped to that day's closing). A target that runs out at a closing time is
+ * due at that closing time. */
+int64_t calendar_add(const struct calendar *cal, int64_t start, const struct duration *target);
+
+/* Working seconds in [from, to); 0 if to <= from. */
+int64_t calendar_working_between(const struct calendar *cal, int64_t from, int64_t to);
+
+/* Resolution due after a hold: the working time left at hold_start (due - hold_start),
+ * added from hold_end. */
+int64_t calendar_resume_after_hold(const struct calendar *cal, int64_t due, int64_t hold_start,
+                                   int64_t hold_end);
+
+/* Local time zone of the calendar (borrowed). */
+GTimeZone *calendar_timezone(const struct calendar *cal);
+
+/* "2026-03-03T10:30:00+00:00" in the desk's zone; caller g_free()s. */
+char *calendar_format_iso(const struct calendar *cal, int64_t t);
+/* "10:30 on Tuesday 3 March 2026" in the desk's zone; caller g_free()s. */
+char *calendar_format_words(const struct calendar *cal, int64_t t);
+
+#endif
