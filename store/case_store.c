@@ -1,0 +1,310 @@
+/* case_store: what a logged message does to cases (SPEC section 3 steps 4-6): a new
+ * case (or one following a closed case), a public reply event, an internal event for
+ * automatic mail, or closing/reopening a resolved case, with the outbox rows each
+ * causes. Runs inside the caller's savepoint; the decisions come from rules/thread.c. */
+#include "store_private.h"
+
+#include <string.h>
+
+#include "thread.h"
+
+#define CASE_SYSTEM_ACTOR "caselog"
+
+struct case_row {
+    int64_t id;
+    char reference[STORE_REF_SIZE];
+    char requester[320];
+};
+
+const char *store_desk_list_sql(void)
+{
+    return "SELECT id, reference, state, priority, queue, assignee, subject, resolution_due "
+           "FROM cases WHERE state <> 'closed' "
+           "ORDER BY priority, resolution_due, id LIMIT $1";
+}
+
+static const char *case_actor(const struct case_apply_ctx *ctx)
+{
+    return ctx->requester && *ctx->requester ? ctx->requester : CASE_SYSTEM_ACTOR;
+}
+
+/* Insert an event; *id_out (optional) gets its id. follows may be NULL. */
+static bool case_event(struct store *st, int64_t case_id, const char *actor, const char *kind,
+                       bool public, int64_t message_row, const char *reason, const char *follows,
+                       int64_t *id_out, GError **error)
+{
+    struct db_params p;
+    db_params_init(&p);
+    db_param_int(&p, case_id);
+    db_param_text(&p, actor);
+    db_param_text(&p, kind);
+    db_param_bool(&p, public);
+    if (message_row)
+        db_param_int(&p, message_row);
+    else
+        db_param_text(&p, NULL);
+    db_param_text(&p, reason);
+    db_param_text(&p, follows);
+    PGresult *res = db_exec(st,
+        "INSERT INTO case_events (case_id, actor, kind, public, needs_notice, message_id, data)"
+        " VALUES ($1, $2, $3, $4, false, $5,"
+        " jsonb_strip_nulls(jsonb_build_object('reason', $6::text, 'follows', $7::text)))"
+        " RETURNING id", &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    if (id_out)
+        *id_out = db_get_int(res, 0, 0);
+    PQclear(res);
+    return true;
+}
+
+/* Queue template to recipient for the case; at most one acknowledgement per case. */
+static bool case_outbox(struct store *st, int64_t case_id, const char *template, const char *recipient,
+                        int64_t event_id, int64_t message_row, struct store_outcome *out,
+                        GError **error)
+{
+    if (!recipient || !*recipient)
+        return true;
+    struct db_params p;
+    db_params_init(&p);
+    db_param_int(&p, case_id);
+    db_param_text(&p, template);
+    db_param_text(&p, recipient);
+    db_param_int(&p, event_id);
+    db_param_int(&p, message_row);
+    PGresult *res = db_exec(st,
+        "INSERT INTO outbox (case_id, template, recipient, event_id, in_reply_to)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id", &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    out->outbox_rows += PQntuples(res);
+    PQclear(res);
+    return true;
+}
+
+static void case_row_from(const PGresult *res, struct case_row *row)
+{
+    row->id = db_get_int(res, 0, 0);
+    g_strlcpy(row->reference, db_get_text(res, 0, 1), sizeof row->reference);
+    const char *req = db_get_text(res, 0, 2);
+    g_strlcpy(row->requester, req ? req : "", sizeof row->requester);
+}
+
+/* Insert the case row for ctx's message. */
+static bool case_insert(struct store *st, const struct case_apply_ctx *ctx, int64_t follows,
+                        bool hold, struct case_row *row, GError **error)
+{
+    const struct store_message_in *in = ctx->in;
+    const struct triage_result *t = in->triage;
+    struct db_params p;
+    db_params_init(&p);
+    db_param_text(&p, in->ref_prefix ? in->ref_prefix : "INC");
+    db_param_int(&p, in->ref_digits > 0 ? in->ref_digits : 7);
+    db_param_text(&p, case_type_name(t ? t->type : CASE_TYPE_INCIDENT));
+    db_param_text(&p, t ? t->queue : NULL);
+    db_param_text(&p, hold ? "on_hold" : "open");
+    db_param_text(&p, hold ? "awaiting_customer" : NULL);
+    db_param_int(&p, t && t->priority >= 1 && t->priority <= 5 ? t->priority : 3);
+    db_param_text(&p, t ? t->priority_reason : NULL);
+    if (in->school_id)
+        db_param_int(&p, in->school_id);
+    else
+        db_param_text(&p, NULL);
+    db_param_text(&p, ctx->requester);
+    db_param_text(&p, in->msg->from ? in->msg->from->name : NULL);
+    db_param_text(&p, in->msg->subject ? in->msg->subject : "");
+    db_param_time(&p, in->received_at);
+    db_param_time(&p, in->logged_at);
+    db_param_time(&p, in->response_due);
+    db_param_time(&p, in->resolution_due);
+    db_param_bool(&p, t && t->confidential);
+    if (follows)
+        db_param_int(&p, follows);
+    else
+        db_param_text(&p, NULL);
+    PGresult *res = db_exec(st,
+        "WITH n AS (SELECT nextval('case_number_seq') AS n) "
+        "INSERT INTO cases (number, reference, type, queue, state, hold_reason, hold_started_at,"
+        " priority, priority_reason, school_id, requester, requester_name, subject, received_at,"
+        " logged_at, response_due, resolution_due, confidential, follows) "
+        "SELECT n.n, $1 || CASE WHEN length(n.n::text) >= $2::int THEN n.n::text"
+        "  ELSE lpad(n.n::text, $2::int, '0') END,"
+        " $3, $4, $5, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END,"
+        " $7, $8, $9, $10, $11, $12, coalesce(to_timestamp($13), now()),"
+        " coalesce(to_timestamp($14), to_timestamp($13), now()), to_timestamp($15),"
+        " to_timestamp($16), $17, $18 FROM n RETURNING id, reference, requester", &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    case_row_from(res, row);
+    PQclear(res);
+    return true;
+}
+
+/* Attach the message to the case and touch the case; fills row. */
+static bool case_attach_message(struct store *st, int64_t case_id, int64_t message_row,
+                                struct case_row *row, GError **error)
+{
+    struct db_params p;
+    db_params_init(&p);
+    db_param_int(&p, message_row);
+    db_param_int(&p, case_id);
+    PGresult *res = db_exec(st,
+        "WITH m AS (UPDATE messages SET case_id = $2 WHERE id = $1) "
+        "UPDATE cases SET updated_at = now() WHERE id = $2 RETURNING id, reference, requester",
+        &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    bool found = PQntuples(res) == 1;
+    if (found)
+        case_row_from(res, row);
+    else
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "case %" G_GINT64_FORMAT " vanished", case_id);
+    PQclear(res);
+    return found;
+}
+
+/* Read the case row of id. */
+static bool case_load(struct store *st, int64_t id, struct case_row *row, GError **error)
+{
+    struct db_params p;
+    db_params_init(&p);
+    db_param_int(&p, id);
+    PGresult *res = db_exec(st, "SELECT id, reference, requester FROM cases WHERE id = $1", &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    bool found = PQntuples(res) == 1;
+    if (found)
+        case_row_from(res, row);
+    else
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "case %" G_GINT64_FORMAT " vanished", id);
+    PQclear(res);
+    return found;
+}
+
+/* A new case (following the closed case d->target when FOLLOW_UP). */
+static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
+                           const struct thread_decision *d, struct store_outcome *out, GError **error)
+{
+    const struct store_message_in *in = ctx->in;
+    bool follow = d->action == THREAD_FOLLOW_UP;
+    bool hold = !follow && in->school_id == 0 && in->unknown_senders == UNKNOWN_SENDERS_HOLD;
+    struct case_row row, old;
+    int64_t event = 0;
+    if (!case_insert(st, ctx, follow ? d->target.id : 0, hold, &row, error) ||
+        !case_attach_message(st, row.id, ctx->message_row, &row, error))
+        return false;
+    if (follow && !case_load(st, d->target.id, &old, error))
+        return false;
+    if (!case_event(st, row.id, case_actor(ctx), "created", true, ctx->message_row, d->reason,
+                    follow ? old.reference : NULL, &event, error))
+        return false;
+    if (follow && !case_event(st, old.id, CASE_SYSTEM_ACTOR, "followed_up", false, 0,
+                              "a reply to the closed case opened a new case", row.reference, NULL, error))
+        return false;
+    const char *template = hold ? "more-info"
+                         : (!in->no_ack && in->msg->classification == MSG_CLASS_ORDINARY) ? "acknowledgement"
+                         : NULL;
+    if (template && !case_outbox(st, row.id, template, row.requester, event, ctx->message_row, out, error))
+        return false;
+    out->action = follow ? STORE_FOLLOW_UP : STORE_NEW_CASE;
+    out->case_id = row.id;
+    g_strlcpy(out->reference, row.reference, sizeof out->reference);
+    if (follow)
+        g_strlcpy(out->follows, old.reference, sizeof out->follows);
+    g_strlcpy(out->reason, hold ? "new case on hold: unknown sender" : d->reason, sizeof out->reason);
+    return true;
+}
+
+/* A reply event (public for mail from the school, internal for automatic mail). */
+static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
+                             const struct thread_decision *d, bool internal, const char *why,
+                             struct store_outcome *out, GError **error)
+{
+    struct case_row row;
+    const char *kind = internal ? msg_class_name(ctx->in->msg->classification) : "reply";
+    if (!case_attach_message(st, d->target.id, ctx->message_row, &row, error) ||
+        !case_event(st, row.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL, NULL, error))
+        return false;
+    out->action = internal ? STORE_INTERNAL : STORE_REPLY;
+    out->case_id = row.id;
+    g_strlcpy(out->reference, row.reference, sizeof out->reference);
+    g_strlcpy(out->reason, why, sizeof out->reason);
+    return true;
+}
+
+/* Close or reopen the resolved case; *changed false if it was no longer resolved. */
+static bool case_change_resolved(struct store *st, int64_t case_id, enum reply_action action,
+                                 bool *changed, GError **error)
+{
+    struct db_params p;
+    db_params_init(&p);
+    db_param_int(&p, case_id);
+    const char *sql = action == REPLY_CLOSE
+        ? "UPDATE cases SET state = 'closed', closed_at = now(), updated_at = now()"
+          " WHERE id = $1 AND state = 'resolved' RETURNING id"
+        : "UPDATE cases SET state = CASE WHEN assignee IS NULL THEN 'open' ELSE 'assigned' END,"
+          " reactivations = reactivations + 1, resolved_at = NULL, updated_at = now()"
+          " WHERE id = $1 AND state = 'resolved' RETURNING id";
+    PGresult *res = db_exec(st, sql, &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    *changed = PQntuples(res) == 1;
+    PQclear(res);
+    return true;
+}
+
+/* A reply to a resolved case: close on a confirmation, else reopen. */
+static bool case_apply_resolved(struct store *st, const struct case_apply_ctx *ctx,
+                                const struct thread_decision *d, struct store_outcome *out,
+                                GError **error)
+{
+    const struct parsed_message *m = ctx->in->msg;
+    const char *why = NULL;
+    enum reply_action action = reply_decide(m->classification, m->body_text, ctx->in->confirm_words, &why);
+    if (action == REPLY_NOTHING)
+        return case_apply_event(st, ctx, d, true, why, out, error);
+    bool changed = false;
+    if (!case_change_resolved(st, d->target.id, action, &changed, error))
+        return false;
+    if (!changed)
+        return case_apply_event(st, ctx, d, false, "reply (case no longer resolved)", out, error);
+    struct case_row row;
+    int64_t event = 0;
+    const char *kind = action == REPLY_CLOSE ? "closed" : "reopened";
+    if (!case_attach_message(st, d->target.id, ctx->message_row, &row, error) ||
+        !case_event(st, row.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, &event, error) ||
+        !case_outbox(st, row.id, kind, row.requester, event, ctx->message_row, out, error))
+        return false;
+    out->action = action == REPLY_CLOSE ? STORE_CLOSED : STORE_REOPENED;
+    out->case_id = row.id;
+    g_strlcpy(out->reference, row.reference, sizeof out->reference);
+    g_strlcpy(out->reason, why, sizeof out->reason);
+    return true;
+}
+
+bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
+                      const struct thread_decision *d, struct store_outcome *out, GError **error)
+{
+    switch (d->action) {
+    case THREAD_NEW_CASE:
+    case THREAD_FOLLOW_UP:
+        return case_apply_new(st, ctx, d, out, error);
+    case THREAD_REPLY:
+        return case_apply_event(st, ctx, d, false, d->reason, out, error);
+    case THREAD_INTERNAL:
+        return case_apply_event(st, ctx, d, true, d->reason, out, error);
+    case THREAD_REPLY_RESOLVED:
+        return case_apply_resolved(st, ctx, d, out, error);
+    case THREAD_UNLOGGED:
+        break;
+    }
+    g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "unexpected thread action %s",
+                thread_action_name(d->action));
+    return false;
+}

@@ -1,0 +1,266 @@
+/* db: the store's connection: connect, reconnect after the server went away, run
+ * parameterised statements and map SQLSTATEs onto STORE_ERROR codes. Every result is
+ * either returned to the caller (who PQclear()s it) or cleared here. */
+#include "store_private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+G_DEFINE_QUARK(caselog-store-error-quark, store_error)
+
+/* Server notices (e.g. "already exists, skipping") go to the debug log, not stderr. */
+static void db_notice(void *arg, const char *message)
+{
+    (void)arg;
+    char buf[LOG_CLIP_SIZE];
+    log_debug("database notice: %s", log_clip(buf, message));
+}
+
+struct store *store_open(const char *conninfo, GError **error)
+{
+    struct store *st = g_new0(struct store, 1);
+    st->conninfo = g_strdup(conninfo ? conninfo : "");
+    st->mailbox_locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    st->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    /* Defaults first: the admin's conninfo (expanded from dbname) overrides them. */
+    const char *const keys[] = { "connect_timeout", "keepalives_idle", "application_name", "dbname", NULL };
+    const char *const values[] = { "10", "60", "caselog", st->conninfo, NULL };
+    st->conn = PQconnectdbParams(keys, values, 1);
+    if (PQstatus(st->conn) != CONNECTION_OK) {
+        char *why = g_strstrip(g_strdelimit(g_strdup(PQerrorMessage(st->conn)), "\r\n\t", ' '));
+        g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION, "cannot connect to the database: %s", why);
+        g_free(why);
+        store_close(&st);
+        return NULL;
+    }
+    PQsetNoticeProcessor(st->conn, db_notice, NULL);
+    return st;
+}
+
+void store_close(struct store **st)
+{
+    if (!st || !*st)
+        return;
+    if ((*st)->conn && (*st)->in_batch)
+        store_batch_abort(*st);
+    if ((*st)->conn)
+        PQfinish((*st)->conn);
+    g_free((*st)->conninfo);
+    g_hash_table_destroy((*st)->mailbox_locks);
+    g_hash_table_destroy((*st)->prepared);
+    g_free(*st);
+    *st = NULL;
+}
+
+void db_params_init(struct db_params *p)
+{
+    memset(p, 0, sizeof *p);
+}
+
+void db_params_clear(struct db_params *p)
+{
+    for (int i = 0; i < p->n; i++)
+        g_free(p->owned[i]);
+    memset(p, 0, sizeof *p);
+}
+
+static void db_param_add(struct db_params *p, const char *value, int len, int format, Oid type,
+                         char *owned)
+{
+    g_assert(p->n < DB_MAX_PARAMS);
+    p->values[p->n] = value;
+    p->lengths[p->n] = len;
+    p->formats[p->n] = format;
+    p->types[p->n] = type;
+    p->owned[p->n] = owned;
+    p->n++;
+}
+
+void db_param_text(struct db_params *p, const char *s)
+{
+    db_param_add(p, s, 0, 0, 0, NULL);
+}
+
+void db_param_int(struct db_params *p, int64_t v)
+{
+    char *s = g_strdup_printf("%" G_GINT64_FORMAT, v);
+    db_param_add(p, s, 0, 0, 0, s);
+}
+
+void db_param_time(struct db_params *p, int64_t t)
+{
+    if (t == 0)
+        db_param_add(p, NULL, 0, 0, 0, NULL);
+    else
+        db_param_int(p, t);
+}
+
+void db_param_bool(struct db_params *p, bool v)
+{
+    db_param_add(p, v ? "t" : "f", 0, 0, 0, NULL);
+}
+
+void db_param_bytea(struct db_params *p, const char *data, size_t len)
+{
+    g_assert(len <= G_MAXINT);
+    db_param_add(p, data ? data : "", (int)len, 1, DB_OID_BYTEA, NULL);
+}
+
+void db_param_text_array(struct db_params *p, const GPtrArray *items)
+{
+    GString *s = g_string_new("{");
+    bool first = true;
+    for (guint i = 0; items && i < items->len; i++) {
+        const char *item = g_ptr_array_index((GPtrArray *)items, i);
+        if (!item)
+            continue;
+        if (!first)
+            g_string_append_c(s, ',');
+        first = false;
+        g_string_append_c(s, '"');
+        for (const char *c = item; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                g_string_append_c(s, '\\');
+            g_string_append_c(s, *c);
+        }
+        g_string_append_c(s, '"');
+    }
+    g_string_append_c(s, '}');
+    char *owned = g_string_free(s, FALSE);
+    db_param_add(p, owned, 0, 0, 0, owned);
+}
+
+static bool db_sqlstate_is_connection(const char *state)
+{
+    return g_str_has_prefix(state, "08") || g_str_has_prefix(state, "57P");
+}
+
+/* Set *error for a failed result (res may be NULL). */
+static void db_set_error(struct store *st, const PGresult *res, GError **error)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    g_strlcpy(st->sqlstate, state ? state : "", sizeof st->sqlstate);
+    const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    g_strlcpy(st->constraint, constraint ? constraint : "", sizeof st->constraint);
+    const char *text = res ? PQresultErrorMessage(res) : "";
+    if (!text || !*text)
+        text = PQerrorMessage(st->conn);
+    int code = STORE_ERROR_FAILED;
+    if (strcmp(st->sqlstate, "40001") == 0 || strcmp(st->sqlstate, "40P01") == 0)
+        code = STORE_ERROR_RETRY;
+    else if (db_sqlstate_is_connection(st->sqlstate) || PQstatus(st->conn) != CONNECTION_OK)
+        code = STORE_ERROR_CONNECTION;
+    char *clean = g_strstrip(g_strdelimit(g_strdup(text), "\r\n\t", ' '));
+    g_set_error(error, STORE_ERROR, code, "database: %s%s%s", clean, *st->sqlstate ? " SQLSTATE " : "",
+                st->sqlstate);
+    g_free(clean);
+}
+
+/* The name of sql's prepared statement, preparing it now if needed; NULL on error. */
+static const char *db_prepared_name(struct store *st, const char *sql, const struct db_params *p,
+                                    GError **error)
+{
+    const char *name = g_hash_table_lookup(st->prepared, sql);
+    if (name)
+        return name;
+    char *new_name = g_strdup_printf("caselog_%u", g_hash_table_size(st->prepared) + 1);
+    PGresult *res = PQprepare(st->conn, new_name, sql, p->n, p->types);
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+        db_set_error(st, res, error);
+        PQclear(res);
+        g_free(new_name);
+        return NULL;
+    }
+    PQclear(res);
+    g_hash_table_insert(st->prepared, (gpointer)sql, new_name);
+    return new_name;
+}
+
+PGresult *db_exec(struct store *st, const char *sql, const struct db_params *p, GError **error)
+{
+    st->sqlstate[0] = '\0';
+    st->constraint[0] = '\0';
+    PGresult *res;
+    if (p && p->n > 0) {
+        const char *name = db_prepared_name(st, sql, p, error);
+        if (!name)
+            return NULL;
+        res = PQexecPrepared(st->conn, name, p->n, p->values, p->lengths, p->formats, 0);
+    } else {
+        res = PQexecParams(st->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+    }
+    ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        return res;
+    db_set_error(st, res, error);
+    PQclear(res);
+    return NULL;
+}
+
+bool db_run(struct store *st, const char *sql, const struct db_params *p, GError **error)
+{
+    PGresult *res = db_exec(st, sql, p, error);
+    PQclear(res);
+    return res != NULL;
+}
+
+bool db_last_was_duplicate_key(const struct store *st)
+{
+    static const char *const keys[] = { "messages_mailbox_uidvalidity_uid_key", "messages_in_msgid_key",
+                                        "messages_in_sha_key", "unlogged_mailbox_uidvalidity_uid_key" };
+    if (strcmp(st->sqlstate, "23505") != 0)
+        return false;
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+        if (strcmp(st->constraint, keys[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool db_relisten(struct store *st, GError **error)
+{
+    return db_run(st, "LISTEN caselog_events", NULL, error) &&
+           db_run(st, "LISTEN caselog_outbox", NULL, error);
+}
+
+bool db_ensure_connected(struct store *st, GError **error)
+{
+    if (PQstatus(st->conn) == CONNECTION_OK)
+        return true;
+    st->in_batch = false;
+    g_hash_table_remove_all(st->prepared); /* prepared statements died with the session */
+    PQreset(st->conn);
+    if (PQstatus(st->conn) != CONNECTION_OK) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION, "cannot reconnect to the database: %s",
+                    PQerrorMessage(st->conn));
+        return false;
+    }
+    log_info("database reconnected");
+    return (!st->listening || db_relisten(st, error)) && db_relock_mailboxes(st, error);
+}
+
+bool store_listen(struct store *st, GError **error)
+{
+    if (!db_ensure_connected(st, error) || !db_relisten(st, error))
+        return false;
+    st->listening = true;
+    return true;
+}
+
+const char *db_get_text(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+int64_t db_get_int(const PGresult *res, int row, int col)
+{
+    const char *v = db_get_text(res, row, col);
+    return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+}
+
+bool db_get_bool(const PGresult *res, int row, int col)
+{
+    const char *v = db_get_text(res, row, col);
+    return v && v[0] == 't';
+}

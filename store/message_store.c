@@ -1,0 +1,389 @@
+/* message_store: log one inbound message (SPEC section 3 step 6) inside a batch
+ * transaction, one SAVEPOINT per message: duplicate checks, the threading lookups,
+ * the messages/attachments/unlogged rows and the mailbox cursor. What the message does
+ * to a case is case_store.c's; where it threads is rules/thread.c's. */
+#include "store_private.h"
+
+#include <string.h>
+
+#include "thread.h"
+
+#define STORE_MAX_REFS 40
+
+/* Lower-case sender address of msg, "" if none; caller g_free()s. */
+static char *message_sender(const struct parsed_message *msg)
+{
+    if (!msg->from || !msg->from->address)
+        return g_strdup("");
+    return g_ascii_strdown(msg->from->address, -1);
+}
+
+/* Is this message already stored: the same mailbox location (in messages or unlogged),
+ * or the same Message-ID from the same sender, or the same bytes? One round trip. */
+static bool message_check_duplicate(struct store *st, const struct store_message_in *in,
+                                    const char *sender, const char *sha, struct store_outcome *out,
+                                    bool *found, GError **error)
+{
+    struct db_params p;
+    db_params_init(&p);
+    db_param_text(&p, in->mailbox);
+    db_param_int(&p, in->uidvalidity);
+    db_param_int(&p, in->uid);
+    db_param_text(&p, in->msg->message_id);
+    db_param_text(&p, sender);
+    db_param_text(&p, sha);
+    PGresult *res = db_exec(st,
+        "SELECT d.k, d.id, c.reference FROM ("
+        " SELECT 1 AS k, id, case_id FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
+        " UNION ALL SELECT 1, id, NULL FROM unlogged WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
+        " UNION ALL SELECT 2, id, case_id FROM messages"
+        "  WHERE direction = 'in' AND message_id = $4 AND from_address = $5"
+        " UNION ALL SELECT 2, id, case_id FROM messages WHERE direction = 'in' AND raw_sha256 = $6"
+        ") d LEFT JOIN cases c ON c.id = d.case_id ORDER BY d.k LIMIT 1", &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    *found = PQntuples(res) > 0;
+    if (*found) {
+        out->action = STORE_DUPLICATE;
+        out->message_row = db_get_int(res, 0, 1);
+        const char *ref = db_get_text(res, 0, 2);
+        g_strlcpy(out->reference, ref ? ref : "", sizeof out->reference);
+        g_strlcpy(out->reason, db_get_int(res, 0, 0) == 1
+                      ? "already logged: same mailbox, UIDVALIDITY and UID"
+                      : "already logged: same Message-ID from the same sender, or the same bytes",
+                  sizeof out->reason);
+    }
+    PQclear(res);
+    return true;
+}
+
+/* The subject tag's case, if the tag names one. */
+static bool message_lookup_tag(struct store *st, const char *tag, struct thread_case *c,
+                               char *ref_buf, size_t ref_size, GError **error)
+{
+    memset(c, 0, sizeof *c);
+    if (!tag)
+        return true;
+    struct db_params p;
+    db_params_init(&p);
+    db_param_text(&p, tag);
+    PGresult *res = db_exec(st, "SELECT id, state, reference FROM cases WHERE reference = $1", &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    if (PQntuples(res) == 1) {
+        c->id = db_get_int(res, 0, 0);
+        c->state = (enum thread_case_state)thread_case_state_from_name(db_get_text(res, 0, 1));
+        g_strlcpy(ref_buf, db_get_text(res, 0, 2), ref_size);
+        c->reference = ref_buf;
+    }
+    PQclear(res);
+    return true;
+}
+
+/* In-Reply-To, then References newest first, at most STORE_MAX_REFS. Borrowed strings. */
+static GPtrArray *message_ref_ids(const struct parsed_message *msg)
+{
+    GPtrArray *ids = g_ptr_array_new();
+    if (msg->in_reply_to)
+        g_ptr_array_add(ids, msg->in_reply_to);
+    for (guint i = msg->references ? msg->references->len : 0; i > 0 && ids->len < STORE_MAX_REFS; i--)
+        g_ptr_array_add(ids, g_ptr_array_index(msg->references, i - 1));
+    return ids;
+}
+
+/* Look up every reference id: how many stored messages carry it, and the case of a
+ * single match. Fills refs (strings point into res, kept in *res_out). */
+static bool message_lookup_refs(struct store *st, GPtrArray *ids, struct thread_ref *refs,
+                                PGresult **res_out, GError **error)
+{
+    *res_out = NULL;
+    if (ids->len == 0)
+        return true;
+    struct db_params p;
+    db_params_init(&p);
+    db_param_text_array(&p, ids);
+    PGresult *res = db_exec(st,
+        "SELECT r.id, count(m.id), min(m.case_id), min(c.state), min(c.reference) "
+        "FROM unnest($1::text[]) WITH ORDINALITY AS r(id, ord) "
+        "LEFT JOIN messages m ON m.message_id = r.id "
+        "LEFT JOIN cases c ON c.id = m.case_id "
+        "GROUP BY r.id, r.ord ORDER BY r.ord", &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    for (int i = 0; i < PQntuples(res) && i < (int)ids->len; i++) {
+        refs[i].id = db_get_text(res, i, 0);
+        refs[i].matches = (int)db_get_int(res, i, 1);
+        refs[i].found.id = db_get_int(res, i, 2);
+        int state = thread_case_state_from_name(db_get_text(res, i, 3));
+        refs[i].found.state = state < 0 ? THREAD_STATE_OPEN : (enum thread_case_state)state;
+        refs[i].found.reference = db_get_text(res, i, 4);
+    }
+    *res_out = res;
+    return true;
+}
+
+/* Look up the thread and decide. */
+static bool message_thread(struct store *st, const struct store_message_in *in,
+                           struct thread_decision *d, GError **error)
+{
+    char tag_ref[STORE_REF_SIZE] = "";
+    struct thread_input ti = { .classification = in->msg->classification, .tag = in->msg->case_ref };
+    if (!message_lookup_tag(st, in->msg->case_ref, &ti.tag_case, tag_ref, sizeof tag_ref, error))
+        return false;
+    GPtrArray *ids = message_ref_ids(in->msg);
+    struct thread_ref refs[STORE_MAX_REFS];
+    memset(refs, 0, sizeof refs);
+    PGresult *res = NULL;
+    bool ok = message_lookup_refs(st, ids, refs, &res, error);
+    if (ok) {
+        ti.refs = refs;
+        ti.n_refs = ids->len;
+        thread_decide(&ti, d);
+        /* The decision's reference points into res or tag_ref: make it ours. */
+        d->target.reference = NULL;
+    }
+    PQclear(res);
+    g_ptr_array_unref(ids);
+    return ok;
+}
+
+static GPtrArray *message_addresses(const GPtrArray *list)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; list && i < list->len; i++) {
+        const struct mail_address *a = g_ptr_array_index((GPtrArray *)list, i);
+        if (a && a->address)
+            g_ptr_array_add(out, g_ascii_strdown(a->address, -1));
+    }
+    return out;
+}
+
+/* Insert the messages row; *row_out 0 if an equal message is already there. */
+static bool message_insert(struct store *st, const struct store_message_in *in, const char *sender,
+                           const char *sha, int64_t *row_out, GError **error)
+{
+    const struct parsed_message *m = in->msg;
+    GPtrArray *to = message_addresses(m->to), *cc = message_addresses(m->cc);
+    struct db_params p;
+    db_params_init(&p);
+    db_param_text(&p, in->mailbox);
+    db_param_int(&p, in->uidvalidity);
+    db_param_int(&p, in->uid);
+    db_param_text(&p, m->message_id && *m->message_id ? m->message_id : NULL);
+    db_param_text(&p, m->in_reply_to);
+    db_param_text_array(&p, m->references);
+    db_param_text(&p, *sender ? sender : NULL);
+    db_param_text(&p, m->from ? m->from->name : NULL);
+    db_param_text_array(&p, to);
+    db_param_text_array(&p, cc);
+    db_param_text(&p, m->subject ? m->subject : "");
+    db_param_text(&p, m->date_header);
+    db_param_time(&p, m->date);
+    db_param_time(&p, in->received_at);
+    db_param_text(&p, m->body_text ? m->body_text : "");
+    db_param_text(&p, msg_class_name(m->classification));
+    db_param_text(&p, m->classification_reason);
+    db_param_bytea(&p, in->raw, in->raw_len);
+    db_param_text(&p, sha);
+    db_param_int(&p, (int64_t)in->raw_len);
+    PGresult *res = db_exec(st,
+        "INSERT INTO messages (direction, mailbox, uidvalidity, uid, message_id, in_reply_to,"
+        " reference_ids, from_address, from_name, to_addresses, cc_addresses, subject, date_header,"
+        " sent_date, received_at, body_text, classification, classification_reason, raw,"
+        " raw_sha256, size) VALUES ('in', $1, $2, $3, $4, $5, $6::text[], $7, $8, $9::text[],"
+        " $10::text[], $11, $12, to_timestamp($13), coalesce(to_timestamp($14), now()), $15, $16,"
+        " $17, $18, $19, $20) ON CONFLICT DO NOTHING RETURNING id", &p, error);
+    db_params_clear(&p);
+    g_ptr_array_unref(to);
+    g_ptr_array_unref(cc);
+    if (!res)
+        return false;
+    *row_out = PQntuples(res) == 1 ? db_get_int(res, 0, 0) : 0;
+    PQclear(res);
+    return true;
+}
+
+static bool message_insert_attachments(struct store *st, int64_t row, const GPtrArray *list,
+                                       GError **error)
+{
+    for (guint i = 0; list && i < list->len; i++) {
+        const struct attachment_info *a = g_ptr_array_index((GPtrArray *)list, i);
+        struct db_params p;
+        db_params_init(&p);
+        db_param_int(&p, row);
+        db_param_int(&p, (int64_t)i + 1);
+        db_param_text(&p, a->filename);
+        db_param_text(&p, a->content_type ? a->content_type : "application/octet-stream");
+        db_param_text(&p, a->disposition);
+        db_param_int(&p, (int64_t)a->size);
+        db_param_text(&p, a->sha256);
+        bool ok = db_run(st, "INSERT INTO attachments (message_id, ordinal, name, content_type,"
+                             " disposition, size, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                         &p, error);
+        db_params_clear(&p);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Insert into unlogged; out->action UNLOGGED, or DUPLICATE if that location is there. */
+static bool message_insert_unlogged(struct store *st, const char *raw, size_t raw_len,
+                                    const char *mailbox, uint32_t uidvalidity, uint32_t uid,
+                                    int64_t received_at, const char *reason,
+                                    const struct parsed_message *msg, const char *sender,
+                                    struct store_outcome *out, GError **error)
+{
+    char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)raw, raw_len);
+    struct db_params p;
+    db_params_init(&p);
+    db_param_text(&p, mailbox);
+    db_param_int(&p, uidvalidity);
+    db_param_int(&p, uid);
+    db_param_time(&p, received_at);
+    db_param_text(&p, reason);
+    db_param_text(&p, msg ? msg->message_id : NULL);
+    db_param_text(&p, sender && *sender ? sender : NULL);
+    db_param_text(&p, msg ? msg->subject : NULL);
+    db_param_bytea(&p, raw, raw_len);
+    db_param_text(&p, sha);
+    PGresult *res = db_exec(st,
+        "INSERT INTO unlogged (mailbox, uidvalidity, uid, received_at, reason, message_id,"
+        " from_address, subject, raw, raw_sha256) VALUES ($1, $2, $3, to_timestamp($4), $5, $6,"
+        " $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id", &p, error);
+    db_params_clear(&p);
+    g_free(sha);
+    if (!res)
+        return false;
+    bool inserted = PQntuples(res) == 1;
+    out->action = inserted ? STORE_UNLOGGED : STORE_DUPLICATE;
+    out->message_row = inserted ? db_get_int(res, 0, 0) : 0;
+    g_strlcpy(out->reason, inserted ? reason : "already recorded in unlogged", sizeof out->reason);
+    PQclear(res);
+    return true;
+}
+
+/* Should a new case from this sender be refused (unknown_senders = unlogged)? */
+static bool message_refuse_unknown(const struct store_message_in *in, const struct thread_decision *d)
+{
+    return d->action == THREAD_NEW_CASE && in->school_id == 0 &&
+           in->unknown_senders == UNKNOWN_SENDERS_UNLOGGED;
+}
+
+/* Store the message and act on the decision. */
+static bool message_store_decided(struct store *st, const struct store_message_in *in,
+                                  const char *sender, const char *sha, const struct thread_decision *d,
+                                  struct store_outcome *out, GError **error)
+{
+    int64_t row = 0;
+    if (!message_insert(st, in, sender, sha, &row, error))
+        return false;
+    if (row == 0) {
+        out->action = STORE_DUPLICATE;
+        g_strlcpy(out->reason, "already logged (by another connection or mailbox)", sizeof out->reason);
+        return true;
+    }
+    out->message_row = row;
+    if (!message_insert_attachments(st, row, in->msg->attachments, error))
+        return false;
+    struct case_apply_ctx ctx = { .in = in, .message_row = row, .requester = sender };
+    return case_store_apply(st, &ctx, d, out, error);
+}
+
+static bool message_log_inner(struct store *st, const struct store_message_in *in,
+                              struct store_outcome *out, GError **error)
+{
+    char *sender = message_sender(in->msg);
+    char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)in->raw, in->raw_len);
+    bool dup = false;
+    struct thread_decision d;
+    bool ok = message_check_duplicate(st, in, sender, sha, out, &dup, error);
+    if (ok && !dup)
+        ok = message_thread(st, in, &d, error);
+    if (ok && !dup) {
+        if (d.action == THREAD_UNLOGGED || message_refuse_unknown(in, &d))
+            ok = message_insert_unlogged(st, in->raw, in->raw_len, in->mailbox, in->uidvalidity,
+                                         in->uid, in->received_at,
+                                         d.action == THREAD_UNLOGGED ? d.reason : "unknown sender",
+                                         in->msg, sender, out, error);
+        else
+            ok = message_store_decided(st, in, sender, sha, &d, out, error);
+    }
+    g_free(sha);
+    g_free(sender);
+    return ok && store_advance_cursor(st, in->mailbox, in->uidvalidity, in->uid, error);
+}
+
+/* After a failure inside the savepoint: roll back to it. A unique violation means an
+ * equal message got there first: a duplicate. */
+static bool message_recover(struct store *st, const struct store_message_in *in,
+                            struct store_outcome *out, GError **error, GError *err)
+{
+    bool unique = db_last_was_duplicate_key(st);
+    if (err->code == STORE_ERROR_CONNECTION || err->code == STORE_ERROR_RETRY) {
+        g_propagate_error(error, err);
+        return false;
+    }
+    GError *rb_err = NULL;
+    if (!db_run(st, "ROLLBACK TO SAVEPOINT log_message", NULL, &rb_err)) {
+        g_propagate_error(error, rb_err);
+        g_error_free(err);
+        return false;
+    }
+    if (unique) {
+        memset(out, 0, sizeof *out);
+        out->action = STORE_DUPLICATE;
+        g_strlcpy(out->reason, "already logged (unique key)", sizeof out->reason);
+        g_error_free(err);
+        return store_advance_cursor(st, in->mailbox, in->uidvalidity, in->uid, error);
+    }
+    g_set_error(error, STORE_ERROR, STORE_ERROR_MESSAGE, "%s", err->message);
+    g_error_free(err);
+    return false;
+}
+
+bool store_log_message(struct store *st, const struct store_message_in *in,
+                       struct store_outcome *out, GError **error)
+{
+    memset(out, 0, sizeof *out);
+    if (!st->in_batch) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "store_log_message needs an open batch");
+        return false;
+    }
+    if (!db_run(st, "SAVEPOINT log_message", NULL, error))
+        return false;
+    GError *err = NULL;
+    if (!message_log_inner(st, in, out, &err))
+        return message_recover(st, in, out, error, err);
+    return db_run(st, "RELEASE SAVEPOINT log_message", NULL, error);
+}
+
+bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const char *mailbox,
+                        uint32_t uidvalidity, uint32_t uid, int64_t received_at,
+                        const char *reason, const char *sender, bool too_large,
+                        struct store_outcome *out, GError **error)
+{
+    memset(out, 0, sizeof *out);
+    if (!st->in_batch) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "store_log_unlogged needs an open batch");
+        return false;
+    }
+    char *lower = sender ? g_ascii_strdown(sender, -1) : NULL;
+    bool ok = message_insert_unlogged(st, raw, raw_len, mailbox, uidvalidity, uid, received_at,
+                                      reason, NULL, lower, out, error);
+    if (ok && too_large && lower && out->action == STORE_UNLOGGED) {
+        struct db_params p;
+        db_params_init(&p);
+        db_param_text(&p, lower);
+        db_param_int(&p, out->message_row);
+        ok = db_run(st, "INSERT INTO outbox (template, recipient, data) VALUES ('too-large', $1,"
+                        " jsonb_build_object('unlogged_id', $2::bigint))", &p, error);
+        db_params_clear(&p);
+        out->outbox_rows += ok;
+    }
+    g_free(lower);
+    return ok && store_advance_cursor(st, mailbox, uidvalidity, uid, error);
+}

@@ -1,0 +1,205 @@
+/* school_store: the school directory (schools, their mail domains and contacts) and
+ * the sender-to-school lookup: by contact address first, then by the sender's domain
+ * or its nearest parent domain. */
+#include "store_private.h"
+
+#include <string.h>
+
+static void store_contact_free(gpointer data)
+{
+    struct store_contact *c = data;
+    g_free(c->email);
+    g_free(c->name);
+    g_free(c);
+}
+
+struct store_school *store_school_new(const char *name, const char *identifier)
+{
+    struct store_school *s = g_new0(struct store_school, 1);
+    s->name = g_strdup(name);
+    s->identifier = g_strdup(identifier);
+    s->domains = g_ptr_array_new_with_free_func(g_free);
+    s->contacts = g_ptr_array_new_with_free_func(store_contact_free);
+    return s;
+}
+
+void store_school_free(struct store_school **school)
+{
+    if (!school || !*school)
+        return;
+    g_free((*school)->name);
+    g_free((*school)->identifier);
+    g_ptr_array_unref((*school)->domains);
+    g_ptr_array_unref((*school)->contacts);
+    g_free(*school);
+    *school = NULL;
+}
+
+void store_school_add_contact(struct store_school *school, const char *email, const char *name)
+{
+    struct store_contact *c = g_new0(struct store_contact, 1);
+    c->email = g_ascii_strdown(email, -1);
+    c->name = name && *name ? g_strdup(name) : NULL;
+    g_ptr_array_add(school->contacts, c);
+}
+
+void store_school_add_domain(struct store_school *school, const char *domain)
+{
+    g_ptr_array_add(school->domains, g_ascii_strdown(domain, -1));
+}
+
+static bool school_upsert_row(struct store *st, struct store_school *school, GError **error)
+{
+    struct db_params p;
+    db_params_init(&p);
+    db_param_text(&p, school->name);
+    db_param_text(&p, school->identifier);
+    PGresult *res = db_exec(st,
+        "INSERT INTO schools (name, identifier) VALUES ($1, $2) ON CONFLICT (identifier)"
+        " DO UPDATE SET name = EXCLUDED.name, updated_at = now() RETURNING id", &p, error);
+    db_params_clear(&p);
+    if (!res)
+        return false;
+    school->id = db_get_int(res, 0, 0);
+    PQclear(res);
+    return true;
+}
+
+static bool school_upsert_members(struct store *st, const struct store_school *school, GError **error)
+{
+    bool ok = true;
+    for (guint i = 0; ok && i < school->domains->len; i++) {
+        struct db_params p;
+        db_params_init(&p);
+        db_param_text(&p, g_ptr_array_index(school->domains, i));
+        db_param_int(&p, school->id);
+        ok = db_run(st, "INSERT INTO school_domains (domain, school_id) VALUES ($1, $2)"
+                        " ON CONFLICT (domain) DO UPDATE SET school_id = EXCLUDED.school_id", &p, error);
+        db_params_clear(&p);
+    }
+    for (guint i = 0; ok && i < school->contacts->len; i++) {
+        const struct store_contact *c = g_ptr_array_index(school->contacts, i);
+        struct db_params p;
+        db_params_init(&p);
+        db_param_text(&p, c->email);
+        db_param_text(&p, c->name);
+        db_param_int(&p, school->id);
+        ok = db_run(st, "INSERT INTO contacts (email, name, school_id) VALUES ($1, $2, $3)"
+                        " ON CONFLICT (email) DO UPDATE SET school_id = EXCLUDED.school_id,"
+                        " name = coalesce(EXCLUDED.name, contacts.name)", &p, error);
+        db_params_clear(&p);
+    }
+    return ok;
+}
+
+bool store_school_upsert(struct store *st, struct store_school *school, GError **error)
+{
+    bool own = !st->in_batch;
+    if (own && !store_batch_begin(st, error))
+        return false;
+    bool ok = school_upsert_row(st, school, error) && school_upsert_members(st, school, error);
+    if (!own)
+        return ok;
+    if (!ok) {
+        store_batch_abort(st);
+        return false;
+    }
+    return store_batch_commit(st, error);
+}
+
+static void school_free_item(gpointer data)
+{
+    struct store_school *s = data;
+    store_school_free(&s);
+}
+
+/* Add the domains and contacts of res rows (school id, kind, value, name) to schools. */
+static void school_fill_members(GHashTable *by_id, const PGresult *res)
+{
+    for (int i = 0; i < PQntuples(res); i++) {
+        int64_t id = db_get_int(res, i, 0);
+        struct store_school *s = g_hash_table_lookup(by_id, &id);
+        if (!s)
+            continue;
+        if (strcmp(db_get_text(res, i, 1), "domain") == 0)
+            store_school_add_domain(s, db_get_text(res, i, 2));
+        else
+            store_school_add_contact(s, db_get_text(res, i, 2), db_get_text(res, i, 3));
+    }
+}
+
+GPtrArray *store_school_list(struct store *st, GError **error)
+{
+    if (!st->in_batch && !db_ensure_connected(st, error))
+        return NULL;
+    PGresult *res = db_exec(st, "SELECT id, name, identifier FROM schools ORDER BY name, id", NULL, error);
+    if (!res)
+        return NULL;
+    GPtrArray *schools = g_ptr_array_new_with_free_func(school_free_item);
+    GHashTable *by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
+    for (int i = 0; i < PQntuples(res); i++) {
+        struct store_school *s = store_school_new(db_get_text(res, i, 1), db_get_text(res, i, 2));
+        s->id = db_get_int(res, i, 0);
+        g_ptr_array_add(schools, s);
+        g_hash_table_insert(by_id, &s->id, s);
+    }
+    PQclear(res);
+    res = db_exec(st, "SELECT school_id, 'domain', domain, NULL FROM school_domains "
+                      "UNION ALL SELECT school_id, 'contact', email, name FROM contacts "
+                      "WHERE school_id IS NOT NULL ORDER BY 1, 2, 3", NULL, error);
+    if (res)
+        school_fill_members(by_id, res);
+    PQclear(res);
+    g_hash_table_destroy(by_id);
+    if (!res)
+        g_clear_pointer(&schools, g_ptr_array_unref);
+    return schools;
+}
+
+/* The domain of sender and its parents, nearest first: a.b.org, b.org (not "org"). */
+static GPtrArray *school_domain_candidates(const char *sender)
+{
+    GPtrArray *out = g_ptr_array_new();
+    const char *at = strrchr(sender, '@');
+    for (const char *d = at ? at + 1 : NULL; d && *d && strchr(d, '.'); ) {
+        g_ptr_array_add(out, (char *)d);
+        const char *dot = strchr(d, '.');
+        d = dot ? dot + 1 : NULL;
+    }
+    return out;
+}
+
+bool store_find_school(struct store *st, const char *sender, int64_t *school_id_out,
+                       char **identifier_out, GError **error)
+{
+    *school_id_out = 0;
+    if (identifier_out)
+        *identifier_out = NULL;
+    if (!sender || !*sender)
+        return true;
+    if (!st->in_batch && !db_ensure_connected(st, error))
+        return false;
+    char *lower = g_ascii_strdown(sender, -1);
+    GPtrArray *domains = school_domain_candidates(lower);
+    struct db_params p;
+    db_params_init(&p);
+    db_param_text(&p, lower);
+    db_param_text_array(&p, domains);
+    PGresult *res = db_exec(st,
+        "SELECT s.id, s.identifier FROM contacts c JOIN schools s ON s.id = c.school_id"
+        " WHERE c.email = $1 "
+        "UNION ALL (SELECT s.id, s.identifier FROM school_domains d JOIN schools s ON s.id = d.school_id"
+        " WHERE d.domain = ANY($2::text[]) ORDER BY length(d.domain) DESC) LIMIT 1", &p, error);
+    db_params_clear(&p);
+    g_ptr_array_unref(domains);
+    g_free(lower);
+    if (!res)
+        return false;
+    if (PQntuples(res) == 1) {
+        *school_id_out = db_get_int(res, 0, 0);
+        if (identifier_out)
+            *identifier_out = g_strdup(db_get_text(res, 0, 1));
+    }
+    PQclear(res);
+    return true;
+}

@@ -1,0 +1,67 @@
+/* store_outbox: the outgoing-mail queue as the sender sees it: claim due rows
+ * (FOR UPDATE SKIP LOCKED with a lease, so several daemons share it), read what a
+ * template needs, keep the rendered message before sending (a retry resends the same
+ * bytes and Message-ID), and record the result. Part of the store API (store.h). */
+#ifndef CASELOG_STORE_OUTBOX_H
+#define CASELOG_STORE_OUTBOX_H
+
+#include "store.h"
+
+/* One claimed row with what rendering needs. Strings owned; free with outbox_item_free(). */
+struct outbox_item {
+    int64_t id;
+    int64_t case_id;      /* 0 for mail about no case (too-large) */
+    char *template;       /* "acknowledgement", "update", ... */
+    char *recipient;
+    char *data_json;      /* the row's data (attempt number, comment, ...) */
+    int attempts;         /* including this one */
+    int64_t created_at;
+    int64_t sent_message_row; /* already rendered: messages.id to resend, else 0 */
+    /* the case (empty strings / 0 when case_id is 0) */
+    char *reference, *subject, *state, *requester_name, *school, *follows, *comment;
+    int priority;
+    int64_t response_due, resolution_due;
+    /* the message we answer: its Message-ID and References, for threading */
+    char *parent_message_id;
+    GPtrArray *parent_references; /* char * */
+};
+void outbox_item_free(gpointer item);
+
+/* Claim up to limit due rows for lease_s seconds. Caller frees with g_ptr_array_unref(). */
+GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError **error);
+
+/* Automatic mails sent (or being sent) in the last hour to recipient and on case_id. */
+bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int *to_recipient_out,
+                         int *on_case_out, GError **error);
+
+/* Keep the rendered message as an outbound messages row (with our Message-ID, for
+ * threading replies) and link it to the outbox row; sets *message_row_out. */
+bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *message_id,
+                                const char *subject, const char *raw, size_t raw_len, int64_t *message_row_out,
+                                GError **error);
+/* A resend reads the saved bytes with store_message_raw() (store_desk.h). */
+
+bool store_outbox_mark_sent(struct store *st, int64_t id, GError **error);
+/* 4yz or no connection: try again after delay_s, keeping why. */
+bool store_outbox_mark_retry(struct store *st, int64_t id, int delay_s, const char *why, GError **error);
+/* 5yz, or past give_up_after: failed for good (visible, retryable by hand). */
+bool store_outbox_mark_failed(struct store *st, int64_t id, const char *why, GError **error);
+/* Held back by a loop guard: the row is suppressed and an internal event says why. */
+bool store_outbox_mark_suppressed(struct store *st, const struct outbox_item *item, const char *why,
+                                  GError **error);
+/* Put a failed (or suppressed) row back in the queue; *found false if no such row. */
+bool store_outbox_requeue(struct store *st, int64_t id, bool *found, GError **error);
+
+/* One row of `caselog outbox`. */
+struct outbox_row {
+    int64_t id;
+    char *reference, *template, *recipient, *state, *last_error;
+    int attempts;
+    int64_t created_at, next_attempt_at, sent_at;
+};
+void outbox_row_free(gpointer row);
+/* Rows not yet sent (or, with failed_only, the failed ones), oldest first. Caller frees
+ * with g_ptr_array_unref(). */
+GPtrArray *store_outbox_list(struct store *st, bool failed_only, GError **error);
+
+#endif

@@ -1,0 +1,77 @@
+/* store_private: what the store's files share and nobody else sees: the connection
+ * handle, the parameter builder and the exec helpers of db.c. */
+#ifndef CASELOG_STORE_PRIVATE_H
+#define CASELOG_STORE_PRIVATE_H
+
+#include <libpq-fe.h>
+
+#include "store.h"
+
+struct store {
+    PGconn *conn;
+    char *conninfo;
+    bool in_batch;     /* a transaction opened by store_batch_begin() is open */
+    bool listening;    /* store_listen() was called: LISTEN again after a reconnect */
+    char sqlstate[6];  /* SQLSTATE of the last failed statement, "" if none */
+    char constraint[64]; /* constraint named by the last failure, "" if none */
+    GHashTable *mailbox_locks; /* names of mailboxes whose advisory lock we hold */
+    GHashTable *prepared;      /* SQL text -> name of its prepared statement on this connection */
+};
+
+#define DB_MAX_PARAMS 32
+#define DB_OID_BYTEA 17
+
+/* Parameters of one statement. Strings are borrowed unless the builder made them
+ * (numbers, arrays), which db_params_clear() frees. */
+struct db_params {
+    int n;
+    const char *values[DB_MAX_PARAMS];
+    int lengths[DB_MAX_PARAMS];
+    int formats[DB_MAX_PARAMS];
+    Oid types[DB_MAX_PARAMS];
+    char *owned[DB_MAX_PARAMS];
+};
+
+void db_params_init(struct db_params *p);
+void db_params_clear(struct db_params *p);
+/* NULL is SQL NULL. */
+void db_param_text(struct db_params *p, const char *s);
+void db_param_int(struct db_params *p, int64_t v);
+/* Unix seconds as text for to_timestamp($n); 0 is SQL NULL. */
+void db_param_time(struct db_params *p, int64_t t);
+void db_param_bool(struct db_params *p, bool v);
+void db_param_bytea(struct db_params *p, const char *data, size_t len);
+/* A text[] literal of items (char *); NULL items are skipped; cast with $n::text[]. */
+void db_param_text_array(struct db_params *p, const GPtrArray *items);
+
+/* Run sql with p (may be NULL); a statement with parameters is prepared once per
+ * connection (sql must be a string literal or otherwise outlive the store). Returns the result (caller PQclear()s) if its status is
+ * PGRES_COMMAND_OK or PGRES_TUPLES_OK; else NULL with *error set from the SQLSTATE
+ * (st->sqlstate keeps it). */
+PGresult *db_exec(struct store *st, const char *sql, const struct db_params *p, GError **error);
+/* db_exec() for statements whose result is not needed. */
+bool db_run(struct store *st, const char *sql, const struct db_params *p, GError **error);
+/* Reconnect if the connection is bad; re-LISTEN if listening. */
+bool db_ensure_connected(struct store *st, GError **error);
+/* mailbox_store.c: take the held mailbox locks again on a new connection. */
+bool db_relock_mailboxes(struct store *st, GError **error);
+/* Is the last failure a unique violation (23505) of a key that marks a message as
+ * already logged (mailbox location, inbound Message-ID, raw SHA-256)? */
+bool db_last_was_duplicate_key(const struct store *st);
+
+/* Column helpers: text value or NULL, int64, Unix seconds (column selected as epoch). */
+const char *db_get_text(const PGresult *res, int row, int col);
+int64_t db_get_int(const PGresult *res, int row, int col);
+bool db_get_bool(const PGresult *res, int row, int col);
+
+/* case_store.c: act on a thread decision for one stored message. */
+struct thread_decision;
+struct case_apply_ctx {
+    const struct store_message_in *in;
+    int64_t message_row;      /* messages.id of the stored inbound message */
+    const char *requester;    /* lower-case sender address */
+};
+bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
+                      const struct thread_decision *d, struct store_outcome *out, GError **error);
+
+#endif

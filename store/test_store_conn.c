@@ -1,0 +1,257 @@
+/* test_store_conn: connection handling on a real PostgreSQL: the server restarts
+ * between two messages and the next call reconnects; LISTEN/NOTIFY wakes a listener
+ * for events and outbox rows inserted by plain SQL; the desk's list query uses an index
+ * on 100,000 cases. The restart needs CASELOG_TEST_PG_BIN and CASELOG_TEST_PG_DATA. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_store_helper.h"
+
+static struct store_outcome log_one(struct store *st, const char *mid, uint32_t uid)
+{
+    struct parsed_message *m = test_msg_new(mid, "a@school.example", mid, "body", NULL, NULL);
+    char *raw = NULL;
+    struct store_message_in in = test_msg_input(m, "support", uid, &raw);
+    struct store_outcome out;
+    GError *err = NULL;
+    if (!store_log_one(st, &in, &out, &err))
+        fail_msg("store_log_one %s: %s", mid, err->message);
+    g_free(raw);
+    test_msg_free(&m);
+    return out;
+}
+
+/* pg_ctl restart of the test cluster, as the cluster's owner when we are root. */
+static void restart_postgres(void)
+{
+    const char *bin = getenv("CASELOG_TEST_PG_BIN"), *data = getenv("CASELOG_TEST_PG_DATA");
+    if (!bin || !data)
+        fail_msg("CASELOG_TEST_PG_BIN and CASELOG_TEST_PG_DATA must be set for the restart test");
+    const char *user = getenv("CASELOG_TEST_PG_USER");
+    char *pg_ctl = g_build_filename(bin, "pg_ctl", NULL);
+    char *parent = g_path_get_dirname(data);
+    char *log = g_build_filename(parent, "server.log", NULL);
+    GPtrArray *argv = g_ptr_array_new();
+    if (geteuid() == 0 && user && strcmp(user, "root") != 0) {
+        g_ptr_array_add(argv, "runuser");
+        g_ptr_array_add(argv, "-u");
+        g_ptr_array_add(argv, (char *)user);
+        g_ptr_array_add(argv, "--");
+    }
+    char *args[] = { pg_ctl, "-D", (char *)data, "-l", log, "-w", "-m", "fast", "restart", NULL };
+    for (char **a = args; *a; a++)
+        g_ptr_array_add(argv, *a);
+    g_ptr_array_add(argv, NULL);
+    int status = 0;
+    GError *err = NULL;
+    gboolean ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &err);
+    if (!ok || !g_spawn_check_wait_status(status, NULL))
+        fail_msg("pg_ctl restart failed: %s", err ? err->message : "non-zero exit");
+    g_ptr_array_unref(argv);
+    g_free(pg_ctl);
+    g_free(parent);
+    g_free(log);
+}
+
+static void test_reconnect_after_restart(void **state)
+{
+    (void)state;
+    char *db = test_db_create();
+    struct store *st = test_store_open_migrated(db);
+    GError *err = NULL;
+    assert_true(store_listen(st, &err));
+    assert_int_equal(log_one(st, "before@school.example", 1).action, STORE_NEW_CASE);
+    restart_postgres();
+    assert_int_equal(log_one(st, "after@school.example", 2).action, STORE_NEW_CASE);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM cases"), 2);
+    /* LISTEN was renewed on the new connection. */
+    test_exec(db, "INSERT INTO outbox (template, recipient) VALUES ('too-large', 'x@y.example')");
+    struct pollfd pfd = { .fd = store_socket(st), .events = POLLIN };
+    assert_true(poll(&pfd, 1, 5000) == 1);
+    int events = 0, outbox = 0;
+    assert_true(store_drain_notifies(st, &events, &outbox, &err));
+    assert_true(outbox >= 1);
+    store_close(&st);
+    test_db_drop(&db);
+}
+
+/* Wait up to 5 s for notifications; adds to the counts. */
+static void wait_notifies(struct store *st, int *events, int *outbox)
+{
+    struct pollfd pfd = { .fd = store_socket(st), .events = POLLIN };
+    for (int i = 0; i < 50 && *events == 0 && *outbox == 0; i++) {
+        if (poll(&pfd, 1, 100) < 0)
+            break;
+        int e = 0, o = 0;
+        GError *err = NULL;
+        if (!store_drain_notifies(st, &e, &o, &err))
+            fail_msg("drain: %s", err->message);
+        *events += e;
+        *outbox += o;
+    }
+}
+
+static void test_notify_wakes_listener(void **state)
+{
+    (void)state;
+    char *db = test_db_create();
+    struct store *st = test_store_open_migrated(db);
+    GError *err = NULL;
+    assert_true(store_listen(st, &err));
+    struct store_outcome c = log_one(st, "n1@school.example", 1);
+    int events = 0, outbox = 0;
+    wait_notifies(st, &events, &outbox);
+    assert_true(outbox >= 1); /* the acknowledgement */
+    assert_int_equal(events, 0); /* the store's own events need no notice */
+    char *sql = g_strdup_printf("INSERT INTO case_events (case_id, actor, kind, public)"
+                                " VALUES (%lld, 'web', 'comment', true)", (long long)c.case_id);
+    test_exec(db, sql);
+    g_free(sql);
+    events = outbox = 0;
+    wait_notifies(st, &events, &outbox);
+    assert_int_equal(events, 1);
+    sql = g_strdup_printf("INSERT INTO case_events (case_id, actor, kind, public)"
+                          " VALUES (%lld, 'web', 'note', false)", (long long)c.case_id);
+    test_exec(db, sql);
+    g_free(sql);
+    events = outbox = 0;
+    wait_notifies(st, &events, &outbox);
+    assert_int_equal(events, 0);
+    store_close(&st);
+    test_db_drop(&db);
+}
+
+static void test_desk_list_uses_index(void **state)
+{
+    (void)state;
+    char *db = test_db_create();
+    struct store *st = test_store_open_migrated(db);
+    test_exec(db,
+        "INSERT INTO cases (number, reference, type, queue, state, priority, requester, subject,"
+        " received_at, logged_at, response_due, resolution_due, closed_at) "
+        "SELECT n, 'INC' || lpad(n::text, 7, '0'), 'incident', 'ICT',"
+        " CASE WHEN n % 50 = 0 THEN 'open' ELSE 'closed' END, 1 + n % 5, 'x@school.example', 's',"
+        " now() - n * interval '1 minute', now() - n * interval '1 minute', now(),"
+        " now() + (n % 1000) * interval '1 hour', CASE WHEN n % 50 = 0 THEN NULL ELSE now() END "
+        "FROM generate_series(1, 100000) AS n");
+    test_exec(db, "ANALYZE cases");
+    /* EXPLAIN needs the $1 limit: substitute a constant for the plan. */
+    char **parts = g_strsplit(store_desk_list_sql(), "$1", -1);
+    char *plan_sql = g_strconcat("EXPLAIN ", parts[0], "50", parts[1], NULL);
+    char *plan_text = NULL;
+    {
+        GString *plan = g_string_new(NULL);
+        PGconn *c = PQconnectdb(db);
+        PGresult *r = PQexec(c, plan_sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        for (int i = 0; i < PQntuples(r); i++)
+            g_string_append_printf(plan, "%s\n", PQgetvalue(r, i, 0));
+        PQclear(r);
+        PQfinish(c);
+        plan_text = g_string_free(plan, FALSE);
+    }
+    if (!strstr(plan_text, "Index Scan using cases_desk_list_idx"))
+        fail_msg("desk list query does not use its index:\n%s", plan_text);
+    g_free(plan_text);
+    g_free(plan_sql);
+    g_strfreev(parts);
+    store_close(&st);
+    test_db_drop(&db);
+}
+
+struct deadlock_job {
+    struct store *st;
+    struct store_outcome out;
+    bool ok;
+};
+
+static gpointer deadlock_thread(gpointer data)
+{
+    struct deadlock_job *job = data;
+    struct parsed_message *m = test_msg_new("dl1@school.example", "a@school.example", "deadlock", "b", NULL, NULL);
+    char *raw = NULL;
+    struct store_message_in in = test_msg_input(m, "dl", 1, &raw);
+    GError *err = NULL;
+    job->ok = store_log_one(job->st, &in, &job->out, &err);
+    if (err) {
+        fprintf(stderr, "deadlock job: %s\n", err->message);
+        g_error_free(err);
+    }
+    g_free(raw);
+    test_msg_free(&m);
+    return NULL;
+}
+
+static void exec_ok(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+}
+
+/* The store waits on our cursor row lock while we wait on its uncommitted message key:
+ * PostgreSQL aborts the store's transaction with 40P01 and store_log_one retries it. */
+static void test_deadlock_is_retried(void **state)
+{
+    (void)state;
+    char *db = test_db_create();
+    struct store *st = test_store_open_migrated(db);
+    test_exec(db, "INSERT INTO mailbox_cursors (name, uidvalidity, last_uid) VALUES ('dl', 1000, 0)");
+    PGconn *t = PQconnectdb(db);
+    assert_int_equal(PQstatus(t), CONNECTION_OK);
+    exec_ok(t, "SET deadlock_timeout = '20s'");
+    exec_ok(t, "BEGIN");
+    exec_ok(t, "UPDATE mailbox_cursors SET updated_at = now() WHERE name = 'dl'");
+    struct deadlock_job job = { .st = st };
+    GThread *th = g_thread_new("deadlock", deadlock_thread, &job);
+    g_usleep(300000);
+    exec_ok(t, "INSERT INTO messages (direction, mailbox, uidvalidity, uid, raw, raw_sha256)"
+               " VALUES ('in', 'dl', 1000, 1, 'x', repeat('a', 64))");
+    exec_ok(t, "ROLLBACK");
+    g_thread_join(th);
+    PQfinish(t);
+    assert_true(job.ok);
+    assert_int_equal(job.out.action, STORE_NEW_CASE);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM cases"), 1);
+    store_close(&st);
+    test_db_drop(&db);
+}
+
+static void test_sql_dir_override(void **state)
+{
+    (void)state;
+    const char *old = getenv("CASELOG_SQL_DIR");
+    char *saved = old ? g_strdup(old) : NULL;
+    setenv("CASELOG_SQL_DIR", "/opt/caselog/sql", 1);
+    assert_string_equal(store_sql_dir(), "/opt/caselog/sql");
+    if (saved)
+        setenv("CASELOG_SQL_DIR", saved, 1);
+    else
+        unsetenv("CASELOG_SQL_DIR");
+    g_free(saved);
+    assert_true(g_file_test(store_sql_dir(), G_FILE_TEST_IS_DIR));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_notify_wakes_listener),
+        cmocka_unit_test(test_desk_list_uses_index),
+        cmocka_unit_test(test_deadlock_is_retried),
+        cmocka_unit_test(test_sql_dir_override),
+        cmocka_unit_test(test_reconnect_after_restart),
+    };
+    return cmocka_run_group_tests_name("store_conn", tests, NULL, NULL);
+}

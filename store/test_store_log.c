@@ -1,0 +1,540 @@
+/* test_store_log: store_log_message on a real PostgreSQL: new cases, threading by tag,
+ * References and our own Message-IDs, automatic mail, duplicates (same UID, same
+ * Message-ID in two mailboxes, two connections at once), replies to resolved and closed
+ * cases, unknown senders, and the school directory. One database for the binary. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "test_store_helper.h"
+
+struct fixture {
+    char *db;
+    struct store *st;
+};
+
+static struct fixture fx;
+static uint32_t next_uid = 1;
+
+static int group_setup(void **state)
+{
+    fx.db = test_db_create();
+    fx.st = test_store_open_migrated(fx.db);
+    *state = &fx;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    store_close(&fx.st);
+    test_db_drop(&fx.db);
+    return 0;
+}
+
+/* Log msg as the next UID of mailbox with in adjusted by tweak (may be NULL). */
+static struct store_outcome log_msg_in(struct store *st, const struct parsed_message *msg,
+                                       const char *mailbox, uint32_t uid,
+                                       void (*tweak)(struct store_message_in *))
+{
+    char *raw = NULL;
+    struct store_message_in in = test_msg_input(msg, mailbox, uid, &raw);
+    if (tweak)
+        tweak(&in);
+    struct store_outcome out;
+    GError *err = NULL;
+    if (!store_log_one(st, &in, &out, &err))
+        fail_msg("store_log_one: %s", err->message);
+    g_free(raw);
+    return out;
+}
+
+static struct store_outcome log_msg(const struct parsed_message *msg)
+{
+    return log_msg_in(fx.st, msg, "support", next_uid++, NULL);
+}
+
+static int64_t q(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static int64_t q(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    int64_t v = test_query_int(fx.db, sql);
+    g_free(sql);
+    return v;
+}
+
+/* A new case from sender with message id mid; returns its reference (static buffer per call site). */
+static struct store_outcome new_case(const char *mid, const char *sender, const char *subject)
+{
+    struct parsed_message *m = test_msg_new(mid, sender, subject, "The printer is broken.", NULL, NULL);
+    struct store_outcome out = log_msg(m);
+    test_msg_free(&m);
+    assert_int_equal(out.action, STORE_NEW_CASE);
+    return out;
+}
+
+static void test_new_case_and_duplicate(void **state)
+{
+    (void)state;
+    struct parsed_message *m = test_msg_new("new1@school.example", "Head@School.Example",
+                                            "Printer broken", "It jams.", NULL, NULL);
+    uint32_t uid = next_uid++;
+    struct store_outcome out = log_msg_in(fx.st, m, "support", uid, NULL);
+    assert_int_equal(out.action, STORE_NEW_CASE);
+    assert_true(g_str_has_prefix(out.reference, "INC"));
+    assert_int_equal(strlen(out.reference), 10);
+    assert_int_equal(out.outbox_rows, 1);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE reference = '%s' AND requester ="
+                       " 'head@school.example' AND state = 'open' AND priority = 3", out.reference), 1);
+    assert_int_equal(q("SELECT count(*) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE"
+                       " c.reference = '%s' AND o.template = 'acknowledgement'", out.reference), 1);
+    assert_int_equal(q("SELECT last_uid FROM mailbox_cursors WHERE name = 'support'"), uid);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE id = %lld AND raw IS NOT NULL AND"
+                       " raw_sha256 = encode(sha256(raw), 'hex')", (long long)out.message_row), 1);
+    int64_t cases = q("SELECT count(*) FROM cases"), msgs = q("SELECT count(*) FROM messages"),
+            events = q("SELECT count(*) FROM case_events"), outbox = q("SELECT count(*) FROM outbox");
+    struct store_outcome again = log_msg_in(fx.st, m, "support", uid, NULL);
+    assert_int_equal(again.action, STORE_DUPLICATE);
+    assert_string_equal(again.reference, out.reference);
+    assert_int_equal(q("SELECT count(*) FROM cases"), cases);
+    assert_int_equal(q("SELECT count(*) FROM messages"), msgs);
+    assert_int_equal(q("SELECT count(*) FROM case_events"), events);
+    assert_int_equal(q("SELECT count(*) FROM outbox"), outbox);
+    test_msg_free(&m);
+}
+
+static void test_attachments_stored(void **state)
+{
+    (void)state;
+    struct parsed_message *m = test_msg_new("att1@school.example", "a@school.example", "Form", "See form", NULL, NULL);
+    struct attachment_info a = { .filename = "form.pdf", .content_type = "application/pdf",
+                                 .disposition = "attachment", .size = 1234 };
+    memset(a.sha256, 'a', 64);
+    g_ptr_array_add(m->attachments, &a);
+    struct store_outcome out = log_msg(m);
+    g_ptr_array_set_size(m->attachments, 0);
+    assert_int_equal(out.action, STORE_NEW_CASE);
+    assert_int_equal(q("SELECT count(*) FROM attachments WHERE message_id = %lld AND ordinal = 1"
+                       " AND name = 'form.pdf' AND size = 1234", (long long)out.message_row), 1);
+    test_msg_free(&m);
+}
+
+static void test_reply_by_subject_tag(void **state)
+{
+    (void)state;
+    struct store_outcome c = new_case("tag1@school.example", "b@school.example", "Wifi down");
+    char *subject = g_strdup_printf("AW: VS: [%s] Wifi down", c.reference);
+    struct parsed_message *r = test_msg_new("tag2@school.example", "b@school.example", subject,
+                                            "Still down", NULL, NULL);
+    struct store_outcome out = log_msg(r);
+    assert_int_equal(out.action, STORE_REPLY);
+    assert_string_equal(out.reference, c.reference);
+    assert_int_equal(out.outbox_rows, 0);
+    assert_int_equal(q("SELECT count(*) FROM case_events WHERE case_id = %lld AND kind = 'reply'"
+                       " AND public AND NOT needs_notice", (long long)c.case_id), 1);
+    test_msg_free(&r);
+    g_free(subject);
+}
+
+static void test_reply_by_references_only(void **state)
+{
+    (void)state;
+    struct store_outcome c = new_case("ref1@school.example", "c@school.example", "Laptop");
+    struct parsed_message *r = test_msg_new("ref2@school.example", "c@school.example", "Re: Laptop",
+                                            "More detail", NULL, "other@nowhere.example ref1@school.example");
+    struct store_outcome out = log_msg(r);
+    assert_int_equal(out.action, STORE_REPLY);
+    assert_string_equal(out.reference, c.reference);
+    test_msg_free(&r);
+}
+
+static void test_reply_to_our_outbound_id(void **state)
+{
+    (void)state;
+    struct store_outcome c = new_case("out1@school.example", "d@school.example", "Projector");
+    char *sql = g_strdup_printf("INSERT INTO messages (case_id, direction, message_id, subject)"
+                                " VALUES (%lld, 'out', 'ack.1@desk.example.org', 'ack')", (long long)c.case_id);
+    test_exec(fx.db, sql);
+    g_free(sql);
+    struct parsed_message *r = test_msg_new("out2@school.example", "d@school.example", "Re: Projector",
+                                            "Here is the model", "ack.1@desk.example.org", NULL);
+    struct store_outcome out = log_msg(r);
+    assert_int_equal(out.action, STORE_REPLY);
+    assert_string_equal(out.reference, c.reference);
+    test_msg_free(&r);
+}
+
+static void test_auto_reply_is_internal(void **state)
+{
+    (void)state;
+    struct store_outcome c = new_case("auto1@school.example", "e@school.example", "Email");
+    char *subject = g_strdup_printf("Automatic reply: [%s] Email", c.reference);
+    struct parsed_message *r = test_msg_new("auto2@school.example", "e@school.example", subject,
+                                            "I am out of the office", NULL, NULL);
+    r->classification = MSG_CLASS_AUTO_REPLY;
+    struct store_outcome out = log_msg(r);
+    assert_int_equal(out.action, STORE_INTERNAL);
+    assert_string_equal(out.reference, c.reference);
+    assert_int_equal(out.outbox_rows, 0);
+    assert_int_equal(q("SELECT count(*) FROM case_events WHERE case_id = %lld AND kind = 'auto_reply'"
+                       " AND NOT public", (long long)c.case_id), 1);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'open'", (long long)c.case_id), 1);
+    test_msg_free(&r);
+    g_free(subject);
+}
+
+static void test_bounce_without_thread_unlogged(void **state)
+{
+    (void)state;
+    int64_t cases = q("SELECT count(*) FROM cases");
+    struct parsed_message *r = test_msg_new("bounce1@mx.example", "MAILER-DAEMON@mx.example",
+                                            "Undelivered Mail Returned to Sender", "5.1.1", NULL, NULL);
+    r->classification = MSG_CLASS_BOUNCE;
+    struct store_outcome out = log_msg(r);
+    assert_int_equal(out.action, STORE_UNLOGGED);
+    assert_int_equal(q("SELECT count(*) FROM cases"), cases);
+    assert_int_equal(q("SELECT count(*) FROM unlogged WHERE id = %lld AND reason LIKE 'bounce%%'",
+                       (long long)out.message_row), 1);
+    test_msg_free(&r);
+}
+
+static void test_same_message_id_two_mailboxes(void **state)
+{
+    (void)state;
+    struct parsed_message *m = test_msg_new("cc1@school.example", "f@school.example", "Both desks",
+                                            "Sent to both", NULL, NULL);
+    struct store_outcome a = log_msg_in(fx.st, m, "support", next_uid++, NULL);
+    g_free(m->body_text);
+    m->body_text = g_strdup("Sent to both (copy with other headers)");
+    struct store_outcome b = log_msg_in(fx.st, m, "changes", next_uid++, NULL);
+    assert_int_equal(a.action, STORE_NEW_CASE);
+    assert_int_equal(b.action, STORE_DUPLICATE);
+    assert_string_equal(b.reference, a.reference);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE message_id = 'cc1@school.example'"), 1);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE subject = 'Both desks'"), 1);
+    test_msg_free(&m);
+}
+
+struct race_job {
+    struct store *st;
+    struct store_message_in in;
+    struct store_outcome out;
+    bool ok;
+};
+
+static gpointer race_thread(gpointer data)
+{
+    struct race_job *job = data;
+    GError *err = NULL;
+    job->ok = store_log_message(job->st, &job->in, &job->out, &err) && store_batch_commit(job->st, &err);
+    if (err) {
+        fprintf(stderr, "race: %s\n", err->message);
+        g_error_free(err);
+    }
+    return NULL;
+}
+
+static void test_two_connections_same_message(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    struct store *other = store_open(fx.db, &err);
+    assert_non_null(other);
+    struct parsed_message *m = test_msg_new("race1@school.example", "g@school.example", "Race", "Once", NULL, NULL);
+    char *raw_a = NULL, *raw_b = NULL;
+    uint32_t uid = next_uid++;
+    struct store_message_in in_a = test_msg_input(m, "support", uid, &raw_a);
+    struct race_job b = { .st = other, .in = test_msg_input(m, "support", uid, &raw_b) };
+    struct store_outcome out_a;
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_batch_begin(other, &err));
+    assert_true(store_log_message(fx.st, &in_a, &out_a, &err));
+    GThread *t = g_thread_new("race", race_thread, &b);
+    g_usleep(300000); /* b now waits on a's uncommitted keys */
+    assert_true(store_batch_commit(fx.st, &err));
+    g_thread_join(t);
+    assert_true(b.ok);
+    assert_int_equal(out_a.action, STORE_NEW_CASE);
+    assert_int_equal(b.out.action, STORE_DUPLICATE);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE subject = 'Race'"), 1);
+    g_free(raw_a);
+    g_free(raw_b);
+    test_msg_free(&m);
+    store_close(&other);
+}
+
+static void set_resolved(int64_t case_id, const char *assignee)
+{
+    char *sql = g_strdup_printf("UPDATE cases SET state = 'resolved', resolved_at = now(),"
+                                " assignee = %s WHERE id = %lld", assignee ? "'eng1'" : "NULL",
+                                (long long)case_id);
+    test_exec(fx.db, sql);
+    g_free(sql);
+}
+
+static struct store_outcome reply_with(const struct store_outcome *c, const char *mid, const char *body,
+                                       enum msg_class cls)
+{
+    char *subject = g_strdup_printf("RE: [%s]", c->reference);
+    struct parsed_message *r = test_msg_new(mid, "h@school.example", subject, body, NULL, NULL);
+    r->classification = cls;
+    struct store_outcome out = log_msg(r);
+    test_msg_free(&r);
+    g_free(subject);
+    return out;
+}
+
+static void test_reply_to_resolved(void **state)
+{
+    (void)state;
+    struct store_outcome c1 = new_case("res1@school.example", "h@school.example", "Resolved one");
+    set_resolved(c1.case_id, NULL);
+    struct store_outcome auto_r = reply_with(&c1, "res1a@school.example", "Out of office, thanks", MSG_CLASS_AUTO_REPLY);
+    assert_int_equal(auto_r.action, STORE_INTERNAL);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'resolved'", (long long)c1.case_id), 1);
+    struct store_outcome closed = reply_with(&c1, "res1b@school.example", "Thanks, all working now", MSG_CLASS_ORDINARY);
+    assert_int_equal(closed.action, STORE_CLOSED);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'closed' AND closed_at"
+                       " IS NOT NULL AND reactivations = 0", (long long)c1.case_id), 1);
+
+    struct store_outcome c2 = new_case("res2@school.example", "h@school.example", "Resolved two");
+    set_resolved(c2.case_id, NULL);
+    struct store_outcome reopened = reply_with(&c2, "res2b@school.example", "It broke again", MSG_CLASS_ORDINARY);
+    assert_int_equal(reopened.action, STORE_REOPENED);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'open' AND"
+                       " reactivations = 1 AND resolved_at IS NULL", (long long)c2.case_id), 1);
+    assert_int_equal(q("SELECT count(*) FROM outbox WHERE case_id = %lld AND template = 'reopened'",
+                       (long long)c2.case_id), 1);
+
+    struct store_outcome c3 = new_case("res3@school.example", "h@school.example", "Resolved three");
+    set_resolved(c3.case_id, "eng1");
+    struct store_outcome assigned = reply_with(&c3, "res3b@school.example", "Not fixed", MSG_CLASS_ORDINARY);
+    assert_int_equal(assigned.action, STORE_REOPENED);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'assigned'", (long long)c3.case_id), 1);
+}
+
+static void test_reply_to_closed_opens_follow_up(void **state)
+{
+    (void)state;
+    struct store_outcome c = new_case("cl1@school.example", "i@school.example", "Closed one");
+    char *sql = g_strdup_printf("UPDATE cases SET state = 'closed', closed_at = now() WHERE id = %lld",
+                                (long long)c.case_id);
+    test_exec(fx.db, sql);
+    g_free(sql);
+    struct parsed_message *r = test_msg_new("cl2@school.example", "i@school.example", "Re: Closed one",
+                                            "It is back", "cl1@school.example", NULL);
+    struct store_outcome out = log_msg(r);
+    assert_int_equal(out.action, STORE_FOLLOW_UP);
+    assert_string_equal(out.follows, c.reference);
+    assert_string_not_equal(out.reference, c.reference);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE reference = '%s' AND follows = %lld",
+                       out.reference, (long long)c.case_id), 1);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'closed'", (long long)c.case_id), 1);
+    assert_int_equal(out.outbox_rows, 1);
+    test_msg_free(&r);
+}
+
+static void test_non_unique_id_never_threads(void **state)
+{
+    (void)state;
+    new_case("same@broken.example", "j@school.example", "First with shared id");
+    struct parsed_message *m2 = test_msg_new("same@broken.example", "k@other.example",
+                                             "Second with shared id", "different sender", NULL, NULL);
+    struct store_outcome second = log_msg(m2);
+    assert_int_equal(second.action, STORE_NEW_CASE);
+    struct parsed_message *r = test_msg_new("nu3@school.example", "j@school.example", "Re: shared",
+                                            "reply", "same@broken.example", NULL);
+    struct store_outcome out = log_msg(r);
+    assert_int_equal(out.action, STORE_NEW_CASE);
+    test_msg_free(&m2);
+    test_msg_free(&r);
+}
+
+static void tweak_hold(struct store_message_in *in)
+{
+    in->unknown_senders = UNKNOWN_SENDERS_HOLD;
+}
+
+static void tweak_unlogged(struct store_message_in *in)
+{
+    in->unknown_senders = UNKNOWN_SENDERS_UNLOGGED;
+}
+
+static void tweak_no_ack(struct store_message_in *in)
+{
+    in->no_ack = true;
+}
+
+static void test_unknown_senders_and_no_ack(void **state)
+{
+    (void)state;
+    struct parsed_message *m = test_msg_new("unk1@stranger.example", "x@stranger.example", "Who am I", "?", NULL, NULL);
+    struct store_outcome held = log_msg_in(fx.st, m, "support", next_uid++, tweak_hold);
+    assert_int_equal(held.action, STORE_NEW_CASE);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'on_hold' AND"
+                       " hold_reason = 'awaiting_customer'", (long long)held.case_id), 1);
+    assert_int_equal(q("SELECT count(*) FROM outbox WHERE case_id = %lld AND template = 'more-info'",
+                       (long long)held.case_id), 1);
+    test_msg_free(&m);
+
+    m = test_msg_new("unk2@stranger.example", "x@stranger.example", "Who am I 2", "?", NULL, NULL);
+    struct store_outcome refused = log_msg_in(fx.st, m, "support", next_uid++, tweak_unlogged);
+    assert_int_equal(refused.action, STORE_UNLOGGED);
+    assert_string_equal(refused.reason, "unknown sender");
+    test_msg_free(&m);
+
+    m = test_msg_new("old1@school.example", "y@school.example", "Old mail", "from last month", NULL, NULL);
+    struct store_outcome old = log_msg_in(fx.st, m, "support", next_uid++, tweak_no_ack);
+    assert_int_equal(old.action, STORE_NEW_CASE);
+    assert_int_equal(old.outbox_rows, 0);
+    test_msg_free(&m);
+}
+
+static void test_batch_and_cursor(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    assert_true(store_batch_begin(fx.st, &err));
+    struct parsed_message *m1 = test_msg_new("b1@school.example", "z@school.example", "Batch 1", "a", NULL, NULL);
+    struct parsed_message *m2 = test_msg_new("b2@school.example", "z@school.example", "Batch 2", "b", NULL, NULL);
+    char *r1 = NULL, *r2 = NULL;
+    struct store_message_in i1 = test_msg_input(m1, "batchbox", 7, &r1);
+    struct store_message_in i2 = test_msg_input(m2, "batchbox", 9, &r2);
+    struct store_outcome o1, o2, o3;
+    assert_true(store_log_message(fx.st, &i1, &o1, &err));
+    assert_true(store_log_message(fx.st, &i2, &o2, &err));
+    assert_true(store_log_unlogged(fx.st, "garbage", 7, "batchbox", 1000, 10, 1772445600,
+                                   "not a message", NULL, false, &o3, &err));
+    assert_int_equal(o3.action, STORE_UNLOGGED);
+    assert_true(store_batch_commit(fx.st, &err));
+    uint32_t uidvalidity = 0, last = 0;
+    bool found = false;
+    assert_true(store_get_cursor(fx.st, "batchbox", &uidvalidity, &last, &found, &err));
+    assert_true(found);
+    assert_int_equal(uidvalidity, 1000);
+    assert_int_equal(last, 10);
+    assert_true(store_advance_cursor(fx.st, "batchbox", 1000, 3, &err));
+    assert_true(store_get_cursor(fx.st, "batchbox", &uidvalidity, &last, &found, &err));
+    assert_int_equal(last, 10); /* never backwards */
+    assert_true(store_advance_cursor(fx.st, "batchbox", 2000, 3, &err));
+    assert_true(store_get_cursor(fx.st, "batchbox", &uidvalidity, &last, &found, &err));
+    assert_int_equal(uidvalidity, 2000);
+    assert_int_equal(last, 3);
+    g_free(r1);
+    g_free(r2);
+    test_msg_free(&m1);
+    test_msg_free(&m2);
+}
+
+static void test_schools(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    struct store_school *s = store_school_new("Hill Primary", "100001");
+    store_school_add_domain(s, "HillPrimary.sch.uk");
+    store_school_add_contact(s, "Bursar@gmail.example", "The Bursar");
+    assert_true(store_school_upsert(fx.st, s, &err));
+    assert_true(s->id > 0);
+    int64_t id = s->id;
+    store_school_free(&s);
+    s = store_school_new("Hill Primary School", "100001");
+    assert_true(store_school_upsert(fx.st, s, &err));
+    assert_int_equal(s->id, id);
+    store_school_free(&s);
+
+    int64_t found = 0;
+    char *ident = NULL;
+    assert_true(store_find_school(fx.st, "bursar@GMAIL.example", &found, &ident, &err));
+    assert_int_equal(found, id);
+    assert_string_equal(ident, "100001");
+    g_free(ident);
+    assert_true(store_find_school(fx.st, "head@hillprimary.sch.uk", &found, NULL, &err));
+    assert_int_equal(found, id);
+    assert_true(store_find_school(fx.st, "head@staff.hillprimary.sch.uk", &found, NULL, &err));
+    assert_int_equal(found, id);
+    assert_true(store_find_school(fx.st, "someone@gmail.example", &found, NULL, &err));
+    assert_int_equal(found, 0);
+    assert_true(store_find_school(fx.st, "head@sch.uk", &found, NULL, &err));
+    assert_int_equal(found, 0);
+
+    GPtrArray *list = store_school_list(fx.st, &err);
+    assert_non_null(list);
+    assert_int_equal(list->len, 1);
+    struct store_school *l = g_ptr_array_index(list, 0);
+    assert_string_equal(l->name, "Hill Primary School");
+    assert_int_equal(l->domains->len, 1);
+    assert_int_equal(l->contacts->len, 1);
+    g_ptr_array_unref(list);
+}
+
+static void test_mailbox_lock_and_unlogged_uid(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    struct store *other = store_open(fx.db, &err);
+    assert_non_null(other);
+    bool locked = false;
+    assert_true(store_try_lock_mailbox(fx.st, "lockbox", &locked, &err));
+    assert_true(locked);
+    assert_true(store_holds_mailbox(fx.st, "lockbox"));
+    assert_true(store_try_lock_mailbox(other, "lockbox", &locked, &err));
+    assert_false(locked);
+    store_unlock_mailbox(fx.st, "lockbox");
+    assert_false(store_holds_mailbox(fx.st, "lockbox"));
+    assert_true(store_try_lock_mailbox(other, "lockbox", &locked, &err));
+    assert_true(locked);
+    store_close(&other);
+
+    bool unlogged = true;
+    assert_true(store_uid_was_unlogged(fx.st, "batchbox", 1000, 10, &unlogged, &err));
+    assert_true(unlogged);
+    assert_true(store_uid_was_unlogged(fx.st, "batchbox", 1000, 9, &unlogged, &err));
+    assert_false(unlogged);
+}
+
+static void test_views(void **state)
+{
+    (void)state;
+    struct store_outcome c = new_case("view1@school.example", "v@school.example", "View me");
+    char *sql = g_strdup_printf("UPDATE cases SET response_due = now() - interval '1 hour',"
+                                " resolution_due = now() + interval '1 day' WHERE id = %lld", (long long)c.case_id);
+    test_exec(fx.db, sql);
+    g_free(sql);
+    assert_int_equal(q("SELECT count(*) FROM desk_cases WHERE reference = '%s' AND response_status = 'breached'"
+                       " AND resolution_status = 'running'", c.reference), 1);
+    assert_int_equal(q("SELECT count(*) FROM sla_breaches WHERE reference = '%s' AND target = 'response'",
+                       c.reference), 1);
+    assert_int_equal(q("SELECT count(*) FROM desk_cases WHERE state = 'closed'"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_case_and_duplicate),
+        cmocka_unit_test(test_attachments_stored),
+        cmocka_unit_test(test_reply_by_subject_tag),
+        cmocka_unit_test(test_reply_by_references_only),
+        cmocka_unit_test(test_reply_to_our_outbound_id),
+        cmocka_unit_test(test_auto_reply_is_internal),
+        cmocka_unit_test(test_bounce_without_thread_unlogged),
+        cmocka_unit_test(test_same_message_id_two_mailboxes),
+        cmocka_unit_test(test_two_connections_same_message),
+        cmocka_unit_test(test_reply_to_resolved),
+        cmocka_unit_test(test_reply_to_closed_opens_follow_up),
+        cmocka_unit_test(test_non_unique_id_never_threads),
+        cmocka_unit_test(test_unknown_senders_and_no_ack),
+        cmocka_unit_test(test_batch_and_cursor),
+        cmocka_unit_test(test_schools),
+        cmocka_unit_test(test_mailbox_lock_and_unlogged_uid),
+        cmocka_unit_test(test_views),
+    };
+    return cmocka_run_group_tests_name("store_log", tests, group_setup, group_teardown);
+}
