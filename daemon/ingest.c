@@ -1,0 +1,309 @@
+/* ingest: one pass over one mailbox. Order matters for the "no message is lost"
+ * promise: everything about a batch is committed in PostgreSQL first; only then are its
+ * messages moved on the server. A crash in between leaves logged messages in the folder
+ * below the cursor; the next pass moves them (recover_leftovers) without logging again. */
+#include "ingest.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "message.h"
+#include "triage.h"
+
+#define INGEST_BATCH 100       /* messages per transaction (SPEC section 9) */
+#define INGEST_RETRIES 3       /* serialization failure / deadlock: redo the batch */
+
+/* UIDs of one batch, sorted by where they go after COMMIT. */
+struct batch_moves {
+    GArray *processed; /* uint32_t */
+    GArray *failed;
+};
+
+static struct parser_options ingest_parser_options(const struct config *cfg)
+{
+    struct parser_options o = {
+        .fallback_charset = cfg->fallback_charset,
+        .loop_header = cfg->desk.loop_header,
+        .ref_prefix = cfg->desk.reference_prefix,
+        .ref_digits = cfg->desk.reference_digits,
+    };
+    return o;
+}
+
+static void batch_moves_init(struct batch_moves *m)
+{
+    m->processed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    m->failed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+}
+
+static void batch_moves_clear(struct batch_moves *m)
+{
+    g_array_unref(m->processed);
+    g_array_unref(m->failed);
+}
+
+/* Move (or flag) uids after COMMIT. A failure here loses nothing: the messages stay in
+ * the folder below the cursor and the next pass moves them. */
+static bool move_uids(const struct ingest_context *ctx, GArray *uids, const char *folder, GError **error)
+{
+    if (uids->len == 0)
+        return true;
+    struct imap_client *imap = ctx->session->imap;
+    const uint32_t *v = (const uint32_t *)uids->data;
+    if (folder)
+        return imap_client_move(imap, v, uids->len, folder, error);
+    return imap_client_add_flag(imap, v, uids->len, "\\Seen", error);
+}
+
+static bool apply_moves(const struct ingest_context *ctx, const struct batch_moves *m, GError **error)
+{
+    const struct config_mailbox *mb = ctx->session->mailbox;
+    return move_uids(ctx, m->processed, mb->processed_folder, error) &&
+           move_uids(ctx, m->failed, mb->failed_folder, error);
+}
+
+/* Fill the triage and due times of a message that may start a case. */
+static bool prepare_case_inputs(const struct ingest_context *ctx, const struct parsed_message *msg,
+                                struct store_message_in *in, struct triage_result *triage,
+                                char **school_ident, GError **error)
+{
+    const char *sender = msg->from && msg->from->address ? msg->from->address : "";
+    if (!store_find_school(ctx->store, sender, &in->school_id, school_ident, error))
+        return false;
+    triage_apply(ctx->cfg, ctx->session->mailbox, msg, *school_ident, triage);
+    in->triage = triage;
+    in->logged_at = calendar_logged_at(ctx->cal, in->received_at);
+    const struct priority_target *target = &ctx->cfg->priorities[triage->priority - 1];
+    in->response_due = calendar_add(ctx->cal, in->logged_at, &target->response);
+    in->resolution_due = calendar_add(ctx->cal, in->logged_at, &target->resolution);
+    return true;
+}
+
+/* Record an unparseable, too-large or unstorable message in unlogged. */
+static bool log_unlogged(const struct ingest_context *ctx, const struct imap_message *m, const char *reason,
+                         const char *sender, struct batch_moves *moves, struct ingest_stats *stats,
+                         GError **error)
+{
+    const struct config_mailbox *mb = ctx->session->mailbox;
+    gsize len = 0;
+    const char *raw = m->body ? g_bytes_get_data(m->body, &len) : "";
+    struct store_outcome out;
+    if (!store_log_unlogged(ctx->store, raw, len, mb->name, ctx->session->status.uidvalidity, m->uid,
+                            m->internaldate, reason, sender, m->too_large, &out, error))
+        return false;
+    log_warn("mailbox=%s uid=%u action=unlogged reason=%s", mb->name, m->uid, reason);
+    g_array_append_val(moves->failed, m->uid);
+    stats->unlogged++;
+    return true;
+}
+
+static void count_outcome(const struct ingest_context *ctx, const struct imap_message *m,
+                          const struct store_outcome *out, struct batch_moves *moves, struct ingest_stats *stats)
+{
+    const char *name = ctx->session->mailbox->name;
+    if (out->action == STORE_UNLOGGED) {
+        g_array_append_val(moves->failed, m->uid);
+        stats->unlogged++;
+    } else {
+        g_array_append_val(moves->processed, m->uid);
+        if (out->action == STORE_DUPLICATE)
+            stats->duplicates++;
+        else
+            stats->logged++;
+    }
+    log_info("mailbox=%s uid=%u ref=%s action=%s reason=%s", name, m->uid, out->reference[0] ? out->reference : "-",
+             store_action_name(out->action), out->reason);
+}
+
+/* Log one fetched message inside the open batch. false only for errors that end the
+ * batch (database gone, retry needed); a message the store refuses goes to unlogged. */
+static bool ingest_one(const struct ingest_context *ctx, const struct imap_message *m, struct batch_moves *moves,
+                       struct ingest_stats *stats, GError **error)
+{
+    const struct config *cfg = ctx->cfg;
+    stats->seen++;
+    if (m->too_large || !m->body) {
+        char reason[128];
+        g_snprintf(reason, sizeof reason, "message of %" G_GINT64_FORMAT " bytes is over limits.max_message_size",
+                   m->size);
+        return log_unlogged(ctx, m, reason, NULL, moves, stats, error);
+    }
+    gsize len = 0;
+    const char *raw = g_bytes_get_data(m->body, &len);
+    struct parser_options popts = ingest_parser_options(cfg);
+    const char *parse_reason = NULL;
+    struct parsed_message *msg = parser_parse(raw, len, &popts, &parse_reason);
+    if (!msg)
+        return log_unlogged(ctx, m, parse_reason ? parse_reason : "not a message", NULL, moves, stats, error);
+
+    struct triage_result triage;
+    char *school_ident = NULL;
+    struct store_message_in in = {
+        .raw = raw,
+        .raw_len = len,
+        .msg = msg,
+        .mailbox = ctx->session->mailbox->name,
+        .uidvalidity = ctx->session->status.uidvalidity,
+        .uid = m->uid,
+        .received_at = m->internaldate,
+        .no_ack = m->internaldate < ctx->now - duration_seconds(&cfg->limits.no_ack_older_than),
+        .confirm_words = cfg->closure.confirm_words,
+        .unknown_senders = cfg->unknown_senders,
+        .ref_prefix = cfg->desk.reference_prefix,
+        .ref_digits = cfg->desk.reference_digits,
+    };
+    bool ok = prepare_case_inputs(ctx, msg, &in, &triage, &school_ident, error);
+    struct store_outcome out;
+    GError *store_error = NULL;
+    if (ok && store_log_message(ctx->store, &in, &out, &store_error)) {
+        count_outcome(ctx, m, &out, moves, stats);
+    } else if (ok && g_error_matches(store_error, STORE_ERROR, STORE_ERROR_MESSAGE)) {
+        /* This message alone was rolled back: keep it in unlogged with the reason. */
+        ok = log_unlogged(ctx, m, store_error->message, in.msg->from ? in.msg->from->address : NULL, moves, stats,
+                          error);
+        g_clear_error(&store_error);
+    } else if (ok) {
+        g_propagate_error(error, store_error);
+        ok = false;
+    }
+    g_free(school_ident);
+    parsed_message_free(&msg);
+    return ok;
+}
+
+/* Log uids[0..n) in one transaction; on success the moves are filled. */
+static bool ingest_batch_once(const struct ingest_context *ctx, const uint32_t *uids, size_t n,
+                              struct batch_moves *moves, struct ingest_stats *stats, GError **error,
+                              bool *imap_failed)
+{
+    const struct config_mailbox *mb = ctx->session->mailbox;
+    GPtrArray *fetched = imap_client_fetch(ctx->session->imap, uids, n, true, ctx->cfg->limits.max_message_size,
+                                           error);
+    if (!fetched) {
+        *imap_failed = true;
+        return false;
+    }
+    bool ok = store_batch_begin(ctx->store, error);
+    for (guint i = 0; ok && i < fetched->len; i++)
+        ok = ingest_one(ctx, g_ptr_array_index(fetched, i), moves, stats, error);
+    /* The cursor passes UIDs that vanished between SEARCH and FETCH too. */
+    if (ok)
+        ok = store_advance_cursor(ctx->store, mb->name, ctx->session->status.uidvalidity, uids[n - 1], error);
+    if (ok)
+        ok = store_batch_commit(ctx->store, error);
+    else
+        store_batch_abort(ctx->store);
+    g_ptr_array_unref(fetched);
+    return ok;
+}
+
+static enum ingest_failure failure_of(const GError *error, bool imap_failed)
+{
+    if (imap_failed)
+        return INGEST_IMAP_DOWN;
+    return INGEST_DB_DOWN;
+}
+
+/* One batch with retries on serialization failure; moves after COMMIT. */
+static enum ingest_failure ingest_batch(const struct ingest_context *ctx, const uint32_t *uids, size_t n,
+                                        struct ingest_stats *stats, GError **error)
+{
+    for (int attempt = 1;; attempt++) {
+        struct batch_moves moves;
+        batch_moves_init(&moves);
+        struct ingest_stats batch_stats = { 0 };
+        bool imap_failed = false;
+        GError *batch_error = NULL;
+        bool ok = ingest_batch_once(ctx, uids, n, &moves, &batch_stats, &batch_error, &imap_failed);
+        if (ok) {
+            stats->seen += batch_stats.seen;
+            stats->logged += batch_stats.logged;
+            stats->unlogged += batch_stats.unlogged;
+            stats->duplicates += batch_stats.duplicates;
+            GError *move_error = NULL;
+            bool moved = apply_moves(ctx, &moves, &move_error);
+            batch_moves_clear(&moves);
+            if (!moved) {
+                g_propagate_error(error, move_error);
+                return INGEST_IMAP_DOWN;
+            }
+            return INGEST_OK;
+        }
+        batch_moves_clear(&moves);
+        if (!imap_failed && attempt < INGEST_RETRIES &&
+            g_error_matches(batch_error, STORE_ERROR, STORE_ERROR_RETRY)) {
+            log_warn("mailbox=%s action=retry_batch reason=%s", ctx->session->mailbox->name, batch_error->message);
+            g_clear_error(&batch_error);
+            continue;
+        }
+        enum ingest_failure f = failure_of(batch_error, imap_failed);
+        g_propagate_error(error, batch_error);
+        return f;
+    }
+}
+
+/* Messages at or below the cursor still in the folder were committed before a crash
+ * but never moved: move them now to where their outcome says. */
+static enum ingest_failure recover_leftovers(const struct ingest_context *ctx, uint32_t last_uid,
+                                             struct ingest_stats *stats, GError **error)
+{
+    const struct config_mailbox *mb = ctx->session->mailbox;
+    if (!mb->processed_folder || last_uid == 0 || ctx->session->status.exists == 0)
+        return INGEST_OK;
+    GArray *uids = imap_client_search_from(ctx->session->imap, 1, error);
+    if (!uids)
+        return INGEST_IMAP_DOWN;
+    struct batch_moves moves;
+    batch_moves_init(&moves);
+    enum ingest_failure result = INGEST_OK;
+    for (guint i = 0; i < uids->len && result == INGEST_OK; i++) {
+        uint32_t uid = g_array_index(uids, uint32_t, i);
+        if (uid > last_uid)
+            break;
+        bool unlogged = false;
+        if (!store_uid_was_unlogged(ctx->store, mb->name, ctx->session->status.uidvalidity, uid, &unlogged, error))
+            result = INGEST_DB_DOWN;
+        else
+            g_array_append_val(unlogged ? moves.failed : moves.processed, uid);
+    }
+    if (result == INGEST_OK && !apply_moves(ctx, &moves, error))
+        result = INGEST_IMAP_DOWN;
+    if (result == INGEST_OK && moves.processed->len + moves.failed->len > 0) {
+        stats->recovered += moves.processed->len + moves.failed->len;
+        log_info("mailbox=%s action=recovered count=%u", mb->name, moves.processed->len + moves.failed->len);
+    }
+    batch_moves_clear(&moves);
+    g_array_unref(uids);
+    return result;
+}
+
+enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_stats *stats, GError **error)
+{
+    memset(stats, 0, sizeof *stats);
+    const struct config_mailbox *mb = ctx->session->mailbox;
+    uint32_t uidvalidity = 0, last_uid = 0;
+    bool found = false;
+    if (!store_get_cursor(ctx->store, mb->name, &uidvalidity, &last_uid, &found, error))
+        return INGEST_DB_DOWN;
+    if (found && uidvalidity != ctx->session->status.uidvalidity) {
+        /* The server renumbered the folder: read it all again; the store's Message-ID
+         * and SHA-256 keys keep anything from being logged twice. */
+        log_warn("mailbox=%s action=uidvalidity_changed old=%u new=%u", mb->name, uidvalidity,
+                 ctx->session->status.uidvalidity);
+        last_uid = 0;
+    }
+    enum ingest_failure f = recover_leftovers(ctx, last_uid, stats, error);
+    if (f != INGEST_OK)
+        return f;
+    GArray *uids = imap_client_search_from(ctx->session->imap, last_uid + 1, error);
+    if (!uids)
+        return INGEST_IMAP_DOWN;
+    for (guint start = 0; start < uids->len && f == INGEST_OK; start += INGEST_BATCH) {
+        if (ctx->stop && *ctx->stop)
+            break;
+        size_t n = MIN((guint)INGEST_BATCH, uids->len - start);
+        f = ingest_batch(ctx, &g_array_index(uids, uint32_t, start), n, stats, error);
+    }
+    g_array_unref(uids);
+    return f;
+}

@@ -1,0 +1,41 @@
+/* ingest: one pass over one mailbox (SPEC section 3): new UIDs from the stored cursor,
+ * fetched in batches, parsed, triaged, logged in one transaction per batch (a savepoint
+ * per message), and only after COMMIT moved to the processed or failed folder.
+ * It owns no connection: the caller hands it an open IMAP session and store. */
+#ifndef CASELOG_INGEST_H
+#define CASELOG_INGEST_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "calendar.h"
+#include "config.h"
+#include "mailbox_session.h"
+#include "store.h"
+
+struct ingest_stats {
+    unsigned seen;       /* new messages examined */
+    unsigned logged;     /* new cases and events */
+    unsigned unlogged;   /* kept in unlogged with a reason */
+    unsigned duplicates; /* already logged before */
+    unsigned recovered;  /* logged earlier but left in the folder by a crash; moved now */
+};
+
+/* What went wrong, so the caller knows what to drop: the database (back off, touch no
+ * IMAP message), or the IMAP session (reconnect). */
+enum ingest_failure { INGEST_OK, INGEST_DB_DOWN, INGEST_IMAP_DOWN };
+
+struct ingest_context {
+    const struct config *cfg;
+    const struct calendar *cal;
+    struct store *store;
+    struct mailbox_session *session;
+    int64_t now;                /* the pass's "now", Unix seconds (a clock tests can set) */
+    volatile const int *stop;   /* non-zero: finish the batch in hand and return */
+};
+
+/* Run one pass; stats_out is filled even on failure. */
+enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_stats *stats_out,
+                                GError **error);
+
+#endif

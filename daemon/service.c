@@ -1,0 +1,223 @@
+/* service: run modes. Signals only set flags and write to a wake pipe (fdm's habit);
+ * the main thread acts on them: SIGTERM/SIGINT stop the workers (each finishes the batch
+ * in hand), SIGHUP loads the config again and restarts the workers on the new one. */
+#include "service.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "calendar.h"
+#include "ingest.h"
+#include "log.h"
+#include "mailbox_session.h"
+#include "store.h"
+#include "worker.h"
+
+static volatile sig_atomic_t got_stop;
+static volatile sig_atomic_t got_reload;
+static int signal_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+    if (sig == SIGHUP)
+        got_reload = 1;
+    else
+        got_stop = 1;
+    if (signal_pipe[1] >= 0 && write(signal_pipe[1], "x", 1) < 0) {
+        /* the pipe is full: the main thread is already awake */
+    }
+    errno = saved;
+}
+
+static struct calendar *service_calendar(const struct config *cfg)
+{
+    GError *error = NULL;
+    struct calendar *cal = calendar_new(cfg->desk.timezone, &cfg->hours, &error);
+    if (!cal) {
+        log_error("action=calendar_failed reason=%s", error->message);
+        g_error_free(error);
+    }
+    return cal;
+}
+
+/* One pass over one mailbox with its own session; false on any failure. */
+static bool once_mailbox(const struct config *cfg, const struct calendar *cal, struct store *st,
+                         const struct config_mailbox *mb)
+{
+    GError *error = NULL;
+    bool locked = false;
+    if (!store_try_lock_mailbox(st, mb->name, &locked, &error)) {
+        log_error("mailbox=%s action=lock_failed reason=%s", mb->name, error->message);
+        g_error_free(error);
+        return false;
+    }
+    if (!locked) {
+        log_info("mailbox=%s action=skipped reason=another daemon holds the mailbox", mb->name);
+        return true;
+    }
+    struct mailbox_session session = { 0 };
+    if (!mailbox_session_open(&session, mb, &error)) {
+        log_error("mailbox=%s action=imap_connect_failed reason=%s", mb->name, error->message);
+        g_error_free(error);
+        store_unlock_mailbox(st, mb->name);
+        return false;
+    }
+    struct ingest_context ctx = {
+        .cfg = cfg, .cal = cal, .store = st, .session = &session, .now = g_get_real_time() / G_USEC_PER_SEC,
+    };
+    struct ingest_stats stats;
+    gint64 started = g_get_monotonic_time();
+    enum ingest_failure f = ingest_pass(&ctx, &stats, &error);
+    log_info("mailbox=%s action=pass seen=%u logged=%u unlogged=%u duplicates=%u recovered=%u ms=%" G_GINT64_FORMAT
+             "%s%s",
+             mb->name, stats.seen, stats.logged, stats.unlogged, stats.duplicates, stats.recovered,
+             (g_get_monotonic_time() - started) / 1000, error ? " error=" : "", error ? error->message : "");
+    g_clear_error(&error);
+    mailbox_session_close(&session);
+    store_unlock_mailbox(st, mb->name);
+    return f == INGEST_OK;
+}
+
+int service_run_once(const struct config *cfg)
+{
+    struct calendar *cal = service_calendar(cfg);
+    if (!cal)
+        return 1;
+    GError *error = NULL;
+    struct store *st = store_open(cfg->db_conninfo, &error);
+    if (!st) {
+        log_error("action=db_connect_failed reason=%s", error->message);
+        g_error_free(error);
+        calendar_free(&cal);
+        return 1;
+    }
+    bool ok = true;
+    for (int i = 0; i < cfg->n_mailboxes; i++)
+        ok = once_mailbox(cfg, cal, st, &cfg->mailboxes[i]) && ok;
+    store_close(&st);
+    calendar_free(&cal);
+    return ok ? 0 : 1;
+}
+
+/* Workers of one config generation. */
+struct crew {
+    struct worker *workers;
+    int n;
+    volatile int stop;
+    int wake[2];
+    struct calendar *cal;
+};
+
+static bool crew_start(struct crew *crew, const struct config *cfg)
+{
+    memset(crew, 0, sizeof *crew);
+    crew->cal = service_calendar(cfg);
+    if (!crew->cal || pipe2(crew->wake, O_CLOEXEC) < 0) {
+        calendar_free(&crew->cal);
+        return false;
+    }
+    crew->workers = g_new0(struct worker, cfg->n_mailboxes);
+    for (int i = 0; i < cfg->n_mailboxes; i++) {
+        struct worker *w = &crew->workers[crew->n];
+        *w = (struct worker){ .cfg = cfg, .mailbox = &cfg->mailboxes[i], .cal = crew->cal,
+                              .stop = &crew->stop, .wake_fd = crew->wake[0] };
+        if (worker_start(w))
+            crew->n++;
+    }
+    return crew->n == cfg->n_mailboxes;
+}
+
+static void crew_stop(struct crew *crew)
+{
+    crew->stop = 1;
+    if (crew->wake[1] >= 0 && write(crew->wake[1], "x", 1) < 0)
+        log_warn("action=wake_failed reason=%s", g_strerror(errno));
+    for (int i = 0; i < crew->n; i++)
+        worker_join(&crew->workers[i]);
+    g_free(crew->workers);
+    close(crew->wake[0]);
+    close(crew->wake[1]);
+    calendar_free(&crew->cal);
+}
+
+static void install_signals(void)
+{
+    if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+        log_warn("action=signal_pipe_failed reason=%s", g_strerror(errno));
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Load config_path again; the new config, or NULL (old one kept) with the reasons logged. */
+static struct config *service_reload(const char *config_path)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    struct config *cfg = config_load(config_path, errors);
+    for (guint i = 0; i < errors->len; i++)
+        log_error("action=reload_refused %s", (const char *)g_ptr_array_index(errors, i));
+    g_ptr_array_unref(errors);
+    return cfg;
+}
+
+/* Sleep until a signal, or the watchdog interval. */
+static void service_wait(uint64_t watchdog_usec)
+{
+    struct pollfd pfd = { .fd = signal_pipe[0], .events = POLLIN };
+    int timeout = watchdog_usec ? (int)(watchdog_usec / 2000) : -1;
+    if (poll(&pfd, 1, timeout) > 0) {
+        char buf[64];
+        while (read(signal_pipe[0], buf, sizeof buf) > 0)
+            ;
+    }
+}
+
+int service_run(struct config *cfg, const char *config_path)
+{
+    install_signals();
+    struct crew crew;
+    if (!crew_start(&crew, cfg)) {
+        crew_stop(&crew);
+        config_free(&cfg);
+        return 1;
+    }
+    uint64_t watchdog_usec = 0;
+    if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
+        watchdog_usec = 0;
+    sd_notify(0, "READY=1\nSTATUS=working");
+    log_info("action=started mailboxes=%d", cfg->n_mailboxes);
+    while (!got_stop) {
+        service_wait(watchdog_usec);
+        if (watchdog_usec)
+            sd_notify(0, "WATCHDOG=1");
+        if (got_reload && !got_stop) {
+            got_reload = 0;
+            sd_notify(0, "RELOADING=1");
+            struct config *fresh = service_reload(config_path);
+            if (fresh) {
+                crew_stop(&crew);
+                config_free(&cfg);
+                cfg = fresh;
+                if (!crew_start(&crew, cfg))
+                    log_error("action=reload_incomplete reason=some workers did not start");
+                log_info("action=reloaded mailboxes=%d", cfg->n_mailboxes);
+            }
+            sd_notify(0, "READY=1");
+        }
+    }
+    sd_notify(0, "STOPPING=1");
+    log_info("action=stopping");
+    crew_stop(&crew);
+    config_free(&cfg);
+    return 0;
+}
