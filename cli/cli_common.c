@@ -1,0 +1,84 @@
+/* cli_common: config, store and formatting helpers shared by the subcommands. */
+#include "cli_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+struct config *cli_load_config(const struct cli_context *ctx)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    struct config *cfg = config_load(ctx->config_path, errors);
+    for (guint i = 0; i < errors->len; i++)
+        fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
+    g_ptr_array_unref(errors);
+    return cfg;
+}
+
+struct store *cli_open_store(const struct config *cfg)
+{
+    GError *error = NULL;
+    struct store *st = store_open(cfg->db_conninfo, &error);
+    if (!st) {
+        fprintf(stderr, "caselog: %s\n", error->message);
+        g_error_free(error);
+    }
+    return st;
+}
+
+static GDateTime *cli_local(const char *tz, int64_t t)
+{
+    GTimeZone *zone = g_time_zone_new_identifier(tz);
+    if (!zone)
+        zone = g_time_zone_new_utc();
+    GDateTime *utc = g_date_time_new_from_unix_utc(t);
+    GDateTime *local = g_date_time_to_timezone(utc, zone);
+    g_date_time_unref(utc);
+    g_time_zone_unref(zone);
+    return local;
+}
+
+char *cli_format_time(const char *tz, int64_t t)
+{
+    if (t == 0)
+        return g_strdup("-");
+    GDateTime *local = cli_local(tz, t);
+    char *text = g_date_time_format(local, "%a %-d %b %Y %H:%M");
+    g_date_time_unref(local);
+    return text;
+}
+
+char *cli_format_iso(const char *tz, int64_t t)
+{
+    if (t == 0)
+        return NULL;
+    GDateTime *local = cli_local(tz, t);
+    char *text = g_date_time_format(local, "%Y-%m-%dT%H:%M:%S%:z");
+    g_date_time_unref(local);
+    return text;
+}
+
+void cli_print_json(JsonBuilder *builder)
+{
+    JsonNode *root = json_builder_get_root(builder);
+    JsonGenerator *gen = json_generator_new();
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    char *text = json_generator_to_data(gen, NULL);
+    printf("%s\n", text);
+    g_free(text);
+    g_object_unref(gen);
+    json_node_unref(root);
+}
+
+int cli_terminal_width(void)
+{
+    const char *columns = getenv("COLUMNS");
+    if (columns && atoi(columns) > 20)
+        return atoi(columns);
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+        return ws.ws_col;
+    return 100;
+}

@@ -1,0 +1,33 @@
+/* cli_common: what every caselog subcommand needs: the config, a store connection,
+ * times in the desk's zone, and JSON output. */
+#ifndef CASELOG_CLI_COMMON_H
+#define CASELOG_CLI_COMMON_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "commands.h"
+#include "config.h"
+#include "store.h"
+
+/* Load ctx->config_path, printing every problem; NULL on error (exit CLI_USAGE). */
+struct config *cli_load_config(const struct cli_context *ctx);
+/* Connect to the config's database, printing why not; NULL on error (exit CLI_NO_DATABASE). */
+struct store *cli_open_store(const struct config *cfg);
+
+/* "Tue 3 Mar 2026 10:30" in zone tz (IANA name), "-" for 0. Caller g_free()s. */
+char *cli_format_time(const char *tz, int64_t t);
+/* ISO 8601 with the zone's offset, NULL for 0. Caller g_free()s. */
+char *cli_format_iso(const char *tz, int64_t t);
+
+/* Print node as pretty JSON on stdout and free the builder's result. */
+void cli_print_json(JsonBuilder *builder);
+
+struct desk_case;
+/* Add a case's fields (reference, state, times in ISO 8601 ...) to an open JSON object. */
+void cli_json_case_fields(JsonBuilder *b, const struct config *cfg, const struct desk_case *c);
+
+/* Columns of the terminal (COLUMNS, the tty's width, else 100). */
+int cli_terminal_width(void);
+
+#endif

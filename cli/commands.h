@@ -1,0 +1,29 @@
+/* commands: the caselog subcommands. Each takes argc/argv starting at the subcommand
+ * name and the config path from -c, and returns the process exit status:
+ * 0 ok, 1 the action failed (not found, refused), 2 usage or config error,
+ * 3 database unreachable. */
+#ifndef CASELOG_COMMANDS_H
+#define CASELOG_COMMANDS_H
+
+enum cli_exit { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2, CLI_NO_DATABASE = 3 };
+
+struct cli_context {
+    const char *config_path; /* -c FILE, or the default */
+    const char *actor;       /* --as NAME, or the login name */
+};
+
+typedef int (*cli_command_fn)(const struct cli_context *ctx, int argc, char **argv);
+
+struct cli_command {
+    const char *name;
+    cli_command_fn run;
+    const char *synopsis;
+};
+
+/* caselog schools add|list|import: the school directory (cmd_schools.c). */
+int cmd_schools(const struct cli_context *ctx, int argc, char **argv);
+
+int cmd_list(const struct cli_context *ctx, int argc, char **argv);
+int cmd_show(const struct cli_context *ctx, int argc, char **argv);
+
+#endif

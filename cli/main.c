@@ -1,0 +1,63 @@
+/* caselog: command line for desk staff and admins. Parses the global options
+ * (-c FILE, --as NAME) and hands the rest to one subcommand. */
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+
+#define DEFAULT_CONFIG "/etc/caselog/caselog.conf"
+
+static const struct cli_command commands[] = {
+    /* subcommands: keep sorted by name */
+    { "list", cmd_list, "the desk's cases (filters, --json)" },
+    { "schools", cmd_schools, "add NAME ID [DOMAIN...] | list | import FILE.csv: the school directory" },
+    { "show", cmd_show, "one case with its thread and attachments" },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: caselog [-c FILE] [--as NAME] SUBCOMMAND [ARGS]\n\nsubcommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].synopsis);
+    fprintf(out, "\nSee caselog(1).\n");
+}
+
+static const char *login_name(void)
+{
+    struct passwd *pw = getpwuid(getuid());
+    return pw ? pw->pw_name : "unknown";
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_context ctx = { .config_path = DEFAULT_CONFIG, .actor = NULL };
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc) {
+            ctx.config_path = argv[++i];
+        } else if (strcmp(argv[i], "--as") == 0 && i + 1 < argc) {
+            ctx.actor = argv[++i];
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return CLI_OK;
+        } else {
+            fprintf(stderr, "caselog: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return CLI_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (!ctx.actor)
+        ctx.actor = login_name();
+    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+        if (strcmp(argv[i], commands[c].name) == 0)
+            return commands[c].run(&ctx, argc - i, argv + i);
+    fprintf(stderr, "caselog: unknown subcommand %s\n", argv[i]);
+    usage(stderr);
+    return CLI_USAGE;
+}
