@@ -1,0 +1,89 @@
+# harness.sh: shared pieces of the shell integration tests. Source it; it needs the stack
+# env (tests/STACK_ENV.md) and CASELOG_BUILD_DIR. Each test gets its own database and its
+# own IMAP folders, so tests can run in parallel on one stack.
+set -euo pipefail
+: "${CASELOG_TEST_PG_ADMIN:?the test stack env is not loaded (run through tests/run)}"
+: "${CASELOG_BUILD_DIR:?CASELOG_BUILD_DIR is not set}"
+harness_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CASELOGD="$CASELOG_BUILD_DIR/daemon/caselogd"
+CASELOG="$CASELOG_BUILD_DIR/cli/caselog"
+STACK="$harness_top/tests/stack"
+passed=0
+failed=0
+
+# A fresh database named after the test; echoes its conninfo.
+h_new_db() {
+    local name="t_$1_$$_$RANDOM"
+    "$STACK/psql.sh" postgres -q -c "CREATE DATABASE $name" >/dev/null
+    echo "${CASELOG_TEST_PG_ADMIN/dbname=postgres/dbname=$name}"
+}
+
+h_drop_db() {
+    local db
+    db=$(sed -n 's/.*dbname=\([^ ]*\).*/\1/p' <<<"$1")
+    "$STACK/psql.sh" postgres -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+}
+
+# h_sql CONNINFO SQL: one value per line, unaligned.
+h_sql() {
+    psql -X -At -v ON_ERROR_STOP=1 "$1" -c "$2"
+}
+
+# h_write_config FILE CONNINFO FOLDER [IDLE] [POLL_INTERVAL]: the example desk with one
+# mailbox "support" on the test Dovecot (STARTTLS, verified by the test CA), user desk.
+h_write_config() {
+    local file=$1 conninfo=$2 folder=$3 idle=${4:-true} poll=${5:-60s}
+    export CASELOG_TEST_DESK_PASSWORD=secret-desk
+    cat > "$file" <<CONF
+desk = {
+  name = "Test ICT Service Desk";
+  address = "servicedesk@desk.example.org";
+  domain = "desk.example.org";
+  reference_prefix = "INC"; reference_digits = 7;
+  timezone = "Europe/London";
+};
+database = { conninfo = "$conninfo"; };
+hours = {
+  monday = ["08:00-18:00"]; tuesday = ["08:00-18:00"]; wednesday = ["08:00-18:00"];
+  thursday = ["08:00-18:00"]; friday = ["08:00-18:00"]; saturday = []; sunday = [];
+  holidays = "england-and-wales";
+  closures = [];
+};
+mailboxes = (
+  { name = "support";
+    host = "127.0.0.1"; port = $CASELOG_TEST_IMAP_PORT; tls = "starttls";
+    ca_file = "$CASELOG_TEST_CA_FILE";
+    user = "desk"; auth = "password"; password_env = "CASELOG_TEST_DESK_PASSWORD";
+    folder = "$folder"; processed_folder = "$folder/Logged"; failed_folder = "$folder/Not logged";
+    idle = $idle; poll_interval = "$poll";
+    type = "incident"; queue = "ICT"; priority = 3;
+  }
+);
+routing = (
+  { name = "whole school cannot log in"; subject = "(?i)(nobody|no one|all (users|staff)).*(log ?in|access)"; priority = 2; }
+);
+unknown_senders = "log";
+CONF
+}
+
+# h_folder_count FOLDER: messages in the desk user's FOLDER (0 if it does not exist).
+h_folder_count() {
+    $CASELOG_TEST_DOVEADM -f flow mailbox status -u desk messages "$1" 2>/dev/null |
+        sed -n 's/.*messages=\([0-9]*\).*/\1/p' | head -n 1 | grep . || echo 0
+}
+
+# h_check NAME EXPECTED ACTUAL
+h_check() {
+    if [ "$2" = "$3" ]; then
+        echo "ok: $1 ($3)"
+        passed=$((passed + 1))
+    else
+        echo "FAILED: $1: expected '$2', got '$3'"
+        failed=$((failed + 1))
+    fi
+}
+
+h_summary() {
+    echo "$1: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
