@@ -100,8 +100,17 @@ int main(int argc, char **argv)
     if (!cfg)
         return EXIT_BAD_CONFIG;
     if (opts.check_config) {
-        printf("%s: configuration is valid\n", opts.config_path);
+        /* Templates are part of the configuration: an unknown variable is found now. */
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        struct template_set *templates = service_templates(cfg, errors);
+        for (guint i = 0; i < errors->len; i++)
+            fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
+        g_ptr_array_unref(errors);
         config_free(&cfg);
+        if (!templates)
+            return EXIT_BAD_CONFIG;
+        template_set_free(&templates);
+        printf("%s: configuration is valid\n", opts.config_path);
         return EXIT_OK;
     }
     int status;

@@ -15,7 +15,10 @@
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_session.h"
+#include "outbox_worker.h"
+#include "sender.h"
 #include "store.h"
+#include "template_set.h"
 #include "worker.h"
 
 static volatile sig_atomic_t got_stop;
@@ -84,6 +87,40 @@ static bool once_mailbox(const struct config *cfg, const struct calendar *cal, s
     return f == INGEST_OK;
 }
 
+struct template_set *service_templates(const struct config *cfg, GPtrArray *errors)
+{
+    return template_set_load(template_set_default_dir(), cfg->templates_dir, errors);
+}
+
+/* Templates for a run, logging why not. */
+static struct template_set *load_templates_logged(const struct config *cfg)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    struct template_set *set = service_templates(cfg, errors);
+    for (guint i = 0; i < errors->len; i++)
+        log_error("action=templates_refused %s", (const char *)g_ptr_array_index(errors, i));
+    g_ptr_array_unref(errors);
+    return set;
+}
+
+/* One sender pass (for --once); false on failure. */
+static bool once_outbox(const struct config *cfg, const struct calendar *cal, struct store *st)
+{
+    struct template_set *templates = load_templates_logged(cfg);
+    if (!templates)
+        return false;
+    struct sender *sender = sender_new(cfg, cal, templates);
+    struct sender_stats stats;
+    GError *error = NULL;
+    bool ok = sender_pass(sender, st, g_get_real_time() / G_USEC_PER_SEC, &stats, &error);
+    log_info("action=outbox_pass sent=%u retried=%u failed=%u suppressed=%u%s%s", stats.sent, stats.retried,
+             stats.failed, stats.suppressed, error ? " error=" : "", error ? error->message : "");
+    g_clear_error(&error);
+    sender_free(&sender);
+    template_set_free(&templates);
+    return ok;
+}
+
 int service_run_once(const struct config *cfg)
 {
     struct calendar *cal = service_calendar(cfg);
@@ -100,6 +137,7 @@ int service_run_once(const struct config *cfg)
     bool ok = true;
     for (int i = 0; i < cfg->n_mailboxes; i++)
         ok = once_mailbox(cfg, cal, st, &cfg->mailboxes[i]) && ok;
+    ok = once_outbox(cfg, cal, st) && ok;
     store_close(&st);
     calendar_free(&cal);
     return ok ? 0 : 1;
@@ -109,19 +147,22 @@ int service_run_once(const struct config *cfg)
 struct crew {
     struct worker *workers;
     int n;
+    struct outbox_worker outbox;
+    bool outbox_started;
     volatile int stop;
     int wake[2];
     struct calendar *cal;
+    struct template_set *templates;
 };
 
 static bool crew_start(struct crew *crew, const struct config *cfg)
 {
     memset(crew, 0, sizeof *crew);
+    crew->wake[0] = crew->wake[1] = -1;
     crew->cal = service_calendar(cfg);
-    if (!crew->cal || pipe2(crew->wake, O_CLOEXEC) < 0) {
-        calendar_free(&crew->cal);
+    crew->templates = load_templates_logged(cfg);
+    if (!crew->cal || !crew->templates || pipe2(crew->wake, O_CLOEXEC) < 0)
         return false;
-    }
     crew->workers = g_new0(struct worker, cfg->n_mailboxes);
     for (int i = 0; i < cfg->n_mailboxes; i++) {
         struct worker *w = &crew->workers[crew->n];
@@ -130,7 +171,10 @@ static bool crew_start(struct crew *crew, const struct config *cfg)
         if (worker_start(w))
             crew->n++;
     }
-    return crew->n == cfg->n_mailboxes;
+    crew->outbox = (struct outbox_worker){ .cfg = cfg, .cal = crew->cal, .templates = crew->templates,
+                                           .stop = &crew->stop, .wake_fd = crew->wake[0] };
+    crew->outbox_started = outbox_worker_start(&crew->outbox);
+    return crew->n == cfg->n_mailboxes && crew->outbox_started;
 }
 
 static void crew_stop(struct crew *crew)
@@ -140,10 +184,15 @@ static void crew_stop(struct crew *crew)
         log_warn("action=wake_failed reason=%s", g_strerror(errno));
     for (int i = 0; i < crew->n; i++)
         worker_join(&crew->workers[i]);
+    if (crew->outbox_started)
+        outbox_worker_join(&crew->outbox);
     g_free(crew->workers);
-    close(crew->wake[0]);
-    close(crew->wake[1]);
+    if (crew->wake[0] >= 0) {
+        close(crew->wake[0]);
+        close(crew->wake[1]);
+    }
     calendar_free(&crew->cal);
+    template_set_free(&crew->templates);
 }
 
 static void install_signals(void)

@@ -5,6 +5,11 @@
 #define CASELOG_SERVICE_H
 
 #include "config.h"
+#include "template_set.h"
+
+/* The template set for cfg (shipped directory + the admin's templates.dir); NULL with
+ * every problem in errors ("file:line: message"). Caller frees with template_set_free(). */
+struct template_set *service_templates(const struct config *cfg, GPtrArray *errors);
 
 /* One pass over every mailbox; returns the exit status (0: every mailbox passed). */
 int service_run_once(const struct config *cfg);

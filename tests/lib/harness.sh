@@ -33,7 +33,7 @@ h_sql() {
 # mailbox "support" on the test Dovecot (STARTTLS, verified by the test CA), user desk.
 h_write_config() {
     local file=$1 conninfo=$2 folder=$3 idle=${4:-true} poll=${5:-60s}
-    export CASELOG_TEST_DESK_PASSWORD=secret-desk
+    export CASELOG_TEST_DESK_PASSWORD=secret-desk CASELOG_TEST_SMTP_PASSWORD=secret-smtp
     cat > "$file" <<CONF
 desk = {
   name = "Test ICT Service Desk";
@@ -63,6 +63,8 @@ routing = (
   { name = "whole school cannot log in"; subject = "(?i)(nobody|no one|all (users|staff)).*(log ?in|access)"; priority = 2; }
 );
 unknown_senders = "log";
+smtp = { host = "127.0.0.1"; port = $CASELOG_TEST_SMTP_PORT; tls = "starttls"; ca_file = "$CASELOG_TEST_CA_FILE";
+         user = "smtpuser"; auth = "password"; password_env = "CASELOG_TEST_SMTP_PASSWORD"; give_up_after = "48h"; };
 CONF
 }
 
@@ -70,6 +72,11 @@ CONF
 h_folder_count() {
     $CASELOG_TEST_DOVEADM -f flow mailbox status -u desk messages "$1" 2>/dev/null |
         sed -n 's/.*messages=\([0-9]*\).*/\1/p' | head -n 1 | grep . || echo 0
+}
+
+# h_spool_with TEXT: how many messages in the SMTP sink contain TEXT.
+h_spool_with() {
+    grep -l -F -- "$1" "$CASELOG_TEST_SMTP_SPOOL"/*.eml 2>/dev/null | wc -l
 }
 
 # h_check NAME EXPECTED ACTUAL

@@ -1,0 +1,80 @@
+/* outbox_worker: see outbox_worker.h. The database connection is its own (one PGconn
+ * per thread); a failed pass drops it and backs off. */
+#include "outbox_worker.h"
+
+#include <errno.h>
+#include <poll.h>
+
+#include "backoff.h"
+#include "log.h"
+#include "sender.h"
+#include "store.h"
+
+#define OUTBOX_POLL_MS 30000
+
+/* Wait for a notification, the service's wake-up, or the timeout. */
+static void outbox_wait(struct outbox_worker *w, struct store *st, int64_t timeout_ms)
+{
+    struct pollfd pfd[2] = { { .fd = w->wake_fd, .events = POLLIN }, { .fd = st ? store_socket(st) : -1, .events = POLLIN } };
+    if (poll(pfd, st && pfd[1].fd >= 0 ? 2 : 1, (int)timeout_ms) > 0 && st && (pfd[1].revents & POLLIN)) {
+        int events = 0, outbox = 0;
+        GError *error = NULL;
+        if (!store_drain_notifies(st, &events, &outbox, &error)) {
+            log_warn("action=notify_failed reason=%s", error->message);
+            g_error_free(error);
+        }
+    }
+}
+
+static void *outbox_main(void *arg)
+{
+    struct outbox_worker *w = arg;
+    struct sender *sender = sender_new(w->cfg, w->cal, w->templates);
+    struct backoff db_backoff = backoff_init(1000, 5 * 60 * 1000);
+    struct store *st = NULL;
+    while (!*w->stop) {
+        GError *error = NULL;
+        if (!st) {
+            if (!(st = store_open(w->cfg->db_conninfo, &error))) {
+                log_error("action=outbox_db_connect_failed reason=%s", error->message);
+                g_clear_error(&error);
+                outbox_wait(w, NULL, backoff_failure(&db_backoff, g_random_double()));
+                continue;
+            }
+            /* The store LISTENs again by itself after a reconnect. */
+            if (!store_listen(st, &error)) {
+                log_error("action=listen_failed reason=%s", error->message);
+                g_clear_error(&error);
+            }
+        }
+        struct sender_stats stats;
+        if (!sender_pass(sender, st, g_get_real_time() / G_USEC_PER_SEC, &stats, &error)) {
+            log_error("action=outbox_pass_failed reason=%s", error ? error->message : "unknown");
+            g_clear_error(&error);
+            store_close(&st);
+            outbox_wait(w, NULL, backoff_failure(&db_backoff, g_random_double()));
+            continue;
+        }
+        backoff_success(&db_backoff);
+        if (stats.sent + stats.retried + stats.failed + stats.suppressed)
+            log_info("action=outbox_pass sent=%u retried=%u failed=%u suppressed=%u", stats.sent, stats.retried,
+                     stats.failed, stats.suppressed);
+        outbox_wait(w, st, OUTBOX_POLL_MS);
+    }
+    store_close(&st);
+    sender_free(&sender);
+    return NULL;
+}
+
+bool outbox_worker_start(struct outbox_worker *w)
+{
+    int rc = pthread_create(&w->thread, NULL, outbox_main, w);
+    if (rc != 0)
+        log_error("action=thread_failed reason=%s", g_strerror(rc));
+    return rc == 0;
+}
+
+void outbox_worker_join(struct outbox_worker *w)
+{
+    pthread_join(w->thread, NULL);
+}
