@@ -23,6 +23,7 @@ struct cli_command {
 /* caselog schools add|list|import: the school directory (cmd_schools.c). */
 int cmd_schools(const struct cli_context *ctx, int argc, char **argv);
 
+int cmd_explain(const struct cli_context *ctx, int argc, char **argv);
 int cmd_list(const struct cli_context *ctx, int argc, char **argv);
 int cmd_show(const struct cli_context *ctx, int argc, char **argv);
 

@@ -11,6 +11,7 @@
 
 static const struct cli_command commands[] = {
     /* subcommands: keep sorted by name */
+    { "explain", cmd_explain, "FILE [--at TIME] [--mailbox NAME] [--json]: how a message would be logged" },
     { "list", cmd_list, "the desk's cases (filters, --json)" },
     { "schools", cmd_schools, "add NAME ID [DOMAIN...] | list | import FILE.csv: the school directory" },
     { "show", cmd_show, "one case with its thread and attachments" },

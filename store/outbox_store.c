@@ -121,9 +121,9 @@ bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_i
     return true;
 }
 
-bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *message_id,
-                                const char *subject, const char *raw, size_t raw_len, int64_t *message_row_out,
-                                GError **error)
+bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *from_address,
+                                const char *message_id, const char *subject, const char *raw, size_t raw_len,
+                                int64_t *message_row_out, GError **error)
 {
     static const char sql[] =
         "WITH m AS (INSERT INTO messages (case_id, direction, message_id, in_reply_to, reference_ids,"
@@ -142,7 +142,7 @@ bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item
     db_param_text(&p, message_id);
     db_param_text(&p, item->parent_message_id);
     db_param_text(&p, g_strstrip(refs->str));
-    db_param_text(&p, "");
+    db_param_text(&p, from_address);
     db_param_text(&p, item->recipient);
     db_param_text(&p, subject);
     db_param_bytea(&p, raw, raw_len);

@@ -127,7 +127,8 @@ if [ "$(id -u)" != 0 ]; then
     sed -i -e '/^default_login_user/d' -e '/^default_internal_user/d' "$dv/dovecot.conf"
     printf 'default_login_user = %s\ndefault_internal_user = %s\n' "$mail_user" "$mail_user" >> "$dv/dovecot.conf"
 fi
-dovecot -c "$dv/dovecot.conf"
+# Servers must not hold the caller's stdout open (a pipe would never see EOF).
+dovecot -c "$dv/dovecot.conf" </dev/null >>"$dv/dovecot.log" 2>&1
 
 # --- SMTP sink ---
 spool="$dir/smtp-spool"
@@ -137,7 +138,7 @@ smtp_port=$(free_port)
 smtps_port=$(free_port)
 /usr/bin/python3 "$here/smtp_sink.py" --port "$smtp_port" --tls-port "$smtps_port" \
     --cert "$certs/server.pem" --key "$certs/server.key" --spool "$spool" \
-    --control "$dir/smtp-control" >"$dir/smtp.log" 2>&1 &
+    --control "$dir/smtp-control" </dev/null >"$dir/smtp.log" 2>&1 &
 echo $! > "$dir/smtp.pid"
 
 wait_port() {

@@ -1,0 +1,283 @@
+/* caselog explain FILE: what logging this message would do, changing nothing: the
+ * parsed fields, the classification, the school, the triage (type, queue, priority and
+ * the rule that set it) and the SLA times. The parse and the triage need no database;
+ * the school look-up uses it when it can be reached and says so when it cannot.
+ * The JSON field names are a contract (caselog(1)). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "cli_common.h"
+#include "message.h"
+#include "triage.h"
+
+struct explain_opts {
+    const char *file;
+    const char *at;      /* ISO 8601 with offset; NULL: now */
+    const char *mailbox; /* NULL: the first configured */
+    bool json;
+};
+
+struct explanation {
+    struct parsed_message *msg;
+    const struct config_mailbox *mailbox;
+    struct triage_result triage;
+    char *school;     /* identifier, NULL if unknown */
+    char *database;   /* "consulted" or why not */
+    int64_t received, logged_at, response_due, resolution_due;
+    bool out_of_hours;
+};
+
+static int explain_parse_args(int argc, char **argv, struct explain_opts *o)
+{
+    static const struct option longopts[] = {
+        { "at", required_argument, NULL, 'a' }, { "mailbox", required_argument, NULL, 'm' },
+        { "json", no_argument, NULL, 'j' },     { NULL, 0, NULL, 0 },
+    };
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a': o->at = optarg; break;
+        case 'm': o->mailbox = optarg; break;
+        case 'j': o->json = true; break;
+        default: return -1;
+        }
+    }
+    if (optind != argc - 1)
+        return -1;
+    o->file = argv[optind];
+    return 0;
+}
+
+static void add_string(JsonBuilder *b, const char *key, const char *value)
+{
+    json_builder_set_member_name(b, key);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+static void add_address(JsonBuilder *b, const struct mail_address *a)
+{
+    json_builder_begin_object(b);
+    add_string(b, "address", a ? a->address : NULL);
+    add_string(b, "name", a ? a->name : NULL);
+    json_builder_end_object(b);
+}
+
+static void add_address_list(JsonBuilder *b, const char *key, const GPtrArray *list)
+{
+    json_builder_set_member_name(b, key);
+    json_builder_begin_array(b);
+    for (guint i = 0; list && i < list->len; i++)
+        add_address(b, g_ptr_array_index(list, i));
+    json_builder_end_array(b);
+}
+
+static void add_string_list(JsonBuilder *b, const char *key, const GPtrArray *list)
+{
+    json_builder_set_member_name(b, key);
+    json_builder_begin_array(b);
+    for (guint i = 0; list && i < list->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(list, i));
+    json_builder_end_array(b);
+}
+
+static void add_time(JsonBuilder *b, const struct calendar *cal, const char *key, int64_t t)
+{
+    char *iso = t ? calendar_format_iso(cal, t) : NULL;
+    add_string(b, key, iso);
+    g_free(iso);
+}
+
+static void add_parsed(JsonBuilder *b, const struct parsed_message *m)
+{
+    add_string(b, "subject", m->subject);
+    json_builder_set_member_name(b, "from");
+    if (m->from)
+        add_address(b, m->from);
+    else
+        json_builder_add_null_value(b);
+    add_address_list(b, "reply_to", m->reply_to);
+    add_address_list(b, "to", m->to);
+    add_address_list(b, "cc", m->cc);
+    add_string(b, "message_id", m->message_id);
+    add_string(b, "in_reply_to", m->in_reply_to);
+    add_string_list(b, "references", m->references);
+    add_string(b, "date", m->date_header);
+    add_string(b, "body_text", m->body_text);
+    json_builder_set_member_name(b, "attachments");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < m->attachments->len; i++) {
+        const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
+        json_builder_begin_object(b);
+        add_string(b, "filename", a->filename);
+        add_string(b, "content_type", a->content_type);
+        json_builder_set_member_name(b, "size");
+        json_builder_add_int_value(b, (gint64)a->size);
+        add_string(b, "sha256", a->sha256);
+        add_string(b, "disposition", a->disposition);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    add_string(b, "classification", msg_class_name(m->classification));
+    add_string(b, "classification_reason", m->classification_reason);
+    add_string(b, "case_ref", m->case_ref);
+    json_builder_set_member_name(b, "size");
+    json_builder_add_int_value(b, (gint64)m->size);
+    add_string_list(b, "defects", m->defects);
+}
+
+static void print_json(const struct config *cfg, const struct calendar *cal, const struct explanation *e)
+{
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    add_parsed(b, e->msg);
+    add_string(b, "mailbox", e->mailbox ? e->mailbox->name : NULL);
+    add_string(b, "database", e->database);
+    add_string(b, "school", e->school);
+    add_time(b, cal, "received", e->received);
+    add_time(b, cal, "logged_at", e->logged_at);
+    json_builder_set_member_name(b, "out_of_hours");
+    json_builder_add_boolean_value(b, e->out_of_hours);
+    add_string(b, "type", case_type_name(e->triage.type));
+    add_string(b, "queue", e->triage.queue);
+    json_builder_set_member_name(b, "priority");
+    json_builder_add_int_value(b, e->triage.priority);
+    add_string(b, "priority_name", cfg->priorities[e->triage.priority - 1].name);
+    add_string(b, "priority_reason", e->triage.priority_reason);
+    add_time(b, cal, "response_due", e->response_due);
+    add_time(b, cal, "resolution_due", e->resolution_due);
+    json_builder_end_object(b);
+    cli_print_json(b);
+    g_object_unref(b);
+}
+
+static void print_text(const struct config *cfg, const struct calendar *cal, const struct explanation *e)
+{
+    const struct parsed_message *m = e->msg;
+    printf("Subject:        %s\n", m->subject);
+    printf("From:           %s%s%s%s\n", m->from && m->from->name ? m->from->name : "", m->from && m->from->name ? " <" : "",
+           m->from ? m->from->address : "(none)", m->from && m->from->name ? ">" : "");
+    printf("Message-ID:     %s\n", m->message_id ? m->message_id : "(none usable: never threads)");
+    printf("Class:          %s (%s)\n", msg_class_name(m->classification), m->classification_reason);
+    printf("Case reference: %s\n", m->case_ref ? m->case_ref : "(none in the subject)");
+    printf("Attachments:    %u\n", m->attachments->len);
+    for (guint i = 0; i < m->attachments->len; i++) {
+        const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
+        printf("  %s (%s, %" G_GUINT64_FORMAT " bytes)\n", a->filename ? a->filename : "(unnamed)", a->content_type, a->size);
+    }
+    for (guint i = 0; i < m->defects->len; i++)
+        printf("Defect:         %s\n", (const char *)g_ptr_array_index(m->defects, i));
+    printf("School:         %s (database %s)\n", e->school ? e->school : "unknown", e->database);
+    char *received = calendar_format_words(cal, e->received), *logged = calendar_format_words(cal, e->logged_at);
+    printf("Received:       %s%s\n", received, e->out_of_hours ? " (out of hours)" : "");
+    printf("Logged at:      %s\n", logged);
+    printf("Type, queue:    %s, %s\n", case_type_name(e->triage.type), e->triage.queue ? e->triage.queue : "-");
+    printf("Priority:       %d %s, because: %s\n", e->triage.priority, cfg->priorities[e->triage.priority - 1].name,
+           e->triage.priority_reason);
+    char *response = calendar_format_words(cal, e->response_due), *resolution = calendar_format_words(cal, e->resolution_due);
+    printf("Respond by:     %s\nResolve by:     %s\n", response, resolution);
+    g_free(received);
+    g_free(logged);
+    g_free(response);
+    g_free(resolution);
+}
+
+/* The school of the sender, if the database can be reached. */
+static void explain_school(const struct config *cfg, struct explanation *e)
+{
+    GError *error = NULL;
+    struct store *st = store_open(cfg->db_conninfo, &error);
+    if (!st) {
+        e->database = g_strdup_printf("unreachable, school look-up skipped: %s", error->message);
+        g_error_free(error);
+        return;
+    }
+    int64_t id = 0;
+    if (store_find_school(st, e->msg->from ? e->msg->from->address : "", &id, &e->school, &error)) {
+        e->database = g_strdup("consulted");
+    } else {
+        e->database = g_strdup_printf("failed, school look-up skipped: %s", error->message);
+        g_error_free(error);
+    }
+    store_close(&st);
+}
+
+static int explain_run(const struct config *cfg, const struct explain_opts *o)
+{
+    char *raw = NULL;
+    gsize len = 0;
+    GError *error = NULL;
+    if (!g_file_get_contents(o->file, &raw, &len, &error)) {
+        fprintf(stderr, "caselog explain: %s\n", error->message);
+        g_error_free(error);
+        return CLI_FAILED;
+    }
+    struct explanation e = { 0 };
+    e.received = g_get_real_time() / G_USEC_PER_SEC;
+    if (o->at) {
+        GDateTime *at = g_date_time_new_from_iso8601(o->at, NULL);
+        if (!at) {
+            fprintf(stderr, "caselog explain: --at wants ISO 8601 with an offset, e.g. 2026-03-03T10:30:00+00:00\n");
+            g_free(raw);
+            return CLI_USAGE;
+        }
+        e.received = g_date_time_to_unix(at);
+        g_date_time_unref(at);
+    }
+    e.mailbox = o->mailbox ? config_find_mailbox(cfg, o->mailbox) : (cfg->n_mailboxes ? &cfg->mailboxes[0] : NULL);
+    if (o->mailbox && !e.mailbox) {
+        fprintf(stderr, "caselog explain: no mailbox named %s in the config\n", o->mailbox);
+        g_free(raw);
+        return CLI_USAGE;
+    }
+    struct parser_options popts = { .fallback_charset = cfg->fallback_charset, .loop_header = cfg->desk.loop_header,
+                                    .ref_prefix = cfg->desk.reference_prefix, .ref_digits = cfg->desk.reference_digits };
+    const char *why = NULL;
+    parser_init();
+    e.msg = parser_parse(raw, len, &popts, &why);
+    int status = CLI_OK;
+    struct calendar *cal = calendar_new(cfg->desk.timezone, &cfg->hours, &error);
+    if (!e.msg) {
+        printf(o->json ? "{ \"unlogged\" : true, \"reason\" : \"%s\" }\n" : "Not a message: %s (it would go to unlogged)\n", why);
+        status = CLI_FAILED;
+    } else {
+        explain_school(cfg, &e);
+        triage_apply(cfg, e.mailbox, e.msg, e.school, &e.triage);
+        e.out_of_hours = !calendar_is_working(cal, e.received);
+        e.logged_at = calendar_logged_at(cal, e.received);
+        const struct priority_target *target = &cfg->priorities[e.triage.priority - 1];
+        e.response_due = calendar_add(cal, e.logged_at, &target->response);
+        e.resolution_due = calendar_add(cal, e.logged_at, &target->resolution);
+        if (o->json)
+            print_json(cfg, cal, &e);
+        else
+            print_text(cfg, cal, &e);
+    }
+    calendar_free(&cal);
+    parsed_message_free(&e.msg);
+    g_free(e.school);
+    g_free(e.database);
+    g_free(raw);
+    parser_shutdown();
+    return status;
+}
+
+int cmd_explain(const struct cli_context *ctx, int argc, char **argv)
+{
+    struct explain_opts o = { 0 };
+    if (explain_parse_args(argc, argv, &o) < 0) {
+        fprintf(stderr, "usage: caselog explain FILE [--at ISO8601] [--mailbox NAME] [--json]\n");
+        return CLI_USAGE;
+    }
+    struct config *cfg = cli_load_config(ctx);
+    if (!cfg)
+        return CLI_USAGE;
+    int status = explain_run(cfg, &o);
+    config_free(&cfg);
+    return status;
+}
