@@ -142,7 +142,8 @@ GArray *holidays_for_year(enum holiday_region region, int year)
     fixed_days[n_fixed++] = julian(year, 12, 26);
     if (region == HOLIDAYS_SCOTLAND) {
         fixed_days[n_fixed++] = julian(year, 1, 2);
-        fixed_days[n_fixed++] = julian(year, 11, 30);
+        if (year >= 2007) /* St Andrew's Day became a bank holiday in 2007 */
+            fixed_days[n_fixed++] = julian(year, 11, 30);
     }
     if (region == HOLIDAYS_NORTHERN_IRELAND) {
         fixed_days[n_fixed++] = julian(year, 3, 17);
