@@ -1,7 +1,8 @@
 /* caselog explain FILE: what logging this message would do, changing nothing: the
  * parsed fields, the classification, the school, the triage (type, queue, priority and
  * the rule that set it) and the SLA times. The parse and the triage need no database;
- * the school look-up uses it when it can be reached and says so when it cannot.
+ * the school and threading look-ups use it when it can be reached and say so when it
+ * cannot.
  * The JSON field names are a contract (caselog(1)). */
 #include <getopt.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@ struct explanation {
     struct triage_result triage;
     char *school;     /* identifier, NULL if unknown */
     char *database;   /* "consulted" or why not */
+    bool threaded;    /* the thread look-up ran */
+    struct thread_decision thread;
+    char thread_case[64]; /* the reference of the case it would thread onto */
     int64_t received, logged_at, response_due, resolution_due;
     bool out_of_hours;
 };
@@ -139,6 +143,9 @@ static void print_json(const struct config *cfg, const struct calendar *cal, con
     add_string(b, "mailbox", e->mailbox ? e->mailbox->name : NULL);
     add_string(b, "database", e->database);
     add_string(b, "school", e->school);
+    add_string(b, "thread_action", e->threaded ? thread_action_name(e->thread.action) : NULL);
+    add_string(b, "thread_case", e->threaded && e->thread_case[0] ? e->thread_case : NULL);
+    add_string(b, "thread_reason", e->threaded ? e->thread.reason : "database not consulted");
     add_time(b, cal, "received", e->received);
     add_time(b, cal, "logged_at", e->logged_at);
     json_builder_set_member_name(b, "out_of_hours");
@@ -173,6 +180,11 @@ static void print_text(const struct config *cfg, const struct calendar *cal, con
     for (guint i = 0; i < m->defects->len; i++)
         printf("Defect:         %s\n", (const char *)g_ptr_array_index(m->defects, i));
     printf("School:         %s (database %s)\n", e->school ? e->school : "unknown", e->database);
+    if (e->threaded)
+        printf("Thread:         %s%s%s (%s)\n", thread_action_name(e->thread.action), e->thread_case[0] ? " onto " : "",
+               e->thread_case, e->thread.reason);
+    else
+        printf("Thread:         not looked up (database not consulted)\n");
     char *received = calendar_format_words(cal, e->received), *logged = calendar_format_words(cal, e->logged_at);
     printf("Received:       %s%s\n", received, e->out_of_hours ? " (out of hours)" : "");
     printf("Logged at:      %s\n", logged);
@@ -187,21 +199,24 @@ static void print_text(const struct config *cfg, const struct calendar *cal, con
     g_free(resolution);
 }
 
-/* The school of the sender, if the database can be reached. */
-static void explain_school(const struct config *cfg, struct explanation *e)
+/* The school of the sender and where the message would thread, if the database can
+ * be reached; nothing is written. */
+static void explain_lookups(const struct config *cfg, struct explanation *e)
 {
     GError *error = NULL;
     struct store *st = store_open(cfg->db_conninfo, &error);
     if (!st) {
-        e->database = g_strdup_printf("unreachable, school look-up skipped: %s", error->message);
+        e->database = g_strdup_printf("unreachable, school and thread look-ups skipped: %s", error->message);
         g_error_free(error);
         return;
     }
     int64_t id = 0;
-    if (store_find_school(st, e->msg->from ? e->msg->from->address : "", &id, &e->school, &error)) {
+    if (store_find_school(st, e->msg->from ? e->msg->from->address : "", &id, &e->school, &error) &&
+        store_thread_lookup(st, e->msg, &e->thread, e->thread_case, sizeof e->thread_case, &error)) {
         e->database = g_strdup("consulted");
+        e->threaded = true;
     } else {
-        e->database = g_strdup_printf("failed, school look-up skipped: %s", error->message);
+        e->database = g_strdup_printf("failed, school and thread look-ups skipped: %s", error->message);
         g_error_free(error);
     }
     store_close(&st);
@@ -246,7 +261,7 @@ static int explain_run(const struct config *cfg, const struct explain_opts *o)
         printf(o->json ? "{ \"unlogged\" : true, \"reason\" : \"%s\" }\n" : "Not a message: %s (it would go to unlogged)\n", why);
         status = CLI_FAILED;
     } else {
-        explain_school(cfg, &e);
+        explain_lookups(cfg, &e);
         triage_apply(cfg, e.mailbox, e.msg, e.school, &e.triage);
         e.out_of_hours = !calendar_is_working(cal, e.received);
         e.logged_at = calendar_logged_at(cal, e.received);

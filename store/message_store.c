@@ -125,15 +125,15 @@ static bool message_lookup_refs(struct store *st, GPtrArray *ids, struct thread_
     return true;
 }
 
-/* Look up the thread and decide. */
-static bool message_thread(struct store *st, const struct store_message_in *in,
-                           struct thread_decision *d, GError **error)
+/* Look up the thread and decide; the target's reference is copied to ref_out. */
+static bool message_thread(struct store *st, const struct parsed_message *msg,
+                           struct thread_decision *d, char *ref_out, size_t ref_size, GError **error)
 {
     char tag_ref[STORE_REF_SIZE] = "";
-    struct thread_input ti = { .classification = in->msg->classification, .tag = in->msg->case_ref };
-    if (!message_lookup_tag(st, in->msg->case_ref, &ti.tag_case, tag_ref, sizeof tag_ref, error))
+    struct thread_input ti = { .classification = msg->classification, .tag = msg->case_ref };
+    if (!message_lookup_tag(st, msg->case_ref, &ti.tag_case, tag_ref, sizeof tag_ref, error))
         return false;
-    GPtrArray *ids = message_ref_ids(in->msg);
+    GPtrArray *ids = message_ref_ids(msg);
     struct thread_ref refs[STORE_MAX_REFS];
     memset(refs, 0, sizeof refs);
     PGresult *res = NULL;
@@ -142,12 +142,20 @@ static bool message_thread(struct store *st, const struct store_message_in *in,
         ti.refs = refs;
         ti.n_refs = ids->len;
         thread_decide(&ti, d);
-        /* The decision's reference points into res or tag_ref: make it ours. */
+        /* The decision's reference points into res or tag_ref: copy it out. */
+        if (ref_out)
+            g_strlcpy(ref_out, d->target.reference ? d->target.reference : "", ref_size);
         d->target.reference = NULL;
     }
     PQclear(res);
     g_ptr_array_unref(ids);
     return ok;
+}
+
+bool store_thread_lookup(struct store *st, const struct parsed_message *msg, struct thread_decision *d,
+                         char *ref_out, size_t ref_size, GError **error)
+{
+    return message_thread(st, msg, d, ref_out, ref_size, error);
 }
 
 static GPtrArray *message_addresses(const GPtrArray *list)
@@ -302,7 +310,7 @@ static bool message_log_inner(struct store *st, const struct store_message_in *i
     struct thread_decision d;
     bool ok = message_check_duplicate(st, in, sender, sha, out, &dup, error);
     if (ok && !dup)
-        ok = message_thread(st, in, &d, error);
+        ok = message_thread(st, in->msg, &d, NULL, 0, error);
     if (ok && !dup) {
         if (d.action == THREAD_UNLOGGED || message_refuse_unknown(in, &d))
             ok = message_insert_unlogged(st, in->raw, in->raw_len, in->mailbox, in->uidvalidity,

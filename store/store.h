@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "message.h"
+#include "thread.h"
 #include "triage.h"
 
 #define STORE_ERROR (store_error_quark())
@@ -179,6 +180,10 @@ GPtrArray *store_school_list(struct store *st, GError **error);
  * or NULL; caller g_free()s. */
 bool store_find_school(struct store *st, const char *sender, int64_t *school_id_out,
                        char **identifier_out, GError **error);
+/* Where msg would thread if logged now (the same look-ups store_log_message makes),
+ * without writing anything. The target case's reference goes to ref_out. */
+bool store_thread_lookup(struct store *st, const struct parsed_message *msg, struct thread_decision *d,
+                         char *ref_out, size_t ref_size, GError **error);
 
 /* --- wake-ups (store/notify.c) --- */
 
