@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "calendar.h"
 #include "cli_common.h"
 #include "message.h"
@@ -233,7 +234,7 @@ static int explain_run(const struct config *cfg, const struct explain_opts *o)
         return CLI_FAILED;
     }
     struct explanation e = { 0 };
-    e.received = g_get_real_time() / G_USEC_PER_SEC;
+    e.received = clock_now();
     if (o->at) {
         GDateTime *at = g_date_time_new_from_iso8601(o->at, NULL);
         if (!at) {

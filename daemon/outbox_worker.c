@@ -1,5 +1,6 @@
 /* outbox_worker: see outbox_worker.h. The database connection is its own (one PGconn
  * per thread); a failed pass drops it and backs off. */
+#include "clock.h"
 #include "outbox_worker.h"
 
 #include <errno.h>
@@ -48,7 +49,7 @@ static void *outbox_main(void *arg)
             }
         }
         struct sender_stats stats;
-        if (!sender_pass(sender, st, g_get_real_time() / G_USEC_PER_SEC, &stats, &error)) {
+        if (!sender_pass(sender, st, clock_now(), &stats, &error)) {
             log_error("action=outbox_pass_failed reason=%s", error ? error->message : "unknown");
             g_clear_error(&error);
             store_close(&st);

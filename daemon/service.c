@@ -1,6 +1,7 @@
 /* service: run modes. Signals only set flags and write to a wake pipe (fdm's habit);
  * the main thread acts on them: SIGTERM/SIGINT stop the workers (each finishes the batch
  * in hand), SIGHUP loads the config again and restarts the workers on the new one. */
+#include "clock.h"
 #include "service.h"
 
 #include <errno.h>
@@ -72,7 +73,7 @@ static bool once_mailbox(const struct config *cfg, const struct calendar *cal, s
         return false;
     }
     struct ingest_context ctx = {
-        .cfg = cfg, .cal = cal, .store = st, .session = &session, .now = g_get_real_time() / G_USEC_PER_SEC,
+        .cfg = cfg, .cal = cal, .store = st, .session = &session, .now = clock_now(),
     };
     struct ingest_stats stats;
     gint64 started = g_get_monotonic_time();
@@ -112,7 +113,7 @@ static bool once_outbox(const struct config *cfg, const struct calendar *cal, st
     struct sender *sender = sender_new(cfg, cal, templates);
     struct sender_stats stats;
     GError *error = NULL;
-    bool ok = sender_pass(sender, st, g_get_real_time() / G_USEC_PER_SEC, &stats, &error);
+    bool ok = sender_pass(sender, st, clock_now(), &stats, &error);
     log_info("action=outbox_pass sent=%u retried=%u failed=%u suppressed=%u%s%s", stats.sent, stats.retried,
              stats.failed, stats.suppressed, error ? " error=" : "", error ? error->message : "");
     g_clear_error(&error);

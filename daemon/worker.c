@@ -1,6 +1,7 @@
 /* worker: per-mailbox loop. States, each with its own backoff: no database (touch no
  * IMAP message), not the lock holder (another daemon works this mailbox; wait and try
  * to take over), no IMAP session (reconnect), and working (pass, then wait for mail). */
+#include "clock.h"
 #include "worker.h"
 
 #include <errno.h>
@@ -88,7 +89,7 @@ static int64_t worker_pass(struct worker_state *s)
     struct worker *w = s->w;
     struct ingest_context ctx = {
         .cfg = w->cfg, .cal = w->cal, .store = s->store, .session = &s->session,
-        .now = g_get_real_time() / G_USEC_PER_SEC, .stop = w->stop,
+        .now = clock_now(), .stop = w->stop,
     };
     struct ingest_stats stats;
     GError *error = NULL;

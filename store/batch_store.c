@@ -59,7 +59,7 @@ bool store_advance_cursor(struct store *st, const char *mailbox, uint32_t uidval
         "ON CONFLICT (name) DO UPDATE SET "
         " last_uid = CASE WHEN mailbox_cursors.uidvalidity = EXCLUDED.uidvalidity "
         "  THEN GREATEST(mailbox_cursors.last_uid, EXCLUDED.last_uid) ELSE EXCLUDED.last_uid END, "
-        " uidvalidity = EXCLUDED.uidvalidity, updated_at = now()", &p, error);
+        " uidvalidity = EXCLUDED.uidvalidity, updated_at = caselog_now()", &p, error);
     db_params_clear(&p);
     return ok;
 }

@@ -131,9 +131,9 @@ static bool case_insert(struct store *st, const struct case_apply_ctx *ctx, int6
         " logged_at, response_due, resolution_due, confidential, follows) "
         "SELECT n.n, $1 || CASE WHEN length(n.n::text) >= $2::int THEN n.n::text"
         "  ELSE lpad(n.n::text, $2::int, '0') END,"
-        " $3, $4, $5, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END,"
-        " $7, $8, $9, $10, $11, $12, coalesce(to_timestamp($13), now()),"
-        " coalesce(to_timestamp($14), to_timestamp($13), now()), to_timestamp($15),"
+        " $3, $4, $5, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE caselog_now() END,"
+        " $7, $8, $9, $10, $11, $12, coalesce(to_timestamp($13), caselog_now()),"
+        " coalesce(to_timestamp($14), to_timestamp($13), caselog_now()), to_timestamp($15),"
         " to_timestamp($16), $17, $18 FROM n RETURNING id, reference, requester", &p, error);
     db_params_clear(&p);
     if (!res)
@@ -153,7 +153,7 @@ static bool case_attach_message(struct store *st, int64_t case_id, int64_t messa
     db_param_int(&p, case_id);
     PGresult *res = db_exec(st,
         "WITH m AS (UPDATE messages SET case_id = $2 WHERE id = $1) "
-        "UPDATE cases SET updated_at = now() WHERE id = $2 RETURNING id, reference, requester",
+        "UPDATE cases SET updated_at = caselog_now() WHERE id = $2 RETURNING id, reference, requester",
         &p, error);
     db_params_clear(&p);
     if (!res)
@@ -245,10 +245,10 @@ static bool case_change_resolved(struct store *st, int64_t case_id, enum reply_a
     db_params_init(&p);
     db_param_int(&p, case_id);
     const char *sql = action == REPLY_CLOSE
-        ? "UPDATE cases SET state = 'closed', closed_at = now(), updated_at = now()"
+        ? "UPDATE cases SET state = 'closed', closed_at = caselog_now(), updated_at = caselog_now()"
           " WHERE id = $1 AND state = 'resolved' RETURNING id"
         : "UPDATE cases SET state = CASE WHEN assignee IS NULL THEN 'open' ELSE 'assigned' END,"
-          " reactivations = reactivations + 1, resolved_at = NULL, updated_at = now()"
+          " reactivations = reactivations + 1, resolved_at = NULL, updated_at = caselog_now()"
           " WHERE id = $1 AND state = 'resolved' RETURNING id";
     PGresult *res = db_exec(st, sql, &p, error);
     db_params_clear(&p);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 
 G_DEFINE_QUARK(caselog-store-error-quark, store_error)
@@ -25,8 +26,14 @@ struct store *store_open(const char *conninfo, GError **error)
     st->mailbox_locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     st->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     /* Defaults first: the admin's conninfo (expanded from dbname) overrides them. */
-    const char *const keys[] = { "connect_timeout", "keepalives_idle", "application_name", "dbname", NULL };
-    const char *const values[] = { "10", "60", "caselog", st->conninfo, NULL };
+    /* A clock set by a test (common/clock.h) moves caselog_now() in the database too;
+     * as a connection option it survives PQreset(). */
+    char options[64] = "";
+    if (clock_is_set())
+        g_snprintf(options, sizeof options, "-c caselog.now_offset=%" G_GINT64_FORMAT,
+                   (gint64)(clock_now() - g_get_real_time() / G_USEC_PER_SEC));
+    const char *const keys[] = { "connect_timeout", "keepalives_idle", "application_name", "options", "dbname", NULL };
+    const char *const values[] = { "10", "60", "caselog", options, st->conninfo, NULL };
     st->conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(st->conn) != CONNECTION_OK) {
         char *why = g_strstrip(g_strdelimit(g_strdup(PQerrorMessage(st->conn)), "\r\n\t", ' '));

@@ -202,7 +202,7 @@ static bool message_insert(struct store *st, const struct store_message_in *in, 
         " reference_ids, from_address, from_name, to_addresses, cc_addresses, subject, date_header,"
         " sent_date, received_at, body_text, classification, classification_reason, raw,"
         " raw_sha256, size) VALUES ('in', $1, $2, $3, $4, $5, $6::text[], $7, $8, $9::text[],"
-        " $10::text[], $11, $12, to_timestamp($13), coalesce(to_timestamp($14), now()), $15, $16,"
+        " $10::text[], $11, $12, to_timestamp($13), coalesce(to_timestamp($14), caselog_now()), $15, $16,"
         " $17, $18, $19, $20) ON CONFLICT DO NOTHING RETURNING id", &p, error);
     db_params_clear(&p);
     g_ptr_array_unref(to);

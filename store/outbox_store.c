@@ -62,9 +62,9 @@ GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError *
     static const char sql[] =
         "WITH claimed AS ("
         " UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1,"
-        "   lease_until = now() + make_interval(secs => $2::int)"
+        "   lease_until = caselog_now() + make_interval(secs => $2::int)"
         " WHERE o.id IN (SELECT id FROM outbox"
-        "   WHERE (state = 'pending' AND next_attempt_at <= now()) OR (state = 'sending' AND lease_until < now())"
+        "   WHERE (state = 'pending' AND next_attempt_at <= caselog_now()) OR (state = 'sending' AND lease_until < caselog_now())"
         "   ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
         " RETURNING o.*)"
         " SELECT o.id, coalesce(o.case_id, 0), o.template, o.recipient, o.data::text, o.attempts,"
@@ -106,7 +106,7 @@ bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_i
         "SELECT count(*) FILTER (WHERE lower(recipient) = lower($1)),"
         "       count(*) FILTER (WHERE case_id = $2)"
         " FROM outbox WHERE state IN ('sent', 'sending') AND template <> 'update'"
-        "   AND coalesce(sent_at, now()) > now() - interval '1 hour'";
+        "   AND coalesce(sent_at, caselog_now()) > caselog_now() - interval '1 hour'";
     struct db_params p;
     db_params_init(&p);
     db_param_text(&p, recipient);
@@ -129,7 +129,7 @@ bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item
         "WITH m AS (INSERT INTO messages (case_id, direction, message_id, in_reply_to, reference_ids,"
         "   from_address, to_addresses, subject, received_at, raw, raw_sha256, size)"
         " VALUES (nullif($1, 0), 'out', $2, $3, string_to_array(nullif($4, ''), ' '), lower($5),"
-        "   ARRAY[lower($6)], $7, now(), $8, encode(sha256($8), 'hex'), $9) RETURNING id)"
+        "   ARRAY[lower($6)], $7, caselog_now(), $8, encode(sha256($8), 'hex'), $9) RETURNING id)"
         " UPDATE outbox SET sent_message_id = m.id FROM m WHERE outbox.id = $10 RETURNING m.id";
     GString *refs = g_string_new(NULL);
     for (guint i = 0; i < item->parent_references->len; i++)
@@ -175,7 +175,7 @@ static bool outbox_update(struct store *st, const char *sql, int64_t id, const c
 bool store_outbox_mark_sent(struct store *st, int64_t id, GError **error)
 {
     return outbox_update(st,
-                         "UPDATE outbox SET state = 'sent', sent_at = now(), lease_until = NULL,"
+                         "UPDATE outbox SET state = 'sent', sent_at = caselog_now(), lease_until = NULL,"
                          " last_error = $2 WHERE id = $1",
                          id, NULL, error);
 }
@@ -191,7 +191,7 @@ bool store_outbox_mark_retry(struct store *st, int64_t id, int delay_s, const ch
     db_param_int(&p, delay_s);
     bool ok = db_run(st,
                      "UPDATE outbox SET state = 'pending', lease_until = NULL, last_error = $2,"
-                     " next_attempt_at = now() + make_interval(secs => $3::int) WHERE id = $1",
+                     " next_attempt_at = caselog_now() + make_interval(secs => $3::int) WHERE id = $1",
                      &p, error);
     db_params_clear(&p);
     return ok;
@@ -238,8 +238,8 @@ bool store_outbox_requeue(struct store *st, int64_t id, bool *found, GError **er
     db_params_init(&p);
     db_param_int(&p, id);
     PGresult *res = db_exec(st,
-                            "UPDATE outbox SET state = 'pending', next_attempt_at = now(), lease_until = NULL,"
-                            " attempts = 0, created_at = now() WHERE id = $1 AND state IN ('failed', 'suppressed')"
+                            "UPDATE outbox SET state = 'pending', next_attempt_at = caselog_now(), lease_until = NULL,"
+                            " attempts = 0, created_at = caselog_now() WHERE id = $1 AND state IN ('failed', 'suppressed')"
                             " RETURNING id",
                             &p, error);
     db_params_clear(&p);

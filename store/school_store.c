@@ -56,7 +56,7 @@ static bool school_upsert_row(struct store *st, struct store_school *school, GEr
     db_param_text(&p, school->identifier);
     PGresult *res = db_exec(st,
         "INSERT INTO schools (name, identifier) VALUES ($1, $2) ON CONFLICT (identifier)"
-        " DO UPDATE SET name = EXCLUDED.name, updated_at = now() RETURNING id", &p, error);
+        " DO UPDATE SET name = EXCLUDED.name, updated_at = caselog_now() RETURNING id", &p, error);
     db_params_clear(&p);
     if (!res)
         return false;
