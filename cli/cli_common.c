@@ -1,8 +1,11 @@
 /* cli_common: config, store and formatting helpers shared by the subcommands. */
 #include "cli_common.h"
 
+#include "calendar.h"
+
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -25,6 +28,32 @@ struct store *cli_open_store(const struct config *cfg)
         g_error_free(error);
     }
     return st;
+}
+
+int cli_session_open(const struct cli_context *ctx, struct cli_session *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!(s->cfg = cli_load_config(ctx)))
+        return CLI_USAGE;
+    GError *error = NULL;
+    if (!(s->cal = calendar_new(s->cfg->desk.timezone, &s->cfg->hours, &error))) {
+        fprintf(stderr, "caselog: %s\n", error->message);
+        g_error_free(error);
+        cli_session_close(s);
+        return CLI_USAGE;
+    }
+    if (!(s->st = cli_open_store(s->cfg))) {
+        cli_session_close(s);
+        return CLI_NO_DATABASE;
+    }
+    return CLI_OK;
+}
+
+void cli_session_close(struct cli_session *s)
+{
+    store_close(&s->st);
+    calendar_free(&s->cal);
+    config_free(&s->cfg);
 }
 
 static GDateTime *cli_local(const char *tz, int64_t t)

@@ -15,6 +15,16 @@ struct config *cli_load_config(const struct cli_context *ctx);
 /* Connect to the config's database, printing why not; NULL on error (exit CLI_NO_DATABASE). */
 struct store *cli_open_store(const struct config *cfg);
 
+/* What most subcommands open: the config, the database and the desk's calendar. */
+struct cli_session {
+    struct config *cfg;
+    struct store *st;
+    struct calendar *cal;
+};
+/* Open all three, printing why not; returns CLI_OK or the exit status to give. */
+int cli_session_open(const struct cli_context *ctx, struct cli_session *s);
+void cli_session_close(struct cli_session *s);
+
 /* "Tue 3 Mar 2026 10:30" in zone tz (IANA name), "-" for 0. Caller g_free()s. */
 char *cli_format_time(const char *tz, int64_t t);
 /* ISO 8601 with the zone's offset, NULL for 0. Caller g_free()s. */

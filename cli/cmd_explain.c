@@ -263,12 +263,12 @@ static int explain_run(const struct config *cfg, const struct explain_opts *o)
         status = CLI_FAILED;
     } else {
         explain_lookups(cfg, &e);
-        triage_apply(cfg, e.mailbox, e.msg, e.school, &e.triage);
+        struct intake_times times;
+        intake_decide(cfg, cal, e.mailbox, e.msg, e.school, e.received, &e.triage, &times);
         e.out_of_hours = !calendar_is_working(cal, e.received);
-        e.logged_at = calendar_logged_at(cal, e.received);
-        const struct priority_target *target = &cfg->priorities[e.triage.priority - 1];
-        e.response_due = calendar_add(cal, e.logged_at, &target->response);
-        e.resolution_due = calendar_add(cal, e.logged_at, &target->resolution);
+        e.logged_at = times.logged_at;
+        e.response_due = times.response_due;
+        e.resolution_due = times.resolution_due;
         if (o->json)
             print_json(cfg, cal, &e);
         else

@@ -27,4 +27,17 @@ int cmd_explain(const struct cli_context *ctx, int argc, char **argv);
 int cmd_list(const struct cli_context *ctx, int argc, char **argv);
 int cmd_show(const struct cli_context *ctx, int argc, char **argv);
 
+/* The desk's commands on one case (cmd_case.c). */
+int cmd_assign(const struct cli_context *ctx, int argc, char **argv);
+int cmd_comment(const struct cli_context *ctx, int argc, char **argv);
+int cmd_hold(const struct cli_context *ctx, int argc, char **argv);
+int cmd_resolve(const struct cli_context *ctx, int argc, char **argv);
+int cmd_close(const struct cli_context *ctx, int argc, char **argv);
+int cmd_reopen(const struct cli_context *ctx, int argc, char **argv);
+int cmd_priority(const struct cli_context *ctx, int argc, char **argv);
+
+int cmd_attachment(const struct cli_context *ctx, int argc, char **argv);
+int cmd_outbox(const struct cli_context *ctx, int argc, char **argv);
+int cmd_unlogged(const struct cli_context *ctx, int argc, char **argv);
+
 #endif

@@ -11,10 +11,20 @@
 
 static const struct cli_command commands[] = {
     /* subcommands: keep sorted by name */
+    { "assign", cmd_assign, "REF [NAME]: take a case (NAME: --as or you)" },
+    { "attachment", cmd_attachment, "REF N [-o FILE]: save attachment N of a case" },
+    { "close", cmd_close, "REF [TEXT]: close a case" },
+    { "comment", cmd_comment, "REF [--internal] [TEXT]: a comment mailed to the school, or an internal note" },
     { "explain", cmd_explain, "FILE [--at TIME] [--mailbox NAME] [--json]: how a message would be logged" },
+    { "hold", cmd_hold, "REF --reason R [--until TIME] [TEXT]: put a case on hold" },
     { "list", cmd_list, "the desk's cases (filters, --json)" },
+    { "outbox", cmd_outbox, "[--failed] | retry ID: mail waiting to go, or that failed" },
+    { "priority", cmd_priority, "REF N --reason TEXT: change the priority (due times recomputed)" },
+    { "reopen", cmd_reopen, "REF [TEXT]: reopen a resolved case" },
+    { "resolve", cmd_resolve, "REF [--no-confirm] [TEXT]: resolve (the school is asked to confirm)" },
     { "schools", cmd_schools, "add NAME ID [DOMAIN...] | list | import FILE.csv: the school directory" },
     { "show", cmd_show, "one case with its thread and attachments" },
+    { "unlogged", cmd_unlogged, "[show ID | reprocess ID]: mail that was not logged, and why" },
 };
 
 static void usage(FILE *out)

@@ -70,12 +70,12 @@ static bool prepare_case_inputs(const struct ingest_context *ctx, const struct p
     const char *sender = msg->from && msg->from->address ? msg->from->address : "";
     if (!store_find_school(ctx->store, sender, &in->school_id, school_ident, error))
         return false;
-    triage_apply(ctx->cfg, ctx->session->mailbox, msg, *school_ident, triage);
+    struct intake_times times;
+    intake_decide(ctx->cfg, ctx->cal, ctx->session->mailbox, msg, *school_ident, in->received_at, triage, &times);
     in->triage = triage;
-    in->logged_at = calendar_logged_at(ctx->cal, in->received_at);
-    const struct priority_target *target = &ctx->cfg->priorities[triage->priority - 1];
-    in->response_due = calendar_add(ctx->cal, in->logged_at, &target->response);
-    in->resolution_due = calendar_add(ctx->cal, in->logged_at, &target->resolution);
+    in->logged_at = times.logged_at;
+    in->response_due = times.response_due;
+    in->resolution_due = times.resolution_due;
     return true;
 }
 

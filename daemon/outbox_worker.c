@@ -8,6 +8,7 @@
 
 #include "backoff.h"
 #include "log.h"
+#include "scheduler.h"
 #include "sender.h"
 #include "store.h"
 
@@ -48,15 +49,21 @@ static void *outbox_main(void *arg)
                 g_clear_error(&error);
             }
         }
+        /* Notices and timers first: they queue the mail this pass then sends. */
+        struct scheduler_stats sched;
         struct sender_stats stats;
-        if (!sender_pass(sender, st, clock_now(), &stats, &error)) {
-            log_error("action=outbox_pass_failed reason=%s", error ? error->message : "unknown");
+        if (!scheduler_pass(w->cfg, w->cal, st, &sched, &error) ||
+            !sender_pass(sender, st, clock_now(), &stats, &error)) {
+            log_error("action=scheduler_or_outbox_pass_failed reason=%s", error ? error->message : "unknown");
             g_clear_error(&error);
             store_close(&st);
             outbox_wait(w, NULL, backoff_failure(&db_backoff, g_random_double()));
             continue;
         }
         backoff_success(&db_backoff);
+        if (sched.notices + sched.timers + sched.breaches)
+            log_info("action=scheduler_pass notices=%u timers=%u breaches=%u", sched.notices, sched.timers,
+                     sched.breaches);
         if (stats.sent + stats.retried + stats.failed + stats.suppressed)
             log_info("action=outbox_pass sent=%u retried=%u failed=%u suppressed=%u", stats.sent, stats.retried,
                      stats.failed, stats.suppressed);

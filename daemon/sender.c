@@ -1,5 +1,6 @@
 /* sender: see sender.h. One SMTP connection is kept between passes and dropped after a
  * failure; credentials are read just before each connect and wiped. */
+#include "clock.h"
 #include "sender.h"
 
 #include <json-glib/json-glib.h>
@@ -119,6 +120,11 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     char *attempt = data_member(it->data_json, "attempt");
     put(vars, "attempt", attempt ? attempt : g_strdup("1"));
     put(vars, "attempts", g_strdup_printf("%d", cfg->closure.attempts));
+    /* Set by the scheduler (daemon/scheduler.c) in the row's data. */
+    put(vars, "final_attempt", data_member(it->data_json, "final_attempt"));
+    put(vars, "state_changed", data_member(it->data_json, "state_changed"));
+    put(vars, "state_name", data_member(it->data_json, "state_name"));
+    put(vars, "hold_reason", data_member(it->data_json, "hold_reason"));
     put(vars, "reason", data_member(it->data_json, "reason"));
     put(vars, "max_size", g_strdup_printf("%" G_GINT64_FORMAT " MB", cfg->limits.max_message_size / (1024 * 1024)));
     put(vars, "size", data_member(it->data_json, "size"));
@@ -145,7 +151,7 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
     GString *refs = g_string_new(NULL);
     for (guint i = 0; i < it->parent_references->len; i++)
         g_string_append_printf(refs, "%s<%s>", i ? " " : "", (const char *)g_ptr_array_index(it->parent_references, i));
-    GDateTime *now = g_date_time_new_now_utc();
+    GDateTime *now = g_date_time_new_from_unix_utc(clock_now()); /* the one clock (tests set it) */
     struct outgoing_request req = {
         .desk = &s->cfg->desk, .to_address = it->recipient, .subject = r.subject, .body = r.body,
         .kind = kind == TEMPLATE_ACKNOWLEDGEMENT ? OUTGOING_AUTO_REPLIED : OUTGOING_AUTO_GENERATED,

@@ -4,6 +4,8 @@
 #include "clock.h"
 #include "service.h"
 
+#include "scheduler.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -122,6 +124,18 @@ static bool once_outbox(const struct config *cfg, const struct calendar *cal, st
     return ok;
 }
 
+/* One scheduler pass (for --once); false on failure. */
+static bool once_scheduler(const struct config *cfg, const struct calendar *cal, struct store *st)
+{
+    struct scheduler_stats stats;
+    GError *error = NULL;
+    bool ok = scheduler_pass(cfg, cal, st, &stats, &error);
+    log_info("action=scheduler_pass notices=%u timers=%u breaches=%u%s%s", stats.notices, stats.timers,
+             stats.breaches, error ? " error=" : "", error ? error->message : "");
+    g_clear_error(&error);
+    return ok;
+}
+
 int service_run_once(const struct config *cfg)
 {
     struct calendar *cal = service_calendar(cfg);
@@ -138,6 +152,7 @@ int service_run_once(const struct config *cfg)
     bool ok = true;
     for (int i = 0; i < cfg->n_mailboxes; i++)
         ok = once_mailbox(cfg, cal, st, &cfg->mailboxes[i]) && ok;
+    ok = once_scheduler(cfg, cal, st) && ok;
     ok = once_outbox(cfg, cal, st) && ok;
     store_close(&st);
     calendar_free(&cal);

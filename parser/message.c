@@ -52,6 +52,8 @@ void parsed_message_free(struct parsed_message **msgp)
                         m->classification_reason, m->case_ref };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(strings[i]);
+    if (m->kept_attachment)
+        g_bytes_unref(m->kept_attachment);
     g_free(m);
     *msgp = NULL;
 }
@@ -245,6 +247,8 @@ static void add_attachment(struct walk *w, const char *filename, const char *typ
     g_strlcpy(a->sha256, sum, sizeof a->sha256);
     g_free(sum);
     g_ptr_array_add(w->msg->attachments, a);
+    if (w->opts->keep_attachment > 0 && (guint)w->opts->keep_attachment == w->msg->attachments->len)
+        w->msg->kept_attachment = g_bytes_new(data, len);
 }
 
 static void walk_leaf(struct walk *w, GMimePart *part)

@@ -36,6 +36,7 @@ struct parsed_message {
     int64_t date;               /* Unix seconds from the Date header, 0 if none/unparseable */
     char *body_text;            /* chosen body as UTF-8 text; "" if none */
     GPtrArray *attachments;     /* struct attachment_info * */
+    GBytes *kept_attachment;    /* parser_options.keep_attachment's bytes, or NULL */
     uint64_t size;              /* raw bytes */
     char sha256[65];            /* hex of the raw bytes */
     GPtrArray *defects;         /* char *: what was wrong, as data */
@@ -51,6 +52,7 @@ struct parser_options {
     int ref_digits;               /* 7 */
     int max_depth;                /* MIME nesting followed at most; default 50 */
     int max_parts;                /* parts examined at most; default 1000 */
+    int keep_attachment;          /* 1-based: keep that attachment's decoded bytes in kept_attachment */
 };
 
 /* Initialise gmime once per process, before any thread starts. */

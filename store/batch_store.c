@@ -49,6 +49,8 @@ void store_batch_abort(struct store *st)
 bool store_advance_cursor(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                           GError **error)
 {
+    if (!mailbox) /* a message not read from a mailbox moves no cursor */
+        return true;
     struct db_params p;
     db_params_init(&p);
     db_param_text(&p, mailbox);

@@ -178,8 +178,13 @@ static bool message_insert(struct store *st, const struct store_message_in *in, 
     struct db_params p;
     db_params_init(&p);
     db_param_text(&p, in->mailbox);
-    db_param_int(&p, in->uidvalidity);
-    db_param_int(&p, in->uid);
+    if (in->mailbox) {
+        db_param_int(&p, in->uidvalidity);
+        db_param_int(&p, in->uid);
+    } else { /* not from a mailbox: reprocessed from unlogged */
+        db_param_text(&p, NULL);
+        db_param_text(&p, NULL);
+    }
     db_param_text(&p, m->message_id && *m->message_id ? m->message_id : NULL);
     db_param_text(&p, m->in_reply_to);
     db_param_text_array(&p, m->references);

@@ -94,3 +94,18 @@ h_summary() {
     echo "$1: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
+
+# h_spool_subject TEXT: how many messages in the SMTP sink have TEXT in their Subject
+# (unfolded and decoded, as a mail reader shows it).
+h_spool_subject() {
+    python3 - "$CASELOG_TEST_SMTP_SPOOL" "$1" <<'PY'
+import email, email.policy, glob, sys
+n = 0
+for path in glob.glob(sys.argv[1] + "/*.eml"):
+    with open(path, "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.default)
+    if sys.argv[2] in str(msg.get("Subject", "")):
+        n += 1
+print(n)
+PY
+}

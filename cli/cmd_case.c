@@ -1,0 +1,260 @@
+/* cmd_case: the desk's commands on one case (caselog(1)):
+ *   assign REF [NAME]                   (NAME: --as or the login name)
+ *   comment REF [--internal] [TEXT...]  (no TEXT: read standard input)
+ *   hold REF --reason R [--until TIME] [TEXT...]
+ *   resolve REF [--no-confirm] [TEXT...]
+ *   close REF [TEXT...]   reopen REF [TEXT...]
+ *   priority REF N --reason TEXT
+ * Each locks the case, asks rules/lifecycle.c whether the command may act, recomputes
+ * due times with the calendar where the change needs it, and writes the change with its
+ * event in one transaction. A public event is mailed to the school by the daemon.
+ * Exit: 0 done, 1 refused or no such case, 2 usage or config, 3 no database. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "cli_common.h"
+#include "clock.h"
+#include "store_case.h"
+
+struct case_args {
+    enum case_command command;
+    const char *name;        /* subcommand as typed */
+    const char *reference;
+    const char *assignee;
+    const char *reason;      /* hold reason or priority reason */
+    const char *until;
+    int priority;
+    bool no_confirm;
+    char *text;              /* owned */
+};
+
+static const char *const usages[] = {
+    [CASE_CMD_ASSIGN] = "assign REF [NAME]",
+    [CASE_CMD_COMMENT] = "comment REF [--internal] [TEXT...]",
+    [CASE_CMD_NOTE] = "comment REF --internal [TEXT...]",
+    [CASE_CMD_HOLD] = "hold REF --reason awaiting_customer|awaiting_change|customer_deferral [--until TIME] [TEXT...]",
+    [CASE_CMD_RESOLVE] = "resolve REF [--no-confirm] [TEXT...]",
+    [CASE_CMD_CLOSE] = "close REF [TEXT...]",
+    [CASE_CMD_REOPEN] = "reopen REF [TEXT...]",
+    [CASE_CMD_PRIORITY] = "priority REF N --reason TEXT",
+};
+
+/* Words after the options, joined; with none, standard input for a comment. */
+static char *case_text(int argc, char **argv, int first, bool read_stdin)
+{
+    if (first < argc) {
+        GString *s = g_string_new(NULL);
+        for (int i = first; i < argc; i++)
+            g_string_append_printf(s, "%s%s", i > first ? " " : "", argv[i]);
+        return g_string_free(s, FALSE);
+    }
+    if (!read_stdin)
+        return NULL;
+    GString *s = g_string_new(NULL);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        g_string_append_len(s, buf, (gssize)n);
+    return g_string_free(s, FALSE);
+}
+
+static int case_parse(int argc, char **argv, struct case_args *a)
+{
+    static const struct option longopts[] = {
+        { "internal", no_argument, NULL, 'i' }, { "reason", required_argument, NULL, 'r' },
+        { "until", required_argument, NULL, 'u' }, { "no-confirm", no_argument, NULL, 'n' },
+        { NULL, 0, NULL, 0 },
+    };
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i': if (a->command != CASE_CMD_COMMENT) return -1; a->command = CASE_CMD_NOTE; break;
+        case 'r': a->reason = optarg; break;
+        case 'u': a->until = optarg; break;
+        case 'n': a->no_confirm = true; break;
+        default: return -1;
+        }
+    }
+    if (optind >= argc)
+        return -1;
+    a->reference = argv[optind++];
+    if (a->command == CASE_CMD_ASSIGN) {
+        if (optind < argc)
+            a->assignee = argv[optind++];
+        return optind == argc ? 0 : -1;
+    }
+    if (a->command == CASE_CMD_PRIORITY) {
+        if (optind != argc - 1 || !a->reason)
+            return -1;
+        char *end = NULL;
+        long p = strtol(argv[optind], &end, 10);
+        if (*end || p < 1 || p > 5)
+            return -1;
+        a->priority = (int)p;
+        return 0;
+    }
+    if (a->command == CASE_CMD_HOLD && !a->reason)
+        return -1;
+    bool needs_text = a->command == CASE_CMD_COMMENT || a->command == CASE_CMD_NOTE;
+    a->text = case_text(argc, argv, optind, needs_text);
+    if (needs_text && (!a->text || !*g_strstrip(a->text))) {
+        fprintf(stderr, "caselog %s: the comment is empty\n", a->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The change the decision makes, with its due times. */
+static bool case_plan(const struct cli_session *s, const struct case_args *a, const struct case_now *c,
+                      const struct lifecycle_decision *d, enum hold_reason hold, int64_t until,
+                      struct case_change *ch)
+{
+    int64_t now = clock_now();
+    memset(ch, 0, sizeof *ch);
+    ch->state = d->new_state;
+    ch->responded = d->public; /* a person's first public event is the response (SPEC 4) */
+    if (a->command == CASE_CMD_ASSIGN)
+        ch->assignee = a->assignee;
+    if (d->new_state == THREAD_STATE_ON_HOLD) {
+        ch->hold = a->command == CASE_CMD_HOLD ? hold : c->hold;
+        ch->hold_until = a->command == CASE_CMD_HOLD ? until : c->hold_until;
+    }
+    if (d->leaves_paused_hold && c->resolution_due && c->hold_started_at)
+        ch->resolution_due = calendar_resume_after_hold(s->cal, c->resolution_due, c->hold_started_at, now);
+    if (a->command == CASE_CMD_RESOLVE) {
+        ch->resolved = true;
+        ch->set_confirm = true;
+        ch->confirm_required = !a->no_confirm;
+    }
+    if (a->command == CASE_CMD_CLOSE) {
+        ch->closed = true;
+        ch->resolved = c->state != THREAD_STATE_RESOLVED; /* closing unresolved ends the work too */
+    }
+    ch->reactivated = a->command == CASE_CMD_REOPEN;
+    if (a->command == CASE_CMD_PRIORITY) { /* both targets again from logged_at (SPEC 4) */
+        const struct priority_target *target = &s->cfg->priorities[a->priority - 1];
+        ch->priority = a->priority;
+        ch->priority_reason = a->reason;
+        ch->response_due = calendar_add(s->cal, c->logged_at, &target->response);
+        ch->resolution_due = calendar_add(s->cal, c->logged_at, &target->resolution);
+        if (c->state == THREAD_STATE_ON_HOLD && hold_reason_pauses(c->hold) && c->hold_started_at)
+            ch->resolution_due = c->resolution_due; /* paused: moved on when the hold ends */
+    }
+    return true;
+}
+
+/* Hold reason and --until, checked. */
+static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, int64_t *until)
+{
+    *hold = HOLD_NONE;
+    *until = 0;
+    if (a->command != CASE_CMD_HOLD)
+        return true;
+    int h = hold_reason_from_name(a->reason);
+    if (h <= HOLD_NONE) {
+        fprintf(stderr, "caselog hold: --reason must be awaiting_customer, awaiting_change or customer_deferral\n");
+        return false;
+    }
+    *hold = (enum hold_reason)h;
+    if (a->until) {
+        GDateTime *t = g_date_time_new_from_iso8601(a->until, NULL);
+        if (!t) {
+            fprintf(stderr, "caselog hold: --until wants ISO 8601 with an offset, e.g. 2026-03-10T08:00:00+00:00\n");
+            return false;
+        }
+        *until = g_date_time_to_unix(t);
+        g_date_time_unref(t);
+    }
+    if (*hold == HOLD_CUSTOMER_DEFERRAL && !*until) {
+        fprintf(stderr, "caselog hold: customer_deferral needs --until TIME\n");
+        return false;
+    }
+    return true;
+}
+
+static int case_run(const struct cli_context *ctx, struct case_args *a)
+{
+    enum hold_reason hold;
+    int64_t until;
+    if (!case_hold_args(a, &hold, &until))
+        return CLI_USAGE;
+    struct cli_session s;
+    int status = cli_session_open(ctx, &s);
+    if (status != CLI_OK)
+        return status;
+    if (a->command == CASE_CMD_ASSIGN && !a->assignee)
+        a->assignee = ctx->actor;
+    struct case_now c;
+    bool found = false;
+    GError *error = NULL;
+    if (!store_case_begin(s.st, a->reference, &c, &found, &error)) {
+        fprintf(stderr, "caselog %s: %s\n", a->name, error->message);
+        g_error_free(error);
+        cli_session_close(&s);
+        return CLI_FAILED;
+    }
+    if (!found) {
+        fprintf(stderr, "caselog %s: no case %s\n", a->name, a->reference);
+        cli_session_close(&s);
+        return CLI_FAILED;
+    }
+    struct lifecycle_input in = { .command = a->command, .state = c.state, .hold_reason = c.hold, .new_hold = hold,
+                                  .has_assignee = c.assignee || a->command == CASE_CMD_ASSIGN };
+    struct lifecycle_decision d;
+    lifecycle_decide(&in, &d);
+    if (!d.allowed) {
+        store_case_rollback(s.st);
+        fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, d.reason);
+        status = CLI_FAILED;
+    } else {
+        struct case_change ch;
+        case_plan(&s, a, &c, &d, hold, until, &ch);
+        char priority[4];
+        g_snprintf(priority, sizeof priority, "%d", a->priority);
+        struct case_event_in ev = { .actor = ctx->actor, .kind = d.event_kind, .public = d.public,
+                                    .text = a->command == CASE_CMD_PRIORITY ? a->reason : a->text };
+        if (a->command == CASE_CMD_ASSIGN)
+            ev.extra_key = "assignee", ev.extra_value = a->assignee;
+        else if (a->command == CASE_CMD_HOLD)
+            ev.extra_key = "hold_reason", ev.extra_value = hold_reason_name(hold);
+        else if (a->command == CASE_CMD_PRIORITY)
+            ev.extra_key = "priority", ev.extra_value = priority;
+        int64_t event_id = 0;
+        if (store_case_commit(s.st, &c, &ch, &ev, &event_id, &error)) {
+            printf("%s: %s (%s -> %s)%s\n", c.reference, d.event_kind, case_state_name(c.state),
+                   case_state_name(d.new_state), d.public ? "; the school will be told" : "");
+        } else {
+            fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, error->message);
+            g_error_free(error);
+            status = CLI_FAILED;
+        }
+    }
+    case_now_clear(&c);
+    cli_session_close(&s);
+    return status;
+}
+
+static int case_command(const struct cli_context *ctx, int argc, char **argv, enum case_command command)
+{
+    struct case_args a = { .command = command, .name = argv[0] };
+    int status;
+    if (case_parse(argc, argv, &a) < 0) {
+        fprintf(stderr, "usage: caselog %s\n", usages[command]);
+        status = CLI_USAGE;
+    } else {
+        status = case_run(ctx, &a);
+    }
+    g_free(a.text);
+    return status;
+}
+
+int cmd_assign(const struct cli_context *ctx, int argc, char **argv) { return case_command(ctx, argc, argv, CASE_CMD_ASSIGN); }
+int cmd_comment(const struct cli_context *ctx, int argc, char **argv) { return case_command(ctx, argc, argv, CASE_CMD_COMMENT); }
+int cmd_hold(const struct cli_context *ctx, int argc, char **argv) { return case_command(ctx, argc, argv, CASE_CMD_HOLD); }
+int cmd_resolve(const struct cli_context *ctx, int argc, char **argv) { return case_command(ctx, argc, argv, CASE_CMD_RESOLVE); }
+int cmd_close(const struct cli_context *ctx, int argc, char **argv) { return case_command(ctx, argc, argv, CASE_CMD_CLOSE); }
+int cmd_reopen(const struct cli_context *ctx, int argc, char **argv) { return case_command(ctx, argc, argv, CASE_CMD_REOPEN); }
+int cmd_priority(const struct cli_context *ctx, int argc, char **argv) { return case_command(ctx, argc, argv, CASE_CMD_PRIORITY); }

@@ -1,0 +1,166 @@
+/* scheduler: see scheduler.h. The decisions come from rules/notice.c and
+ * rules/lifecycle.c; here they are applied, one claimed batch per transaction. */
+#include "scheduler.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "notice.h"
+#include "store_case.h"
+
+#define SCHEDULER_BATCH 100
+#define SYSTEM_ACTOR "caselog"
+
+/* The outbox data pairs of a plan (NULL-terminated; strings in buf). */
+static void plan_data(const struct notice_plan *plan, const char *reason, char attempt_buf[16],
+                      const char *data[16])
+{
+    int n = 0;
+    if (plan->state_changed) {
+        data[n++] = "state_changed", data[n++] = "1";
+        data[n++] = "state_name", data[n++] = plan->state_words;
+        if (plan->hold_words)
+            data[n++] = "hold_reason", data[n++] = plan->hold_words;
+    }
+    if (plan->attempt) {
+        g_snprintf(attempt_buf, 16, "%d", plan->attempt);
+        data[n++] = "attempt", data[n++] = attempt_buf;
+        data[n++] = "final_attempt", data[n++] = plan->final_attempt ? "1" : "0";
+    }
+    if (reason)
+        data[n++] = "reason", data[n++] = reason;
+    data[n] = NULL;
+}
+
+/* Set the timer a plan asks for, counted in working time from base. */
+static bool plan_timer(const struct calendar *cal, struct store *st, int64_t case_id, const struct notice_plan *plan,
+                       int64_t base, GError **error)
+{
+    if (!plan->timer_kind)
+        return true;
+    int64_t due = calendar_add(cal, base, plan->timer_after);
+    return store_timer_set(st, case_id, plan->timer_kind, plan->timer_attempt, due, error);
+}
+
+/* Public events to notices; *done gets how many. */
+static bool scheduler_notices(const struct config *cfg, const struct calendar *cal, struct store *st,
+                              unsigned *done, GError **error)
+{
+    GPtrArray *claimed = store_notices_claim(st, SCHEDULER_BATCH, error);
+    if (!claimed)
+        return false;
+    bool ok = true;
+    for (guint i = 0; ok && i < claimed->len; i++) {
+        const struct pending_notice *n = g_ptr_array_index(claimed, i);
+        struct notice_plan plan;
+        notice_plan_event(n->kind, n->state, n->confirm_required, n->hold, &cfg->closure, &plan);
+        char attempt[16];
+        const char *data[16];
+        plan_data(&plan, NULL, attempt, data);
+        ok = store_notice_done(st, n, plan.template, data, error) && plan_timer(cal, st, n->case_id, &plan, n->at, error);
+        if (ok)
+            log_info("case_id=%" G_GINT64_FORMAT " event=%" G_GINT64_FORMAT " kind=%s action=notice template=%s",
+                     n->case_id, n->event_id, n->kind, plan.template ? plan.template : "none");
+    }
+    *done = ok ? claimed->len : 0;
+    g_ptr_array_unref(claimed);
+    return store_scheduler_finish(st, ok, error) && ok;
+}
+
+/* A closure request is due: send it and set the next timer. */
+static bool fire_closure_request(const struct config *cfg, const struct calendar *cal, struct store *st,
+                                 const struct due_timer *t, GError **error)
+{
+    struct notice_plan plan;
+    notice_plan_request(t->attempt, &cfg->closure, &plan);
+    char attempt[16];
+    const char *data[16];
+    plan_data(&plan, NULL, attempt, data);
+    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = "closure_request", .public = false,
+                                .extra_key = "attempt", .extra_value = attempt };
+    return store_timer_delete(st, t->id, error) &&
+           store_case_timer_change(st, t, NULL, &ev, plan.template, data, error) &&
+           plan_timer(cal, st, t->case_id, &plan, t->due_at, error);
+}
+
+/* The resolved case was not reopened in time: close it and say why. */
+static bool fire_auto_close(const struct config *cfg, struct store *st, const struct due_timer *t, GError **error)
+{
+    char reason[160];
+    if (t->confirm_required)
+        g_snprintf(reason, sizeof reason, "we did not hear from you after %d requests to confirm", cfg->closure.attempts);
+    else
+        g_strlcpy(reason, "it was resolved and nothing more was needed", sizeof reason);
+    const char *data[] = { "reason", reason, NULL };
+    struct case_change change = { .state = THREAD_STATE_CLOSED, .closed = true };
+    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = "closed", .public = false, .text = reason };
+    return store_timer_delete(st, t->id, error) &&
+           store_case_timer_change(st, t, &change, &ev, "closed", data, error);
+}
+
+/* A customer's deferral has ended: work resumes, the resolution clock runs again. */
+static bool fire_hold_until(const struct calendar *cal, struct store *st, const struct due_timer *t, GError **error)
+{
+    struct case_change change = { .state = t->assignee ? THREAD_STATE_ASSIGNED : THREAD_STATE_OPEN };
+    if (t->resolution_due && t->hold_started_at)
+        change.resolution_due = calendar_resume_after_hold(cal, t->resolution_due, t->hold_started_at, t->due_at);
+    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = "hold_ended", .public = false,
+                                .text = "the deferral the school asked for has ended" };
+    return store_timer_delete(st, t->id, error) && store_case_timer_change(st, t, &change, &ev, NULL, NULL, error);
+}
+
+static bool fire_timer(const struct config *cfg, const struct calendar *cal, struct store *st,
+                       const struct due_timer *t, GError **error)
+{
+    bool still_due = strcmp(t->kind, "hold_until") == 0
+                   ? t->state == THREAD_STATE_ON_HOLD && t->hold == HOLD_CUSTOMER_DEFERRAL
+                   : t->state == THREAD_STATE_RESOLVED;
+    if (!still_due) /* the case moved on; the trigger normally removes these first */
+        return store_timer_delete(st, t->id, error);
+    if (strcmp(t->kind, "closure_request") == 0)
+        return fire_closure_request(cfg, cal, st, t, error);
+    if (strcmp(t->kind, "auto_close") == 0)
+        return fire_auto_close(cfg, st, t, error);
+    return fire_hold_until(cal, st, t, error);
+}
+
+static bool scheduler_timers(const struct config *cfg, const struct calendar *cal, struct store *st,
+                             unsigned *done, GError **error)
+{
+    GPtrArray *claimed = store_timers_claim(st, SCHEDULER_BATCH, error);
+    if (!claimed)
+        return false;
+    bool ok = true;
+    for (guint i = 0; ok && i < claimed->len; i++) {
+        const struct due_timer *t = g_ptr_array_index(claimed, i);
+        ok = fire_timer(cfg, cal, st, t, error);
+        if (ok)
+            log_info("case_id=%" G_GINT64_FORMAT " action=timer kind=%s attempt=%d", t->case_id, t->kind, t->attempt);
+    }
+    *done = ok ? claimed->len : 0;
+    g_ptr_array_unref(claimed);
+    return store_scheduler_finish(st, ok, error) && ok;
+}
+
+bool scheduler_pass(const struct config *cfg, const struct calendar *cal, struct store *st,
+                    struct scheduler_stats *stats, GError **error)
+{
+    memset(stats, 0, sizeof *stats);
+    unsigned n = 0;
+    int breaches = 0;
+    /* Notices first: a resolution's notice sets the timers the next step may fire. */
+    do {
+        if (!scheduler_notices(cfg, cal, st, &n, error))
+            return false;
+        stats->notices += n;
+    } while (n == SCHEDULER_BATCH);
+    do {
+        if (!scheduler_timers(cfg, cal, st, &n, error))
+            return false;
+        stats->timers += n;
+    } while (n == SCHEDULER_BATCH);
+    if (!store_record_breaches(st, &breaches, error))
+        return false;
+    stats->breaches = (unsigned)breaches;
+    return true;
+}

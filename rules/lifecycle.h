@@ -1,0 +1,62 @@
+/* lifecycle: what a desk command or a timer may do to a case, and what it causes
+ * (SPEC sections 2, 4 and 5). Pure: the caller reads the case, asks here, and writes
+ * the change and its event in one transaction.
+ *
+ * Commands (caselog(1)): assign, comment, note (comment --internal), hold, resolve,
+ * close, reopen, priority. Closed is final for every command but a note: a later reply
+ * from the school opens a new case instead. */
+#ifndef CASELOG_LIFECYCLE_H
+#define CASELOG_LIFECYCLE_H
+
+#include <stdbool.h>
+
+#include "thread.h" /* enum thread_case_state */
+
+enum case_command {
+    CASE_CMD_ASSIGN,
+    CASE_CMD_COMMENT,
+    CASE_CMD_NOTE,
+    CASE_CMD_HOLD,
+    CASE_CMD_RESOLVE,
+    CASE_CMD_CLOSE,
+    CASE_CMD_REOPEN,
+    CASE_CMD_PRIORITY
+};
+
+enum hold_reason { HOLD_NONE, HOLD_AWAITING_CUSTOMER, HOLD_AWAITING_CHANGE, HOLD_CUSTOMER_DEFERRAL };
+
+struct lifecycle_input {
+    enum case_command command;
+    enum thread_case_state state;  /* the case now */
+    bool has_assignee;             /* after the command (assign sets one) */
+    enum hold_reason hold_reason;  /* the case's now (HOLD_NONE unless on hold) */
+    enum hold_reason new_hold;     /* for CASE_CMD_HOLD */
+};
+
+#define LIFECYCLE_REASON_SIZE 160
+struct lifecycle_decision {
+    bool allowed;
+    enum thread_case_state new_state;
+    const char *event_kind;   /* "assigned", "comment", "note", "on_hold", ...; static */
+    bool public;              /* the school is told (an update notice is mailed) */
+    bool leaves_paused_hold;  /* the resolution clock restarts: move resolution_due on */
+    char reason[LIFECYCLE_REASON_SIZE]; /* why not, when refused */
+};
+
+void lifecycle_decide(const struct lifecycle_input *in, struct lifecycle_decision *out);
+
+/* Does this hold stop the resolution clock (SPEC section 4)? */
+bool hold_reason_pauses(enum hold_reason reason);
+
+/* "awaiting_customer", ... as stored; HOLD_NONE for NULL; -1 if unknown. */
+int hold_reason_from_name(const char *name);
+const char *hold_reason_name(enum hold_reason reason); /* NULL for HOLD_NONE */
+/* "awaiting your reply", ... for mail to the school. */
+const char *hold_reason_words(enum hold_reason reason);
+
+const char *case_command_name(enum case_command command);
+const char *case_state_name(enum thread_case_state state);
+/* "open", "being worked on by an engineer", "on hold", "resolved", "closed". */
+const char *case_state_words(enum thread_case_state state);
+
+#endif

@@ -1,0 +1,23 @@
+/* store_unlogged: mail that was not logged, for `caselog unlogged`. Part of the store
+ * API (store.h). */
+#ifndef CASELOG_STORE_UNLOGGED_H
+#define CASELOG_STORE_UNLOGGED_H
+
+#include "store.h"
+
+struct unlogged_row {
+    int64_t id, created_at, received_at;
+    char *mailbox, *reason, *message_id, *from_address, *subject;
+    uint32_t uid;
+    int64_t size;
+};
+void unlogged_row_free(gpointer row);
+
+/* Every unlogged row, newest first. Caller frees with g_ptr_array_unref(). */
+GPtrArray *store_unlogged_list(struct store *st, GError **error);
+/* The raw bytes of one row; NULL with *found false if there is none. */
+GBytes *store_unlogged_raw(struct store *st, int64_t id, bool *found, GError **error);
+/* Drop a row once its message has been logged by `caselog unlogged reprocess`. */
+bool store_unlogged_delete(struct store *st, int64_t id, GError **error);
+
+#endif
