@@ -98,15 +98,17 @@ static bool fire_auto_close(const struct config *cfg, struct store *st, const st
            store_case_timer_change(st, t, &change, &ev, "closed", data, error);
 }
 
-/* A customer's deferral has ended: work resumes, the resolution clock runs again. */
-static bool fire_hold_until(const struct calendar *cal, struct store *st, const struct due_timer *t, GError **error)
+/* A paused hold ends at t->due_at (a deferral ran out, or the school answered): work
+ * resumes and the resolution clock runs again from there. */
+static bool end_paused_hold(const struct calendar *cal, struct store *st, const struct due_timer *t, const char *why,
+                            GError **error)
 {
     struct case_change change = { .state = t->assignee ? THREAD_STATE_ASSIGNED : THREAD_STATE_OPEN };
     if (t->resolution_due && t->hold_started_at)
         change.resolution_due = calendar_resume_after_hold(cal, t->resolution_due, t->hold_started_at, t->due_at);
-    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = "hold_ended", .public = false,
-                                .text = "the deferral the school asked for has ended" };
-    return store_timer_delete(st, t->id, error) && store_case_timer_change(st, t, &change, &ev, NULL, NULL, error);
+    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = "hold_ended", .public = false, .text = why };
+    return (t->id == 0 || store_timer_delete(st, t->id, error)) &&
+           store_case_timer_change(st, t, &change, &ev, NULL, NULL, error);
 }
 
 static bool fire_timer(const struct config *cfg, const struct calendar *cal, struct store *st,
@@ -115,19 +117,23 @@ static bool fire_timer(const struct config *cfg, const struct calendar *cal, str
     bool still_due = strcmp(t->kind, "hold_until") == 0
                    ? t->state == THREAD_STATE_ON_HOLD && t->hold == HOLD_CUSTOMER_DEFERRAL
                    : t->state == THREAD_STATE_RESOLVED;
+    if (strcmp(t->kind, "answered") == 0) /* claimed only while still awaiting the school */
+        return end_paused_hold(cal, st, t, "the school answered", error);
     if (!still_due) /* the case moved on; the trigger normally removes these first */
         return store_timer_delete(st, t->id, error);
     if (strcmp(t->kind, "closure_request") == 0)
         return fire_closure_request(cfg, cal, st, t, error);
     if (strcmp(t->kind, "auto_close") == 0)
         return fire_auto_close(cfg, st, t, error);
-    return fire_hold_until(cal, st, t, error);
+    return end_paused_hold(cal, st, t, "the deferral the school asked for has ended", error);
 }
 
+typedef GPtrArray *(*timer_claim_fn)(struct store *st, int limit, GError **error);
+
 static bool scheduler_timers(const struct config *cfg, const struct calendar *cal, struct store *st,
-                             unsigned *done, GError **error)
+                             timer_claim_fn claim, unsigned *done, GError **error)
 {
-    GPtrArray *claimed = store_timers_claim(st, SCHEDULER_BATCH, error);
+    GPtrArray *claimed = claim(st, SCHEDULER_BATCH, error);
     if (!claimed)
         return false;
     bool ok = true;
@@ -154,11 +160,15 @@ bool scheduler_pass(const struct config *cfg, const struct calendar *cal, struct
             return false;
         stats->notices += n;
     } while (n == SCHEDULER_BATCH);
-    do {
-        if (!scheduler_timers(cfg, cal, st, &n, error))
-            return false;
-        stats->timers += n;
-    } while (n == SCHEDULER_BATCH);
+    /* Holds the school has answered, then timers that are due. */
+    timer_claim_fn claims[] = { store_answered_holds_claim, store_timers_claim };
+    for (size_t i = 0; i < G_N_ELEMENTS(claims); i++) {
+        do {
+            if (!scheduler_timers(cfg, cal, st, claims[i], &n, error))
+                return false;
+            stats->timers += n;
+        } while (n == SCHEDULER_BATCH);
+    }
     if (!store_record_breaches(st, &breaches, error))
         return false;
     stats->breaches = (unsigned)breaches;

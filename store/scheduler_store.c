@@ -140,17 +140,9 @@ bool store_scheduler_finish(struct store *st, bool ok, GError **error)
     return store_batch_commit(st, error);
 }
 
-GPtrArray *store_timers_claim(struct store *st, int limit, GError **error)
+/* Rows of a timers-shaped claim to struct due_timer. */
+static GPtrArray *timers_from(PGresult *res)
 {
-    PGresult *res = scheduler_claim(st,
-        "SELECT t.id, t.case_id, extract(epoch FROM t.due_at)::bigint, t.kind, c.requester, c.assignee,"
-        " t.attempt, c.state, c.hold_reason, extract(epoch FROM c.hold_started_at)::bigint,"
-        " extract(epoch FROM c.resolution_due)::bigint, c.confirm_required"
-        " FROM case_timers t JOIN cases c ON c.id = t.case_id"
-        " WHERE t.due_at <= caselog_now()"
-        " ORDER BY t.due_at, t.id LIMIT $1 FOR UPDATE OF t, c SKIP LOCKED", limit, error);
-    if (!res)
-        return NULL;
     GPtrArray *list = g_ptr_array_new_with_free_func(due_timer_free);
     for (int i = 0; i < PQntuples(res); i++) {
         struct due_timer *t = g_new0(struct due_timer, 1);
@@ -171,6 +163,33 @@ GPtrArray *store_timers_claim(struct store *st, int limit, GError **error)
     }
     PQclear(res);
     return list;
+}
+
+GPtrArray *store_timers_claim(struct store *st, int limit, GError **error)
+{
+    PGresult *res = scheduler_claim(st,
+        "SELECT t.id, t.case_id, floor(extract(epoch FROM t.due_at))::bigint, t.kind, c.requester, c.assignee,"
+        " t.attempt, c.state, c.hold_reason, floor(extract(epoch FROM c.hold_started_at))::bigint,"
+        " floor(extract(epoch FROM c.resolution_due))::bigint, c.confirm_required"
+        " FROM case_timers t JOIN cases c ON c.id = t.case_id"
+        " WHERE t.due_at <= caselog_now()"
+        " ORDER BY t.due_at, t.id LIMIT $1 FOR UPDATE OF t, c SKIP LOCKED", limit, error);
+    return res ? timers_from(res) : NULL;
+}
+
+GPtrArray *store_answered_holds_claim(struct store *st, int limit, GError **error)
+{
+    /* due_at: when the school's first reply since the hold arrived. */
+    PGresult *res = scheduler_claim(st,
+        "SELECT 0, c.id, floor(extract(epoch FROM r.at))::bigint, 'answered', c.requester, c.assignee,"
+        " 0, c.state, c.hold_reason, floor(extract(epoch FROM c.hold_started_at))::bigint,"
+        " floor(extract(epoch FROM c.resolution_due))::bigint, c.confirm_required"
+        " FROM cases c CROSS JOIN LATERAL (SELECT min(m.received_at) AS at FROM messages m"
+        "   WHERE m.case_id = c.id AND m.direction = 'in' AND m.classification = 'ordinary'"
+        "   AND m.received_at > c.hold_started_at) r"
+        " WHERE c.state = 'on_hold' AND c.hold_reason = 'awaiting_customer' AND r.at IS NOT NULL"
+        " ORDER BY c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED", limit, error);
+    return res ? timers_from(res) : NULL;
 }
 
 bool store_timer_delete(struct store *st, int64_t timer_id, GError **error)

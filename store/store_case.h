@@ -92,6 +92,9 @@ struct due_timer {
 void due_timer_free(gpointer timer);
 /* BEGIN and claim up to limit due timers (FOR UPDATE SKIP LOCKED). */
 GPtrArray *store_timers_claim(struct store *st, int limit, GError **error);
+/* BEGIN and claim up to limit cases on hold awaiting the school that the school has
+ * answered since (kind "answered", due_at the answer's time). */
+GPtrArray *store_answered_holds_claim(struct store *st, int limit, GError **error);
 /* Delete a fired timer. */
 bool store_timer_delete(struct store *st, int64_t timer_id, GError **error);
 /* The scheduler's own change to a case: the change and an event (not needing a notice:
