@@ -153,7 +153,8 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
         g_string_append_printf(refs, "%s<%s>", i ? " " : "", (const char *)g_ptr_array_index(it->parent_references, i));
     GDateTime *now = g_date_time_new_from_unix_utc(clock_now()); /* the one clock (tests set it) */
     struct outgoing_request req = {
-        .desk = &s->cfg->desk, .to_address = it->recipient, .subject = r.subject, .body = r.body,
+        .desk = &s->cfg->desk, .to_address = it->recipient,
+        .to_name = it->requester_name && *it->requester_name ? it->requester_name : NULL, /* case mail goes to the requester */ .subject = r.subject, .body = r.body,
         .kind = kind == TEMPLATE_ACKNOWLEDGEMENT ? OUTGOING_AUTO_REPLIED : OUTGOING_AUTO_GENERATED,
         .parent_id = it->parent_message_id, .parent_references = refs->len ? refs->str : NULL, .date = now,
     };

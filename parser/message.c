@@ -120,6 +120,18 @@ static const char *raw_header(GMimeObject *o, const char *name)
     return h ? g_mime_header_get_raw_value(h) : NULL;
 }
 
+/* <"user@domain"> (whole addr-spec quoted, as some mailers write it after a long
+ * encoded name) is the address user@domain, not a local part without a domain. */
+static char *unquote_whole_address(char *addr)
+{
+    size_t n = addr ? strlen(addr) : 0;
+    if (n > 4 && addr[0] == '"' && addr[n - 1] == '"' && !memchr(addr + 1, '"', n - 2) && memchr(addr, '@', n)) {
+        memmove(addr, addr + 1, n - 2);
+        addr[n - 2] = '\0';
+    }
+    return addr;
+}
+
 static void add_addresses(GPtrArray *out, InternetAddressList *list, const char *fallback, int depth)
 {
     for (int i = 0; list && i < internet_address_list_length(list) && depth < 4; i++) {
@@ -131,7 +143,7 @@ static void add_addresses(GPtrArray *out, InternetAddressList *list, const char 
         const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
         const char *name = internet_address_get_name(ia);
         struct mail_address *a = g_new0(struct mail_address, 1);
-        a->address = addr && *addr ? charset_to_utf8(addr, -1, NULL, fallback) : NULL;
+        a->address = addr && *addr ? unquote_whole_address(charset_to_utf8(addr, -1, NULL, fallback)) : NULL;
         a->name = name && *name ? charset_to_utf8(name, -1, NULL, fallback) : NULL;
         g_ptr_array_add(out, a);
     }

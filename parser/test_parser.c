@@ -57,6 +57,18 @@ static void test_rfc2047(void **state)
     }
 }
 
+/* Python's email package writes <"user@domain"> after a long encoded name. */
+static void test_quoted_whole_address(void **state)
+{
+    (void)state;
+    struct parsed_message *m = parse_text("From:\r\n =?utf-8?b?U2nDom4gV8OzamNpayDnjovoirM=?= <\"s.wojcik@ysgol-llanhari.cymru\">\r\n"
+                                          "Subject: x\r\n\r\nbody\r\n");
+    assert_non_null(m);
+    assert_string_equal(m->from->address, "s.wojcik@ysgol-llanhari.cymru");
+    assert_string_equal(m->from->name, "Si\u00e2n W\u00f3jcik \u738b\u82b3");
+    parsed_message_free(&m);
+}
+
 static void test_html_to_text(void **state)
 {
     static const struct {
@@ -290,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_case_ref),          cmocka_unit_test(test_sample_school_mail),
         cmocka_unit_test(test_ids_and_loop),      cmocka_unit_test(test_rfc2231_and_8bit),
         cmocka_unit_test(test_nested_rfc822),     cmocka_unit_test(test_hostile_input),
+        cmocka_unit_test(test_quoted_whole_address),
     };
     return cmocka_run_group_tests_name("parser", tests, setup, teardown);
 }

@@ -12,6 +12,7 @@ trap ': > "$CASELOG_TEST_SMTP_CONTROL"; h_drop_db "$db"; rm -rf "$work"' EXIT
 folder="outbox-$$"
 tag="ob$$x$RANDOM"
 h_write_config "$work/caselog.conf" "$db" "$folder"
+echo 'limits = { auto_mail_per_sender_per_hour = 3; };' >> "$work/caselog.conf"
 "$CASELOGD" -c "$work/caselog.conf" --migrate
 once() { "$CASELOGD" -c "$work/caselog.conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
 mail() { # FILE MESSAGE-ID SUBJECT [extra header lines]
@@ -82,4 +83,58 @@ h_check "5xx: failed" failed "$(h_sql "$db" "SELECT state FROM outbox WHERE case
 h_check "5xx: reply kept" yes \
     "$(h_sql "$db" "SELECT last_error FROM outbox WHERE case_id = (SELECT max(id) FROM cases)" | grep -q 'no such user' && echo yes || echo no)"
 h_check "5xx: nothing delivered" 0 "$(h_spool_with "Scanner $tag")"
+failed_id=$(h_sql "$db" "SELECT id FROM outbox WHERE case_id = (SELECT max(id) FROM cases)")
+h_check "caselog outbox --failed shows it with the reply" 1 \
+    "$("$CASELOG" -c "$work/caselog.conf" outbox --failed | grep -c "no such user here")"
+"$CASELOG" -c "$work/caselog.conf" outbox retry "$failed_id" >/dev/null
+once
+h_check "retried by hand: sent" sent "$(h_sql "$db" "SELECT state FROM outbox WHERE id = $failed_id")"
+h_check "retried by hand: delivered once" 1 "$(h_spool_subject "Scanner $tag")"
+h_check "nothing failed now" 1 "$("$CASELOG" -c "$work/caselog.conf" outbox --failed | grep -c "No failed mail")"
+set +e; "$CASELOG" -c "$work/caselog.conf" outbox retry 999999 2>/dev/null; rc=$?; set -e
+h_check "retry of no such row: exit 1" 1 "$rc"
+
+# --- a sender over the hourly cap (3) gets no more automatic mail; recorded ---
+for i in 1 2 3 4; do
+    printf 'From: Bursar <bursar@st-marys-rc.sch.uk>\r\nTo: servicedesk@desk.example.org\r\nSubject: Licence %s %s\r\nMessage-ID: <%s-cap%s@st-marys-rc.sch.uk>\r\n\r\nRenewal number %s.\r\n' \
+        "$i" "$tag" "$tag" "$i" "$i" > "$work/cap$i.eml"
+done
+"$STACK/imap_append.sh" desk "$folder" "$work"/cap?.eml
+once
+h_check "three acknowledgements to the bursar" 3 "$(h_sql "$db" "SELECT count(*) FROM outbox WHERE recipient = 'bursar@st-marys-rc.sch.uk' AND state = 'sent'")"
+h_check "the fourth suppressed" 1 "$(h_sql "$db" "SELECT count(*) FROM outbox WHERE recipient = 'bursar@st-marys-rc.sch.uk' AND state = 'suppressed'")"
+h_check "the suppression is an event staff see" 1 \
+    "$(h_sql "$db" "SELECT count(*) FROM case_events WHERE kind = 'suppressed' AND data::text LIKE '%auto_mail_per_sender_per_hour%'")"
+got=0
+for i in 1 2 3 4; do got=$((got + $(h_spool_subject "Licence $i $tag"))); done
+h_check "the sink got three" 3 "$got"
+
+# --- Welsh, Polish and Chinese survive render, send and parse back ---
+i=0
+for subj in "Gliniaduron ddim yn cysylltu â'r Wi-Fi" "Drukarka w pokoju nauczycielskim nie działa – Łódź" "教室的投影仪坏了"; do
+    i=$((i + 1))
+    python3 - "$work/intl$i.eml" "$subj $tag" "$tag-intl$i" <<'PY'
+import sys
+from email.message import EmailMessage
+from email.headerregistry import Address
+m = EmailMessage()
+m["From"] = Address("Siân Wójcik 王芳", "s.wojcik@ysgol-llanhari.cymru")
+m["To"] = "servicedesk@desk.example.org"
+m["Subject"] = sys.argv[2]
+m["Message-ID"] = "<%s@ysgol-llanhari.cymru>" % sys.argv[3]
+m.set_content("Dim signal. Brak sygnału. 没有信号。")
+open(sys.argv[1], "wb").write(bytes(m))
+PY
+done
+"$STACK/imap_append.sh" desk "$folder" "$work"/intl?.eml
+once
+i=0
+for subj in "Gliniaduron ddim yn cysylltu â'r Wi-Fi" "Drukarka w pokoju nauczycielskim nie działa – Łódź" "教室的投影仪坏了"; do
+    i=$((i + 1))
+    ack=$(grep -l -F "In-Reply-To: <$tag-intl$i@ysgol-llanhari.cymru>" "$CASELOG_TEST_SMTP_SPOOL"/*.eml | head -n 1)
+    parsed=$("$CASELOG" -c "$work/caselog.conf" explain --json "$ack" 2>/dev/null)
+    h_check "round trip $i: subject" yes "$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print("yes" if sys.argv[2] in j["subject"] else j["subject"])' "$parsed" "$subj $tag")"
+    h_check "round trip $i: name" "Siân Wójcik 王芳" "$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(j["to"][0]["name"])' "$parsed")"
+    h_check "round trip $i: body names the reference" yes "$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print("yes" if "INC" in j["body_text"] and "Siân Wójcik 王芳" in j["body_text"] else "no")' "$parsed")"
+done
 h_summary outbox_mail
