@@ -24,6 +24,7 @@ static const struct cli_command commands[] = {
     { "resolve", cmd_resolve, "REF [--no-confirm] [TEXT]: resolve (the school is asked to confirm)" },
     { "schools", cmd_schools, "add NAME ID [DOMAIN...] | list | import FILE.csv: the school directory" },
     { "show", cmd_show, "one case with its thread and attachments" },
+    { "status", cmd_status, "[--json]: the desk's health (exit 1 if something needs a person)" },
     { "unlogged", cmd_unlogged, "[show ID | reprocess ID]: mail that was not logged, and why" },
 };
 

@@ -4,6 +4,10 @@
  * below the cursor; the next pass moves them (recover_leftovers) without logging again. */
 #include "ingest.h"
 
+#include <unistd.h>
+
+#include "store_status.h"
+
 #include <string.h>
 
 #include "log.h"
@@ -253,6 +257,7 @@ static enum ingest_failure recover_leftovers(const struct ingest_context *ctx, u
     GArray *uids = imap_client_search_from(ctx->session->imap, 1, error);
     if (!uids)
         return INGEST_IMAP_DOWN;
+    stats->found = uids->len;
     struct batch_moves moves;
     batch_moves_init(&moves);
     enum ingest_failure result = INGEST_OK;
@@ -298,6 +303,7 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
     GArray *uids = imap_client_search_from(ctx->session->imap, last_uid + 1, error);
     if (!uids)
         return INGEST_IMAP_DOWN;
+    stats->found = uids->len;
     for (guint start = 0; start < uids->len && f == INGEST_OK; start += INGEST_BATCH) {
         if (ctx->stop && *ctx->stop)
             break;
@@ -306,4 +312,19 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
     }
     g_array_unref(uids);
     return f;
+}
+
+void ingest_record_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, bool ok,
+                        const GError *error)
+{
+    char daemon[300];
+    g_snprintf(daemon, sizeof daemon, "%s:%d", g_get_host_name(), (int)getpid());
+    struct pass_record r = { .mailbox = ctx->session->mailbox->name, .ok = ok, .error = error ? error->message : NULL,
+                             .found = stats->found, .seen = stats->seen, .logged = stats->logged,
+                             .unlogged = stats->unlogged, .daemon = daemon };
+    GError *record_error = NULL;
+    if (!store_record_pass(ctx->store, &r, &record_error)) {
+        log_debug("mailbox=%s action=record_pass_failed reason=%s", r.mailbox, record_error->message);
+        g_error_free(record_error);
+    }
 }

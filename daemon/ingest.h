@@ -14,6 +14,7 @@
 #include "store.h"
 
 struct ingest_stats {
+    unsigned found;      /* new messages the search found */
     unsigned seen;       /* new messages examined */
     unsigned logged;     /* new cases and events */
     unsigned unlogged;   /* kept in unlogged with a reason */
@@ -37,5 +38,9 @@ struct ingest_context {
 /* Run one pass; stats_out is filled even on failure. */
 enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_stats *stats_out,
                                 GError **error);
+
+/* Record the pass for `caselog status`; a failure to record is only logged. */
+void ingest_record_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, bool ok,
+                        const GError *error);
 
 #endif

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "log.h"
 #include "message.h"
+#include "privileges.h"
 #include "service.h"
 #include "store.h"
 
@@ -22,11 +23,12 @@ struct options {
     bool migrate;
     bool once;
     bool foreground;
+    const char *user; /* --user: drop to this user when started as root */
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: caselogd [-c FILE] [--check-config] [--migrate] [--once] [--foreground]\n"
+    fprintf(out, "usage: caselogd [-c FILE] [--check-config] [--migrate] [--once] [--foreground] [--user NAME]\n"
                  "See caselogd(8).\n");
 }
 
@@ -38,6 +40,7 @@ static int parse_options(int argc, char **argv, struct options *opts)
         { "migrate", no_argument, NULL, 'M' },
         { "once", no_argument, NULL, 'o' },
         { "foreground", no_argument, NULL, 'f' },
+        { "user", required_argument, NULL, 'u' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -49,6 +52,7 @@ static int parse_options(int argc, char **argv, struct options *opts)
         case 'M': opts->migrate = true; break;
         case 'o': opts->once = true; break;
         case 'f': opts->foreground = true; break;
+        case 'u': opts->user = optarg; break;
         case 'h': usage(stdout); exit(EXIT_OK);
         default: return -1;
         }
@@ -93,6 +97,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_BAD_CONFIG;
     }
+    /* Checking a config file is harmless as anyone; everything else runs unprivileged. */
+    if (!opts.check_config && !privileges_settle(opts.user, stderr))
+        return EXIT_FAILURE_RUN;
     /* libetpan writes with plain send(): a dropped peer must not kill us. */
     signal(SIGPIPE, SIG_IGN);
 

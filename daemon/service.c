@@ -84,6 +84,7 @@ static bool once_mailbox(const struct config *cfg, const struct calendar *cal, s
              "%s%s",
              mb->name, stats.seen, stats.logged, stats.unlogged, stats.duplicates, stats.recovered,
              (g_get_monotonic_time() - started) / 1000, error ? " error=" : "", error ? error->message : "");
+    ingest_record_pass(&ctx, &stats, f == INGEST_OK, error);
     g_clear_error(&error);
     mailbox_session_close(&session);
     store_unlock_mailbox(st, mb->name);

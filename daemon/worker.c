@@ -99,6 +99,7 @@ static int64_t worker_pass(struct worker_state *s)
              "%s%s",
              w->mailbox->name, stats.seen, stats.logged, stats.unlogged, stats.duplicates, stats.recovered,
              (g_get_monotonic_time() - started) / 1000, error ? " error=" : "", error ? error->message : "");
+    ingest_record_pass(&ctx, &stats, f == INGEST_OK, error);
     g_clear_error(&error);
     if (f == INGEST_DB_DOWN) {
         worker_drop_store(s);

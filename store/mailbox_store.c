@@ -6,8 +6,8 @@
 
 #include "log.h"
 
-/* Two-key advisory locks: this class number, then hashtext(mailbox name). */
-#define MAILBOX_LOCK_CLASS "16180"
+
+
 
 static bool mailbox_lock_sql(struct store *st, const char *mailbox, bool *locked, GError **error)
 {

@@ -19,6 +19,9 @@ struct store {
     GHashTable *prepared;      /* SQL text -> name of its prepared statement on this connection */
 };
 
+/* Two-key advisory locks of mailboxes: this class number, then hashtext(mailbox name). */
+#define MAILBOX_LOCK_CLASS "16180"
+
 #define DB_MAX_PARAMS 32
 #define DB_OID_BYTEA 17
 

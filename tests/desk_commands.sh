@@ -90,6 +90,19 @@ desk 2026-03-04T11:03:00+00:00 unlogged reprocess "$uid" >/dev/null
 h_check "reprocessed after the fix: a case" 1 "$(q "SELECT count(*) FROM cases WHERE subject = 'Parent question $tag'")"
 h_check "and the unlogged row is gone" 0 "$(q "SELECT count(*) FROM unlogged WHERE id = $uid")"
 
+# --- caselog status: healthy right after a good pass, late when passes stop ---
+once 2026-03-04T11:10:00+00:00
+set +e
+desk 2026-03-04T11:10:30+00:00 status > "$work/status.txt"; rc=$?
+h_check "status after a good pass: exit 0" 0 "$rc"
+h_check "status names the mailbox and its pass" 1 "$(grep -c "^Mailbox support .*(ok)" "$work/status.txt")"
+desk 2026-03-04T11:10:30+00:00 status --json > "$work/status.json"
+h_check "status --json: healthy" True "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["healthy"])' "$work/status.json")"
+desk 2026-03-04T14:00:00+00:00 status > "$work/late.txt"; rc=$?
+h_check "no pass for hours: exit 1" 1 "$rc"
+h_check "and says the mailbox is late" 1 "$(grep -c "LATE" "$work/late.txt")"
+set -e
+
 # --- exit codes a script can rely on ---
 set +e
 "$CASELOG" -c "$conf" resolve 2>/dev/null; rc=$?
