@@ -111,3 +111,25 @@ int cli_terminal_width(void)
         return ws.ws_col;
     return 100;
 }
+
+void cli_json_string(JsonBuilder *b, const char *key, const char *value)
+{
+    json_builder_set_member_name(b, key);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+void cli_json_int(JsonBuilder *b, const char *key, int64_t value)
+{
+    json_builder_set_member_name(b, key);
+    json_builder_add_int_value(b, value);
+}
+
+void cli_json_time(JsonBuilder *b, const char *tz, const char *key, int64_t t)
+{
+    char *iso = cli_format_iso(tz, t);
+    cli_json_string(b, key, iso);
+    g_free(iso);
+}

@@ -30,6 +30,12 @@ char *cli_format_time(const char *tz, int64_t t);
 /* ISO 8601 with the zone's offset, NULL for 0. Caller g_free()s. */
 char *cli_format_iso(const char *tz, int64_t t);
 
+/* JSON members: a string or null; an integer; a moment in the zone tz as ISO 8601, or
+ * null for 0. */
+void cli_json_string(JsonBuilder *b, const char *key, const char *value);
+void cli_json_int(JsonBuilder *b, const char *key, int64_t value);
+void cli_json_time(JsonBuilder *b, const char *tz, const char *key, int64_t t);
+
 /* Print node as pretty JSON on stdout and free the builder's result. */
 void cli_print_json(JsonBuilder *builder);
 

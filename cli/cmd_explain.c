@@ -56,20 +56,11 @@ static int explain_parse_args(int argc, char **argv, struct explain_opts *o)
     return 0;
 }
 
-static void add_string(JsonBuilder *b, const char *key, const char *value)
-{
-    json_builder_set_member_name(b, key);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
 static void add_address(JsonBuilder *b, const struct mail_address *a)
 {
     json_builder_begin_object(b);
-    add_string(b, "address", a ? a->address : NULL);
-    add_string(b, "name", a ? a->name : NULL);
+    cli_json_string(b, "address", a ? a->address : NULL);
+    cli_json_string(b, "name", a ? a->name : NULL);
     json_builder_end_object(b);
 }
 
@@ -94,13 +85,13 @@ static void add_string_list(JsonBuilder *b, const char *key, const GPtrArray *li
 static void add_time(JsonBuilder *b, const struct calendar *cal, const char *key, int64_t t)
 {
     char *iso = t ? calendar_format_iso(cal, t) : NULL;
-    add_string(b, key, iso);
+    cli_json_string(b, key, iso);
     g_free(iso);
 }
 
 static void add_parsed(JsonBuilder *b, const struct parsed_message *m)
 {
-    add_string(b, "subject", m->subject);
+    cli_json_string(b, "subject", m->subject);
     json_builder_set_member_name(b, "from");
     if (m->from)
         add_address(b, m->from);
@@ -109,28 +100,27 @@ static void add_parsed(JsonBuilder *b, const struct parsed_message *m)
     add_address_list(b, "reply_to", m->reply_to);
     add_address_list(b, "to", m->to);
     add_address_list(b, "cc", m->cc);
-    add_string(b, "message_id", m->message_id);
-    add_string(b, "in_reply_to", m->in_reply_to);
+    cli_json_string(b, "message_id", m->message_id);
+    cli_json_string(b, "in_reply_to", m->in_reply_to);
     add_string_list(b, "references", m->references);
-    add_string(b, "date", m->date_header);
-    add_string(b, "body_text", m->body_text);
+    cli_json_string(b, "date", m->date_header);
+    cli_json_string(b, "body_text", m->body_text);
     json_builder_set_member_name(b, "attachments");
     json_builder_begin_array(b);
     for (guint i = 0; i < m->attachments->len; i++) {
         const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
         json_builder_begin_object(b);
-        add_string(b, "filename", a->filename);
-        add_string(b, "content_type", a->content_type);
-        json_builder_set_member_name(b, "size");
-        json_builder_add_int_value(b, (gint64)a->size);
-        add_string(b, "sha256", a->sha256);
-        add_string(b, "disposition", a->disposition);
+        cli_json_string(b, "filename", a->filename);
+        cli_json_string(b, "content_type", a->content_type);
+        cli_json_int(b, "size", (int64_t)a->size);
+        cli_json_string(b, "sha256", a->sha256);
+        cli_json_string(b, "disposition", a->disposition);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    add_string(b, "classification", msg_class_name(m->classification));
-    add_string(b, "classification_reason", m->classification_reason);
-    add_string(b, "case_ref", m->case_ref);
+    cli_json_string(b, "classification", msg_class_name(m->classification));
+    cli_json_string(b, "classification_reason", m->classification_reason);
+    cli_json_string(b, "case_ref", m->case_ref);
     json_builder_set_member_name(b, "size");
     json_builder_add_int_value(b, (gint64)m->size);
     add_string_list(b, "defects", m->defects);
@@ -141,22 +131,22 @@ static void print_json(const struct config *cfg, const struct calendar *cal, con
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
     add_parsed(b, e->msg);
-    add_string(b, "mailbox", e->mailbox ? e->mailbox->name : NULL);
-    add_string(b, "database", e->database);
-    add_string(b, "school", e->school);
-    add_string(b, "thread_action", e->threaded ? thread_action_name(e->thread.action) : NULL);
-    add_string(b, "thread_case", e->threaded && e->thread_case[0] ? e->thread_case : NULL);
-    add_string(b, "thread_reason", e->threaded ? e->thread.reason : "database not consulted");
+    cli_json_string(b, "mailbox", e->mailbox ? e->mailbox->name : NULL);
+    cli_json_string(b, "database", e->database);
+    cli_json_string(b, "school", e->school);
+    cli_json_string(b, "thread_action", e->threaded ? thread_action_name(e->thread.action) : NULL);
+    cli_json_string(b, "thread_case", e->threaded && e->thread_case[0] ? e->thread_case : NULL);
+    cli_json_string(b, "thread_reason", e->threaded ? e->thread.reason : "database not consulted");
     add_time(b, cal, "received", e->received);
     add_time(b, cal, "logged_at", e->logged_at);
     json_builder_set_member_name(b, "out_of_hours");
     json_builder_add_boolean_value(b, e->out_of_hours);
-    add_string(b, "type", case_type_name(e->triage.type));
-    add_string(b, "queue", e->triage.queue);
+    cli_json_string(b, "type", case_type_name(e->triage.type));
+    cli_json_string(b, "queue", e->triage.queue);
     json_builder_set_member_name(b, "priority");
     json_builder_add_int_value(b, e->triage.priority);
-    add_string(b, "priority_name", cfg->priorities[e->triage.priority - 1].name);
-    add_string(b, "priority_reason", e->triage.priority_reason);
+    cli_json_string(b, "priority_name", cfg->priorities[e->triage.priority - 1].name);
+    cli_json_string(b, "priority_reason", e->triage.priority_reason);
     add_time(b, cal, "response_due", e->response_due);
     add_time(b, cal, "resolution_due", e->resolution_due);
     json_builder_end_object(b);

@@ -98,31 +98,17 @@ void cli_json_case_fields(JsonBuilder *b, const struct config *cfg, const struct
         { "subject", c->subject }, { "follows", c->follows }, { "response_status", c->response_status },
         { "resolution_status", c->resolution_status },
     };
-    for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {
-        json_builder_set_member_name(b, strings[i].key);
-        if (strings[i].value)
-            json_builder_add_string_value(b, strings[i].value);
-        else
-            json_builder_add_null_value(b);
-    }
-    json_builder_set_member_name(b, "priority");
-    json_builder_add_int_value(b, c->priority);
-    json_builder_set_member_name(b, "reactivations");
-    json_builder_add_int_value(b, c->reactivations);
+    for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
+        cli_json_string(b, strings[i].key, strings[i].value);
+    cli_json_int(b, "priority", c->priority);
+    cli_json_int(b, "reactivations", c->reactivations);
     const struct { const char *key; int64_t t; } times[] = {
         { "received_at", c->received_at }, { "logged_at", c->logged_at }, { "response_due", c->response_due },
         { "responded_at", c->responded_at }, { "resolution_due", c->resolution_due },
         { "resolved_at", c->resolved_at }, { "closed_at", c->closed_at },
     };
-    for (size_t i = 0; i < G_N_ELEMENTS(times); i++) {
-        char *iso = cli_format_iso(cfg->desk.timezone, times[i].t);
-        json_builder_set_member_name(b, times[i].key);
-        if (iso)
-            json_builder_add_string_value(b, iso);
-        else
-            json_builder_add_null_value(b);
-        g_free(iso);
-    }
+    for (size_t i = 0; i < G_N_ELEMENTS(times); i++)
+        cli_json_time(b, cfg->desk.timezone, times[i].key, times[i].t);
 }
 
 static void list_print_json(const struct config *cfg, GPtrArray *rows)

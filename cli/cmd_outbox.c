@@ -37,30 +37,16 @@ static void outbox_print_json(const struct config *cfg, GPtrArray *rows)
     for (guint i = 0; i < rows->len; i++) {
         const struct outbox_row *r = g_ptr_array_index(rows, i);
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "id");
-        json_builder_add_int_value(b, r->id);
-        const char *keys[] = { "case", "template", "recipient", "state", "last_error" };
-        const char *values[] = { r->reference, r->template, r->recipient, r->state, r->last_error };
-        for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
-            json_builder_set_member_name(b, keys[k]);
-            if (values[k])
-                json_builder_add_string_value(b, values[k]);
-            else
-                json_builder_add_null_value(b);
-        }
-        json_builder_set_member_name(b, "attempts");
-        json_builder_add_int_value(b, r->attempts);
-        const char *time_keys[] = { "created_at", "next_attempt_at", "sent_at" };
-        int64_t times[] = { r->created_at, r->next_attempt_at, r->sent_at };
-        for (size_t k = 0; k < G_N_ELEMENTS(time_keys); k++) {
-            char *iso = cli_format_iso(cfg->desk.timezone, times[k]);
-            json_builder_set_member_name(b, time_keys[k]);
-            if (iso)
-                json_builder_add_string_value(b, iso);
-            else
-                json_builder_add_null_value(b);
-            g_free(iso);
-        }
+        cli_json_int(b, "id", r->id);
+        cli_json_string(b, "case", r->reference);
+        cli_json_string(b, "template", r->template);
+        cli_json_string(b, "recipient", r->recipient);
+        cli_json_string(b, "state", r->state);
+        cli_json_string(b, "last_error", r->last_error);
+        cli_json_int(b, "attempts", r->attempts);
+        cli_json_time(b, cfg->desk.timezone, "created_at", r->created_at);
+        cli_json_time(b, cfg->desk.timezone, "next_attempt_at", r->next_attempt_at);
+        cli_json_time(b, cfg->desk.timezone, "sent_at", r->sent_at);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);

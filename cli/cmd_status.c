@@ -60,43 +60,23 @@ static void status_text(const struct config *cfg, const struct desk_health *h, i
     printf("Cases:      %d open, %d breaching or breached\n", h->cases_open, h->cases_breached);
 }
 
-static void add_int(JsonBuilder *b, const char *key, int64_t v)
-{
-    json_builder_set_member_name(b, key);
-    json_builder_add_int_value(b, v);
-}
-
 static void status_json(const struct config *cfg, const struct desk_health *h, int64_t now, bool healthy)
 {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "healthy");
     json_builder_add_boolean_value(b, healthy);
-    add_int(b, "schema_version", h->schema_version);
+    cli_json_int(b, "schema_version", h->schema_version);
     json_builder_set_member_name(b, "mailboxes");
     json_builder_begin_array(b);
     for (guint i = 0; i < h->mailboxes->len; i++) {
         const struct mailbox_health *m = g_ptr_array_index(h->mailboxes, i);
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "name");
-        json_builder_add_string_value(b, m->name);
-        const char *keys[] = { "last_pass_at", "last_ok_at" };
-        int64_t times[] = { m->last_pass_at, m->last_ok_at };
-        for (int k = 0; k < 2; k++) {
-            char *iso = cli_format_iso(cfg->desk.timezone, times[k]);
-            json_builder_set_member_name(b, keys[k]);
-            if (iso)
-                json_builder_add_string_value(b, iso);
-            else
-                json_builder_add_null_value(b);
-            g_free(iso);
-        }
-        json_builder_set_member_name(b, "last_error");
-        if (m->last_error)
-            json_builder_add_string_value(b, m->last_error);
-        else
-            json_builder_add_null_value(b);
-        add_int(b, "backlog", m->backlog);
+        cli_json_string(b, "name", m->name);
+        cli_json_time(b, cfg->desk.timezone, "last_pass_at", m->last_pass_at);
+        cli_json_time(b, cfg->desk.timezone, "last_ok_at", m->last_ok_at);
+        cli_json_string(b, "last_error", m->last_error);
+        cli_json_int(b, "backlog", m->backlog);
         json_builder_set_member_name(b, "locked");
         json_builder_add_boolean_value(b, m->locked);
         json_builder_set_member_name(b, "late");
@@ -104,14 +84,14 @@ static void status_json(const struct config *cfg, const struct desk_health *h, i
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    add_int(b, "outbox_pending", h->outbox_pending);
-    add_int(b, "outbox_failed", h->outbox_failed);
-    add_int(b, "outbox_suppressed_today", h->outbox_suppressed_day);
-    add_int(b, "notices_waiting", h->notices_waiting);
-    add_int(b, "timers_due", h->timers_due);
-    add_int(b, "unlogged", h->unlogged);
-    add_int(b, "cases_open", h->cases_open);
-    add_int(b, "cases_breached", h->cases_breached);
+    cli_json_int(b, "outbox_pending", h->outbox_pending);
+    cli_json_int(b, "outbox_failed", h->outbox_failed);
+    cli_json_int(b, "outbox_suppressed_today", h->outbox_suppressed_day);
+    cli_json_int(b, "notices_waiting", h->notices_waiting);
+    cli_json_int(b, "timers_due", h->timers_due);
+    cli_json_int(b, "unlogged", h->unlogged);
+    cli_json_int(b, "cases_open", h->cases_open);
+    cli_json_int(b, "cases_breached", h->cases_breached);
     json_builder_end_object(b);
     cli_print_json(b);
     g_object_unref(b);

@@ -34,25 +34,15 @@ static void unlogged_print(const struct config *cfg, GPtrArray *rows, bool json)
     for (guint i = 0; i < rows->len; i++) {
         const struct unlogged_row *r = g_ptr_array_index(rows, i);
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "id");
-        json_builder_add_int_value(b, r->id);
-        const char *keys[] = { "mailbox", "reason", "message_id", "from", "subject" };
-        const char *values[] = { r->mailbox, r->reason, r->message_id, r->from_address, r->subject };
-        for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
-            json_builder_set_member_name(b, keys[k]);
-            if (values[k])
-                json_builder_add_string_value(b, values[k]);
-            else
-                json_builder_add_null_value(b);
-        }
-        json_builder_set_member_name(b, "uid");
-        json_builder_add_int_value(b, r->uid);
-        json_builder_set_member_name(b, "size");
-        json_builder_add_int_value(b, r->size);
-        char *created = cli_format_iso(cfg->desk.timezone, r->created_at);
-        json_builder_set_member_name(b, "created_at");
-        json_builder_add_string_value(b, created);
-        g_free(created);
+        cli_json_int(b, "id", r->id);
+        cli_json_string(b, "mailbox", r->mailbox);
+        cli_json_string(b, "reason", r->reason);
+        cli_json_string(b, "message_id", r->message_id);
+        cli_json_string(b, "from", r->from_address);
+        cli_json_string(b, "subject", r->subject);
+        cli_json_int(b, "uid", r->uid);
+        cli_json_int(b, "size", r->size);
+        cli_json_time(b, cfg->desk.timezone, "created_at", r->created_at);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "store_case.h"
 #include "thread.h"
 
 #define CASE_SYSTEM_ACTOR "caselog"
@@ -28,35 +29,16 @@ static const char *case_actor(const struct case_apply_ctx *ctx)
     return ctx->requester && *ctx->requester ? ctx->requester : CASE_SYSTEM_ACTOR;
 }
 
-/* Insert an event; *id_out (optional) gets its id. follows may be NULL. */
+/* Insert an event from mail (never needing a notice: the mail it causes is queued here);
+ * *id_out (optional) gets its id. follows may be NULL. */
 static bool case_event(struct store *st, int64_t case_id, const char *actor, const char *kind,
                        bool public, int64_t message_row, const char *reason, const char *follows,
                        int64_t *id_out, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, case_id);
-    db_param_text(&p, actor);
-    db_param_text(&p, kind);
-    db_param_bool(&p, public);
-    if (message_row)
-        db_param_int(&p, message_row);
-    else
-        db_param_text(&p, NULL);
-    db_param_text(&p, reason);
-    db_param_text(&p, follows);
-    PGresult *res = db_exec(st,
-        "INSERT INTO case_events (case_id, actor, kind, public, needs_notice, message_id, data)"
-        " VALUES ($1, $2, $3, $4, false, $5,"
-        " jsonb_strip_nulls(jsonb_build_object('reason', $6::text, 'follows', $7::text)))"
-        " RETURNING id", &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    if (id_out)
-        *id_out = db_get_int(res, 0, 0);
-    PQclear(res);
-    return true;
+    const char *more[] = { "reason", reason, "follows", follows, NULL };
+    struct case_event_in ev = { .actor = actor, .kind = kind, .public = public, .more = more,
+                                .message_row = message_row };
+    return db_insert_event(st, case_id, &ev, false, id_out, error);
 }
 
 /* Queue template to recipient for the case; at most one acknowledgement per case. */

@@ -121,6 +121,15 @@ static bool case_update(struct store *st, const struct case_now *c, const struct
 bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
                      int64_t *id_out, GError **error)
 {
+    GPtrArray *keys = g_ptr_array_new(), *values = g_ptr_array_new();
+    const char *first[] = { "text", ev->text, ev->extra_key, ev->extra_value, NULL };
+    const char *const *lists[] = { first, ev->more };
+    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
+        for (const char *const *d = lists[l]; d && d[0]; d += 2)
+            if (d[1]) {
+                g_ptr_array_add(keys, (char *)d[0]);
+                g_ptr_array_add(values, (char *)d[1]);
+            }
     struct db_params p;
     db_params_init(&p);
     db_param_int(&p, case_id);
@@ -128,15 +137,18 @@ bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_
     db_param_text(&p, ev->kind);
     db_param_bool(&p, ev->public);
     db_param_bool(&p, needs_notice);
-    db_param_text(&p, ev->text);
-    db_param_text(&p, ev->extra_key ? ev->extra_key : "");
-    db_param_text(&p, ev->extra_value);
+    if (ev->message_row)
+        db_param_int(&p, ev->message_row);
+    else
+        db_param_text(&p, NULL);
+    db_param_text_array(&p, keys);
+    db_param_text_array(&p, values);
     PGresult *res = db_exec(st,
-        "INSERT INTO case_events (case_id, actor, kind, public, needs_notice, data) VALUES ($1, $2, $3, $4, $5,"
-        " jsonb_strip_nulls(jsonb_build_object('text', $6::text) ||"
-        "   CASE WHEN $7 = '' THEN '{}'::jsonb ELSE jsonb_build_object($7::text, $8::text) END))"
-        " RETURNING id", &p, error);
+        "INSERT INTO case_events (case_id, actor, kind, public, needs_notice, message_id, data)"
+        " VALUES ($1, $2, $3, $4, $5, $6, jsonb_object($7::text[], $8::text[])) RETURNING id", &p, error);
     db_params_clear(&p);
+    g_ptr_array_unref(keys);
+    g_ptr_array_unref(values);
     if (!res)
         return false;
     if (id_out)

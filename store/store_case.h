@@ -48,6 +48,8 @@ struct case_event_in {
     bool public;       /* and so needs a notice */
     const char *text;  /* data.text: a comment, or why */
     const char *extra_key, *extra_value; /* one more data member, or NULL */
+    const char *const *more;  /* more members: key, value, ..., NULL (a NULL value is left out) */
+    int64_t message_row;      /* the message that caused it, or 0 */
 };
 
 /* Apply the change, insert the event and COMMIT. */
