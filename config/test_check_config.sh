@@ -34,5 +34,16 @@ env -u CASELOG_SUPPORT_PASSWORD -u CASELOG_SMTP_PASSWORD "$bin" --check-config -
 rc=$?
 [ "$rc" -eq 0 ] || { fail "example: exit $rc, expected 0"; cat "$out"; }
 
+# A template override with an unknown variable: refused with its file and line.
+tdir=$(mktemp -d)
+mkdir "$tdir/templates"
+printf 'Subject: [{{reference}}] Update\n\nHello {{nonsense}}\n' > "$tdir/templates/update.txt"
+{ cat "$example"; echo "templates = { dir = \"$tdir/templates\"; };"; } > "$tdir/caselog.conf"
+env -u CASELOG_SUPPORT_PASSWORD -u CASELOG_SMTP_PASSWORD "$bin" --check-config -c "$tdir/caselog.conf" >"$out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || fail "bad template: exit $rc, expected 2"
+grep -qF -- "$tdir/templates/update.txt:3: unknown variable 'nonsense'" "$out" || { fail "bad template: no file:line in:"; cat "$out"; }
+rm -rf "$tdir"
+
 [ "$failures" -eq 0 ] && echo "check-config: all passed"
 exit "$failures"
