@@ -24,9 +24,11 @@ static void show_case(const struct config *cfg, const struct desk_case *c)
     char priority[96];
     g_snprintf(priority, sizeof priority, "%d %s (%s)", c->priority, cfg->priorities[c->priority - 1].name,
                c->priority_reason ? c->priority_reason : "-");
-    show_line("state", c->hold_reason ? c->hold_reason : c->state);
-    if (c->hold_reason)
-        show_line("", c->state);
+    char *state = c->hold_reason ? g_strdup_printf("%s (%s)", c->state, c->hold_reason) : g_strdup(c->state);
+    show_line("state", state);
+    g_free(state);
+    if (c->hold_until)
+        show_time(cfg, "on hold until", c->hold_until);
     show_line("type", c->type);
     show_line("queue", c->queue);
     show_line("priority", priority);
