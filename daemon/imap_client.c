@@ -74,7 +74,8 @@ static const char *imap_client_describe(int r)
     case MAILIMAP_ERROR_PROTOCOL: return "command rejected (BAD) or protocol out of step";
     case MAILIMAP_ERROR_SSL: return "TLS handshake failed";
     case MAILIMAP_ERROR_STARTTLS: return "STARTTLS failed";
-    case MAILIMAP_ERROR_LOGIN: return "login refused";
+    case MAILIMAP_ERROR_LOGIN: return "authentication failed: login refused";
+    case MAILIMAP_ERROR_SASL: return "authentication failed: SASL exchange refused";
     case MAILIMAP_ERROR_BAD_STATE: return "command not allowed in this session state";
     default: return "server said NO";
     }

@@ -95,28 +95,41 @@ static bool log_unlogged(const struct ingest_context *ctx, const struct imap_mes
     if (!store_log_unlogged(ctx->store, raw, len, mb->name, ctx->session->status.uidvalidity, m->uid,
                             m->internaldate, reason, sender, m->too_large, &out, error))
         return false;
-    log_warn("mailbox=%s uid=%u action=unlogged reason=%s", mb->name, m->uid, reason);
+    /* Either way it cannot be logged: it goes to the failed folder. */
     g_array_append_val(moves->failed, m->uid);
+    if (out.action == STORE_DUPLICATE) {
+        log_info("mailbox=%s uid=%u action=duplicate reason=%s", mb->name, m->uid, out.reason);
+        stats->duplicates++;
+        return true;
+    }
+    log_warn("mailbox=%s uid=%u action=unlogged reason=%s", mb->name, m->uid, reason);
     stats->unlogged++;
     return true;
 }
 
-static void count_outcome(const struct ingest_context *ctx, const struct imap_message *m,
-                          const struct store_outcome *out, struct batch_moves *moves, struct ingest_stats *stats)
+/* Count the outcome and note where the message goes after COMMIT. A duplicate goes
+ * where its first copy went: to the failed folder if that copy is in unlogged at this
+ * location (after a UIDVALIDITY change the store points the unlogged row at the new
+ * location of the same bytes). false only if the database could not say. */
+static bool count_outcome(const struct ingest_context *ctx, const struct imap_message *m,
+                          const struct store_outcome *out, struct batch_moves *moves, struct ingest_stats *stats,
+                          GError **error)
 {
     const char *name = ctx->session->mailbox->name;
-    if (out->action == STORE_UNLOGGED) {
-        g_array_append_val(moves->failed, m->uid);
+    bool failed_folder = out->action == STORE_UNLOGGED;
+    if (out->action == STORE_DUPLICATE &&
+        !store_uid_was_unlogged(ctx->store, name, ctx->session->status.uidvalidity, m->uid, &failed_folder, error))
+        return false;
+    g_array_append_val(failed_folder ? moves->failed : moves->processed, m->uid);
+    if (out->action == STORE_UNLOGGED)
         stats->unlogged++;
-    } else {
-        g_array_append_val(moves->processed, m->uid);
-        if (out->action == STORE_DUPLICATE)
-            stats->duplicates++;
-        else
-            stats->logged++;
-    }
+    else if (out->action == STORE_DUPLICATE)
+        stats->duplicates++;
+    else
+        stats->logged++;
     log_info("mailbox=%s uid=%u ref=%s action=%s reason=%s", name, m->uid, out->reference[0] ? out->reference : "-",
              store_action_name(out->action), out->reason);
+    return true;
 }
 
 /* Log one fetched message inside the open batch. false only for errors that end the
@@ -160,7 +173,7 @@ static bool ingest_one(const struct ingest_context *ctx, const struct imap_messa
     struct store_outcome out;
     GError *store_error = NULL;
     if (ok && store_log_message(ctx->store, &in, &out, &store_error)) {
-        count_outcome(ctx, m, &out, moves, stats);
+        ok = count_outcome(ctx, m, &out, moves, stats, error);
     } else if (ok && g_error_matches(store_error, STORE_ERROR, STORE_ERROR_MESSAGE)) {
         /* This message alone was rolled back: keep it in unlogged with the reason. */
         ok = log_unlogged(ctx, m, store_error->message, in.msg->from ? in.msg->from->address : NULL, moves, stats,

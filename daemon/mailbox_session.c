@@ -15,7 +15,8 @@ static bool mailbox_session_login(struct mailbox_session *s, GError **error)
     if (mb->auth == AUTH_XOAUTH2) {
         char *token = secret_run_token_command(mb->token_command, TOKEN_COMMAND_TIMEOUT_MS, &secret_error);
         if (!token) {
-            g_set_error(error, IMAP_CLIENT_ERROR, IMAP_CLIENT_ERROR_AUTH, "%s", secret_error->message);
+            g_set_error(error, IMAP_CLIENT_ERROR, IMAP_CLIENT_ERROR_AUTH,
+                        "authentication not attempted: no access token: %s", secret_error->message);
             g_error_free(secret_error);
             return false;
         }
@@ -24,7 +25,8 @@ static bool mailbox_session_login(struct mailbox_session *s, GError **error)
     } else {
         char *password = secret_read_password(mb->password_file, mb->password_env, &secret_error);
         if (!password) {
-            g_set_error(error, IMAP_CLIENT_ERROR, IMAP_CLIENT_ERROR_AUTH, "%s", secret_error->message);
+            g_set_error(error, IMAP_CLIENT_ERROR, IMAP_CLIENT_ERROR_AUTH,
+                        "authentication not attempted: no password: %s", secret_error->message);
             g_error_free(secret_error);
             return false;
         }

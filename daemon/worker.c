@@ -65,13 +65,17 @@ static bool worker_ensure_lock(struct worker_state *s, bool *db_failed)
     return locked;
 }
 
-static bool worker_ensure_session(struct worker_state *s)
+/* Open the IMAP session if there is none. On failure, *retry_ms is the backoff before
+ * the next attempt (said in the log line, so an admin knows the daemon keeps trying). */
+static bool worker_ensure_session(struct worker_state *s, int64_t *retry_ms)
 {
     if (s->session.imap)
         return true;
     GError *error = NULL;
     if (!mailbox_session_open(&s->session, s->w->mailbox, &error)) {
-        log_error("mailbox=%s action=imap_connect_failed reason=%s", s->w->mailbox->name, error->message);
+        *retry_ms = backoff_failure(&s->imap_backoff, g_random_double());
+        log_error("mailbox=%s action=imap_connect_failed retry_in_ms=%" G_GINT64_FORMAT " reason=%s",
+                  s->w->mailbox->name, *retry_ms, error->message);
         g_error_free(error);
         return false;
     }
@@ -153,8 +157,9 @@ static void *worker_main(void *arg)
                                       : duration_seconds(&w->mailbox->poll_interval) * 1000);
             continue;
         }
-        if (!worker_ensure_session(&s)) {
-            worker_sleep(w, backoff_failure(&s.imap_backoff, g_random_double()));
+        int64_t retry_ms = 0;
+        if (!worker_ensure_session(&s, &retry_ms)) {
+            worker_sleep(w, retry_ms);
             continue;
         }
         int64_t delay = worker_pass(&s);

@@ -27,7 +27,14 @@ static bool mailbox_lock_sql(struct store *st, const char *mailbox, bool *locked
 bool store_try_lock_mailbox(struct store *st, const char *mailbox, bool *locked_out, GError **error)
 {
     *locked_out = false;
-    if (!db_ensure_connected(st, error) || !mailbox_lock_sql(st, mailbox, locked_out, error))
+    if (!db_ensure_connected(st, error))
+        return false;
+    /* Advisory locks nest: taking ours again would need as many unlocks. */
+    if (g_hash_table_contains(st->mailbox_locks, mailbox)) {
+        *locked_out = true;
+        return true;
+    }
+    if (!mailbox_lock_sql(st, mailbox, locked_out, error))
         return false;
     if (*locked_out)
         g_hash_table_add(st->mailbox_locks, g_strdup(mailbox));

@@ -243,7 +243,12 @@ static bool message_insert_attachments(struct store *st, int64_t row, const GPtr
     return true;
 }
 
-/* Insert into unlogged; out->action UNLOGGED, or DUPLICATE if that location is there. */
+/* Insert into unlogged; out->action UNLOGGED, or DUPLICATE if that location is there or
+ * the same bytes are already recorded for this mailbox. A copy seen again adds no row.
+ * If the server changed UIDVALIDITY, the old location means nothing any more: the row is
+ * pointed at the new one, so that moving the message after COMMIT, and crash recovery,
+ * find it as unlogged there. One daemon works a mailbox at a time (advisory lock), so
+ * the look-up and the update cannot race another ingest. */
 static bool message_insert_unlogged(struct store *st, const char *raw, size_t raw_len,
                                     const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                                     int64_t received_at, const char *reason,
@@ -252,6 +257,38 @@ static bool message_insert_unlogged(struct store *st, const char *raw, size_t ra
 {
     char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)raw, raw_len);
     struct db_params p;
+    db_params_init(&p);
+    db_param_text(&p, mailbox);
+    db_param_text(&p, sha);
+    db_param_int(&p, uidvalidity);
+    db_param_int(&p, uid);
+    /* The row with these bytes (the oldest if an older version left several), moved to
+     * the new location if it is under another UIDVALIDITY and no row holds that location. */
+    PGresult *res = db_exec(st,
+        "WITH prev AS (SELECT id FROM unlogged WHERE mailbox IS NOT DISTINCT FROM $1"
+        "  AND raw_sha256 = $2 ORDER BY id LIMIT 1),"
+        " moved AS (UPDATE unlogged u SET uidvalidity = $3, uid = $4 FROM prev"
+        "  WHERE u.id = prev.id AND $1::text IS NOT NULL"
+        "  AND u.uidvalidity IS DISTINCT FROM $3::bigint"
+        "  AND NOT EXISTS (SELECT 1 FROM unlogged x WHERE x.mailbox = $1 AND x.uidvalidity = $3"
+        "   AND x.uid = $4) RETURNING u.id)"
+        " SELECT id FROM prev", &p, error);
+    db_params_clear(&p);
+    if (!res) {
+        g_free(sha);
+        return false;
+    }
+    if (PQntuples(res) == 1) {
+        out->action = STORE_DUPLICATE;
+        out->message_row = db_get_int(res, 0, 0);
+        g_snprintf(out->reason, sizeof out->reason,
+                   "already recorded in unlogged (id %" G_GINT64_FORMAT ", same bytes)",
+                   out->message_row);
+        PQclear(res);
+        g_free(sha);
+        return true;
+    }
+    PQclear(res);
     db_params_init(&p);
     db_param_text(&p, mailbox);
     db_param_int(&p, uidvalidity);
@@ -263,7 +300,7 @@ static bool message_insert_unlogged(struct store *st, const char *raw, size_t ra
     db_param_text(&p, msg ? msg->subject : NULL);
     db_param_bytea(&p, raw, raw_len);
     db_param_text(&p, sha);
-    PGresult *res = db_exec(st,
+    res = db_exec(st,
         "INSERT INTO unlogged (mailbox, uidvalidity, uid, received_at, reason, message_id,"
         " from_address, subject, raw, raw_sha256) VALUES ($1, $2, $3, to_timestamp($4), $5, $6,"
         " $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id", &p, error);

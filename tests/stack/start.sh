@@ -57,10 +57,19 @@ PGCONF
 as_user "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w start </dev/null >/dev/null 2>&1
 
 # --- Dovecot ---
+# Two instances on the same users, mail and certificates: the main one (password logins
+# only, as a desk's server usually is), and one that also takes XOAUTH2 bearer tokens
+# (an oauth2 passdb validating HS256 JWTs locally against a key in a dict: no network
+# identity provider needed). Failed logins on the OAuth2 instance cost nothing (no
+# failure delay, no auth penalty), so a test of expired tokens slows nobody else; and
+# the main instance keeps its penalty off the OAuth2 one's failures.
 dv="$dir/dovecot"
-mkdir -p "$dv/run" "$dv/state" "$dir/mail"
+dvo="$dir/dovecot-oauth2"
+mkdir -p "$dv/run" "$dv/state" "$dvo/run" "$dvo/state" "$dvo/keys/default/HS256" "$dir/mail"
 imap_port=$(free_port)
 imaps_port=$(free_port)
+oauth2_imap_port=$(free_port)
+oauth2_imaps_port=$(free_port)
 if [ "$(id -u)" = 0 ]; then
     mail_user=dovecot
     chown "$mail_user" "$dir/mail"
@@ -75,12 +84,15 @@ for u in desk desk2 school1 school2; do
 done
 dh=""
 [ -f /usr/share/dovecot/dh.pem ] && dh="ssl_dh = </usr/share/dovecot/dh.pem"
-cat > "$dv/dovecot.conf" <<CONF
+
+# dovecot_conf DIR IMAP_PORT IMAPS_PORT: the common configuration of an instance in DIR.
+dovecot_conf() {
+    cat <<CONF
 # Private Dovecot for caselog tests; everything under $dir.
-instance_name = caselog-test-$imap_port
-base_dir = $dv/run
-state_dir = $dv/state
-log_path = $dv/dovecot.log
+instance_name = caselog-test-$2
+base_dir = $1/run
+state_dir = $1/state
+log_path = $1/dovecot.log
 protocols = imap
 listen = 127.0.0.1
 ssl = yes
@@ -88,10 +100,7 @@ ssl_cert = <$certs/server.pem
 ssl_key = <$certs/server.key
 $dh
 disable_plaintext_auth = no
-auth_mechanisms = plain login
 first_valid_uid = 1
-default_login_user = dovenull
-default_internal_user = dovecot
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $dv/users
@@ -108,11 +117,11 @@ namespace inbox {
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
-    port = $imap_port
+    port = $2
   }
   inet_listener imaps {
     address = 127.0.0.1
-    port = $imaps_port
+    port = $3
     ssl = yes
   }
 }
@@ -123,12 +132,47 @@ protocol imap {
   mail_max_userip_connections = 200
 }
 CONF
-if [ "$(id -u)" != 0 ]; then
-    sed -i -e '/^default_login_user/d' -e '/^default_internal_user/d' "$dv/dovecot.conf"
-    printf 'default_login_user = %s\ndefault_internal_user = %s\n' "$mail_user" "$mail_user" >> "$dv/dovecot.conf"
-fi
+    if [ "$(id -u)" = 0 ]; then
+        printf 'default_login_user = dovenull\ndefault_internal_user = dovecot\n'
+    else
+        printf 'default_login_user = %s\ndefault_internal_user = %s\n' "$mail_user" "$mail_user"
+    fi
+}
+
+{ dovecot_conf "$dv" "$imap_port" "$imaps_port"; echo "auth_mechanisms = plain login"; } > "$dv/dovecot.conf"
+
+# The OAuth2 instance: tokens are HS256 JWTs (claims sub = user, exp) signed with the
+# key in oauth2.key; tests/stack/oauth2_token.py makes them. Dovecot reads the key
+# base64-encoded from its dict at keys/<azp "default">/HS256/<kid "default">.
+openssl rand -hex 32 > "$dvo/oauth2.key"
+base64 -w0 < <(tr -d '\n' < "$dvo/oauth2.key") > "$dvo/keys/default/HS256/default"
+cat > "$dvo/oauth2.conf.ext" <<EXT
+introspection_mode = local
+local_validation_key_dict = fs:posix:prefix=$dvo/keys/
+username_attribute = sub
+EXT
+{
+    dovecot_conf "$dvo" "$oauth2_imap_port" "$oauth2_imaps_port"
+    cat <<CONF
+auth_mechanisms = plain login xoauth2 oauthbearer
+auth_failure_delay = 0
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $dvo/oauth2.conf.ext
+}
+CONF
+} > "$dvo/dovecot.conf"
+chmod -R a+rX "$dvo" # the auth process runs unprivileged
+
 # Servers must not hold the caller's stdout open (a pipe would never see EOF).
 dovecot -c "$dv/dovecot.conf" </dev/null >>"$dv/dovecot.log" 2>&1
+dovecot -c "$dvo/dovecot.conf" </dev/null >>"$dvo/dovecot.log" 2>&1
 
 # --- SMTP sink ---
 spool="$dir/smtp-spool"
@@ -151,6 +195,7 @@ wait_port() {
 }
 wait_port "$imap_port" dovecot
 wait_port "$imaps_port" dovecot
+wait_port "$oauth2_imap_port" dovecot-oauth2
 wait_port "$smtp_port" smtp
 wait_port "$smtps_port" smtp
 
@@ -168,9 +213,13 @@ export CASELOG_TEST_OTHER_CA_FILE='$certs/other-ca.pem'
 export CASELOG_TEST_IMAP_USERS='desk desk2 school1 school2'
 export CASELOG_TEST_DOVEADM='doveadm -c $dv/dovecot.conf'
 export CASELOG_TEST_DOVECOT_CONF='$dv/dovecot.conf'
+export CASELOG_TEST_OAUTH2_IMAP_PORT=$oauth2_imap_port
+export CASELOG_TEST_OAUTH2_IMAPS_PORT=$oauth2_imaps_port
+export CASELOG_TEST_OAUTH2_KEY_FILE='$dvo/oauth2.key'
+export CASELOG_TEST_OAUTH2_DOVECOT_CONF='$dvo/dovecot.conf'
 export CASELOG_TEST_SMTP_PORT=$smtp_port
 export CASELOG_TEST_SMTPS_PORT=$smtps_port
 export CASELOG_TEST_SMTP_SPOOL='$spool'
 export CASELOG_TEST_SMTP_CONTROL='$dir/smtp-control'
 ENV
-echo "test stack up in $dir (postgres :$pg_port, imap :$imap_port/:$imaps_port, smtp :$smtp_port/:$smtps_port)"
+echo "test stack up in $dir (postgres :$pg_port, imap :$imap_port/:$imaps_port, imap+oauth2 :$oauth2_imap_port, smtp :$smtp_port/:$smtps_port)"

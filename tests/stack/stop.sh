@@ -7,10 +7,11 @@ if [ -f "$dir/smtp.pid" ]; then
     kill "$(cat "$dir/smtp.pid")" 2>/dev/null
     rm -f "$dir/smtp.pid"
 fi
-if [ -f "$dir/dovecot/dovecot.conf" ]; then
-    doveadm -c "$dir/dovecot/dovecot.conf" stop 2>/dev/null || \
-        pkill -f "dovecot -c $dir/dovecot/dovecot.conf" 2>/dev/null
-fi
+for conf in "$dir/dovecot/dovecot.conf" "$dir/dovecot-oauth2/dovecot.conf"; do
+    if [ -f "$conf" ]; then
+        doveadm -c "$conf" stop 2>/dev/null || pkill -f "dovecot -c $conf" 2>/dev/null
+    fi
+done
 if [ -f "$dir/pg/data/postmaster.pid" ]; then
     pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     if [ "$(id -u)" = 0 ]; then
