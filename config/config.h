@@ -50,6 +50,8 @@ bool duration_parse(const char *text, struct duration *out);
 int64_t duration_seconds(const struct duration *d);
 /* Parse a size "25M", "512K", "1G" or plain bytes; false if malformed. */
 bool size_parse(const char *text, int64_t *bytes_out);
+/* A size in words for people: "31 MB", "512 KB", "900 bytes" (rounded). buf of 32. */
+const char *size_words(int64_t bytes, char buf[32]);
 
 enum tls_mode { TLS_IMPLICIT, TLS_STARTTLS, TLS_NONE };
 enum auth_mode { AUTH_PASSWORD, AUTH_XOAUTH2, AUTH_NONE };

@@ -117,3 +117,14 @@ bool config_host_is_loopback(const char *host)
         return IN6_IS_ADDR_LOOPBACK(&v6);
     return false;
 }
+
+const char *size_words(int64_t bytes, char buf[32])
+{
+    if (bytes >= 1024 * 1024)
+        g_snprintf(buf, 32, "%" G_GINT64_FORMAT " MB", (bytes + 512 * 1024) / (1024 * 1024));
+    else if (bytes >= 1024)
+        g_snprintf(buf, 32, "%" G_GINT64_FORMAT " KB", (bytes + 512) / 1024);
+    else
+        g_snprintf(buf, 32, "%" G_GINT64_FORMAT " bytes", bytes);
+    return buf;
+}

@@ -58,7 +58,7 @@ struct imap_message {
     int64_t internaldate; /* Unix seconds, the server's zone applied */
     int64_t size;         /* RFC822.SIZE */
     bool too_large;
-    GBytes *body;         /* the raw message, BODY.PEEK[] */
+    GBytes *body;         /* the raw message, BODY.PEEK[]; when too_large only its header */
 };
 
 enum imap_wait_result {

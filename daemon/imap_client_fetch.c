@@ -100,8 +100,9 @@ static bool imap_client_uid_fetch(struct imap_client *c, const uint32_t *uids, s
 }
 
 /* A fetch type with these attributes, or NULL if out of memory. att_body adds
- * BODY.PEEK[]; meta adds INTERNALDATE and RFC822.SIZE. UID is always there. */
-static struct mailimap_fetch_type *imap_client_fetch_type(bool meta, bool att_body)
+ * BODY.PEEK[] (BODY.PEEK[HEADER] with header_only); meta adds INTERNALDATE and
+ * RFC822.SIZE. UID is always there. */
+static struct mailimap_fetch_type *imap_client_fetch_type(bool meta, bool att_body, bool header_only)
 {
     struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
     struct mailimap_fetch_att *atts[3] = { mailimap_fetch_att_new_uid(), NULL, NULL };
@@ -113,8 +114,11 @@ static struct mailimap_fetch_type *imap_client_fetch_type(bool meta, bool att_bo
         atts[2] = mailimap_fetch_att_new_rfc822_size();
         ok = ok && atts[1] != NULL && atts[2] != NULL;
     } else if (att_body) {
-        section = mailimap_section_new(NULL);
-        atts[1] = section != NULL ? mailimap_fetch_att_new_body_peek_section(section) : NULL;
+        section = header_only ? mailimap_section_new_header() : mailimap_section_new(NULL);
+        /* A header is read only to learn the sender: at most its first 64 KiB. */
+        atts[1] = section == NULL ? NULL
+                : header_only   ? mailimap_fetch_att_new_body_peek_section_partial(section, 0, 65536)
+                                : mailimap_fetch_att_new_body_peek_section(section);
         if (atts[1] == NULL && section != NULL)
             mailimap_section_free(section);
         ok = ok && atts[1] != NULL;
@@ -144,7 +148,7 @@ static bool imap_client_uid_wanted(GArray *sorted, uint32_t uid)
 static bool imap_client_fetch_meta(struct imap_client *c, GArray *sorted, guint from, guint n,
                                    GPtrArray *out, GError **error)
 {
-    struct mailimap_fetch_type *ft = imap_client_fetch_type(true, false);
+    struct mailimap_fetch_type *ft = imap_client_fetch_type(true, false, false);
     clist *result = NULL;
     const uint32_t *uids = &g_array_index(sorted, uint32_t, from);
     GArray chunk = { .data = (gchar *)uids, .len = n };
@@ -183,11 +187,12 @@ static struct imap_message *imap_client_find(GPtrArray *msgs, uint32_t uid)
     return hit != NULL ? *hit : NULL;
 }
 
-/* BODY.PEEK[] of batch (UIDs of messages in msgs, which is sorted by uid). */
-static bool imap_client_fetch_bodies(struct imap_client *c, GArray *batch, GPtrArray *msgs,
+/* BODY.PEEK[] (or only the header) of batch (UIDs of messages in msgs, which is
+ * sorted by uid). */
+static bool imap_client_fetch_bodies(struct imap_client *c, GArray *batch, GPtrArray *msgs, bool header_only,
                                      GError **error)
 {
-    struct mailimap_fetch_type *ft = imap_client_fetch_type(false, true);
+    struct mailimap_fetch_type *ft = imap_client_fetch_type(false, true, header_only);
     clist *result = NULL;
 
     if (ft == NULL)
@@ -213,11 +218,13 @@ static bool imap_client_fetch_bodies(struct imap_client *c, GArray *batch, GPtrA
     return true;
 }
 
-/* Fetch bodies of every message in msgs not over max_size, in bounded batches. */
+/* Fetch bodies of every message in msgs not over max_size, in bounded batches; of
+ * those over it only the header (who sent it, so that they can be told). */
 static bool imap_client_fetch_all_bodies(struct imap_client *c, GPtrArray *msgs,
                                          int64_t max_size, GError **error)
 {
     g_autoptr(GArray) batch = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    g_autoptr(GArray) too_large = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     int64_t batch_bytes = 0;
 
     for (guint i = 0; i <= msgs->len; i++) {
@@ -226,7 +233,7 @@ static bool imap_client_fetch_all_bodies(struct imap_client *c, GPtrArray *msgs,
                      (m == NULL || batch->len >= IMAP_CLIENT_BODY_BATCH ||
                       batch_bytes + m->size > IMAP_CLIENT_BODY_BATCH_BYTES);
         if (flush) {
-            if (!imap_client_fetch_bodies(c, batch, msgs, error))
+            if (!imap_client_fetch_bodies(c, batch, msgs, false, error))
                 return false;
             g_array_set_size(batch, 0);
             batch_bytes = 0;
@@ -237,7 +244,15 @@ static bool imap_client_fetch_all_bodies(struct imap_client *c, GPtrArray *msgs,
         if (!m->too_large) {
             g_array_append_val(batch, m->uid);
             batch_bytes += m->size;
+        } else {
+            g_array_append_val(too_large, m->uid);
         }
+    }
+    for (guint i = 0; i < too_large->len; i += IMAP_CLIENT_BODY_BATCH) {
+        g_autoptr(GArray) part = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+        g_array_append_vals(part, &g_array_index(too_large, uint32_t, i), MIN(too_large->len - i, (guint)IMAP_CLIENT_BODY_BATCH));
+        if (!imap_client_fetch_bodies(c, part, msgs, true, error))
+            return false;
     }
     return true;
 }

@@ -85,15 +85,15 @@ static bool prepare_case_inputs(const struct ingest_context *ctx, const struct p
 
 /* Record an unparseable, too-large or unstorable message in unlogged. */
 static bool log_unlogged(const struct ingest_context *ctx, const struct imap_message *m, const char *reason,
-                         const char *sender, struct batch_moves *moves, struct ingest_stats *stats,
-                         GError **error)
+                         const struct parsed_message *msg, const char *sender, const char *too_large_size,
+                         struct batch_moves *moves, struct ingest_stats *stats, GError **error)
 {
     const struct config_mailbox *mb = ctx->session->mailbox;
     gsize len = 0;
     const char *raw = m->body ? g_bytes_get_data(m->body, &len) : "";
     struct store_outcome out;
     if (!store_log_unlogged(ctx->store, raw, len, mb->name, ctx->session->status.uidvalidity, m->uid,
-                            m->internaldate, reason, sender, m->too_large, &out, error))
+                            m->internaldate, reason, msg, sender, too_large_size, &out, error))
         return false;
     /* Either way it cannot be logged: it goes to the failed folder. */
     g_array_append_val(moves->failed, m->uid);
@@ -132,6 +132,34 @@ static bool count_outcome(const struct ingest_context *ctx, const struct imap_me
     return true;
 }
 
+/* A message over limits.max_message_size: kept in unlogged with its header, and its
+ * sender (Reply-To, else From) told, unless the header says it is automatic mail. */
+static bool log_too_large(const struct ingest_context *ctx, const struct imap_message *m, struct batch_moves *moves,
+                          struct ingest_stats *stats, GError **error)
+{
+    char reason[128];
+    g_snprintf(reason, sizeof reason, "message of %" G_GINT64_FORMAT " bytes is over limits.max_message_size",
+               m->size);
+    struct parsed_message *header = NULL;
+    if (m->body) {
+        gsize len = 0;
+        const char *raw = g_bytes_get_data(m->body, &len);
+        struct parser_options popts = ingest_parser_options(ctx->cfg);
+        const char *why = NULL;
+        header = parser_parse(raw, len, &popts, &why);
+    }
+    const char *sender = NULL;
+    if (header && header->classification == MSG_CLASS_ORDINARY) {
+        const struct mail_address *to = header->reply_to && header->reply_to->len
+                                      ? g_ptr_array_index(header->reply_to, 0) : header->from;
+        sender = to ? to->address : NULL;
+    }
+    char size[32];
+    bool ok = log_unlogged(ctx, m, reason, header, sender, size_words(m->size, size), moves, stats, error);
+    parsed_message_free(&header);
+    return ok;
+}
+
 /* Log one fetched message inside the open batch. false only for errors that end the
  * batch (database gone, retry needed); a message the store refuses goes to unlogged. */
 static bool ingest_one(const struct ingest_context *ctx, const struct imap_message *m, struct batch_moves *moves,
@@ -139,19 +167,16 @@ static bool ingest_one(const struct ingest_context *ctx, const struct imap_messa
 {
     const struct config *cfg = ctx->cfg;
     stats->seen++;
-    if (m->too_large || !m->body) {
-        char reason[128];
-        g_snprintf(reason, sizeof reason, "message of %" G_GINT64_FORMAT " bytes is over limits.max_message_size",
-                   m->size);
-        return log_unlogged(ctx, m, reason, NULL, moves, stats, error);
-    }
+    if (m->too_large || !m->body)
+        return log_too_large(ctx, m, moves, stats, error);
     gsize len = 0;
     const char *raw = g_bytes_get_data(m->body, &len);
     struct parser_options popts = ingest_parser_options(cfg);
     const char *parse_reason = NULL;
     struct parsed_message *msg = parser_parse(raw, len, &popts, &parse_reason);
     if (!msg)
-        return log_unlogged(ctx, m, parse_reason ? parse_reason : "not a message", NULL, moves, stats, error);
+        return log_unlogged(ctx, m, parse_reason ? parse_reason : "not a message", NULL, NULL, NULL, moves, stats,
+                            error);
 
     struct triage_result triage;
     char *school_ident = NULL;
@@ -176,8 +201,8 @@ static bool ingest_one(const struct ingest_context *ctx, const struct imap_messa
         ok = count_outcome(ctx, m, &out, moves, stats, error);
     } else if (ok && g_error_matches(store_error, STORE_ERROR, STORE_ERROR_MESSAGE)) {
         /* This message alone was rolled back: keep it in unlogged with the reason. */
-        ok = log_unlogged(ctx, m, store_error->message, in.msg->from ? in.msg->from->address : NULL, moves, stats,
-                          error);
+        ok = log_unlogged(ctx, m, store_error->message, in.msg, in.msg->from ? in.msg->from->address : NULL, NULL,
+                          moves, stats, error);
         g_clear_error(&store_error);
     } else if (ok) {
         g_propagate_error(error, store_error);

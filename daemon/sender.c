@@ -126,7 +126,8 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     put(vars, "state_name", data_member(it->data_json, "state_name"));
     put(vars, "hold_reason", data_member(it->data_json, "hold_reason"));
     put(vars, "reason", data_member(it->data_json, "reason"));
-    put(vars, "max_size", g_strdup_printf("%" G_GINT64_FORMAT " MB", cfg->limits.max_message_size / (1024 * 1024)));
+    char max_size[32];
+    put(vars, "max_size", g_strdup(size_words(cfg->limits.max_message_size, max_size)));
     put(vars, "size", data_member(it->data_json, "size"));
     return vars;
 }
@@ -241,6 +242,8 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
             return false;
         }
         /* A mail that cannot be built never will be: fail it, visibly. */
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=failed template=%s reason=%s", it->id, it->reference,
+                 it->template, send_error->message);
         bool ok = store_outbox_mark_failed(st, it->id, send_error->message, error);
         stats->failed++;
         g_error_free(send_error);

@@ -413,8 +413,8 @@ bool store_log_message(struct store *st, const struct store_message_in *in,
 
 bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const char *mailbox,
                         uint32_t uidvalidity, uint32_t uid, int64_t received_at,
-                        const char *reason, const char *sender, bool too_large,
-                        struct store_outcome *out, GError **error)
+                        const char *reason, const struct parsed_message *msg, const char *sender,
+                        const char *too_large_size, struct store_outcome *out, GError **error)
 {
     memset(out, 0, sizeof *out);
     if (!st->in_batch) {
@@ -423,14 +423,17 @@ bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const
     }
     char *lower = sender ? g_ascii_strdown(sender, -1) : NULL;
     bool ok = message_insert_unlogged(st, raw, raw_len, mailbox, uidvalidity, uid, received_at,
-                                      reason, NULL, lower, out, error);
-    if (ok && too_large && lower && out->action == STORE_UNLOGGED) {
+                                      reason, msg, lower, out, error);
+    if (ok && too_large_size && lower && out->action == STORE_UNLOGGED) {
         struct db_params p;
         db_params_init(&p);
         db_param_text(&p, lower);
         db_param_int(&p, out->message_row);
+        db_param_text(&p, msg && msg->subject ? msg->subject : "");
+        db_param_text(&p, too_large_size);
         ok = db_run(st, "INSERT INTO outbox (template, recipient, data) VALUES ('too-large', $1,"
-                        " jsonb_build_object('unlogged_id', $2::bigint))", &p, error);
+                        " jsonb_build_object('unlogged_id', $2::bigint, 'subject', $3::text, 'size', $4::text))",
+                    &p, error);
         db_params_clear(&p);
         out->outbox_rows += ok;
     }

@@ -69,7 +69,7 @@ GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError *
         " RETURNING o.*)"
         " SELECT o.id, coalesce(o.case_id, 0), o.template, o.recipient, o.data::text, o.attempts,"
         "  extract(epoch FROM o.created_at)::bigint, coalesce(o.sent_message_id, 0),"
-        "  c.reference, c.subject, c.state, c.requester_name, s.name, f.reference,"
+        "  c.reference, coalesce(c.subject, o.data->>'subject'), c.state, c.requester_name, s.name, f.reference,"
         "  coalesce(e.data->>'text', e.data->>'comment'),"
         "  coalesce(c.priority, 0), extract(epoch FROM c.response_due)::bigint,"
         "  extract(epoch FROM c.resolution_due)::bigint, pm.message_id, array_to_string(pm.reference_ids, ' ')"
@@ -128,7 +128,7 @@ bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item
     static const char sql[] =
         "WITH m AS (INSERT INTO messages (case_id, direction, message_id, in_reply_to, reference_ids,"
         "   from_address, to_addresses, subject, received_at, raw, raw_sha256, size)"
-        " VALUES (nullif($1, 0), 'out', $2, $3, string_to_array(nullif($4, ''), ' '), lower($5),"
+        " VALUES (nullif($1, 0), 'out', $2, $3, coalesce(string_to_array(nullif($4, ''), ' '), '{}'), lower($5),"
         "   ARRAY[lower($6)], $7, caselog_now(), $8, encode(sha256($8), 'hex'), $9) RETURNING id)"
         " UPDATE outbox SET sent_message_id = m.id FROM m WHERE outbox.id = $10 RETURNING m.id";
     GString *refs = g_string_new(NULL);

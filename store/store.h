@@ -106,12 +106,13 @@ bool store_batch_begin(struct store *st, GError **error);
 bool store_log_message(struct store *st, const struct store_message_in *in,
                        struct store_outcome *out, GError **error);
 /* Record a message that cannot be logged (unparseable, too large) in unlogged and
- * advance the cursor, inside the open batch. sender may be NULL; if given and
- * too_large, a too-large outbox row is written to it. */
+ * advance the cursor, inside the open batch. msg (its parse, perhaps of the header
+ * only) and sender may be NULL. With too_large_size ("31 MB") and a sender, a too-large
+ * mail naming the subject and size is queued to the sender. */
 bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const char *mailbox,
                         uint32_t uidvalidity, uint32_t uid, int64_t received_at,
-                        const char *reason, const char *sender, bool too_large,
-                        struct store_outcome *out, GError **error);
+                        const char *reason, const struct parsed_message *msg, const char *sender,
+                        const char *too_large_size, struct store_outcome *out, GError **error);
 /* COMMIT the batch. */
 bool store_batch_commit(struct store *st, GError **error);
 /* ROLLBACK the batch (safe if none is open). */
