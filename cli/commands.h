@@ -38,6 +38,7 @@ int cmd_priority(const struct cli_context *ctx, int argc, char **argv);
 
 int cmd_attachment(const struct cli_context *ctx, int argc, char **argv);
 int cmd_outbox(const struct cli_context *ctx, int argc, char **argv);
+int cmd_report(const struct cli_context *ctx, int argc, char **argv);
 int cmd_status(const struct cli_context *ctx, int argc, char **argv);
 int cmd_unlogged(const struct cli_context *ctx, int argc, char **argv);
 
