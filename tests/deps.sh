@@ -8,6 +8,7 @@ packages=(
     libgnutls28-dev libsystemd-dev
     postgresql postgresql-client dovecot-imapd dovecot-core python3 python3-aiosmtpd openssl
     tzdata ca-certificates libsasl2-modules
+    groff-base man-db systemd dpkg-dev debhelper fakeroot
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# build-deb.sh OUTDIR: build caselog's Debian package (Release, installed layout under
+# /usr, config in /etc/caselog) into OUTDIR with CPack's DEB generator. Prints the
+# package's path.
+set -euo pipefail
+out=${1:?usage: build-deb.sh OUTDIR}
+top=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+build="$out/build"
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+    -DCASELOG_SQL_DIR=/usr/share/caselog/sql -DCASELOG_TEMPLATES_DIR=/usr/share/caselog/templates >/dev/null
+cmake --build "$build" -j"$(nproc)" --target caselogd caselog >/dev/null
+(cd "$build" && cpack -G DEB -B "$out" >/dev/null)
+ls "$out"/caselog_*.deb
