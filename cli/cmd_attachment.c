@@ -72,6 +72,20 @@ static GBytes *attachment_bytes(const struct config *cfg, struct store *st, cons
     return NULL;
 }
 
+/* A safe file name for a in the current directory: no path separators (a forwarded
+ * message is named after its subject, which may hold a slash), .eml for a message. */
+static char *attachment_file_name(const struct desk_attachment *a)
+{
+    char *name = g_strdup(a->name && *a->name && strcmp(a->name, ".") && strcmp(a->name, "..") ? a->name : "attachment");
+    g_strdelimit(name, "/\\", '-');
+    if (g_ascii_strcasecmp(a->content_type, "message/rfc822") == 0 && !g_str_has_suffix(name, ".eml")) {
+        char *with = g_strconcat(name, ".eml", NULL);
+        g_free(name);
+        name = with;
+    }
+    return name;
+}
+
 int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
 {
     static const struct option longopts[] = { { "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 } };
@@ -103,7 +117,7 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
     } else {
         const struct desk_attachment *a = g_ptr_array_index(attachments, n - 1);
         GBytes *bytes = attachment_bytes(s.cfg, s.st, a);
-        char *own = g_path_get_basename(a->name && *a->name ? a->name : "attachment.bin");
+        char *own = attachment_file_name(a);
         if (bytes && attachment_write(output ? output : own, output == NULL, bytes)) {
             status = CLI_OK;
             if (!output || strcmp(output, "-"))

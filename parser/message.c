@@ -243,11 +243,13 @@ static char *part_text(GMimePart *part, const struct parser_options *opts)
     return text;
 }
 
-static void add_attachment(struct walk *w, const char *filename, const char *type, const char *disposition,
-                           const guint8 *data, gsize len)
+/* filename is a file name from the message (only its last path part is kept: no
+ * "../" reaches a disk), or with from_subject a forwarded message's subject (kept whole). */
+static void add_attachment(struct walk *w, const char *filename, bool from_subject, const char *type,
+                           const char *disposition, const guint8 *data, gsize len)
 {
     struct attachment_info *a = g_new0(struct attachment_info, 1);
-    a->filename = filename ? g_path_get_basename(filename) : NULL;
+    a->filename = !filename ? NULL : from_subject ? g_strdup(filename) : g_path_get_basename(filename);
     if (a->filename && (!strcmp(a->filename, ".") || !strcmp(a->filename, "/"))) {
         g_free(a->filename);
         a->filename = NULL;
@@ -280,7 +282,7 @@ static void walk_leaf(struct walk *w, GMimePart *part)
     } else if (attachment || filename || !g_mime_content_type_is_type(ct, "text", "*")) {
         char *type = g_mime_content_type_get_mime_type(ct);
         GByteArray *bytes = part_bytes(part);
-        add_attachment(w, filename, type, attachment ? "attachment" : "inline", bytes->data, bytes->len);
+        add_attachment(w, filename, false, type, attachment ? "attachment" : "inline", bytes->data, bytes->len);
         g_byte_array_unref(bytes);
         g_free(type);
     }
@@ -291,12 +293,16 @@ static void walk_leaf(struct walk *w, GMimePart *part)
 static void walk_message_part(struct walk *w, GMimeMessagePart *mp)
 {
     GMimeMessage *inner = g_mime_message_part_get_message(mp);
-    char *name = NULL;
-    if (inner) {
+    /* Named by the part's own file name if it has one, else after its subject. */
+    const char *own = g_mime_object_get_content_disposition_parameter(GMIME_OBJECT(mp), "filename");
+    if (!own)
+        own = g_mime_object_get_content_type_parameter(GMIME_OBJECT(mp), "name");
+    char *name = own ? rfc2047_decode(own, w->opts->fallback_charset) : NULL;
+    bool from_subject = !name;
+    if (!name && inner) {
         const char *subject = raw_header(GMIME_OBJECT(inner), "Subject");
-        char *decoded = subject ? rfc2047_decode(subject, w->opts->fallback_charset) : g_strdup("message");
-        g_strdelimit(decoded, "/\\", '-');
-        name = g_strconcat(*decoded ? decoded : "message", ".eml", NULL);
+        char *decoded = subject ? rfc2047_decode(subject, w->opts->fallback_charset) : NULL;
+        name = decoded && *g_strstrip(decoded) ? g_strdup(decoded) : NULL;
         g_free(decoded);
     }
     GByteArray *bytes = g_byte_array_new();
@@ -306,7 +312,7 @@ static void walk_message_part(struct walk *w, GMimeMessagePart *mp)
         g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
         g_object_unref(mem);
     }
-    add_attachment(w, name, "message/rfc822", "attachment", bytes->data, bytes->len);
+    add_attachment(w, name, from_subject, "message/rfc822", "attachment", bytes->data, bytes->len);
     g_byte_array_unref(bytes);
     g_free(name);
 }
@@ -371,6 +377,9 @@ static size_t header_length(const char *raw, size_t len)
     return len;
 }
 
+static struct parsed_message *parse_normalised(const char *raw, const char *text, size_t len,
+                                               const struct parser_options *in, const char **reason_out);
+
 struct parsed_message *parser_parse(const char *raw, size_t len, const struct parser_options *in_opts,
                                     const char **reason_out)
 {
@@ -391,7 +400,28 @@ struct parsed_message *parser_parse(const char *raw, size_t len, const struct pa
         raw += skip;
         len -= skip;
     }
-    if (!looks_like_message(raw, len)) {
+    /* Classic Mac mail ends lines with a bare CR; gmime wants LF. */
+    char *lf_copy = NULL;
+    size_t head = MIN(len, (size_t)65536);
+    if (len && !memchr(raw, '\n', head) && memchr(raw, '\r', head)) {
+        lf_copy = g_memdup2(raw, len);
+        for (size_t i = 0; i < len; i++)
+            if (lf_copy[i] == '\r')
+                lf_copy[i] = '\n';
+    }
+    struct parsed_message *msg = parse_normalised(raw, lf_copy ? lf_copy : raw, len, &opts, reason_out);
+    if (msg && lf_copy)
+        add_defect(msg, "lines end with a bare CR");
+    g_free(lf_copy);
+    return msg;
+}
+
+/* parser_parse() after the framing: the checksum is of raw, the parse of text. */
+static struct parsed_message *parse_normalised(const char *raw, const char *text, size_t len,
+                                               const struct parser_options *in, const char **reason_out)
+{
+    struct parser_options opts = *in;
+    if (!looks_like_message(text, len)) {
         *reason_out = "no header: not an e-mail message";
         return NULL;
     }
@@ -404,11 +434,11 @@ struct parsed_message *parser_parse(const char *raw, size_t len, const struct pa
     g_strlcpy(msg->sha256, sum, sizeof msg->sha256);
     g_free(sum);
     size_t parse_len = len;
-    if (count_multiparts(raw, len) > opts.max_depth * 4) {
+    if (count_multiparts(text, len) > opts.max_depth * 4) {
         add_defect(msg, "too many nested multiparts: only the headers were read");
-        parse_len = header_length(raw, len);
+        parse_len = header_length(text, len);
     }
-    GMimeMessage *m = gmime_parse(raw, parse_len);
+    GMimeMessage *m = gmime_parse(text, parse_len);
     if (!m) {
         parsed_message_free(&msg);
         *reason_out = "gmime found no message in the bytes";

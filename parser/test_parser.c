@@ -223,8 +223,33 @@ static void test_nested_rfc822(void **state)
     assert_string_equal(m->body_text, "see below");
     assert_int_equal(m->attachments->len, 1);
     struct attachment_info *a = g_ptr_array_index(m->attachments, 0);
-    assert_string_equal(a->filename, "Printer on fire.eml");
+    assert_string_equal(a->filename, "Printer on fire"); /* named after its subject, whole */
     assert_string_equal(a->content_type, "message/rfc822");
+    parsed_message_free(&m);
+    /* A forwarded message with a file name of its own keeps it; a subject with a slash
+     * stays whole (it is a name, not a path). */
+    m = parse_text(
+        "From: a@b.example\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+        "--o\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"Forwarded.eml\"\r\n\r\n"
+        "From: c@d.example\r\nSubject: x\r\n\r\nhelp\r\n"
+        "--o\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@d.example\r\nSubject: text/plain or HTML?\r\n\r\nhi\r\n--o--\r\n");
+    assert_int_equal(m->attachments->len, 2);
+    assert_string_equal(((struct attachment_info *)g_ptr_array_index(m->attachments, 0))->filename, "Forwarded.eml");
+    assert_string_equal(((struct attachment_info *)g_ptr_array_index(m->attachments, 1))->filename, "text/plain or HTML?");
+    parsed_message_free(&m);
+}
+
+/* Classic Mac mail: lines end with a bare CR. */
+static void test_bare_cr_lines(void **state)
+{
+    (void)state;
+    struct parsed_message *m = parse_text("From: Kijitora <kijitora@example.net>\rSubject: Away until May 5\r"
+                                          "Message-ID: <abc@example.net>\r\rI am away.\r");
+    assert_non_null(m);
+    assert_string_equal(m->subject, "Away until May 5");
+    assert_string_equal(m->from->address, "kijitora@example.net");
+    assert_string_equal(m->message_id, "abc@example.net");
     parsed_message_free(&m);
 }
 
@@ -302,7 +327,7 @@ int main(void)
         cmocka_unit_test(test_case_ref),          cmocka_unit_test(test_sample_school_mail),
         cmocka_unit_test(test_ids_and_loop),      cmocka_unit_test(test_rfc2231_and_8bit),
         cmocka_unit_test(test_nested_rfc822),     cmocka_unit_test(test_hostile_input),
-        cmocka_unit_test(test_quoted_whole_address),
+        cmocka_unit_test(test_quoted_whole_address), cmocka_unit_test(test_bare_cr_lines),
     };
     return cmocka_run_group_tests_name("parser", tests, setup, teardown);
 }
