@@ -377,8 +377,8 @@ static size_t header_length(const char *raw, size_t len)
     return len;
 }
 
-static struct parsed_message *parse_normalised(const char *raw, const char *text, size_t len,
-                                               const struct parser_options *in, const char **reason_out);
+static struct parsed_message *parse_normalised(const char *text, size_t len, const struct parser_options *in,
+                                               const char **reason_out);
 
 struct parsed_message *parser_parse(const char *raw, size_t len, const struct parser_options *in_opts,
                                     const char **reason_out)
@@ -409,16 +409,16 @@ struct parsed_message *parser_parse(const char *raw, size_t len, const struct pa
             if (lf_copy[i] == '\r')
                 lf_copy[i] = '\n';
     }
-    struct parsed_message *msg = parse_normalised(raw, lf_copy ? lf_copy : raw, len, &opts, reason_out);
+    struct parsed_message *msg = parse_normalised(lf_copy ? lf_copy : raw, len, &opts, reason_out);
     if (msg && lf_copy)
         add_defect(msg, "lines end with a bare CR");
     g_free(lf_copy);
     return msg;
 }
 
-/* parser_parse() after the framing: the checksum is of raw, the parse of text. */
-static struct parsed_message *parse_normalised(const char *raw, const char *text, size_t len,
-                                               const struct parser_options *in, const char **reason_out)
+/* parser_parse() after the framing and line-end repair. */
+static struct parsed_message *parse_normalised(const char *text, size_t len, const struct parser_options *in,
+                                               const char **reason_out)
 {
     struct parser_options opts = *in;
     if (!looks_like_message(text, len)) {
@@ -429,10 +429,7 @@ static struct parsed_message *parse_normalised(const char *raw, const char *text
     msg->defects = g_ptr_array_new_with_free_func(g_free);
     msg->attachments = g_ptr_array_new_with_free_func(attachment_free);
     msg->body_text = g_strdup("");
-    msg->size = len;
-    char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)raw, len);
-    g_strlcpy(msg->sha256, sum, sizeof msg->sha256);
-    g_free(sum);
+    msg->size = len; /* the raw bytes' checksum is the store's (of the bytes it keeps) */
     size_t parse_len = len;
     if (count_multiparts(text, len) > opts.max_depth * 4) {
         add_defect(msg, "too many nested multiparts: only the headers were read");

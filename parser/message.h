@@ -38,7 +38,6 @@ struct parsed_message {
     GPtrArray *attachments;     /* struct attachment_info * */
     GBytes *kept_attachment;    /* parser_options.keep_attachment's bytes, or NULL */
     uint64_t size;              /* raw bytes */
-    char sha256[65];            /* hex of the raw bytes */
     GPtrArray *defects;         /* char *: what was wrong, as data */
     enum msg_class classification;
     char *classification_reason; /* e.g. "Auto-Submitted: auto-replied" */
