@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# fault_suite: at least 50 faults injected while a daemon logs 300 messages arriving in
+# waves: the daemon SIGKILLed at random moments and restarted, Dovecot restarted,
+# PostgreSQL stopped and started, the SMTP server answering 4xx. Then every message
+# must be logged exactly once with exactly one acknowledgement row per case. Prints one
+# figures line: fault_suite: faults=N messages=M lost=0 duplicated=0 acks_missing=0
+# acks_duplicated=0. Restarts shared servers, so ctest runs it alone (RUN_SERIAL).
+. "$(dirname "$0")/lib/harness.sh"
+work=$(mktemp -d)
+db=$(h_new_db fault_suite)
+daemon_pid=""
+trap '[ -n "$daemon_pid" ] && kill -9 $daemon_pid 2>/dev/null; : > "$CASELOG_TEST_SMTP_CONTROL"; h_drop_db "$db"; rm -rf "$work"' EXIT
+folder="fault-suite-$$"
+messages=300
+faults_wanted=${CASELOG_FAULTS:-52}
+h_write_config "$work/caselog.conf" "$db" "$folder" true 1s
+# Five senders write all 300: the hourly loop guard would hold most acknowledgements back.
+echo 'limits = { auto_mail_per_sender_per_hour = 1000; };' >> "$work/caselog.conf"
+"$CASELOGD" -c "$work/caselog.conf" --migrate
+"$STACK/imap_append.sh" desk "$folder" >/dev/null
+/usr/bin/python3 "$harness_top/tests/lib/gen_mail.py" "$messages" "$work/mail" --tag "fs$$" --attachments 5
+mapfile -t files < <(ls "$work"/mail/*.eml | sort)
+
+pg_ctl_as() {
+    if [ "$(id -u)" = 0 ]; then runuser -u "$CASELOG_TEST_PG_USER" -- "$CASELOG_TEST_PG_BIN/pg_ctl" "$@"
+    else "$CASELOG_TEST_PG_BIN/pg_ctl" "$@"; fi
+}
+start_daemon() {
+    "$CASELOGD" -c "$work/caselog.conf" --foreground 2>>"$work/daemon.log" &
+    daemon_pid=$!
+}
+pause() { sleep "0.$(printf '%03d' $((100 + RANDOM % 500)))"; }
+
+start_daemon
+faults=0 kills=0 dovecots=0 pgs=0 smtps=0 wave=0
+while [ "$faults" -lt "$faults_wanted" ]; do
+    # A new wave of mail every fifth fault, so faults land while mail is in flight.
+    if [ $((faults % 5)) -eq 0 ] && [ $((wave * 30)) -lt "$messages" ]; then
+        "$STACK/imap_append.sh" desk "$folder" "${files[@]:$((wave * 30)):30}" >/dev/null
+        wave=$((wave + 1))
+    fi
+    pause
+    case $((faults % 4)) in
+    0) kill -9 "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; start_daemon; kills=$((kills + 1)) ;;
+    1) $CASELOG_TEST_DOVEADM stop; sleep 0.3
+       dovecot -c "$CASELOG_TEST_DOVECOT_CONF" </dev/null >/dev/null 2>&1; dovecots=$((dovecots + 1)) ;;
+    2) pg_ctl_as -D "$CASELOG_TEST_PG_DATA" -m fast -w stop >/dev/null; sleep 1
+       pg_ctl_as -D "$CASELOG_TEST_PG_DATA" -l "$CASELOG_TEST_STACK_DIR/pg/server.log" -w start </dev/null >/dev/null 2>&1
+       pgs=$((pgs + 1)) ;;
+    3) echo "451 4.3.0 try again later" > "$CASELOG_TEST_SMTP_CONTROL"; sleep 0.5; : > "$CASELOG_TEST_SMTP_CONTROL"
+       smtps=$((smtps + 1)) ;;
+    esac
+    faults=$((faults + 1))
+done
+while [ $((wave * 30)) -lt "$messages" ]; do
+    "$STACK/imap_append.sh" desk "$folder" "${files[@]:$((wave * 30)):30}" >/dev/null
+    wave=$((wave + 1))
+done
+h_check "daemon alive after the faults" yes "$(kill -0 "$daemon_pid" 2>/dev/null && echo yes || echo no)"
+logged() { h_sql "$db" "SELECT count(*) FROM messages WHERE direction = 'in'" 2>/dev/null || echo 0; }
+for _ in $(seq 1 300); do
+    [ "$(logged)" -ge "$messages" ] && [ "$(h_folder_count "$folder")" = 0 ] && break
+    sleep 0.2
+done
+kill -TERM "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=""
+# Mail held back by the 4xx replies is retried later: run the clock on two hours, and
+# pass until the queue is empty (each pass sends a bounded batch).
+later=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%S+00:00)
+for _ in $(seq 1 30); do
+    CASELOG_NOW=$later "$CASELOGD" -c "$work/caselog.conf" --once 2>>"$work/daemon.log" || true
+    [ "$(h_sql "$db" "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')")" = 0 ] && break
+done
+
+distinct=$(h_sql "$db" "SELECT count(DISTINCT message_id) FROM messages WHERE direction = 'in'")
+rows=$(h_sql "$db" "SELECT count(*) FROM messages WHERE direction = 'in'")
+lost=$((messages - distinct))
+duplicated=$((rows - distinct))
+acks_missing=$(h_sql "$db" "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = c.id AND o.template = 'acknowledgement')")
+acks_duplicated=$(h_sql "$db" "SELECT count(*) FROM (SELECT case_id FROM outbox WHERE template = 'acknowledgement' GROUP BY case_id HAVING count(*) > 1) d")
+echo "fault_suite: faults=$faults (kills=$kills dovecot=$dovecots postgresql=$pgs smtp_4xx=$smtps) messages=$messages lost=$lost duplicated=$duplicated acks_missing=$acks_missing acks_duplicated=$acks_duplicated"
+h_check "at least 50 faults" yes "$([ "$faults" -ge 50 ] && echo yes || echo no)"
+h_check "lost" 0 "$lost"
+h_check "duplicated" 0 "$duplicated"
+h_check "one case per message" "$messages" "$(h_sql "$db" "SELECT count(*) FROM cases")"
+h_check "acknowledgements missing" 0 "$acks_missing"
+h_check "acknowledgements duplicated" 0 "$acks_duplicated"
+h_check "every acknowledgement sent" "sent|$messages" "$(h_sql "$db" "SELECT string_agg(state || '|' || n, ',') FROM (SELECT state, count(*) n FROM outbox WHERE template = 'acknowledgement' GROUP BY state) s")"
+h_check "source folder empty" 0 "$(h_folder_count "$folder")"
+h_check "processed folder holds all" "$messages" "$(h_folder_count "$folder/Logged")"
+h_summary fault_suite
