@@ -108,7 +108,7 @@ static int case_parse(int argc, char **argv, struct case_args *a)
 }
 
 /* The change the decision makes, with its due times. */
-static bool case_plan(const struct cli_session *s, const struct case_args *a, const struct case_now *c,
+static void case_plan(const struct cli_session *s, const struct case_args *a, const struct case_now *c,
                       const struct lifecycle_decision *d, enum hold_reason hold, int64_t until,
                       struct case_change *ch)
 {
@@ -143,7 +143,6 @@ static bool case_plan(const struct cli_session *s, const struct case_args *a, co
         if (c->state == THREAD_STATE_ON_HOLD && hold_reason_pauses(c->hold) && c->hold_started_at)
             ch->resolution_due = c->resolution_due; /* paused: moved on when the hold ends */
     }
-    return true;
 }
 
 /* Hold reason and --until, checked. */

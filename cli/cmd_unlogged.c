@@ -50,9 +50,10 @@ static void unlogged_print(const struct config *cfg, GPtrArray *rows, bool json)
     g_object_unref(b);
 }
 
-/* Log raw now, in one transaction with dropping row id; the outcome is printed. */
-static int unlogged_log(struct cli_session *s, int64_t id, const struct unlogged_row *row, GBytes *raw)
+/* Log raw now, in one transaction with dropping the row; the outcome is printed. */
+static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, GBytes *raw)
 {
+    int64_t id = row->id;
     gsize len = 0;
     const char *data = g_bytes_get_data(raw, &len);
     const struct config *cfg = s->cfg;
@@ -68,10 +69,10 @@ static int unlogged_log(struct cli_session *s, int64_t id, const struct unlogged
         parser_shutdown();
         return CLI_FAILED;
     }
-    const struct config_mailbox *mb = row && row->mailbox ? config_find_mailbox(cfg, row->mailbox) : NULL;
+    const struct config_mailbox *mb = row->mailbox ? config_find_mailbox(cfg, row->mailbox) : NULL;
     if (!mb && cfg->n_mailboxes)
         mb = &cfg->mailboxes[0];
-    int64_t received = row && row->received_at ? row->received_at : (row ? row->created_at : 0);
+    int64_t received = row->received_at ? row->received_at : row->created_at;
     struct triage_result triage;
     struct intake_times times;
     char *school = NULL;
@@ -115,12 +116,13 @@ static int unlogged_one(struct cli_session *s, const char *action, const char *i
         fprintf(stderr, "usage: caselog unlogged show|reprocess ID\n");
         return CLI_USAGE;
     }
-    bool found = false;
     GError *error = NULL;
-    GBytes *raw = store_unlogged_raw(s->st, id, &found, &error);
-    if (!raw) {
-        fprintf(stderr, "caselog unlogged: %s\n", error ? error->message : "no such row");
-        if (!error)
+    GBytes *raw = NULL;
+    struct unlogged_row *row = store_unlogged_get(s->st, id, &raw, &error);
+    if (!row) {
+        if (error)
+            fprintf(stderr, "caselog unlogged: %s\n", error->message);
+        else
             fprintf(stderr, "caselog unlogged: no unlogged message with id %" G_GINT64_FORMAT "\n", id);
         g_clear_error(&error);
         return CLI_FAILED;
@@ -132,16 +134,9 @@ static int unlogged_one(struct cli_session *s, const char *action, const char *i
         if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
             status = CLI_FAILED;
     } else {
-        GPtrArray *rows = store_unlogged_list(s->st, &error);
-        const struct unlogged_row *row = NULL;
-        for (guint i = 0; rows && i < rows->len; i++)
-            if (((const struct unlogged_row *)g_ptr_array_index(rows, i))->id == id)
-                row = g_ptr_array_index(rows, i);
-        status = unlogged_log(s, id, row, raw);
-        if (rows)
-            g_ptr_array_unref(rows);
-        g_clear_error(&error);
+        status = unlogged_log(s, row, raw);
     }
+    unlogged_row_free(row);
     g_bytes_unref(raw);
     return status;
 }

@@ -76,20 +76,22 @@ static int template_kind_of(const char *name)
     return -1;
 }
 
-/* A string member of the row's data JSON, or NULL. g_free(). */
-static char *data_member(const char *json, const char *name)
+/* The row's data JSON (NULL if none or not an object); the caller unrefs the parser. */
+static JsonObject *data_object(JsonParser *p, const char *json)
 {
-    JsonParser *p = json_parser_new();
-    char *value = NULL;
-    if (json && json_parser_load_from_data(p, json, -1, NULL) && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
-        JsonObject *o = json_node_get_object(json_parser_get_root(p));
-        JsonNode *n = json_object_get_member(o, name);
-        if (n && JSON_NODE_HOLDS_VALUE(n))
-            value = json_node_get_value_type(n) == G_TYPE_STRING ? g_strdup(json_node_get_string(n))
-                                                                   : g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(n));
-    }
-    g_object_unref(p);
-    return value;
+    if (!json || !json_parser_load_from_data(p, json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p)))
+        return NULL;
+    return json_node_get_object(json_parser_get_root(p));
+}
+
+/* A member of data as text, or NULL. g_free(). */
+static char *data_member(JsonObject *data, const char *name)
+{
+    JsonNode *n = data ? json_object_get_member(data, name) : NULL;
+    if (!n || !JSON_NODE_HOLDS_VALUE(n))
+        return NULL;
+    return json_node_get_value_type(n) == G_TYPE_STRING ? g_strdup(json_node_get_string(n))
+                                                        : g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(n));
 }
 
 static void put(GHashTable *vars, const char *name, char *value)
@@ -117,18 +119,21 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     put(vars, "resolution_due_words", it->resolution_due ? calendar_format_words(s->cal, it->resolution_due) : NULL);
     put(vars, "previous_reference", g_strdup(it->follows));
     put(vars, "comment", g_strdup(it->comment));
-    char *attempt = data_member(it->data_json, "attempt");
+    JsonParser *parser = json_parser_new(); /* the data is read once for every member below */
+    JsonObject *data = data_object(parser, it->data_json);
+    char *attempt = data_member(data, "attempt");
     put(vars, "attempt", attempt ? attempt : g_strdup("1"));
     put(vars, "attempts", g_strdup_printf("%d", cfg->closure.attempts));
     /* Set by the scheduler (daemon/scheduler.c) in the row's data. */
-    put(vars, "final_attempt", data_member(it->data_json, "final_attempt"));
-    put(vars, "state_changed", data_member(it->data_json, "state_changed"));
-    put(vars, "state_name", data_member(it->data_json, "state_name"));
-    put(vars, "hold_reason", data_member(it->data_json, "hold_reason"));
-    put(vars, "reason", data_member(it->data_json, "reason"));
+    put(vars, "final_attempt", data_member(data, "final_attempt"));
+    put(vars, "state_changed", data_member(data, "state_changed"));
+    put(vars, "state_name", data_member(data, "state_name"));
+    put(vars, "hold_reason", data_member(data, "hold_reason"));
+    put(vars, "reason", data_member(data, "reason"));
     char max_size[32];
     put(vars, "max_size", g_strdup(size_words(cfg->limits.max_message_size, max_size)));
-    put(vars, "size", data_member(it->data_json, "size"));
+    put(vars, "size", data_member(data, "size"));
+    g_object_unref(parser);
     return vars;
 }
 

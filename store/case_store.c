@@ -74,6 +74,20 @@ static void case_row_from(const PGresult *res, struct case_row *row)
     g_strlcpy(row->requester, req ? req : "", sizeof row->requester);
 }
 
+/* The one case row of res (NULL: the query failed) into row; consumes res. */
+static bool case_row_take(PGresult *res, int64_t case_id, struct case_row *row, GError **error)
+{
+    if (!res)
+        return false;
+    bool found = PQntuples(res) == 1;
+    if (found)
+        case_row_from(res, row);
+    else
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "case %" G_GINT64_FORMAT " vanished", case_id);
+    PQclear(res);
+    return found;
+}
+
 /* Insert the case row for ctx's message. */
 static bool case_insert(struct store *st, const struct case_apply_ctx *ctx, int64_t follows,
                         bool hold, struct case_row *row, GError **error)
@@ -138,15 +152,7 @@ static bool case_attach_message(struct store *st, int64_t case_id, int64_t messa
         "UPDATE cases SET updated_at = caselog_now() WHERE id = $2 RETURNING id, reference, requester",
         &p, error);
     db_params_clear(&p);
-    if (!res)
-        return false;
-    bool found = PQntuples(res) == 1;
-    if (found)
-        case_row_from(res, row);
-    else
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "case %" G_GINT64_FORMAT " vanished", case_id);
-    PQclear(res);
-    return found;
+    return case_row_take(res, case_id, row, error);
 }
 
 /* Read the case row of id. */
@@ -157,15 +163,7 @@ static bool case_load(struct store *st, int64_t id, struct case_row *row, GError
     db_param_int(&p, id);
     PGresult *res = db_exec(st, "SELECT id, reference, requester FROM cases WHERE id = $1", &p, error);
     db_params_clear(&p);
-    if (!res)
-        return false;
-    bool found = PQntuples(res) == 1;
-    if (found)
-        case_row_from(res, row);
-    else
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "case %" G_GINT64_FORMAT " vanished", id);
-    PQclear(res);
-    return found;
+    return case_row_take(res, id, row, error);
 }
 
 /* A new case (following the closed case d->target when FOLLOW_UP). */

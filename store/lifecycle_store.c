@@ -157,7 +157,8 @@ bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_
     return true;
 }
 
-bool db_set_timer(struct store *st, int64_t case_id, const char *kind, int attempt, int64_t due_at, GError **error)
+bool store_timer_set(struct store *st, int64_t case_id, const char *kind, int attempt, int64_t due_at,
+                     GError **error)
 {
     struct db_params p;
     db_params_init(&p);
@@ -179,7 +180,7 @@ bool store_case_commit(struct store *st, const struct case_now *c, const struct 
     bool ok = case_update(st, c, change, error) &&
               db_insert_event(st, c->id, event, event->public, event_id_out, error) &&
               (change->state != THREAD_STATE_ON_HOLD || !change->hold_until ||
-               db_set_timer(st, c->id, "hold_until", 0, change->hold_until, error));
+               store_timer_set(st, c->id, "hold_until", 0, change->hold_until, error));
     if (!ok) {
         store_batch_abort(st);
         return false;

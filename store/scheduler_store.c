@@ -125,12 +125,6 @@ bool store_notice_done(struct store *st, const struct pending_notice *n, const c
     return ok;
 }
 
-bool store_timer_set(struct store *st, int64_t case_id, const char *kind, int attempt, int64_t due_at,
-                     GError **error)
-{
-    return db_set_timer(st, case_id, kind, attempt, due_at, error);
-}
-
 bool store_scheduler_finish(struct store *st, bool ok, GError **error)
 {
     if (!ok) {

@@ -83,7 +83,5 @@ struct case_event_in;
 /* Insert an event (data: text, and the extra pair if any); *id_out optional. */
 bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
                      int64_t *id_out, GError **error);
-/* Set or replace the case's timer of kind. */
-bool db_set_timer(struct store *st, int64_t case_id, const char *kind, int attempt, int64_t due_at, GError **error);
 
 #endif

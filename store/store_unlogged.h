@@ -15,8 +15,8 @@ void unlogged_row_free(gpointer row);
 
 /* Every unlogged row, newest first. Caller frees with g_ptr_array_unref(). */
 GPtrArray *store_unlogged_list(struct store *st, GError **error);
-/* The raw bytes of one row; NULL with *found false if there is none. */
-GBytes *store_unlogged_raw(struct store *st, int64_t id, bool *found, GError **error);
+/* One row and its raw bytes (*raw_out); NULL with no error set if there is none. */
+struct unlogged_row *store_unlogged_get(struct store *st, int64_t id, GBytes **raw_out, GError **error);
 /* Drop a row once its message has been logged by `caselog unlogged reprocess`. */
 bool store_unlogged_delete(struct store *st, int64_t id, GError **error);
 

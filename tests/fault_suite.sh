@@ -21,10 +21,6 @@ echo 'limits = { auto_mail_per_sender_per_hour = 1000; };' >> "$work/caselog.con
 /usr/bin/python3 "$harness_top/tests/lib/gen_mail.py" "$messages" "$work/mail" --tag "fs$$" --attachments 5
 mapfile -t files < <(ls "$work"/mail/*.eml | sort)
 
-pg_ctl_as() {
-    if [ "$(id -u)" = 0 ]; then runuser -u "$CASELOG_TEST_PG_USER" -- "$CASELOG_TEST_PG_BIN/pg_ctl" "$@"
-    else "$CASELOG_TEST_PG_BIN/pg_ctl" "$@"; fi
-}
 start_daemon() {
     "$CASELOGD" -c "$work/caselog.conf" --foreground 2>>"$work/daemon.log" &
     daemon_pid=$!
@@ -44,8 +40,8 @@ while [ "$faults" -lt "$faults_wanted" ]; do
     0) kill -9 "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; start_daemon; kills=$((kills + 1)) ;;
     1) $CASELOG_TEST_DOVEADM stop; sleep 0.3
        dovecot -c "$CASELOG_TEST_DOVECOT_CONF" </dev/null >/dev/null 2>&1; dovecots=$((dovecots + 1)) ;;
-    2) pg_ctl_as -D "$CASELOG_TEST_PG_DATA" -m fast -w stop >/dev/null; sleep 1
-       pg_ctl_as -D "$CASELOG_TEST_PG_DATA" -l "$CASELOG_TEST_STACK_DIR/pg/server.log" -w start </dev/null >/dev/null 2>&1
+    2) h_pg_ctl -D "$CASELOG_TEST_PG_DATA" -m fast -w stop >/dev/null; sleep 1
+       h_pg_ctl -D "$CASELOG_TEST_PG_DATA" -l "$CASELOG_TEST_STACK_DIR/pg/server.log" -w start </dev/null >/dev/null 2>&1
        pgs=$((pgs + 1)) ;;
     3) echo "451 4.3.0 try again later" > "$CASELOG_TEST_SMTP_CONTROL"; sleep 0.5; : > "$CASELOG_TEST_SMTP_CONTROL"
        smtps=$((smtps + 1)) ;;

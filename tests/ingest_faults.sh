@@ -16,10 +16,6 @@ h_write_config "$work/caselog.conf" "$db" "$folder" true 1s
 mkdir -p "$work/a" "$work/b" "$work/c"
 mv "$work"/mail/0000*.eml "$work/a"; mv "$work"/mail/0001*.eml "$work/b"; mv "$work"/mail/*.eml "$work/c"
 
-pg_ctl_as() {
-    if [ "$(id -u)" = 0 ]; then runuser -u "$CASELOG_TEST_PG_USER" -- "$CASELOG_TEST_PG_BIN/pg_ctl" "$@"
-    else "$CASELOG_TEST_PG_BIN/pg_ctl" "$@"; fi
-}
 logged() { h_sql "$db" "SELECT count(*) FROM messages WHERE direction = 'in'"; }
 
 "$STACK/imap_append.sh" desk "$folder" "$work"/a/*.eml
@@ -29,12 +25,12 @@ for _ in $(seq 1 100); do [ "$(logged)" -ge 100 ] && break; sleep 0.2; done
 h_check "first 100 logged" 100 "$(logged)"
 
 # --- PostgreSQL down ---
-pg_ctl_as -D "$CASELOG_TEST_PG_DATA" -m fast -w stop >/dev/null
+h_pg_ctl -D "$CASELOG_TEST_PG_DATA" -m fast -w stop >/dev/null
 "$STACK/imap_append.sh" desk "$folder" "$work"/b/*.eml
 sleep "$pg_down_s"
 h_check "database down: messages left untouched on the server" 100 "$(h_folder_count "$folder")"
 h_check "database down: daemon still running" yes "$(kill -0 $daemon_pid 2>/dev/null && echo yes || echo no)"
-pg_ctl_as -D "$CASELOG_TEST_PG_DATA" -l "$CASELOG_TEST_STACK_DIR/pg/server.log" -w start </dev/null >/dev/null 2>&1
+h_pg_ctl -D "$CASELOG_TEST_PG_DATA" -l "$CASELOG_TEST_STACK_DIR/pg/server.log" -w start </dev/null >/dev/null 2>&1
 for _ in $(seq 1 300); do [ "$(logged 2>/dev/null || echo 0)" -ge 200 ] && break; sleep 0.2; done
 h_check "after the database returns: all 200 logged" 200 "$(logged)"
 

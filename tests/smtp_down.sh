@@ -11,8 +11,8 @@ folder="smtp-down-$$"
 tag="sd$$x$RANDOM"
 conf="$work/caselog.conf"
 h_write_config "$conf" "$db" "$folder"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(h_free_port)
+tls_port=$(h_free_port)
 sed -i "s/port = $CASELOG_TEST_SMTP_PORT;/port = $port;/" "$conf"
 "$CASELOGD" -c "$conf" --migrate
 once() { CASELOG_NOW="$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }

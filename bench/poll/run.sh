@@ -8,19 +8,9 @@
 # leftover check), median of 9 passes each.
 set -euo pipefail
 n=${1:-100000}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BENCH_BUILD_DIR:-$top/build-bench}
-"$top/tests/deps.sh"
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCASELOG_SANITIZE=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target caselogd >/dev/null
-stack=$(mktemp -d /tmp/caselog-bench.XXXXXX)
-work=$(mktemp -d)
-trap '"$top/tests/stack/stop.sh" "$stack" >/dev/null 2>&1; rm -rf "$stack" "$work"' EXIT
-"$top/tests/stack/start.sh" "$stack" >/dev/null
-. "$stack/env"
-export CASELOG_BUILD_DIR="$build"
-[ "$(id -u)" = 0 ] && export CASELOG_ALLOW_ROOT=1
-. "$top/tests/lib/harness.sh"
+. "$(dirname "$0")/../lib.sh"
+bench_build caselogd
+bench_stack
 
 # fill FOLDER COUNT: maildir files written directly (APPENDing 100,000 takes minutes);
 # Dovecot indexes them when the folder is first opened.

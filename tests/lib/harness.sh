@@ -109,3 +109,14 @@ for path in glob.glob(sys.argv[1] + "/*.eml"):
 print(n)
 PY
 }
+
+# h_pg_ctl ARGS: pg_ctl on the test cluster, as its owner (PostgreSQL refuses root).
+h_pg_ctl() {
+    if [ "$(id -u)" = 0 ]; then runuser -u "$CASELOG_TEST_PG_USER" -- "$CASELOG_TEST_PG_BIN/pg_ctl" "$@"
+    else "$CASELOG_TEST_PG_BIN/pg_ctl" "$@"; fi
+}
+
+# h_free_port: a TCP port nobody listens on now.
+h_free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
