@@ -73,23 +73,14 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
     if (!mb && cfg->n_mailboxes)
         mb = &cfg->mailboxes[0];
     int64_t received = row->received_at ? row->received_at : row->created_at;
-    struct triage_result triage;
-    struct intake_times times;
-    char *school = NULL;
+    struct store_intake_config intake = { .cfg = cfg, .cal = s->cal, .mailbox = mb };
     struct store_message_in in = { .raw = data, .raw_len = len, .msg = msg, .received_at = received,
                                    .no_ack = true, /* old mail by now: the school is not surprised by it */
                                    .confirm_words = cfg->closure.confirm_words, .unknown_senders = cfg->unknown_senders,
-                                   .ref_prefix = cfg->desk.reference_prefix, .ref_digits = cfg->desk.reference_digits };
+                                   .ref_prefix = cfg->desk.reference_prefix, .ref_digits = cfg->desk.reference_digits,
+                                   .intake = store_intake_from_config, .intake_data = &intake };
     struct store_outcome out = { 0 };
-    bool ok = store_find_school(s->st, msg->from ? msg->from->address : "", &in.school_id, &school, &error);
-    if (ok) {
-        intake_decide(cfg, s->cal, mb, msg, school, received, &triage, &times);
-        in.triage = &triage;
-        in.logged_at = times.logged_at;
-        in.response_due = times.response_due;
-        in.resolution_due = times.resolution_due;
-        ok = store_batch_begin(s->st, &error) && store_log_message(s->st, &in, &out, &error);
-    }
+    bool ok = store_batch_begin(s->st, &error) && store_log_message(s->st, &in, &out, &error);
     if (ok && (out.action == STORE_UNLOGGED || out.action == STORE_DUPLICATE)) {
         store_batch_abort(s->st);
         fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " not logged: %s\n", id, out.reason);
@@ -102,7 +93,6 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
         fprintf(stderr, "caselog unlogged reprocess: %s\n", error ? error->message : "failed");
     }
     g_clear_error(&error);
-    g_free(school);
     parsed_message_free(&msg);
     parser_shutdown();
     return status;

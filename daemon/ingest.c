@@ -66,23 +66,6 @@ static bool apply_moves(const struct ingest_context *ctx, const struct batch_mov
            move_uids(ctx, m->failed, mb->failed_folder, error);
 }
 
-/* Fill the triage and due times of a message that may start a case. */
-static bool prepare_case_inputs(const struct ingest_context *ctx, const struct parsed_message *msg,
-                                struct store_message_in *in, struct triage_result *triage,
-                                char **school_ident, GError **error)
-{
-    const char *sender = msg->from && msg->from->address ? msg->from->address : "";
-    if (!store_find_school(ctx->store, sender, &in->school_id, school_ident, error))
-        return false;
-    struct intake_times times;
-    intake_decide(ctx->cfg, ctx->cal, ctx->session->mailbox, msg, *school_ident, in->received_at, triage, &times);
-    in->triage = triage;
-    in->logged_at = times.logged_at;
-    in->response_due = times.response_due;
-    in->resolution_due = times.resolution_due;
-    return true;
-}
-
 /* Record an unparseable, too-large or unstorable message in unlogged. */
 static bool log_unlogged(const struct ingest_context *ctx, const struct imap_message *m, const char *reason,
                          const struct parsed_message *msg, const char *sender, const char *too_large_size,
@@ -178,8 +161,7 @@ static bool ingest_one(const struct ingest_context *ctx, const struct imap_messa
         return log_unlogged(ctx, m, parse_reason ? parse_reason : "not a message", NULL, NULL, NULL, moves, stats,
                             error);
 
-    struct triage_result triage;
-    char *school_ident = NULL;
+    struct store_intake_config intake = { .cfg = cfg, .cal = ctx->cal, .mailbox = ctx->session->mailbox };
     struct store_message_in in = {
         .raw = raw,
         .raw_len = len,
@@ -193,22 +175,23 @@ static bool ingest_one(const struct ingest_context *ctx, const struct imap_messa
         .unknown_senders = cfg->unknown_senders,
         .ref_prefix = cfg->desk.reference_prefix,
         .ref_digits = cfg->desk.reference_digits,
+        .intake = store_intake_from_config,
+        .intake_data = &intake,
     };
-    bool ok = prepare_case_inputs(ctx, msg, &in, &triage, &school_ident, error);
+    bool ok;
     struct store_outcome out;
     GError *store_error = NULL;
-    if (ok && store_log_message(ctx->store, &in, &out, &store_error)) {
+    if (store_log_message(ctx->store, &in, &out, &store_error)) {
         ok = count_outcome(ctx, m, &out, moves, stats, error);
-    } else if (ok && g_error_matches(store_error, STORE_ERROR, STORE_ERROR_MESSAGE)) {
+    } else if (g_error_matches(store_error, STORE_ERROR, STORE_ERROR_MESSAGE)) {
         /* This message alone was rolled back: keep it in unlogged with the reason. */
         ok = log_unlogged(ctx, m, store_error->message, in.msg, in.msg->from ? in.msg->from->address : NULL, NULL,
                           moves, stats, error);
         g_clear_error(&store_error);
-    } else if (ok) {
+    } else {
         g_propagate_error(error, store_error);
         ok = false;
     }
-    g_free(school_ident);
     parsed_message_free(&msg);
     return ok;
 }

@@ -71,13 +71,14 @@ static bool looks_like_message(const char *raw, size_t len)
 }
 
 /* Count "multipart" Content-Type headers: a cheap bound on nesting before gmime, whose
- * parser recurses once per level, sees the bytes. */
+ * parser recurses once per level, sees the bytes. memmem: NUL bytes must not end the
+ * count early, and it is several times faster than a byte-wise search. */
 static int count_multiparts(const char *raw, size_t len)
 {
     int n = 0;
     const char *end = raw + len;
     for (const char *p = raw; p < end;) {
-        const char *hit = g_strstr_len(p, end - p, "ultipart/");
+        const char *hit = memmem(p, (size_t)(end - p), "ultipart/", 9);
         if (!hit)
             break;
         n++;

@@ -264,6 +264,14 @@ static void test_hostile_input(void **state)
     assert_string_equal(m->subject, "deep");
     assert_true(m->defects->len >= 1);
     parsed_message_free(&m);
+    /* the same with a NUL byte before the nesting: the guard still counts every level */
+    g_string_insert_len(deep, (gssize)strlen("From: a@b.example\r\nSubject: deep\r\nMIME-Version: 1.0\r\n"),
+                        "X-Junk: a\0b\r\n", 13);
+    const char *nul_why = NULL;
+    m = parser_parse(deep->str, deep->len, &opts, &nul_why);
+    assert_non_null(m);
+    assert_true(m->defects->len >= 1);
+    parsed_message_free(&m);
     g_string_free(deep, TRUE);
 
     /* 30 MB */

@@ -33,6 +33,7 @@ bool store_batch_commit(struct store *st, GError **error)
     st->in_batch = false;
     if (db_run(st, "COMMIT", NULL, error))
         return true;
+    db_discard(st);
     PQclear(PQexec(st->conn, "ROLLBACK"));
     return false;
 }
@@ -42,6 +43,7 @@ void store_batch_abort(struct store *st)
     if (!st->in_batch)
         return;
     st->in_batch = false;
+    db_discard(st);
     if (PQstatus(st->conn) == CONNECTION_OK)
         PQclear(PQexec(st->conn, "ROLLBACK"));
 }
@@ -97,7 +99,8 @@ static bool message_log_attempt(struct store *st, const struct store_message_in 
 {
     if (!store_batch_begin(st, error))
         return false;
-    if (!store_log_message(st, in, out, error)) {
+    if (!store_log_message(st, in, out, error) ||
+        !store_advance_cursor(st, in->mailbox, in->uidvalidity, in->uid, error)) {
         store_batch_abort(st);
         return false;
     }

@@ -11,12 +11,6 @@
 
 #define CASE_SYSTEM_ACTOR "caselog"
 
-struct case_row {
-    int64_t id;
-    char reference[STORE_REF_SIZE];
-    char requester[320];
-};
-
 const char *store_desk_list_sql(void)
 {
     return "SELECT id, reference, state, priority, queue, assignee, subject, resolution_due "
@@ -29,68 +23,39 @@ static const char *case_actor(const struct case_apply_ctx *ctx)
     return ctx->requester && *ctx->requester ? ctx->requester : CASE_SYSTEM_ACTOR;
 }
 
-/* Insert an event from mail (never needing a notice: the mail it causes is queued here);
- * *id_out (optional) gets its id. follows may be NULL. */
-static bool case_event(struct store *st, int64_t case_id, const char *actor, const char *kind,
-                       bool public, int64_t message_row, const char *reason, const char *follows,
-                       int64_t *id_out, GError **error)
+/* Queue an event from mail (never needing a notice: the mail it causes is queued here),
+ * with the preallocated id (0: the next). follows may be NULL. */
+static bool case_event(struct store *st, int64_t case_id, const char *actor, const char *kind, bool public,
+                       int64_t message_row, const char *reason, const char *follows, int64_t id, GError **error)
 {
     const char *more[] = { "reason", reason, "follows", follows, NULL };
     struct case_event_in ev = { .actor = actor, .kind = kind, .public = public, .more = more,
                                 .message_row = message_row };
-    return db_insert_event(st, case_id, &ev, false, id_out, error);
+    return db_defer_event(st, case_id, &ev, false, id, error);
 }
 
-/* Queue template to recipient for the case; at most one acknowledgement per case. */
-static bool case_outbox(struct store *st, int64_t case_id, const char *template, const char *recipient,
-                        int64_t event_id, int64_t message_row, struct store_outcome *out,
-                        GError **error)
+/* Queue template to the case's requester; at most one acknowledgement per case. The
+ * rows queued go to *res (read after the flush). */
+static bool case_outbox(struct store *st, int64_t case_id, const char *template, int64_t event_id,
+                        int64_t message_row, PGresult **res, GError **error)
 {
-    if (!recipient || !*recipient)
-        return true;
     struct db_params p;
     db_params_init(&p);
     db_param_int(&p, case_id);
     db_param_text(&p, template);
-    db_param_text(&p, recipient);
     db_param_int(&p, event_id);
     db_param_int(&p, message_row);
-    PGresult *res = db_exec(st,
+    bool ok = db_defer(st,
         "INSERT INTO outbox (case_id, template, recipient, event_id, in_reply_to)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id", &p, error);
+        " SELECT id, $2, requester, $3, $4 FROM cases WHERE id = $1 AND requester <> ''"
+        " ON CONFLICT DO NOTHING RETURNING id", &p, res, error);
     db_params_clear(&p);
-    if (!res)
-        return false;
-    out->outbox_rows += PQntuples(res);
-    PQclear(res);
-    return true;
+    return ok;
 }
 
-static void case_row_from(const PGresult *res, struct case_row *row)
-{
-    row->id = db_get_int(res, 0, 0);
-    g_strlcpy(row->reference, db_get_text(res, 0, 1), sizeof row->reference);
-    const char *req = db_get_text(res, 0, 2);
-    g_strlcpy(row->requester, req ? req : "", sizeof row->requester);
-}
-
-/* The one case row of res (NULL: the query failed) into row; consumes res. */
-static bool case_row_take(PGresult *res, int64_t case_id, struct case_row *row, GError **error)
-{
-    if (!res)
-        return false;
-    bool found = PQntuples(res) == 1;
-    if (found)
-        case_row_from(res, row);
-    else
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "case %" G_GINT64_FORMAT " vanished", case_id);
-    PQclear(res);
-    return found;
-}
-
-/* Insert the case row for ctx's message. */
+/* Queue the case row for ctx's message (reference and id to *res). */
 static bool case_insert(struct store *st, const struct case_apply_ctx *ctx, int64_t follows,
-                        bool hold, struct case_row *row, GError **error)
+                        bool hold, PGresult **res, GError **error)
 {
     const struct store_message_in *in = ctx->in;
     const struct triage_result *t = in->triage;
@@ -120,50 +85,42 @@ static bool case_insert(struct store *st, const struct case_apply_ctx *ctx, int6
         db_param_int(&p, follows);
     else
         db_param_text(&p, NULL);
-    PGresult *res = db_exec(st,
+    db_param_int(&p, ctx->case_row);
+    bool ok = db_defer(st,
         "WITH n AS (SELECT nextval('case_number_seq') AS n) "
-        "INSERT INTO cases (number, reference, type, queue, state, hold_reason, hold_started_at,"
+        "INSERT INTO cases (id, number, reference, type, queue, state, hold_reason, hold_started_at,"
         " priority, priority_reason, school_id, requester, requester_name, subject, received_at,"
         " logged_at, response_due, resolution_due, confidential, follows) "
-        "SELECT n.n, $1 || CASE WHEN length(n.n::text) >= $2::int THEN n.n::text"
+        "SELECT $19, n.n, $1 || CASE WHEN length(n.n::text) >= $2::int THEN n.n::text"
         "  ELSE lpad(n.n::text, $2::int, '0') END,"
         " $3, $4, $5, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE caselog_now() END,"
         " $7, $8, $9, $10, $11, $12, coalesce(to_timestamp($13), caselog_now()),"
         " coalesce(to_timestamp($14), to_timestamp($13), caselog_now()), to_timestamp($15),"
-        " to_timestamp($16), $17, $18 FROM n RETURNING id, reference, requester", &p, error);
+        " to_timestamp($16), $17, $18 FROM n RETURNING reference", &p, res, error);
     db_params_clear(&p);
-    if (!res)
-        return false;
-    case_row_from(res, row);
-    PQclear(res);
-    return true;
+    return ok;
 }
 
-/* Attach the message to the case and touch the case; fills row. */
-static bool case_attach_message(struct store *st, int64_t case_id, int64_t message_row,
-                                struct case_row *row, GError **error)
+/* Queue: touch the case the message joins. */
+static bool case_touch(struct store *st, int64_t case_id, GError **error)
 {
     struct db_params p;
     db_params_init(&p);
-    db_param_int(&p, message_row);
     db_param_int(&p, case_id);
-    PGresult *res = db_exec(st,
-        "WITH m AS (UPDATE messages SET case_id = $2 WHERE id = $1) "
-        "UPDATE cases SET updated_at = caselog_now() WHERE id = $2 RETURNING id, reference, requester",
-        &p, error);
+    bool ok = db_defer(st, "UPDATE cases SET updated_at = caselog_now() WHERE id = $1", &p, NULL, error);
     db_params_clear(&p);
-    return case_row_take(res, case_id, row, error);
+    return ok;
 }
 
-/* Read the case row of id. */
-static bool case_load(struct store *st, int64_t id, struct case_row *row, GError **error)
+/* Run what is queued; then the outbox rows queued are counted into out. */
+static bool case_flush(struct store *st, PGresult **outbox, struct store_outcome *out, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, id);
-    PGresult *res = db_exec(st, "SELECT id, reference, requester FROM cases WHERE id = $1", &p, error);
-    db_params_clear(&p);
-    return case_row_take(res, id, row, error);
+    bool ok = db_flush(st, error);
+    if (ok && *outbox)
+        out->outbox_rows += PQntuples(*outbox);
+    PQclear(*outbox);
+    *outbox = NULL;
+    return ok;
 }
 
 /* A new case (following the closed case d->target when FOLLOW_UP). */
@@ -173,31 +130,50 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
     const struct store_message_in *in = ctx->in;
     bool follow = d->action == THREAD_FOLLOW_UP;
     bool hold = !follow && in->school_id == 0 && in->unknown_senders == UNKNOWN_SENDERS_HOLD;
-    struct case_row row, old;
-    int64_t event = 0;
-    if (!case_insert(st, ctx, follow ? d->target.id : 0, hold, &row, error) ||
-        !case_attach_message(st, row.id, ctx->message_row, &row, error))
-        return false;
-    if (follow && !case_load(st, d->target.id, &old, error))
-        return false;
-    if (!case_event(st, row.id, case_actor(ctx), "created", true, ctx->message_row, d->reason,
-                    follow ? old.reference : NULL, &event, error))
-        return false;
-    if (follow && !case_event(st, old.id, CASE_SYSTEM_ACTOR, "followed_up", false, 0,
-                              "a reply to the closed case opened a new case", row.reference, NULL, error))
-        return false;
+    PGresult *case_res = NULL, *outbox = NULL;
+    bool ok = case_insert(st, ctx, follow ? d->target.id : 0, hold, &case_res, error) &&
+              ctx->insert_message(st, ctx, ctx->case_row, error);
+    /* The old case's event names the new reference: only known once the row is in. */
+    if (ok && follow)
+        ok = db_flush(st, error);
+    const char *reference = case_res ? db_get_text(case_res, 0, 0) : NULL;
+    ok = ok && case_event(st, ctx->case_row, case_actor(ctx), "created", true, ctx->message_row, d->reason,
+                          follow ? ctx->target_ref : NULL, ctx->event_row, error);
+    if (ok && follow)
+        ok = case_event(st, d->target.id, CASE_SYSTEM_ACTOR, "followed_up", false, 0,
+                        "a reply to the closed case opened a new case", reference, 0, error);
     const char *template = hold ? "more-info"
                          : (!in->no_ack && in->msg->classification == MSG_CLASS_ORDINARY) ? "acknowledgement"
                          : NULL;
-    if (template && !case_outbox(st, row.id, template, row.requester, event, ctx->message_row, out, error))
-        return false;
-    out->action = follow ? STORE_FOLLOW_UP : STORE_NEW_CASE;
-    out->case_id = row.id;
-    g_strlcpy(out->reference, row.reference, sizeof out->reference);
-    if (follow)
-        g_strlcpy(out->follows, old.reference, sizeof out->follows);
-    g_strlcpy(out->reason, hold ? "new case on hold: unknown sender" : d->reason, sizeof out->reason);
-    return true;
+    if (ok && template)
+        ok = case_outbox(st, ctx->case_row, template, ctx->event_row, ctx->message_row, &outbox, error);
+    ok = ok && case_flush(st, &outbox, out, error);
+    reference = case_res ? db_get_text(case_res, 0, 0) : NULL;
+    if (ok && !reference) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the new case's row was not returned");
+        ok = false;
+    }
+    if (ok) {
+        out->action = follow ? STORE_FOLLOW_UP : STORE_NEW_CASE;
+        out->case_id = ctx->case_row;
+        g_strlcpy(out->reference, reference, sizeof out->reference);
+        if (follow)
+            g_strlcpy(out->follows, ctx->target_ref, sizeof out->follows);
+        g_strlcpy(out->reason, hold ? "new case on hold: unknown sender" : d->reason, sizeof out->reason);
+    }
+    PQclear(case_res);
+    PQclear(outbox);
+    return ok;
+}
+
+/* Fill out for a message joining the decision's target case. */
+static void case_outcome_joined(const struct case_apply_ctx *ctx, const struct thread_decision *d,
+                                enum store_action action, const char *why, struct store_outcome *out)
+{
+    out->action = action;
+    out->case_id = d->target.id;
+    g_strlcpy(out->reference, ctx->target_ref, sizeof out->reference);
+    g_strlcpy(out->reason, why, sizeof out->reason);
 }
 
 /* A reply event (public for mail from the school, internal for automatic mail). */
@@ -205,15 +181,14 @@ static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
                              const struct thread_decision *d, bool internal, const char *why,
                              struct store_outcome *out, GError **error)
 {
-    struct case_row row;
     const char *kind = internal ? msg_class_name(ctx->in->msg->classification) : "reply";
-    if (!case_attach_message(st, d->target.id, ctx->message_row, &row, error) ||
-        !case_event(st, row.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL, NULL, error))
+    PGresult *outbox = NULL;
+    if (!ctx->insert_message(st, ctx, d->target.id, error) || !case_touch(st, d->target.id, error) ||
+        !case_event(st, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL,
+                    ctx->event_row, error) ||
+        !case_flush(st, &outbox, out, error))
         return false;
-    out->action = internal ? STORE_INTERNAL : STORE_REPLY;
-    out->case_id = row.id;
-    g_strlcpy(out->reference, row.reference, sizeof out->reference);
-    g_strlcpy(out->reason, why, sizeof out->reason);
+    case_outcome_joined(ctx, d, internal ? STORE_INTERNAL : STORE_REPLY, why, out);
     return true;
 }
 
@@ -254,17 +229,17 @@ static bool case_apply_resolved(struct store *st, const struct case_apply_ctx *c
         return false;
     if (!changed)
         return case_apply_event(st, ctx, d, false, "reply (case no longer resolved)", out, error);
-    struct case_row row;
-    int64_t event = 0;
     const char *kind = action == REPLY_CLOSE ? "closed" : "reopened";
-    if (!case_attach_message(st, d->target.id, ctx->message_row, &row, error) ||
-        !case_event(st, row.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, &event, error) ||
-        !case_outbox(st, row.id, kind, row.requester, event, ctx->message_row, out, error))
+    PGresult *outbox = NULL;
+    if (!ctx->insert_message(st, ctx, d->target.id, error) ||
+        !case_event(st, d->target.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, ctx->event_row,
+                    error) ||
+        !case_outbox(st, d->target.id, kind, ctx->event_row, ctx->message_row, &outbox, error) ||
+        !case_flush(st, &outbox, out, error)) {
+        PQclear(outbox);
         return false;
-    out->action = action == REPLY_CLOSE ? STORE_CLOSED : STORE_REOPENED;
-    out->case_id = row.id;
-    g_strlcpy(out->reference, row.reference, sizeof out->reference);
-    g_strlcpy(out->reason, why, sizeof out->reason);
+    }
+    case_outcome_joined(ctx, d, action == REPLY_CLOSE ? STORE_CLOSED : STORE_REOPENED, why, out);
     return true;
 }
 

@@ -25,6 +25,7 @@ struct store *store_open(const char *conninfo, GError **error)
     st->conninfo = g_strdup(conninfo ? conninfo : "");
     st->mailbox_locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     st->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    st->pending = g_array_new(FALSE, FALSE, sizeof(struct db_pending));
     /* Defaults first: the admin's conninfo (expanded from dbname) overrides them. */
     /* A clock set by a test (common/clock.h) moves caselog_now() in the database too;
      * as a connection option it survives PQreset(). */
@@ -57,6 +58,7 @@ void store_close(struct store **st)
     g_free((*st)->conninfo);
     g_hash_table_destroy((*st)->mailbox_locks);
     g_hash_table_destroy((*st)->prepared);
+    g_array_unref((*st)->pending);
     g_free(*st);
     *st = NULL;
 }
@@ -185,10 +187,141 @@ static const char *db_prepared_name(struct store *st, const char *sql, const str
     return new_name;
 }
 
+/* Send one statement in pipeline mode (entered if needed); keep as for db_defer(). */
+static bool db_send(struct store *st, const char *sql, const struct db_params *p, PGresult **keep,
+                    GError **error)
+{
+    if (PQpipelineStatus(st->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(st->conn)) {
+        db_set_error(st, NULL, error);
+        return false;
+    }
+    int sent;
+    if (p && p->n > 0) {
+        const char *name = g_hash_table_lookup(st->prepared, sql);
+        if (!name) {
+            char *new_name = g_strdup_printf("caselog_%u", g_hash_table_size(st->prepared) + 1);
+            if (!PQsendPrepare(st->conn, new_name, sql, p->n, p->types)) {
+                g_free(new_name);
+                db_set_error(st, NULL, error);
+                return false;
+            }
+            /* Known from now on, so that later statements of this pipeline use it; the
+             * flush forgets it again if the server refused it. */
+            g_hash_table_insert(st->prepared, (gpointer)sql, new_name);
+            struct db_pending prep = { .prepare_sql = sql };
+            g_array_append_val(st->pending, prep);
+            name = new_name;
+        }
+        sent = PQsendQueryPrepared(st->conn, name, p->n, p->values, p->lengths, p->formats, 0);
+    } else {
+        sent = PQsendQueryParams(st->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+    }
+    if (!sent) {
+        db_set_error(st, NULL, error);
+        return false;
+    }
+    struct db_pending q = { .keep = keep };
+    g_array_append_val(st->pending, q);
+    return true;
+}
+
+/* The one result of the next pipelined command (NULL if the connection failed), with
+ * the NULL that ends it read too. */
+static PGresult *db_next_result(struct store *st)
+{
+    PGresult *res = PQgetResult(st->conn);
+    if (res) {
+        PGresult *extra;
+        while ((extra = PQgetResult(st->conn)) != NULL)
+            PQclear(extra);
+    }
+    return res;
+}
+
+/* Sync the pipeline and read every pending result in order; the last command's result
+ * is returned through last (if not NULL). The first failure sets *error. */
+static bool db_collect(struct store *st, PGresult **last, GError **error)
+{
+    bool ok = true;
+    if (last)
+        *last = NULL;
+    if (!PQpipelineSync(st->conn)) {
+        db_set_error(st, NULL, error);
+        ok = false;
+    }
+    for (guint i = 0; i < st->pending->len; i++) {
+        struct db_pending *d = &g_array_index(st->pending, struct db_pending, i);
+        PGresult *res = ok || PQstatus(st->conn) == CONNECTION_OK ? db_next_result(st) : NULL;
+        ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+        bool good = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+        if (!good && ok && status != PGRES_PIPELINE_ABORTED) {
+            db_set_error(st, res, error);
+            ok = false;
+        }
+        if (d->prepare_sql) {
+            if (!good)
+                g_hash_table_remove(st->prepared, d->prepare_sql);
+            PQclear(res);
+        } else if (good && i + 1 == st->pending->len && last) {
+            *last = res;
+        } else if (good && d->keep) {
+            *d->keep = res;
+        } else {
+            PQclear(res);
+        }
+    }
+    g_array_set_size(st->pending, 0);
+    if (PQstatus(st->conn) == CONNECTION_OK) {
+        PGresult *sync = PQgetResult(st->conn);
+        PQclear(sync);
+        if (!PQexitPipelineMode(st->conn) && ok) {
+            db_set_error(st, NULL, error);
+            ok = false;
+        }
+    } else if (ok) {
+        db_set_error(st, NULL, error);
+        ok = false;
+    }
+    if (!ok && last) {
+        PQclear(*last);
+        *last = NULL;
+    }
+    return ok;
+}
+
+bool db_defer(struct store *st, const char *sql, const struct db_params *p, PGresult **keep, GError **error)
+{
+    if (keep)
+        *keep = NULL;
+    return db_send(st, sql, p, keep, error);
+}
+
+bool db_flush(struct store *st, GError **error)
+{
+    st->sqlstate[0] = '\0';
+    st->constraint[0] = '\0';
+    return st->pending->len == 0 || db_collect(st, NULL, error);
+}
+
+void db_discard(struct store *st)
+{
+    GError *ignored = NULL;
+    if (st->pending->len > 0 && !db_collect(st, NULL, &ignored))
+        g_clear_error(&ignored);
+}
+
 PGresult *db_exec(struct store *st, const char *sql, const struct db_params *p, GError **error)
 {
     st->sqlstate[0] = '\0';
     st->constraint[0] = '\0';
+    if (st->pending->len > 0) { /* deferred statements first, in the same round trip */
+        PGresult *res = NULL;
+        if (!db_send(st, sql, p, NULL, error)) {
+            db_discard(st);
+            return NULL;
+        }
+        return db_collect(st, &res, error) ? res : NULL;
+    }
     PGresult *res;
     if (p && p->n > 0) {
         const char *name = db_prepared_name(st, sql, p, error);
@@ -237,6 +370,7 @@ bool db_ensure_connected(struct store *st, GError **error)
         return true;
     st->in_batch = false;
     g_hash_table_remove_all(st->prepared); /* prepared statements died with the session */
+    g_array_set_size(st->pending, 0);
     PQreset(st->conn);
     if (PQstatus(st->conn) != CONNECTION_OK) {
         g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION, "cannot reconnect to the database: %s",

@@ -118,8 +118,9 @@ static bool case_update(struct store *st, const struct case_now *c, const struct
     return ok;
 }
 
-bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
-                     int64_t *id_out, GError **error)
+/* Send the insert of an event: deferred (id preallocated, or 0 for the next) or run now. */
+static bool event_insert(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
+                         bool defer, int64_t id, int64_t *id_out, GError **error)
 {
     GPtrArray *keys = g_ptr_array_new(), *values = g_ptr_array_new();
     const char *first[] = { "text", ev->text, ev->extra_key, ev->extra_value, NULL };
@@ -143,18 +144,35 @@ bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_
         db_param_text(&p, NULL);
     db_param_text_array(&p, keys);
     db_param_text_array(&p, values);
-    PGresult *res = db_exec(st,
-        "INSERT INTO case_events (case_id, actor, kind, public, needs_notice, message_id, data)"
-        " VALUES ($1, $2, $3, $4, $5, $6, jsonb_object($7::text[], $8::text[])) RETURNING id", &p, error);
+    if (id)
+        db_param_int(&p, id);
+    else
+        db_param_text(&p, NULL);
+    static const char sql[] =
+        "INSERT INTO case_events (id, case_id, actor, kind, public, needs_notice, message_id, data)"
+        " VALUES (coalesce($9::bigint, nextval('case_events_id_seq')), $1, $2, $3, $4, $5, $6,"
+        " jsonb_object($7::text[], $8::text[])) RETURNING id";
+    PGresult *res = NULL;
+    bool ok = defer ? db_defer(st, sql, &p, NULL, error) : (res = db_exec(st, sql, &p, error)) != NULL;
     db_params_clear(&p);
     g_ptr_array_unref(keys);
     g_ptr_array_unref(values);
-    if (!res)
-        return false;
-    if (id_out)
+    if (res && id_out)
         *id_out = db_get_int(res, 0, 0);
     PQclear(res);
-    return true;
+    return ok;
+}
+
+bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
+                     int64_t *id_out, GError **error)
+{
+    return event_insert(st, case_id, ev, needs_notice, false, 0, id_out, error);
+}
+
+bool db_defer_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
+                    int64_t id, GError **error)
+{
+    return event_insert(st, case_id, ev, needs_notice, true, id, NULL, error);
 }
 
 bool store_timer_set(struct store *st, int64_t case_id, const char *kind, int attempt, int64_t due_at,

@@ -18,11 +18,18 @@ static char *message_sender(const struct parsed_message *msg)
     return g_ascii_strdown(msg->from->address, -1);
 }
 
+/* Ids preallocated for one message's rows, so that its writes can all be queued
+ * without waiting for one insert's id before the next (db_defer). */
+struct message_ids {
+    int64_t message, case_, event;
+};
+
 /* Is this message already stored: the same mailbox location (in messages or unlogged),
- * or the same Message-ID from the same sender, or the same bytes? One round trip. */
+ * or the same Message-ID from the same sender, or the same bytes? Also takes the ids its
+ * rows would get. Runs the statements queued before it in the same round trip. */
 static bool message_check_duplicate(struct store *st, const struct store_message_in *in,
                                     const char *sender, const char *sha, struct store_outcome *out,
-                                    bool *found, GError **error)
+                                    struct message_ids *ids, bool *found, GError **error)
 {
     struct db_params p;
     db_params_init(&p);
@@ -33,50 +40,31 @@ static bool message_check_duplicate(struct store *st, const struct store_message
     db_param_text(&p, sender);
     db_param_text(&p, sha);
     PGresult *res = db_exec(st,
-        "SELECT d.k, d.id, c.reference FROM ("
+        "SELECT nextval('messages_id_seq'), nextval('cases_id_seq'), nextval('case_events_id_seq'),"
+        " dup.k, dup.id, dup.reference FROM (SELECT d.k, d.id, c.reference FROM ("
         " SELECT 1 AS k, id, case_id FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
         " UNION ALL SELECT 1, id, NULL FROM unlogged WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
         " UNION ALL SELECT 2, id, case_id FROM messages"
         "  WHERE direction = 'in' AND message_id = $4 AND from_address = $5"
         " UNION ALL SELECT 2, id, case_id FROM messages WHERE direction = 'in' AND raw_sha256 = $6"
-        ") d LEFT JOIN cases c ON c.id = d.case_id ORDER BY d.k LIMIT 1", &p, error);
+        ") d LEFT JOIN cases c ON c.id = d.case_id ORDER BY d.k LIMIT 1) dup RIGHT JOIN (SELECT) one ON true",
+        &p, error);
     db_params_clear(&p);
     if (!res)
         return false;
-    *found = PQntuples(res) > 0;
+    ids->message = db_get_int(res, 0, 0);
+    ids->case_ = db_get_int(res, 0, 1);
+    ids->event = db_get_int(res, 0, 2);
+    *found = !PQgetisnull(res, 0, 3);
     if (*found) {
         out->action = STORE_DUPLICATE;
-        out->message_row = db_get_int(res, 0, 1);
-        const char *ref = db_get_text(res, 0, 2);
+        out->message_row = db_get_int(res, 0, 4);
+        const char *ref = db_get_text(res, 0, 5);
         g_strlcpy(out->reference, ref ? ref : "", sizeof out->reference);
-        g_strlcpy(out->reason, db_get_int(res, 0, 0) == 1
+        g_strlcpy(out->reason, db_get_int(res, 0, 3) == 1
                       ? "already logged: same mailbox, UIDVALIDITY and UID"
                       : "already logged: same Message-ID from the same sender, or the same bytes",
                   sizeof out->reason);
-    }
-    PQclear(res);
-    return true;
-}
-
-/* The subject tag's case, if the tag names one. */
-static bool message_lookup_tag(struct store *st, const char *tag, struct thread_case *c,
-                               char *ref_buf, size_t ref_size, GError **error)
-{
-    memset(c, 0, sizeof *c);
-    if (!tag)
-        return true;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, tag);
-    PGresult *res = db_exec(st, "SELECT id, state, reference FROM cases WHERE reference = $1", &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    if (PQntuples(res) == 1) {
-        c->id = db_get_int(res, 0, 0);
-        c->state = (enum thread_case_state)thread_case_state_from_name(db_get_text(res, 0, 1));
-        g_strlcpy(ref_buf, db_get_text(res, 0, 2), ref_size);
-        c->reference = ref_buf;
     }
     PQclear(res);
     return true;
@@ -93,27 +81,64 @@ static GPtrArray *message_ref_ids(const struct parsed_message *msg)
     return ids;
 }
 
-/* Look up every reference id: how many stored messages carry it, and the case of a
- * single match. Fills refs (strings point into res, kept in *res_out). */
-static bool message_lookup_refs(struct store *st, GPtrArray *ids, struct thread_ref *refs,
-                                PGresult **res_out, GError **error)
+/* The threading look-ups of one message, queued (db_defer) and read after the flush. */
+struct thread_lookup {
+    GPtrArray *ref_ids;   /* In-Reply-To and References, borrowed strings */
+    PGresult *tag_res;    /* the subject tag's case */
+    PGresult *refs_res;   /* per reference id: matches and the case of a single match */
+};
+
+static bool thread_lookup_send(struct store *st, const struct parsed_message *msg, struct thread_lookup *tl,
+                               GError **error)
 {
-    *res_out = NULL;
-    if (ids->len == 0)
-        return true;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text_array(&p, ids);
-    PGresult *res = db_exec(st,
-        "SELECT r.id, count(m.id), min(m.case_id), min(c.state), min(c.reference) "
-        "FROM unnest($1::text[]) WITH ORDINALITY AS r(id, ord) "
-        "LEFT JOIN messages m ON m.message_id = r.id "
-        "LEFT JOIN cases c ON c.id = m.case_id "
-        "GROUP BY r.id, r.ord ORDER BY r.ord", &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    for (int i = 0; i < PQntuples(res) && i < (int)ids->len; i++) {
+    memset(tl, 0, sizeof *tl);
+    tl->ref_ids = message_ref_ids(msg);
+    bool ok = true;
+    if (msg->case_ref) {
+        struct db_params p;
+        db_params_init(&p);
+        db_param_text(&p, msg->case_ref);
+        ok = db_defer(st, "SELECT id, state, reference FROM cases WHERE reference = $1", &p, &tl->tag_res, error);
+        db_params_clear(&p);
+    }
+    if (ok && tl->ref_ids->len > 0) {
+        struct db_params p;
+        db_params_init(&p);
+        db_param_text_array(&p, tl->ref_ids);
+        ok = db_defer(st,
+            "SELECT r.id, count(m.id), min(m.case_id), min(c.state), min(c.reference) "
+            "FROM unnest($1::text[]) WITH ORDINALITY AS r(id, ord) "
+            "LEFT JOIN messages m ON m.message_id = r.id "
+            "LEFT JOIN cases c ON c.id = m.case_id "
+            "GROUP BY r.id, r.ord ORDER BY r.ord", &p, &tl->refs_res, error);
+        db_params_clear(&p);
+    }
+    return ok;
+}
+
+static void thread_lookup_clear(struct thread_lookup *tl)
+{
+    PQclear(tl->tag_res);
+    PQclear(tl->refs_res);
+    if (tl->ref_ids)
+        g_ptr_array_unref(tl->ref_ids);
+    memset(tl, 0, sizeof *tl);
+}
+
+/* Decide from the look-ups' results; the target's reference is copied to ref_out. */
+static void thread_lookup_decide(const struct thread_lookup *tl, const struct parsed_message *msg,
+                                 struct thread_decision *d, char *ref_out, size_t ref_size)
+{
+    struct thread_input ti = { .classification = msg->classification, .tag = msg->case_ref };
+    if (tl->tag_res && PQntuples(tl->tag_res) == 1) {
+        ti.tag_case.id = db_get_int(tl->tag_res, 0, 0);
+        ti.tag_case.state = (enum thread_case_state)thread_case_state_from_name(db_get_text(tl->tag_res, 0, 1));
+        ti.tag_case.reference = db_get_text(tl->tag_res, 0, 2);
+    }
+    struct thread_ref refs[STORE_MAX_REFS];
+    memset(refs, 0, sizeof refs);
+    const PGresult *res = tl->refs_res;
+    for (int i = 0; res && i < PQntuples(res) && i < (int)tl->ref_ids->len; i++) {
         refs[i].id = db_get_text(res, i, 0);
         refs[i].matches = (int)db_get_int(res, i, 1);
         refs[i].found.id = db_get_int(res, i, 2);
@@ -121,41 +146,24 @@ static bool message_lookup_refs(struct store *st, GPtrArray *ids, struct thread_
         refs[i].found.state = state < 0 ? THREAD_STATE_OPEN : (enum thread_case_state)state;
         refs[i].found.reference = db_get_text(res, i, 4);
     }
-    *res_out = res;
-    return true;
-}
-
-/* Look up the thread and decide; the target's reference is copied to ref_out. */
-static bool message_thread(struct store *st, const struct parsed_message *msg,
-                           struct thread_decision *d, char *ref_out, size_t ref_size, GError **error)
-{
-    char tag_ref[STORE_REF_SIZE] = "";
-    struct thread_input ti = { .classification = msg->classification, .tag = msg->case_ref };
-    if (!message_lookup_tag(st, msg->case_ref, &ti.tag_case, tag_ref, sizeof tag_ref, error))
-        return false;
-    GPtrArray *ids = message_ref_ids(msg);
-    struct thread_ref refs[STORE_MAX_REFS];
-    memset(refs, 0, sizeof refs);
-    PGresult *res = NULL;
-    bool ok = message_lookup_refs(st, ids, refs, &res, error);
-    if (ok) {
-        ti.refs = refs;
-        ti.n_refs = ids->len;
-        thread_decide(&ti, d);
-        /* The decision's reference points into res or tag_ref: copy it out. */
-        if (ref_out)
-            g_strlcpy(ref_out, d->target.reference ? d->target.reference : "", ref_size);
-        d->target.reference = NULL;
-    }
-    PQclear(res);
-    g_ptr_array_unref(ids);
-    return ok;
+    ti.refs = refs;
+    ti.n_refs = tl->ref_ids->len;
+    thread_decide(&ti, d);
+    /* The decision's reference points into a result: copy it out. */
+    if (ref_out)
+        g_strlcpy(ref_out, d->target.reference ? d->target.reference : "", ref_size);
+    d->target.reference = NULL;
 }
 
 bool store_thread_lookup(struct store *st, const struct parsed_message *msg, struct thread_decision *d,
                          char *ref_out, size_t ref_size, GError **error)
 {
-    return message_thread(st, msg, d, ref_out, ref_size, error);
+    struct thread_lookup tl;
+    bool ok = thread_lookup_send(st, msg, &tl, error) && db_flush(st, error);
+    if (ok)
+        thread_lookup_decide(&tl, msg, d, ref_out, ref_size);
+    thread_lookup_clear(&tl);
+    return ok;
 }
 
 static GPtrArray *message_addresses(const GPtrArray *list)
@@ -169,10 +177,12 @@ static GPtrArray *message_addresses(const GPtrArray *list)
     return out;
 }
 
-/* Insert the messages row; *row_out 0 if an equal message is already there. */
-static bool message_insert(struct store *st, const struct store_message_in *in, const char *sender,
-                           const char *sha, int64_t *row_out, GError **error)
+/* Queue the messages row (preallocated id, attached to case_id) and its attachments.
+ * No ON CONFLICT: an equal message stored meanwhile (another connection) fails the
+ * statement with a duplicate key, which message_recover() reports as a duplicate. */
+static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, int64_t case_id, GError **error)
 {
+    const struct store_message_in *in = ctx->in;
     const struct parsed_message *m = in->msg;
     GPtrArray *to = message_addresses(m->to), *cc = message_addresses(m->cc);
     struct db_params p;
@@ -188,7 +198,7 @@ static bool message_insert(struct store *st, const struct store_message_in *in, 
     db_param_text(&p, m->message_id && *m->message_id ? m->message_id : NULL);
     db_param_text(&p, m->in_reply_to);
     db_param_text_array(&p, m->references);
-    db_param_text(&p, *sender ? sender : NULL);
+    db_param_text(&p, *ctx->requester ? ctx->requester : NULL);
     db_param_text(&p, m->from ? m->from->name : NULL);
     db_param_text_array(&p, to);
     db_param_text_array(&p, cc);
@@ -200,47 +210,36 @@ static bool message_insert(struct store *st, const struct store_message_in *in, 
     db_param_text(&p, msg_class_name(m->classification));
     db_param_text(&p, m->classification_reason);
     db_param_bytea(&p, in->raw, in->raw_len);
-    db_param_text(&p, sha);
+    db_param_text(&p, ctx->sha);
     db_param_int(&p, (int64_t)in->raw_len);
-    PGresult *res = db_exec(st,
-        "INSERT INTO messages (direction, mailbox, uidvalidity, uid, message_id, in_reply_to,"
+    db_param_int(&p, ctx->message_row);
+    db_param_int(&p, case_id);
+    bool ok = db_defer(st,
+        "INSERT INTO messages (id, case_id, direction, mailbox, uidvalidity, uid, message_id, in_reply_to,"
         " reference_ids, from_address, from_name, to_addresses, cc_addresses, subject, date_header,"
         " sent_date, received_at, body_text, classification, classification_reason, raw,"
-        " raw_sha256, size) VALUES ('in', $1, $2, $3, $4, $5, $6::text[], $7, $8, $9::text[],"
+        " raw_sha256, size) VALUES ($21, $22, 'in', $1, $2, $3, $4, $5, $6::text[], $7, $8, $9::text[],"
         " $10::text[], $11, $12, to_timestamp($13), coalesce(to_timestamp($14), caselog_now()), $15, $16,"
-        " $17, $18, $19, $20) ON CONFLICT DO NOTHING RETURNING id", &p, error);
+        " $17, $18, $19, $20)", &p, NULL, error);
     db_params_clear(&p);
     g_ptr_array_unref(to);
     g_ptr_array_unref(cc);
-    if (!res)
-        return false;
-    *row_out = PQntuples(res) == 1 ? db_get_int(res, 0, 0) : 0;
-    PQclear(res);
-    return true;
-}
-
-static bool message_insert_attachments(struct store *st, int64_t row, const GPtrArray *list,
-                                       GError **error)
-{
-    for (guint i = 0; list && i < list->len; i++) {
-        const struct attachment_info *a = g_ptr_array_index((GPtrArray *)list, i);
-        struct db_params p;
+    for (guint i = 0; ok && m->attachments && i < m->attachments->len; i++) {
+        const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
         db_params_init(&p);
-        db_param_int(&p, row);
+        db_param_int(&p, ctx->message_row);
         db_param_int(&p, (int64_t)i + 1);
         db_param_text(&p, a->filename);
         db_param_text(&p, a->content_type ? a->content_type : "application/octet-stream");
         db_param_text(&p, a->disposition);
         db_param_int(&p, (int64_t)a->size);
         db_param_text(&p, a->sha256);
-        bool ok = db_run(st, "INSERT INTO attachments (message_id, ordinal, name, content_type,"
-                             " disposition, size, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                         &p, error);
+        ok = db_defer(st, "INSERT INTO attachments (message_id, ordinal, name, content_type,"
+                          " disposition, size, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                      &p, NULL, error);
         db_params_clear(&p);
-        if (!ok)
-            return false;
     }
-    return true;
+    return ok;
 }
 
 /* Insert into unlogged; out->action UNLOGGED, or DUPLICATE if that location is there or
@@ -316,6 +315,19 @@ static bool message_insert_unlogged(struct store *st, const char *raw, size_t ra
     return true;
 }
 
+void store_intake_from_config(void *data, int64_t school_id, const char *school_ident,
+                              struct store_message_in *in)
+{
+    (void)school_id;
+    struct store_intake_config *ic = data;
+    struct intake_times times;
+    intake_decide(ic->cfg, ic->cal, ic->mailbox, in->msg, school_ident, in->received_at, &ic->triage, &times);
+    in->triage = &ic->triage;
+    in->logged_at = times.logged_at;
+    in->response_due = times.response_due;
+    in->resolution_due = times.resolution_due;
+}
+
 /* Should a new case from this sender be refused (unknown_senders = unlogged)? */
 static bool message_refuse_unknown(const struct store_message_in *in, const struct thread_decision *d)
 {
@@ -323,26 +335,21 @@ static bool message_refuse_unknown(const struct store_message_in *in, const stru
            in->unknown_senders == UNKNOWN_SENDERS_UNLOGGED;
 }
 
-/* Store the message and act on the decision. */
-static bool message_store_decided(struct store *st, const struct store_message_in *in,
-                                  const char *sender, const char *sha, const struct thread_decision *d,
-                                  struct store_outcome *out, GError **error)
+/* Store the message and act on the decision (one round trip for all the writes). */
+static bool message_store_decided(struct store *st, const struct store_message_in *in, const char *sender,
+                                  const char *sha, const struct message_ids *ids, const char *target_ref,
+                                  const struct thread_decision *d, struct store_outcome *out, GError **error)
 {
-    int64_t row = 0;
-    if (!message_insert(st, in, sender, sha, &row, error))
+    struct case_apply_ctx ctx = { .in = in, .message_row = ids->message, .case_row = ids->case_,
+                                  .event_row = ids->event, .requester = sender, .target_ref = target_ref,
+                                  .insert_message = message_insert, .sha = sha };
+    if (!case_store_apply(st, &ctx, d, out, error))
         return false;
-    if (row == 0) {
-        out->action = STORE_DUPLICATE;
-        g_strlcpy(out->reason, "already logged (by another connection or mailbox)", sizeof out->reason);
-        return true;
-    }
-    out->message_row = row;
-    if (!message_insert_attachments(st, row, in->msg->attachments, error))
-        return false;
-    struct case_apply_ctx ctx = { .in = in, .message_row = row, .requester = sender };
-    return case_store_apply(st, &ctx, d, out, error);
+    out->message_row = ids->message;
+    return true;
 }
 
+/* The look-ups (duplicate, thread) go in one round trip with the SAVEPOINT before them. */
 static bool message_log_inner(struct store *st, const struct store_message_in *in,
                               struct store_outcome *out, GError **error)
 {
@@ -350,21 +357,36 @@ static bool message_log_inner(struct store *st, const struct store_message_in *i
     char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)in->raw, in->raw_len);
     bool dup = false;
     struct thread_decision d;
-    bool ok = message_check_duplicate(st, in, sender, sha, out, &dup, error);
-    if (ok && !dup)
-        ok = message_thread(st, in->msg, &d, NULL, 0, error);
+    struct thread_lookup tl;
+    struct message_ids ids;
+    char target_ref[STORE_REF_SIZE] = "";
+    PGresult *school_res = NULL;
+    bool ok = (!in->intake || db_school_lookup_send(st, sender, &school_res, error)) &&
+              thread_lookup_send(st, in->msg, &tl, error) &&
+              message_check_duplicate(st, in, sender, sha, out, &ids, &dup, error);
+    struct store_message_in with_intake;
+    if (ok && !dup && in->intake) {
+        with_intake = *in;
+        const char *ident = NULL;
+        db_school_lookup_read(school_res, &with_intake.school_id, &ident);
+        in->intake(in->intake_data, with_intake.school_id, ident, &with_intake);
+        in = &with_intake;
+    }
+    PQclear(school_res);
     if (ok && !dup) {
+        thread_lookup_decide(&tl, in->msg, &d, target_ref, sizeof target_ref);
         if (d.action == THREAD_UNLOGGED || message_refuse_unknown(in, &d))
             ok = message_insert_unlogged(st, in->raw, in->raw_len, in->mailbox, in->uidvalidity,
                                          in->uid, in->received_at,
                                          d.action == THREAD_UNLOGGED ? d.reason : "unknown sender",
                                          in->msg, sender, out, error);
         else
-            ok = message_store_decided(st, in, sender, sha, &d, out, error);
+            ok = message_store_decided(st, in, sender, sha, &ids, target_ref, &d, out, error);
     }
+    thread_lookup_clear(&tl);
     g_free(sha);
     g_free(sender);
-    return ok && store_advance_cursor(st, in->mailbox, in->uidvalidity, in->uid, error);
+    return ok;
 }
 
 /* After a failure inside the savepoint: roll back to it. A unique violation means an
@@ -388,7 +410,7 @@ static bool message_recover(struct store *st, const struct store_message_in *in,
         out->action = STORE_DUPLICATE;
         g_strlcpy(out->reason, "already logged (unique key)", sizeof out->reason);
         g_error_free(err);
-        return store_advance_cursor(st, in->mailbox, in->uidvalidity, in->uid, error);
+        return true;
     }
     g_set_error(error, STORE_ERROR, STORE_ERROR_MESSAGE, "%s", err->message);
     g_error_free(err);
@@ -403,12 +425,14 @@ bool store_log_message(struct store *st, const struct store_message_in *in,
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "store_log_message needs an open batch");
         return false;
     }
-    if (!db_run(st, "SAVEPOINT log_message", NULL, error))
+    /* Both go with the next statement: the SAVEPOINT with this message's look-ups, the
+     * RELEASE with the next message's (or the batch's cursor and COMMIT). */
+    if (!db_defer(st, "SAVEPOINT log_message", NULL, NULL, error))
         return false;
     GError *err = NULL;
     if (!message_log_inner(st, in, out, &err))
         return message_recover(st, in, out, error, err);
-    return db_run(st, "RELEASE SAVEPOINT log_message", NULL, error);
+    return db_defer(st, "RELEASE SAVEPOINT log_message", NULL, NULL, error);
 }
 
 bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const char *mailbox,
@@ -438,5 +462,5 @@ bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const
         out->outbox_rows += ok;
     }
     g_free(lower);
-    return ok && store_advance_cursor(st, mailbox, uidvalidity, uid, error);
+    return ok;
 }

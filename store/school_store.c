@@ -169,37 +169,50 @@ static GPtrArray *school_domain_candidates(const char *sender)
     return out;
 }
 
-bool store_find_school(struct store *st, const char *sender, int64_t *school_id_out,
-                       char **identifier_out, GError **error)
+bool db_school_lookup_send(struct store *st, const char *sender, PGresult **res, GError **error)
 {
-    *school_id_out = 0;
-    if (identifier_out)
-        *identifier_out = NULL;
+    *res = NULL;
     if (!sender || !*sender)
         return true;
-    if (!st->in_batch && !db_ensure_connected(st, error))
-        return false;
     char *lower = g_ascii_strdown(sender, -1);
     GPtrArray *domains = school_domain_candidates(lower);
     struct db_params p;
     db_params_init(&p);
     db_param_text(&p, lower);
     db_param_text_array(&p, domains);
-    PGresult *res = db_exec(st,
+    bool ok = db_defer(st,
         "SELECT s.id, s.identifier FROM contacts c JOIN schools s ON s.id = c.school_id"
         " WHERE c.email = $1 "
         "UNION ALL (SELECT s.id, s.identifier FROM school_domains d JOIN schools s ON s.id = d.school_id"
-        " WHERE d.domain = ANY($2::text[]) ORDER BY length(d.domain) DESC) LIMIT 1", &p, error);
+        " WHERE d.domain = ANY($2::text[]) ORDER BY length(d.domain) DESC) LIMIT 1", &p, res, error);
     db_params_clear(&p);
     g_ptr_array_unref(domains);
     g_free(lower);
-    if (!res)
+    return ok;
+}
+
+void db_school_lookup_read(const PGresult *res, int64_t *school_id_out, const char **identifier_out)
+{
+    bool found = res && PQntuples(res) == 1;
+    *school_id_out = found ? db_get_int(res, 0, 0) : 0;
+    *identifier_out = found ? db_get_text(res, 0, 1) : NULL;
+}
+
+bool store_find_school(struct store *st, const char *sender, int64_t *school_id_out,
+                       char **identifier_out, GError **error)
+{
+    *school_id_out = 0;
+    if (identifier_out)
+        *identifier_out = NULL;
+    if (!st->in_batch && !db_ensure_connected(st, error))
         return false;
-    if (PQntuples(res) == 1) {
-        *school_id_out = db_get_int(res, 0, 0);
-        if (identifier_out)
-            *identifier_out = g_strdup(db_get_text(res, 0, 1));
-    }
+    PGresult *res = NULL;
+    if (!db_school_lookup_send(st, sender, &res, error) || !db_flush(st, error))
+        return false;
+    const char *ident = NULL;
+    db_school_lookup_read(res, school_id_out, &ident);
+    if (identifier_out)
+        *identifier_out = g_strdup(ident);
     PQclear(res);
     return true;
 }

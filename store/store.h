@@ -49,6 +49,25 @@ bool store_migrate(struct store *st, const char *dir, int *applied_out, GError *
 /* --- logging a message (store/batch_store.c, message_store.c, case_store.c) --- */
 
 /* Everything the caller computed before logging one inbound message. All borrowed. */
+struct store_message_in;
+/* Called by store_log_message() once the sender's school is known (0 and NULL if
+ * none), before anything is written: fills in's triage, logged_at and due times (and
+ * may read the rest of in). The look-up shares a round trip with the store's own. */
+typedef void (*store_intake_fn)(void *data, int64_t school_id, const char *school_ident,
+                                struct store_message_in *in);
+
+/* The usual intake: rules' intake_decide() for this configuration and mailbox; data is
+ * a struct store_intake_config, whose triage the message borrows. */
+struct calendar;
+struct store_intake_config {
+    const struct config *cfg;
+    const struct calendar *cal;
+    const struct config_mailbox *mailbox;
+    struct triage_result triage;
+};
+void store_intake_from_config(void *data, int64_t school_id, const char *school_ident,
+                              struct store_message_in *in);
+
 struct store_message_in {
     const char *raw;                 /* the message's bytes, stored as bytea */
     size_t raw_len;
@@ -58,7 +77,9 @@ struct store_message_in {
     uint32_t uid;
     int64_t received_at;             /* IMAP INTERNALDATE, Unix seconds */
     const struct triage_result *triage; /* type, queue, priority, reason for a new case */
-    int64_t school_id;               /* from store_find_school(); 0 if unknown */
+    int64_t school_id;               /* from store_find_school(); 0 if unknown (or set by intake) */
+    store_intake_fn intake;          /* if set, the store looks the school up and calls it */
+    void *intake_data;
     int64_t logged_at;               /* received_at or the next opening */
     int64_t response_due;            /* 0 if none */
     int64_t resolution_due;          /* 0 if none */
@@ -95,18 +116,18 @@ struct store_outcome {
 /* "new_case", "reply", ...; static strings. */
 const char *store_action_name(enum store_action action);
 
-/* Open a batch transaction: then store_log_message() per message and
- * store_batch_commit() once. */
+/* Open a batch transaction: then store_log_message() per message,
+ * store_advance_cursor() once for the batch's highest UID, and store_batch_commit(). */
 bool store_batch_begin(struct store *st, GError **error);
 /* Log one message inside the open batch, in its own SAVEPOINT (SPEC section 3 step 6):
- * the raw message, its fields and attachments, the case or event, the outbox rows it
- * causes and the mailbox cursor. Logging the same message again changes nothing and
+ * the raw message, its fields and attachments, the case or event and the outbox rows it
+ * causes (not the mailbox cursor: the batch moves it once). Logging the same message again changes nothing and
  * reports STORE_DUPLICATE. On STORE_ERROR_MESSAGE only this message was rolled back
  * and the batch goes on; on STORE_ERROR_RETRY or _CONNECTION the batch is lost. */
 bool store_log_message(struct store *st, const struct store_message_in *in,
                        struct store_outcome *out, GError **error);
-/* Record a message that cannot be logged (unparseable, too large) in unlogged and
- * advance the cursor, inside the open batch. msg (its parse, perhaps of the header
+/* Record a message that cannot be logged (unparseable, too large) in unlogged, inside
+ * the open batch (the batch moves the cursor). msg (its parse, perhaps of the header
  * only) and sender may be NULL. With too_large_size ("31 MB") and a sender, a too-large
  * mail naming the subject and size is queued to the sender. */
 bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const char *mailbox,
@@ -118,7 +139,7 @@ bool store_batch_commit(struct store *st, GError **error);
 /* ROLLBACK the batch (safe if none is open). */
 void store_batch_abort(struct store *st);
 
-/* One message in its own transaction, retried on serialization failure or deadlock and
+/* One message in its own transaction (its cursor too), retried on serialization failure or deadlock and
  * after a reconnect if the server restarted. */
 bool store_log_one(struct store *st, const struct store_message_in *in,
                    struct store_outcome *out, GError **error);

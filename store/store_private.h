@@ -8,6 +8,12 @@
 #include "clock.h"
 #include "store.h"
 
+/* A command sent in pipeline mode whose result is not read yet (db.c). */
+struct db_pending {
+    const char *prepare_sql; /* a PREPARE of this SQL (key in prepared); NULL: a statement */
+    PGresult **keep;         /* where its result goes, or NULL to discard it */
+};
+
 struct store {
     PGconn *conn;
     char *conninfo;
@@ -17,6 +23,7 @@ struct store {
     char constraint[64]; /* constraint named by the last failure, "" if none */
     GHashTable *mailbox_locks; /* names of mailboxes whose advisory lock we hold */
     GHashTable *prepared;      /* SQL text -> name of its prepared statement on this connection */
+    GArray *pending;           /* struct db_pending: sent in pipeline mode, results not read yet */
 };
 
 /* Two-key advisory locks of mailboxes: this class number, then hashtext(mailbox name). */
@@ -55,6 +62,18 @@ void db_param_text_array(struct db_params *p, const GPtrArray *items);
 PGresult *db_exec(struct store *st, const char *sql, const struct db_params *p, GError **error);
 /* db_exec() for statements whose result is not needed. */
 bool db_run(struct store *st, const char *sql, const struct db_params *p, GError **error);
+/* Send sql with p at once (libpq pipeline mode) without waiting for its result: the
+ * next db_exec(), db_run() or db_flush() sends its own statement, if any, in the same
+ * round trip and reads every result in order. With keep, the result of a successful
+ * statement is stored there at the flush (caller PQclear()s; left NULL if the pipeline
+ * failed). A failure surfaces at the flush, as db_exec() reports it; the server skips
+ * every statement queued after it. false only if the statement could not be sent. */
+bool db_defer(struct store *st, const char *sql, const struct db_params *p, PGresult **keep, GError **error);
+/* Read the results of the deferred statements; false with *error as for the first that
+ * failed. True at once if none is pending. */
+bool db_flush(struct store *st, GError **error);
+/* Read and drop whatever is pending, ignoring failures (before a ROLLBACK). */
+void db_discard(struct store *st);
 /* Reconnect if the connection is bad; re-LISTEN if listening. */
 bool db_ensure_connected(struct store *st, GError **error);
 /* mailbox_store.c: take the held mailbox locks again on a new connection. */
@@ -68,13 +87,28 @@ const char *db_get_text(const PGresult *res, int row, int col);
 int64_t db_get_int(const PGresult *res, int row, int col);
 bool db_get_bool(const PGresult *res, int row, int col);
 
+/* school_store.c: the sender's school look-up, queued (db_defer; *res NULL and nothing
+ * queued for an empty sender), and its answer (0 and NULL if none; the identifier
+ * points into res). */
+bool db_school_lookup_send(struct store *st, const char *sender, PGresult **res, GError **error);
+void db_school_lookup_read(const PGresult *res, int64_t *school_id_out, const char **identifier_out);
+
 /* case_store.c: act on a thread decision for one stored message. */
 struct thread_decision;
 struct case_apply_ctx {
     const struct store_message_in *in;
-    int64_t message_row;      /* messages.id of the stored inbound message */
+    int64_t message_row;      /* preallocated messages.id of the inbound message */
+    int64_t case_row;         /* preallocated cases.id, used if the message opens a case */
+    int64_t event_row;        /* preallocated case_events.id of the message's event */
     const char *requester;    /* lower-case sender address */
+    const char *target_ref;   /* the reference of the decision's target case, or "" */
+    /* Queue the message's own rows (messages, attachments) with case_id: called once,
+     * after the case row exists, so that the foreign key holds. */
+    bool (*insert_message)(struct store *st, const struct case_apply_ctx *ctx, int64_t case_id, GError **error);
+    const char *sha;          /* hex SHA-256 of the raw bytes, for insert_message */
 };
+/* Queue every write, then one round trip (db_flush) runs them and fills out. On a
+ * failure the caller's savepoint must be rolled back. */
 bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
                       const struct thread_decision *d, struct store_outcome *out, GError **error);
 
@@ -83,5 +117,8 @@ struct case_event_in;
 /* Insert an event (data: text, and the extra pair if any); *id_out optional. */
 bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
                      int64_t *id_out, GError **error);
+/* The same, deferred (db_defer), with a preallocated id (0: the next of the sequence). */
+bool db_defer_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
+                    int64_t id, GError **error);
 
 #endif

@@ -414,6 +414,7 @@ static void test_batch_and_cursor(void **state)
     assert_true(store_log_unlogged(fx.st, "garbage", 7, "batchbox", 1000, 10, 1772445600,
                                    "not a message", NULL, NULL, NULL, &o3, &err));
     assert_int_equal(o3.action, STORE_UNLOGGED);
+    assert_true(store_advance_cursor(fx.st, "batchbox", 1000, 10, &err));
     assert_true(store_batch_commit(fx.st, &err));
     uint32_t uidvalidity = 0, last = 0;
     bool found = false;
