@@ -143,29 +143,32 @@ static bool log_too_large(const struct ingest_context *ctx, const struct imap_me
     return ok;
 }
 
-/* Log one fetched message inside the open batch. false only for errors that end the
- * batch (database gone, retry needed); a message the store refuses goes to unlogged. */
-static bool ingest_one(const struct ingest_context *ctx, const struct imap_message *m, struct batch_moves *moves,
-                       struct ingest_stats *stats, GError **error)
+/* One fetched message, parsed, with what the store needs to log it. */
+struct ingest_item {
+    const struct imap_message *m;
+    struct parsed_message *msg;    /* NULL: too large, or not a message (parse_reason) */
+    const char *parse_reason;
+    struct store_intake_config intake;
+    struct store_message_in in;
+};
+
+static void ingest_item_prepare(const struct ingest_context *ctx, const struct imap_message *m,
+                                struct ingest_item *item)
 {
     const struct config *cfg = ctx->cfg;
-    stats->seen++;
+    memset(item, 0, sizeof *item);
+    item->m = m;
     if (m->too_large || !m->body)
-        return log_too_large(ctx, m, moves, stats, error);
+        return;
     gsize len = 0;
     const char *raw = g_bytes_get_data(m->body, &len);
     struct parser_options popts = ingest_parser_options(cfg);
-    const char *parse_reason = NULL;
-    struct parsed_message *msg = parser_parse(raw, len, &popts, &parse_reason);
-    if (!msg)
-        return log_unlogged(ctx, m, parse_reason ? parse_reason : "not a message", NULL, NULL, NULL, moves, stats,
-                            error);
-
-    struct store_intake_config intake = { .cfg = cfg, .cal = ctx->cal, .mailbox = ctx->session->mailbox };
-    struct store_message_in in = {
+    item->msg = parser_parse(raw, len, &popts, &item->parse_reason);
+    item->intake = (struct store_intake_config){ .cfg = cfg, .cal = ctx->cal, .mailbox = ctx->session->mailbox };
+    item->in = (struct store_message_in){
         .raw = raw,
         .raw_len = len,
-        .msg = msg,
+        .msg = item->msg,
         .mailbox = ctx->session->mailbox->name,
         .uidvalidity = ctx->session->status.uidvalidity,
         .uid = m->uid,
@@ -176,30 +179,73 @@ static bool ingest_one(const struct ingest_context *ctx, const struct imap_messa
         .ref_prefix = cfg->desk.reference_prefix,
         .ref_digits = cfg->desk.reference_digits,
         .intake = store_intake_from_config,
-        .intake_data = &intake,
+        .intake_data = &item->intake,
     };
+}
+
+/* Log one message inside the open batch, in its own savepoint. false only for errors
+ * that end the batch (database gone, retry needed); a message the store refuses goes
+ * to unlogged. */
+static bool ingest_one(const struct ingest_context *ctx, struct ingest_item *item, struct batch_moves *moves,
+                       struct ingest_stats *stats, GError **error)
+{
+    const struct imap_message *m = item->m;
+    stats->seen++;
+    if (m->too_large || !m->body)
+        return log_too_large(ctx, m, moves, stats, error);
+    if (!item->msg)
+        return log_unlogged(ctx, m, item->parse_reason ? item->parse_reason : "not a message", NULL, NULL, NULL,
+                            moves, stats, error);
     bool ok;
     struct store_outcome out;
     GError *store_error = NULL;
-    if (store_log_message(ctx->store, &in, &out, &store_error)) {
+    if (store_log_message(ctx->store, &item->in, &out, &store_error)) {
         ok = count_outcome(ctx, m, &out, moves, stats, error);
     } else if (g_error_matches(store_error, STORE_ERROR, STORE_ERROR_MESSAGE)) {
         /* This message alone was rolled back: keep it in unlogged with the reason. */
-        ok = log_unlogged(ctx, m, store_error->message, in.msg, in.msg->from ? in.msg->from->address : NULL, NULL,
-                          moves, stats, error);
+        const struct parsed_message *msg = item->msg;
+        ok = log_unlogged(ctx, m, store_error->message, msg, msg->from ? msg->from->address : NULL, NULL, moves,
+                          stats, error);
         g_clear_error(&store_error);
     } else {
         g_propagate_error(error, store_error);
         ok = false;
     }
-    parsed_message_free(&msg);
     return ok;
 }
 
-/* Log uids[0..n) in one transaction; on success the moves are filled. */
-static bool ingest_batch_once(const struct ingest_context *ctx, const uint32_t *uids, size_t n,
+/* The fast way first (store_log_batch) for the parsed messages; taken[i] says which it
+ * logged. false if the database failed: *fast_failed if the fast way itself did. */
+static bool ingest_fast(const struct ingest_context *ctx, struct ingest_item *items, size_t n, bool *taken,
+                        struct batch_moves *moves, struct ingest_stats *stats, bool *fast_failed, GError **error)
+{
+    const struct store_message_in **ins = g_new(const struct store_message_in *, n);
+    size_t *index = g_new(size_t, n);
+    size_t n_in = 0, logged = 0;
+    for (size_t i = 0; i < n; i++)
+        if (items[i].msg) {
+            index[n_in] = i;
+            ins[n_in++] = &items[i].in;
+        }
+    struct store_outcome *outs = g_new0(struct store_outcome, MAX(n_in, 1));
+    bool ok = store_log_batch(ctx->store, ins, n_in, outs, &logged, error);
+    *fast_failed = !ok;
+    for (size_t j = 0; ok && j < logged; j++) {
+        taken[index[j]] = true;
+        stats->seen++;
+        ok = count_outcome(ctx, items[index[j]].m, &outs[j], moves, stats, error);
+    }
+    g_free(outs);
+    g_free(index);
+    g_free(ins);
+    return ok;
+}
+
+/* Log uids[0..n) in one transaction; on success the moves are filled. careful: no fast
+ * way, every message in its own savepoint. */
+static bool ingest_batch_once(const struct ingest_context *ctx, const uint32_t *uids, size_t n, bool careful,
                               struct batch_moves *moves, struct ingest_stats *stats, GError **error,
-                              bool *imap_failed)
+                              bool *imap_failed, bool *fast_failed)
 {
     const struct config_mailbox *mb = ctx->session->mailbox;
     GPtrArray *fetched = imap_client_fetch(ctx->session->imap, uids, n, true, ctx->cfg->limits.max_message_size,
@@ -208,9 +254,16 @@ static bool ingest_batch_once(const struct ingest_context *ctx, const uint32_t *
         *imap_failed = true;
         return false;
     }
+    struct ingest_item *items = g_new(struct ingest_item, MAX(fetched->len, 1));
+    bool *taken = g_new0(bool, MAX(fetched->len, 1));
+    for (guint i = 0; i < fetched->len; i++)
+        ingest_item_prepare(ctx, g_ptr_array_index(fetched, i), &items[i]);
     bool ok = store_batch_begin(ctx->store, error);
+    if (ok && !careful)
+        ok = ingest_fast(ctx, items, fetched->len, taken, moves, stats, fast_failed, error);
     for (guint i = 0; ok && i < fetched->len; i++)
-        ok = ingest_one(ctx, g_ptr_array_index(fetched, i), moves, stats, error);
+        if (!taken[i])
+            ok = ingest_one(ctx, &items[i], moves, stats, error);
     /* The cursor passes UIDs that vanished between SEARCH and FETCH too. */
     if (ok)
         ok = store_advance_cursor(ctx->store, mb->name, ctx->session->status.uidvalidity, uids[n - 1], error);
@@ -218,6 +271,10 @@ static bool ingest_batch_once(const struct ingest_context *ctx, const uint32_t *
         ok = store_batch_commit(ctx->store, error);
     else
         store_batch_abort(ctx->store);
+    for (guint i = 0; i < fetched->len; i++)
+        parsed_message_free(&items[i].msg);
+    g_free(taken);
+    g_free(items);
     g_ptr_array_unref(fetched);
     return ok;
 }
@@ -229,17 +286,20 @@ static enum ingest_failure failure_of(const GError *error, bool imap_failed)
     return INGEST_DB_DOWN;
 }
 
-/* One batch with retries on serialization failure; moves after COMMIT. */
+/* One batch with retries on serialization failure; moves after COMMIT. If the fast way
+ * fails, the batch is done again with a savepoint per message. */
 static enum ingest_failure ingest_batch(const struct ingest_context *ctx, const uint32_t *uids, size_t n,
                                         struct ingest_stats *stats, GError **error)
 {
+    bool careful = false;
     for (int attempt = 1;; attempt++) {
         struct batch_moves moves;
         batch_moves_init(&moves);
         struct ingest_stats batch_stats = { 0 };
-        bool imap_failed = false;
+        bool imap_failed = false, fast_failed = false;
         GError *batch_error = NULL;
-        bool ok = ingest_batch_once(ctx, uids, n, &moves, &batch_stats, &batch_error, &imap_failed);
+        bool ok = ingest_batch_once(ctx, uids, n, careful, &moves, &batch_stats, &batch_error, &imap_failed,
+                                    &fast_failed);
         if (ok) {
             stats->seen += batch_stats.seen;
             stats->logged += batch_stats.logged;
@@ -255,6 +315,14 @@ static enum ingest_failure ingest_batch(const struct ingest_context *ctx, const 
             return INGEST_OK;
         }
         batch_moves_clear(&moves);
+        if (fast_failed && !g_error_matches(batch_error, STORE_ERROR, STORE_ERROR_CONNECTION)) {
+            log_warn("mailbox=%s action=batch_one_by_one reason=%s", ctx->session->mailbox->name,
+                     batch_error->message);
+            g_clear_error(&batch_error);
+            careful = true;
+            attempt--; /* not a failed attempt: the same batch, the careful way */
+            continue;
+        }
         if (!imap_failed && attempt < INGEST_RETRIES &&
             g_error_matches(batch_error, STORE_ERROR, STORE_ERROR_RETRY)) {
             log_warn("mailbox=%s action=retry_batch reason=%s", ctx->session->mailbox->name, batch_error->message);

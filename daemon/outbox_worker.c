@@ -14,18 +14,29 @@
 
 #define OUTBOX_POLL_MS 30000
 
-/* Wait for a notification, the service's wake-up, or the timeout. */
+/* Read the notifications libpq has; true if any came (work may be waiting). */
+static bool outbox_notified(struct store *st)
+{
+    int events = 0, outbox = 0;
+    GError *error = NULL;
+    if (!store_drain_notifies(st, &events, &outbox, &error)) {
+        log_warn("action=notify_failed reason=%s", error->message);
+        g_error_free(error);
+        return true; /* the next pass finds out what is wrong */
+    }
+    return events + outbox > 0;
+}
+
+/* Wait for a notification, the service's wake-up, or the timeout. A notification that
+ * arrived while the pass ran was read off the socket with the pass's results: it is
+ * in libpq's queue already, and poll() would not see it. */
 static void outbox_wait(struct outbox_worker *w, struct store *st, int64_t timeout_ms)
 {
+    if (st && outbox_notified(st))
+        return;
     struct pollfd pfd[2] = { { .fd = w->wake_fd, .events = POLLIN }, { .fd = st ? store_socket(st) : -1, .events = POLLIN } };
-    if (poll(pfd, st && pfd[1].fd >= 0 ? 2 : 1, (int)timeout_ms) > 0 && st && (pfd[1].revents & POLLIN)) {
-        int events = 0, outbox = 0;
-        GError *error = NULL;
-        if (!store_drain_notifies(st, &events, &outbox, &error)) {
-            log_warn("action=notify_failed reason=%s", error->message);
-            g_error_free(error);
-        }
-    }
+    if (poll(pfd, st && pfd[1].fd >= 0 ? 2 : 1, (int)timeout_ms) > 0 && st && (pfd[1].revents & POLLIN))
+        outbox_notified(st);
 }
 
 static void *outbox_main(void *arg)

@@ -112,15 +112,48 @@ static bool case_touch(struct store *st, int64_t case_id, GError **error)
     return ok;
 }
 
-/* Run what is queued; then the outbox rows queued are counted into out. */
-static bool case_flush(struct store *st, PGresult **outbox, struct store_outcome *out, GError **error)
+bool case_store_finish(struct case_pending *pending, struct store_outcome *out, GError **error)
 {
-    bool ok = db_flush(st, error);
-    if (ok && *outbox)
-        out->outbox_rows += PQntuples(*outbox);
-    PQclear(*outbox);
-    *outbox = NULL;
+    bool ok = true;
+    if (pending->outbox)
+        out->outbox_rows += PQntuples(pending->outbox);
+    if (pending->new_case) {
+        const char *reference = pending->case_res ? db_get_text(pending->case_res, 0, 0) : NULL;
+        if (reference) {
+            g_strlcpy(out->reference, reference, sizeof out->reference);
+        } else {
+            g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the new case's row was not returned");
+            ok = false;
+        }
+    }
+    case_pending_clear(pending);
     return ok;
+}
+
+void case_pending_clear(struct case_pending *pending)
+{
+    PQclear(pending->case_res);
+    PQclear(pending->outbox);
+    memset(pending, 0, sizeof *pending);
+}
+
+/* The writes are queued: run them now and finish, unless the caller runs them later
+ * (ctx->pending). */
+static bool case_done(struct store *st, const struct case_apply_ctx *ctx, struct case_pending *local,
+                      struct store_outcome *out, GError **error)
+{
+    if (ctx->pending)
+        return true;
+    bool ok = db_flush(st, error) && case_store_finish(local, out, error);
+    case_pending_clear(local);
+    return ok;
+}
+
+/* Where this message's results go: the caller's (deferred) or local. */
+static struct case_pending *case_results(const struct case_apply_ctx *ctx, struct case_pending *local)
+{
+    memset(local, 0, sizeof *local);
+    return ctx->pending ? ctx->pending : local;
 }
 
 /* A new case (following the closed case d->target when FOLLOW_UP). */
@@ -130,13 +163,14 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
     const struct store_message_in *in = ctx->in;
     bool follow = d->action == THREAD_FOLLOW_UP;
     bool hold = !follow && in->school_id == 0 && in->unknown_senders == UNKNOWN_SENDERS_HOLD;
-    PGresult *case_res = NULL, *outbox = NULL;
-    bool ok = case_insert(st, ctx, follow ? d->target.id : 0, hold, &case_res, error) &&
+    struct case_pending local, *res = case_results(ctx, &local);
+    res->new_case = true;
+    bool ok = case_insert(st, ctx, follow ? d->target.id : 0, hold, &res->case_res, error) &&
               ctx->insert_message(st, ctx, ctx->case_row, error);
     /* The old case's event names the new reference: only known once the row is in. */
     if (ok && follow)
         ok = db_flush(st, error);
-    const char *reference = case_res ? db_get_text(case_res, 0, 0) : NULL;
+    const char *reference = res->case_res ? db_get_text(res->case_res, 0, 0) : NULL;
     ok = ok && case_event(st, ctx->case_row, case_actor(ctx), "created", true, ctx->message_row, d->reason,
                           follow ? ctx->target_ref : NULL, ctx->event_row, error);
     if (ok && follow)
@@ -146,24 +180,17 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
                          : (!in->no_ack && in->msg->classification == MSG_CLASS_ORDINARY) ? "acknowledgement"
                          : NULL;
     if (ok && template)
-        ok = case_outbox(st, ctx->case_row, template, ctx->event_row, ctx->message_row, &outbox, error);
-    ok = ok && case_flush(st, &outbox, out, error);
-    reference = case_res ? db_get_text(case_res, 0, 0) : NULL;
-    if (ok && !reference) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the new case's row was not returned");
-        ok = false;
-    }
+        ok = case_outbox(st, ctx->case_row, template, ctx->event_row, ctx->message_row, &res->outbox, error);
     if (ok) {
         out->action = follow ? STORE_FOLLOW_UP : STORE_NEW_CASE;
         out->case_id = ctx->case_row;
-        g_strlcpy(out->reference, reference, sizeof out->reference);
         if (follow)
             g_strlcpy(out->follows, ctx->target_ref, sizeof out->follows);
         g_strlcpy(out->reason, hold ? "new case on hold: unknown sender" : d->reason, sizeof out->reason);
+        return case_done(st, ctx, &local, out, error);
     }
-    PQclear(case_res);
-    PQclear(outbox);
-    return ok;
+    case_pending_clear(&local);
+    return false;
 }
 
 /* Fill out for a message joining the decision's target case. */
@@ -182,14 +209,14 @@ static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
                              struct store_outcome *out, GError **error)
 {
     const char *kind = internal ? msg_class_name(ctx->in->msg->classification) : "reply";
-    PGresult *outbox = NULL;
+    struct case_pending local;
+    case_results(ctx, &local);
     if (!ctx->insert_message(st, ctx, d->target.id, error) || !case_touch(st, d->target.id, error) ||
         !case_event(st, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL,
-                    ctx->event_row, error) ||
-        !case_flush(st, &outbox, out, error))
+                    ctx->event_row, error))
         return false;
     case_outcome_joined(ctx, d, internal ? STORE_INTERNAL : STORE_REPLY, why, out);
-    return true;
+    return case_done(st, ctx, &local, out, error);
 }
 
 /* Close or reopen the resolved case; *changed false if it was no longer resolved. */
@@ -230,17 +257,16 @@ static bool case_apply_resolved(struct store *st, const struct case_apply_ctx *c
     if (!changed)
         return case_apply_event(st, ctx, d, false, "reply (case no longer resolved)", out, error);
     const char *kind = action == REPLY_CLOSE ? "closed" : "reopened";
-    PGresult *outbox = NULL;
+    struct case_pending local, *res = case_results(ctx, &local);
     if (!ctx->insert_message(st, ctx, d->target.id, error) ||
         !case_event(st, d->target.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, ctx->event_row,
                     error) ||
-        !case_outbox(st, d->target.id, kind, ctx->event_row, ctx->message_row, &outbox, error) ||
-        !case_flush(st, &outbox, out, error)) {
-        PQclear(outbox);
+        !case_outbox(st, d->target.id, kind, ctx->event_row, ctx->message_row, &res->outbox, error)) {
+        case_pending_clear(&local);
         return false;
     }
     case_outcome_joined(ctx, d, action == REPLY_CLOSE ? STORE_CLOSED : STORE_REOPENED, why, out);
-    return true;
+    return case_done(st, ctx, &local, out, error);
 }
 
 bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,

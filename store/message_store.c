@@ -8,164 +8,6 @@
 
 #include "thread.h"
 
-#define STORE_MAX_REFS 40
-
-/* Lower-case sender address of msg, "" if none; caller g_free()s. */
-static char *message_sender(const struct parsed_message *msg)
-{
-    if (!msg->from || !msg->from->address)
-        return g_strdup("");
-    return g_ascii_strdown(msg->from->address, -1);
-}
-
-/* Ids preallocated for one message's rows, so that its writes can all be queued
- * without waiting for one insert's id before the next (db_defer). */
-struct message_ids {
-    int64_t message, case_, event;
-};
-
-/* Is this message already stored: the same mailbox location (in messages or unlogged),
- * or the same Message-ID from the same sender, or the same bytes? Also takes the ids its
- * rows would get. Runs the statements queued before it in the same round trip. */
-static bool message_check_duplicate(struct store *st, const struct store_message_in *in,
-                                    const char *sender, const char *sha, struct store_outcome *out,
-                                    struct message_ids *ids, bool *found, GError **error)
-{
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, in->mailbox);
-    db_param_int(&p, in->uidvalidity);
-    db_param_int(&p, in->uid);
-    db_param_text(&p, in->msg->message_id);
-    db_param_text(&p, sender);
-    db_param_text(&p, sha);
-    PGresult *res = db_exec(st,
-        "SELECT nextval('messages_id_seq'), nextval('cases_id_seq'), nextval('case_events_id_seq'),"
-        " dup.k, dup.id, dup.reference FROM (SELECT d.k, d.id, c.reference FROM ("
-        " SELECT 1 AS k, id, case_id FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
-        " UNION ALL SELECT 1, id, NULL FROM unlogged WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
-        " UNION ALL SELECT 2, id, case_id FROM messages"
-        "  WHERE direction = 'in' AND message_id = $4 AND from_address = $5"
-        " UNION ALL SELECT 2, id, case_id FROM messages WHERE direction = 'in' AND raw_sha256 = $6"
-        ") d LEFT JOIN cases c ON c.id = d.case_id ORDER BY d.k LIMIT 1) dup RIGHT JOIN (SELECT) one ON true",
-        &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    ids->message = db_get_int(res, 0, 0);
-    ids->case_ = db_get_int(res, 0, 1);
-    ids->event = db_get_int(res, 0, 2);
-    *found = !PQgetisnull(res, 0, 3);
-    if (*found) {
-        out->action = STORE_DUPLICATE;
-        out->message_row = db_get_int(res, 0, 4);
-        const char *ref = db_get_text(res, 0, 5);
-        g_strlcpy(out->reference, ref ? ref : "", sizeof out->reference);
-        g_strlcpy(out->reason, db_get_int(res, 0, 3) == 1
-                      ? "already logged: same mailbox, UIDVALIDITY and UID"
-                      : "already logged: same Message-ID from the same sender, or the same bytes",
-                  sizeof out->reason);
-    }
-    PQclear(res);
-    return true;
-}
-
-/* In-Reply-To, then References newest first, at most STORE_MAX_REFS. Borrowed strings. */
-static GPtrArray *message_ref_ids(const struct parsed_message *msg)
-{
-    GPtrArray *ids = g_ptr_array_new();
-    if (msg->in_reply_to)
-        g_ptr_array_add(ids, msg->in_reply_to);
-    for (guint i = msg->references ? msg->references->len : 0; i > 0 && ids->len < STORE_MAX_REFS; i--)
-        g_ptr_array_add(ids, g_ptr_array_index(msg->references, i - 1));
-    return ids;
-}
-
-/* The threading look-ups of one message, queued (db_defer) and read after the flush. */
-struct thread_lookup {
-    GPtrArray *ref_ids;   /* In-Reply-To and References, borrowed strings */
-    PGresult *tag_res;    /* the subject tag's case */
-    PGresult *refs_res;   /* per reference id: matches and the case of a single match */
-};
-
-static bool thread_lookup_send(struct store *st, const struct parsed_message *msg, struct thread_lookup *tl,
-                               GError **error)
-{
-    memset(tl, 0, sizeof *tl);
-    tl->ref_ids = message_ref_ids(msg);
-    bool ok = true;
-    if (msg->case_ref) {
-        struct db_params p;
-        db_params_init(&p);
-        db_param_text(&p, msg->case_ref);
-        ok = db_defer(st, "SELECT id, state, reference FROM cases WHERE reference = $1", &p, &tl->tag_res, error);
-        db_params_clear(&p);
-    }
-    if (ok && tl->ref_ids->len > 0) {
-        struct db_params p;
-        db_params_init(&p);
-        db_param_text_array(&p, tl->ref_ids);
-        ok = db_defer(st,
-            "SELECT r.id, count(m.id), min(m.case_id), min(c.state), min(c.reference) "
-            "FROM unnest($1::text[]) WITH ORDINALITY AS r(id, ord) "
-            "LEFT JOIN messages m ON m.message_id = r.id "
-            "LEFT JOIN cases c ON c.id = m.case_id "
-            "GROUP BY r.id, r.ord ORDER BY r.ord", &p, &tl->refs_res, error);
-        db_params_clear(&p);
-    }
-    return ok;
-}
-
-static void thread_lookup_clear(struct thread_lookup *tl)
-{
-    PQclear(tl->tag_res);
-    PQclear(tl->refs_res);
-    if (tl->ref_ids)
-        g_ptr_array_unref(tl->ref_ids);
-    memset(tl, 0, sizeof *tl);
-}
-
-/* Decide from the look-ups' results; the target's reference is copied to ref_out. */
-static void thread_lookup_decide(const struct thread_lookup *tl, const struct parsed_message *msg,
-                                 struct thread_decision *d, char *ref_out, size_t ref_size)
-{
-    struct thread_input ti = { .classification = msg->classification, .tag = msg->case_ref };
-    if (tl->tag_res && PQntuples(tl->tag_res) == 1) {
-        ti.tag_case.id = db_get_int(tl->tag_res, 0, 0);
-        ti.tag_case.state = (enum thread_case_state)thread_case_state_from_name(db_get_text(tl->tag_res, 0, 1));
-        ti.tag_case.reference = db_get_text(tl->tag_res, 0, 2);
-    }
-    struct thread_ref refs[STORE_MAX_REFS];
-    memset(refs, 0, sizeof refs);
-    const PGresult *res = tl->refs_res;
-    for (int i = 0; res && i < PQntuples(res) && i < (int)tl->ref_ids->len; i++) {
-        refs[i].id = db_get_text(res, i, 0);
-        refs[i].matches = (int)db_get_int(res, i, 1);
-        refs[i].found.id = db_get_int(res, i, 2);
-        int state = thread_case_state_from_name(db_get_text(res, i, 3));
-        refs[i].found.state = state < 0 ? THREAD_STATE_OPEN : (enum thread_case_state)state;
-        refs[i].found.reference = db_get_text(res, i, 4);
-    }
-    ti.refs = refs;
-    ti.n_refs = tl->ref_ids->len;
-    thread_decide(&ti, d);
-    /* The decision's reference points into a result: copy it out. */
-    if (ref_out)
-        g_strlcpy(ref_out, d->target.reference ? d->target.reference : "", ref_size);
-    d->target.reference = NULL;
-}
-
-bool store_thread_lookup(struct store *st, const struct parsed_message *msg, struct thread_decision *d,
-                         char *ref_out, size_t ref_size, GError **error)
-{
-    struct thread_lookup tl;
-    bool ok = thread_lookup_send(st, msg, &tl, error) && db_flush(st, error);
-    if (ok)
-        thread_lookup_decide(&tl, msg, d, ref_out, ref_size);
-    thread_lookup_clear(&tl);
-    return ok;
-}
-
 static GPtrArray *message_addresses(const GPtrArray *list)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
@@ -335,57 +177,110 @@ static bool message_refuse_unknown(const struct store_message_in *in, const stru
            in->unknown_senders == UNKNOWN_SENDERS_UNLOGGED;
 }
 
-/* Store the message and act on the decision (one round trip for all the writes). */
-static bool message_store_decided(struct store *st, const struct store_message_in *in, const char *sender,
-                                  const char *sha, const struct message_ids *ids, const char *target_ref,
-                                  const struct thread_decision *d, struct store_outcome *out, GError **error)
+/* Store the message and act on the decision: its writes are queued and run now (one
+ * round trip), or left to the caller with pending (see case_apply_ctx). */
+static bool message_store_decided(struct store *st, const struct message_lookup *lk, struct case_pending *pending,
+                                  struct store_outcome *out, GError **error)
 {
-    struct case_apply_ctx ctx = { .in = in, .message_row = ids->message, .case_row = ids->case_,
-                                  .event_row = ids->event, .requester = sender, .target_ref = target_ref,
-                                  .insert_message = message_insert, .sha = sha };
-    if (!case_store_apply(st, &ctx, d, out, error))
+    struct case_apply_ctx ctx = { .in = &lk->in, .message_row = lk->ids.message, .case_row = lk->ids.case_,
+                                  .event_row = lk->ids.event, .requester = lk->sender,
+                                  .target_ref = lk->target_ref, .insert_message = message_insert,
+                                  .sha = lk->sha, .pending = pending };
+    if (!case_store_apply(st, &ctx, &lk->decision, out, error))
         return false;
-    out->message_row = ids->message;
+    out->message_row = lk->ids.message;
     return true;
 }
 
-/* The look-ups (duplicate, thread) go in one round trip with the SAVEPOINT before them. */
+/* The look-ups go in one round trip (with the SAVEPOINT queued before them), the
+ * writes in a second. */
 static bool message_log_inner(struct store *st, const struct store_message_in *in,
                               struct store_outcome *out, GError **error)
 {
-    char *sender = message_sender(in->msg);
-    char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)in->raw, in->raw_len);
-    bool dup = false;
-    struct thread_decision d;
-    struct thread_lookup tl;
-    struct message_ids ids;
-    char target_ref[STORE_REF_SIZE] = "";
-    PGresult *school_res = NULL;
-    bool ok = (!in->intake || db_school_lookup_send(st, sender, &school_res, error)) &&
-              thread_lookup_send(st, in->msg, &tl, error) &&
-              message_check_duplicate(st, in, sender, sha, out, &ids, &dup, error);
-    struct store_message_in with_intake;
-    if (ok && !dup && in->intake) {
-        with_intake = *in;
-        const char *ident = NULL;
-        db_school_lookup_read(school_res, &with_intake.school_id, &ident);
-        in->intake(in->intake_data, with_intake.school_id, ident, &with_intake);
-        in = &with_intake;
-    }
-    PQclear(school_res);
-    if (ok && !dup) {
-        thread_lookup_decide(&tl, in->msg, &d, target_ref, sizeof target_ref);
-        if (d.action == THREAD_UNLOGGED || message_refuse_unknown(in, &d))
-            ok = message_insert_unlogged(st, in->raw, in->raw_len, in->mailbox, in->uidvalidity,
-                                         in->uid, in->received_at,
-                                         d.action == THREAD_UNLOGGED ? d.reason : "unknown sender",
-                                         in->msg, sender, out, error);
+    struct message_lookup lk;
+    bool ok = message_lookup_send(st, in, &lk, error) && db_flush(st, error) &&
+              message_lookup_read(&lk, in, out, error);
+    if (ok && !lk.duplicate) {
+        const struct thread_decision *d = &lk.decision;
+        if (d->action == THREAD_UNLOGGED || message_refuse_unknown(&lk.in, d))
+            ok = message_insert_unlogged(st, in->raw, in->raw_len, in->mailbox, in->uidvalidity, in->uid,
+                                         in->received_at, d->action == THREAD_UNLOGGED ? d->reason : "unknown sender",
+                                         in->msg, lk.sender, out, error);
         else
-            ok = message_store_decided(st, in, sender, sha, &ids, target_ref, &d, out, error);
+            ok = message_store_decided(st, &lk, NULL, out, error);
     }
-    thread_lookup_clear(&tl);
-    g_free(sha);
-    g_free(sender);
+    message_lookup_clear(&lk);
+    return ok;
+}
+
+/* Could an earlier message of the batch change what lk's look-ups read? Its writes are
+ * not visible to them: a message with the same Message-ID or bytes (a duplicate), one
+ * that it references, or a case the subject tag names that was not found yet. */
+static bool batch_conflict(GHashTable *written, const struct message_lookup *lk, const struct parsed_message *msg)
+{
+    if ((msg->message_id && g_hash_table_contains(written, msg->message_id)) ||
+        g_hash_table_contains(written, lk->sha))
+        return true;
+    for (guint i = 0; i < lk->thread.ref_ids->len; i++)
+        if (g_hash_table_contains(written, g_ptr_array_index(lk->thread.ref_ids, i)))
+            return true;
+    return lk->thread.tag_res && PQntuples(lk->thread.tag_res) == 0;
+}
+
+/* Can the decision be written without reading anything more first? */
+static bool batch_can_take(const struct message_lookup *lk)
+{
+    enum thread_action a = lk->decision.action;
+    return (a == THREAD_NEW_CASE || a == THREAD_REPLY || a == THREAD_INTERNAL) &&
+           !message_refuse_unknown(&lk->in, &lk->decision);
+}
+
+bool store_log_batch(struct store *st, const struct store_message_in *const *ins, size_t n,
+                     struct store_outcome *outs, size_t *logged_out, GError **error)
+{
+    *logged_out = 0;
+    if (!st->in_batch) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "store_log_batch needs an open batch");
+        return false;
+    }
+    struct message_lookup *lks = g_new0(struct message_lookup, n);
+    struct case_pending *pending = g_new0(struct case_pending, n);
+    GHashTable *written = g_hash_table_new(g_str_hash, g_str_equal); /* strings borrowed from ins and lks */
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = message_lookup_send(st, ins[i], &lks[i], error);
+    ok = ok && db_flush(st, error);
+    size_t k = 0;
+    for (; ok && k < n; k++) {
+        struct message_lookup *lk = &lks[k];
+        memset(&outs[k], 0, sizeof outs[k]);
+        if (batch_conflict(written, lk, ins[k]->msg))
+            break;
+        if (!message_lookup_read(lk, ins[k], &outs[k], error)) {
+            ok = false;
+            break;
+        }
+        if (!lk->duplicate && !batch_can_take(lk))
+            break;
+        if (!lk->duplicate && !message_store_decided(st, lk, &pending[k], &outs[k], error)) {
+            ok = false;
+            break;
+        }
+        if (ins[k]->msg->message_id)
+            g_hash_table_add(written, ins[k]->msg->message_id);
+        g_hash_table_add(written, lk->sha);
+    }
+    ok = ok && db_flush(st, error);
+    for (size_t i = 0; ok && i < k; i++)
+        ok = case_store_finish(&pending[i], &outs[i], error);
+    for (size_t i = 0; i < n; i++) {
+        case_pending_clear(&pending[i]);
+        message_lookup_clear(&lks[i]);
+    }
+    g_hash_table_destroy(written);
+    g_free(pending);
+    g_free(lks);
+    *logged_out = ok ? k : 0;
     return ok;
 }
 

@@ -126,6 +126,16 @@ bool store_batch_begin(struct store *st, GError **error);
  * and the batch goes on; on STORE_ERROR_RETRY or _CONNECTION the batch is lost. */
 bool store_log_message(struct store *st, const struct store_message_in *in,
                        struct store_outcome *out, GError **error);
+/* Log ins[0..n) inside the open batch the fast way: one round trip for all their
+ * look-ups and one for all their writes, with no savepoint each. It stops at the first
+ * message it cannot take so (one whose look-ups an earlier message of the batch would
+ * change, or whose decision needs more reading: a reply to a resolved or closed case,
+ * mail for unlogged) and says how many it logged (*logged_out, outcomes in outs); the
+ * caller logs the rest one by one with store_log_message(). false: the transaction
+ * failed (e.g. a duplicate key written meanwhile by another daemon): abort the batch
+ * and log it again one by one, where a bad message spoils only itself. */
+bool store_log_batch(struct store *st, const struct store_message_in *const *ins, size_t n,
+                     struct store_outcome *outs, size_t *logged_out, GError **error);
 /* Record a message that cannot be logged (unparseable, too large) in unlogged, inside
  * the open batch (the batch moves the cursor). msg (its parse, perhaps of the header
  * only) and sender may be NULL. With too_large_size ("31 MB") and a sender, a too-large

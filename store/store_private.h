@@ -87,6 +87,38 @@ const char *db_get_text(const PGresult *res, int row, int col);
 int64_t db_get_int(const PGresult *res, int row, int col);
 bool db_get_bool(const PGresult *res, int row, int col);
 
+/* message_lookup.c: what must be read before a message is logged, in one round trip. */
+/* Ids preallocated for one message's rows, so that its writes can all be queued
+ * without waiting for one insert's id before the next (db_defer). */
+struct message_ids {
+    int64_t message, case_, event;
+};
+struct thread_lookup {
+    GPtrArray *ref_ids;   /* In-Reply-To and References, borrowed strings */
+    PGresult *tag_res;    /* the subject tag's case */
+    PGresult *refs_res;   /* per reference id: matches and the case of a single match */
+};
+struct message_lookup {
+    char *sender;                 /* lower-case From address, "" if none */
+    char *sha;                    /* hex SHA-256 of the raw bytes */
+    PGresult *school_res, *dup_res;
+    struct thread_lookup thread;
+    /* after message_lookup_read(): */
+    bool duplicate;               /* out says so; nothing else is valid */
+    struct message_ids ids;
+    struct store_message_in in;   /* the caller's, with the intake's triage and due times */
+    struct thread_decision decision;
+    char target_ref[STORE_REF_SIZE];
+};
+char *message_sender(const struct parsed_message *msg);
+/* Queue the look-ups of in (db_defer); read them after the flush. */
+bool message_lookup_send(struct store *st, const struct store_message_in *in, struct message_lookup *lk,
+                         GError **error);
+/* Read the answers: a duplicate fills out; else the intake runs and the thread is decided. */
+bool message_lookup_read(struct message_lookup *lk, const struct store_message_in *in, struct store_outcome *out,
+                         GError **error);
+void message_lookup_clear(struct message_lookup *lk);
+
 /* school_store.c: the sender's school look-up, queued (db_defer; *res NULL and nothing
  * queued for an empty sender), and its answer (0 and NULL if none; the identifier
  * points into res). */
@@ -106,11 +138,23 @@ struct case_apply_ctx {
      * after the case row exists, so that the foreign key holds. */
     bool (*insert_message)(struct store *st, const struct case_apply_ctx *ctx, int64_t case_id, GError **error);
     const char *sha;          /* hex SHA-256 of the raw bytes, for insert_message */
+    /* NULL: the writes run before case_store_apply() returns. Else they are left queued
+     * and their results land here: the caller flushes, then case_store_finish(). */
+    struct case_pending *pending;
 };
-/* Queue every write, then one round trip (db_flush) runs them and fills out. On a
- * failure the caller's savepoint must be rolled back. */
+/* Results of one message's queued writes. */
+struct case_pending {
+    bool new_case;        /* case_res holds the new case's reference */
+    PGresult *case_res;
+    PGresult *outbox;     /* the outbox rows queued */
+};
+/* Queue every write, then one round trip (db_flush) runs them and fills out (see
+ * ctx->pending). On a failure the caller's savepoint must be rolled back. */
 bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
                       const struct thread_decision *d, struct store_outcome *out, GError **error);
+/* After the flush: the new case's reference and the outbox rows into out; clears. */
+bool case_store_finish(struct case_pending *pending, struct store_outcome *out, GError **error);
+void case_pending_clear(struct case_pending *pending);
 
 /* lifecycle_store.c: shared by the command and scheduler writers. */
 struct case_event_in;

@@ -435,6 +435,88 @@ static void test_batch_and_cursor(void **state)
     test_msg_free(&m2);
 }
 
+/* store_log_batch: new cases and a duplicate of an older message the fast way; it stops
+ * at a reply to a message of the same batch (its look-up could not see it), which is
+ * then logged one by one and threads; a location twice in one batch fails the
+ * transaction, and the careful way logs one and reports the other a duplicate. */
+static void test_fast_batch(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    struct parsed_message *old = test_msg_new("fb-old@school.example", "fb@school.example", "Old", "x", NULL, NULL);
+    struct store_outcome old_out = log_msg_in(fx.st, old, "fastbox", 1, NULL);
+    assert_int_equal(old_out.action, STORE_NEW_CASE);
+    struct parsed_message *m[4] = {
+        test_msg_new("fb1@school.example", "fb@school.example", "Fast 1", "a", NULL, NULL),
+        test_msg_new("fb2@school.example", "fb@school.example", "Fast 2", "b", NULL, NULL),
+        test_msg_new("fb-old@school.example", "fb@school.example", "Old", "x", NULL, NULL), /* duplicate */
+        test_msg_new("fb3@school.example", "fb@school.example", "Re: Fast 1", "c", "fb1@school.example", NULL),
+    };
+    char *raw[4];
+    struct store_message_in in[4];
+    const struct store_message_in *ins[4];
+    for (int i = 0; i < 4; i++) {
+        in[i] = test_msg_input(m[i], "fastbox", (uint32_t)(10 + i), &raw[i]);
+        ins[i] = &in[i];
+    }
+    struct store_outcome outs[4];
+    size_t logged = 0;
+    int64_t events = q("SELECT count(*) FROM case_events");
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_batch(fx.st, ins, 4, outs, &logged, &err));
+    assert_int_equal(logged, 3);
+    assert_int_equal(outs[0].action, STORE_NEW_CASE);
+    assert_int_equal(outs[1].action, STORE_NEW_CASE);
+    assert_true(g_str_has_prefix(outs[0].reference, "INC"));
+    assert_string_not_equal(outs[0].reference, outs[1].reference);
+    assert_int_equal(outs[0].outbox_rows, 1);
+    assert_int_equal(outs[2].action, STORE_DUPLICATE);
+    assert_string_equal(outs[2].reference, old_out.reference);
+    struct store_outcome reply;
+    assert_true(store_log_message(fx.st, &in[3], &reply, &err));
+    assert_int_equal(reply.action, STORE_REPLY);
+    assert_string_equal(reply.reference, outs[0].reference);
+    assert_true(store_advance_cursor(fx.st, "fastbox", 1000, 13, &err));
+    assert_true(store_batch_commit(fx.st, &err));
+    assert_int_equal(q("SELECT count(*) FROM messages m JOIN cases c ON c.id = m.case_id"
+                       " WHERE c.reference = '%s'", outs[0].reference), 2);
+    assert_int_equal(q("SELECT count(*) FROM case_events"), events + 3);
+    assert_int_equal(q("SELECT count(*) FROM case_events e JOIN messages m ON m.id = e.message_id"
+                       " WHERE m.mailbox = 'fastbox' AND m.uid BETWEEN 10 AND 13"), 3);
+
+    /* the same location twice: the fast way fails, the careful way sorts it out */
+    struct parsed_message *a = test_msg_new("fb4@school.example", "fb@school.example", "Fast 4", "d", NULL, NULL);
+    struct parsed_message *b = test_msg_new("fb5@school.example", "fb@school.example", "Fast 5", "e", NULL, NULL);
+    char *ra = NULL, *rb = NULL;
+    struct store_message_in ia = test_msg_input(a, "fastbox", 20, &ra), ib = test_msg_input(b, "fastbox", 20, &rb);
+    const struct store_message_in *pair[2] = { &ia, &ib };
+    int64_t cases = q("SELECT count(*) FROM cases");
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_false(store_log_batch(fx.st, pair, 2, outs, &logged, &err));
+    assert_non_null(err);
+    assert_int_equal(logged, 0);
+    g_clear_error(&err);
+    store_batch_abort(fx.st);
+    assert_int_equal(q("SELECT count(*) FROM cases"), cases);
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_message(fx.st, &ia, &outs[0], &err));
+    assert_true(store_log_message(fx.st, &ib, &outs[1], &err));
+    assert_true(store_batch_commit(fx.st, &err));
+    assert_int_equal(outs[0].action, STORE_NEW_CASE);
+    assert_int_equal(outs[1].action, STORE_DUPLICATE);
+    assert_int_equal(q("SELECT count(*) FROM cases"), cases + 1);
+
+    for (int i = 0; i < 4; i++) {
+        g_free(raw[i]);
+        test_msg_free(&m[i]);
+    }
+    g_free(ra);
+    g_free(rb);
+    test_msg_free(&a);
+    test_msg_free(&b);
+    test_msg_free(&old);
+}
+
 static void test_schools(void **state)
 {
     (void)state;
@@ -533,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_non_unique_id_never_threads),
         cmocka_unit_test(test_unknown_senders_and_no_ack),
         cmocka_unit_test(test_batch_and_cursor),
+        cmocka_unit_test(test_fast_batch),
         cmocka_unit_test(test_schools),
         cmocka_unit_test(test_mailbox_lock_and_unlogged_uid),
         cmocka_unit_test(test_views),
