@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_common.h"
+#include "sha256.h"
 #include "message.h"
 #include "store_desk.h"
 
@@ -61,9 +62,9 @@ static GBytes *attachment_bytes(const struct config *cfg, struct store *st, cons
     if (out) {
         gsize n = 0;
         const void *bytes = g_bytes_get_data(out, &n);
-        char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes, n);
+        char sum[SHA256_HEX_SIZE];
+        sha256_hex(bytes, n, sum);
         bool same = strcmp(sum, a->sha256) == 0;
-        g_free(sum);
         if (same)
             return out;
         g_bytes_unref(out);

@@ -5,6 +5,8 @@
  * FETCH responses for UIDs not asked for are ignored. It never logs message content. */
 #include "imap_client_private.h"
 
+#include <libetpan/mmapstring.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +47,20 @@ static void imap_message_free(gpointer p)
     g_free(m);
 }
 
+static void imap_client_body_free(gpointer str)
+{
+    mmap_string_unref(str);
+}
+
+/* The body's bytes taken over from libetpan (its MMAPString, freed when the GBytes
+ * goes): a 20 MB message is not copied once more. */
+static GBytes *imap_client_take_body(struct mailimap_msg_att_body_section *section)
+{
+    char *part = section->sec_body_part;
+    section->sec_body_part = NULL; /* mailimap_fetch_list_free() leaves it to us now */
+    return g_bytes_new_with_free_func(part, section->sec_length, imap_client_body_free, part);
+}
+
 /* Fill m from the static attributes of one FETCH response; body only if want_body. */
 static void imap_client_read_att(struct mailimap_msg_att *att, struct imap_message *m,
                                  bool want_body, bool *has_date)
@@ -69,8 +85,7 @@ static void imap_client_read_att(struct mailimap_msg_att *att, struct imap_messa
             if (want_body && st->att_data.att_body_section->sec_body_part != NULL) {
                 if (m->body != NULL)
                     g_bytes_unref(m->body);
-                m->body = g_bytes_new(st->att_data.att_body_section->sec_body_part,
-                                      st->att_data.att_body_section->sec_length);
+                m->body = imap_client_take_body(st->att_data.att_body_section);
             }
             break;
         default:

@@ -15,6 +15,10 @@
 #include "triage.h"
 
 #define INGEST_BATCH 100       /* messages per transaction (SPEC section 9) */
+/* Mail held in memory per transaction (the fetched bytes, until COMMIT): a batch ends
+ * before it would pass this; a larger message goes alone. */
+#define INGEST_BATCH_BYTES ((int64_t)8 * 1024 * 1024)
+#define INGEST_HEADER_BYTES ((int64_t)64 * 1024) /* what a too-large message costs: its header */
 #define INGEST_RETRIES 3       /* serialization failure / deadlock: redo the batch */
 
 /* UIDs of one batch, sorted by where they go after COMMIT. */
@@ -248,22 +252,26 @@ static bool ingest_batch_once(const struct ingest_context *ctx, const uint32_t *
                               bool *imap_failed, bool *fast_failed)
 {
     const struct config_mailbox *mb = ctx->session->mailbox;
+    int64_t t0 = g_get_monotonic_time();
     GPtrArray *fetched = imap_client_fetch(ctx->session->imap, uids, n, true, ctx->cfg->limits.max_message_size,
                                            error);
     if (!fetched) {
         *imap_failed = true;
         return false;
     }
+    int64_t t1 = g_get_monotonic_time();
     struct ingest_item *items = g_new(struct ingest_item, MAX(fetched->len, 1));
     bool *taken = g_new0(bool, MAX(fetched->len, 1));
     for (guint i = 0; i < fetched->len; i++)
         ingest_item_prepare(ctx, g_ptr_array_index(fetched, i), &items[i]);
+    int64_t t2 = g_get_monotonic_time();
     bool ok = store_batch_begin(ctx->store, error);
     if (ok && !careful)
         ok = ingest_fast(ctx, items, fetched->len, taken, moves, stats, fast_failed, error);
     for (guint i = 0; ok && i < fetched->len; i++)
         if (!taken[i])
             ok = ingest_one(ctx, &items[i], moves, stats, error);
+    int64_t t3 = g_get_monotonic_time();
     /* The cursor passes UIDs that vanished between SEARCH and FETCH too. */
     if (ok)
         ok = store_advance_cursor(ctx->store, mb->name, ctx->session->status.uidvalidity, uids[n - 1], error);
@@ -271,6 +279,10 @@ static bool ingest_batch_once(const struct ingest_context *ctx, const uint32_t *
         ok = store_batch_commit(ctx->store, error);
     else
         store_batch_abort(ctx->store);
+    stats->fetch_us += t1 - t0;
+    stats->parse_us += t2 - t1;
+    stats->store_us += t3 - t2;
+    stats->commit_us += g_get_monotonic_time() - t3;
     for (guint i = 0; i < fetched->len; i++)
         parsed_message_free(&items[i].msg);
     g_free(taken);
@@ -300,13 +312,19 @@ static enum ingest_failure ingest_batch(const struct ingest_context *ctx, const 
         GError *batch_error = NULL;
         bool ok = ingest_batch_once(ctx, uids, n, careful, &moves, &batch_stats, &batch_error, &imap_failed,
                                     &fast_failed);
+        stats->fetch_us += batch_stats.fetch_us;
+        stats->parse_us += batch_stats.parse_us;
+        stats->store_us += batch_stats.store_us;
+        stats->commit_us += batch_stats.commit_us;
         if (ok) {
             stats->seen += batch_stats.seen;
             stats->logged += batch_stats.logged;
             stats->unlogged += batch_stats.unlogged;
             stats->duplicates += batch_stats.duplicates;
             GError *move_error = NULL;
+            int64_t t = g_get_monotonic_time();
             bool moved = apply_moves(ctx, &moves, &move_error);
+            stats->move_us += g_get_monotonic_time() - t;
             batch_moves_clear(&moves);
             if (!moved) {
                 g_propagate_error(error, move_error);
@@ -371,6 +389,31 @@ static enum ingest_failure recover_leftovers(const struct ingest_context *ctx, u
     return result;
 }
 
+/* How many of uids[0..n) (ascending) make the next batch: at most INGEST_BATCH_BYTES of
+ * mail by RFC822.SIZE, at least one message. A UID gone meanwhile counts nothing. */
+static bool batch_length(const struct ingest_context *ctx, const uint32_t *uids, size_t n, size_t *length,
+                         GError **error)
+{
+    GPtrArray *meta = imap_client_fetch(ctx->session->imap, uids, n, false, 0, error);
+    if (!meta)
+        return false;
+    int64_t max_size = ctx->cfg->limits.max_message_size, bytes = 0;
+    guint j = 0;
+    size_t k = 0;
+    for (; k < n; k++) {
+        while (j < meta->len && ((struct imap_message *)meta->pdata[j])->uid < uids[k])
+            j++;
+        const struct imap_message *m = j < meta->len ? meta->pdata[j] : NULL;
+        int64_t size = !m || m->uid != uids[k] ? 0 : max_size > 0 && m->size > max_size ? INGEST_HEADER_BYTES : m->size;
+        if (k > 0 && bytes + size > INGEST_BATCH_BYTES)
+            break;
+        bytes += size;
+    }
+    g_ptr_array_unref(meta);
+    *length = k;
+    return true;
+}
+
 enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_stats *stats, GError **error)
 {
     memset(stats, 0, sizeof *stats);
@@ -393,14 +436,33 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
     if (!uids)
         return INGEST_IMAP_DOWN;
     stats->found = uids->len;
-    for (guint start = 0; start < uids->len && f == INGEST_OK; start += INGEST_BATCH) {
+    for (guint start = 0; start < uids->len && f == INGEST_OK;) {
         if (ctx->stop && *ctx->stop)
             break;
-        size_t n = MIN((guint)INGEST_BATCH, uids->len - start);
-        f = ingest_batch(ctx, &g_array_index(uids, uint32_t, start), n, stats, error);
+        const uint32_t *next = &g_array_index(uids, uint32_t, start);
+        size_t n = 0;
+        if (!batch_length(ctx, next, MIN((guint)INGEST_BATCH, uids->len - start), &n, error)) {
+            f = INGEST_IMAP_DOWN;
+            break;
+        }
+        f = ingest_batch(ctx, next, n, stats, error);
+        start += (guint)n;
     }
     g_array_unref(uids);
     return f;
+}
+
+void ingest_finish_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, enum ingest_failure f,
+                        const GError *error, int64_t started)
+{
+    log_info("mailbox=%s action=pass seen=%u logged=%u unlogged=%u duplicates=%u recovered=%u ms=%" G_GINT64_FORMAT
+             " fetch_ms=%" G_GINT64_FORMAT " parse_ms=%" G_GINT64_FORMAT " store_ms=%" G_GINT64_FORMAT
+             " commit_ms=%" G_GINT64_FORMAT " move_ms=%" G_GINT64_FORMAT "%s%s",
+             ctx->session->mailbox->name, stats->seen, stats->logged, stats->unlogged, stats->duplicates,
+             stats->recovered, (g_get_monotonic_time() - started) / 1000, stats->fetch_us / 1000,
+             stats->parse_us / 1000, stats->store_us / 1000, stats->commit_us / 1000, stats->move_us / 1000,
+             error ? " error=" : "", error ? error->message : "");
+    ingest_record_pass(ctx, stats, f == INGEST_OK, error);
 }
 
 void ingest_record_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, bool ok,

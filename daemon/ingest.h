@@ -20,6 +20,9 @@ struct ingest_stats {
     unsigned unlogged;   /* kept in unlogged with a reason */
     unsigned duplicates; /* already logged before */
     unsigned recovered;  /* logged earlier but left in the folder by a crash; moved now */
+    /* where the pass spent its time, microseconds: IMAP FETCH, parsing, logging (look-ups
+     * and writes), the cursor and COMMIT, moving after COMMIT */
+    int64_t fetch_us, parse_us, store_us, commit_us, move_us;
 };
 
 /* What went wrong, so the caller knows what to drop: the database (back off, touch no
@@ -40,6 +43,10 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
                                 GError **error);
 
 /* Record the pass for `caselog status`; a failure to record is only logged. */
+/* Log the pass line (with error, if any) and record the pass (ingest_record_pass);
+ * started is the g_get_monotonic_time() before ingest_pass(). */
+void ingest_finish_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, enum ingest_failure f,
+                        const GError *error, int64_t started);
 void ingest_record_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, bool ok,
                         const GError *error);
 

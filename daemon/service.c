@@ -80,11 +80,7 @@ static bool once_mailbox(const struct config *cfg, const struct calendar *cal, s
     struct ingest_stats stats;
     gint64 started = g_get_monotonic_time();
     enum ingest_failure f = ingest_pass(&ctx, &stats, &error);
-    log_info("mailbox=%s action=pass seen=%u logged=%u unlogged=%u duplicates=%u recovered=%u ms=%" G_GINT64_FORMAT
-             "%s%s",
-             mb->name, stats.seen, stats.logged, stats.unlogged, stats.duplicates, stats.recovered,
-             (g_get_monotonic_time() - started) / 1000, error ? " error=" : "", error ? error->message : "");
-    ingest_record_pass(&ctx, &stats, f == INGEST_OK, error);
+    ingest_finish_pass(&ctx, &stats, f, error, started);
     g_clear_error(&error);
     mailbox_session_close(&session);
     store_unlock_mailbox(st, mb->name);

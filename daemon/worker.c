@@ -99,11 +99,7 @@ static int64_t worker_pass(struct worker_state *s)
     GError *error = NULL;
     gint64 started = g_get_monotonic_time();
     enum ingest_failure f = ingest_pass(&ctx, &stats, &error);
-    log_info("mailbox=%s action=pass seen=%u logged=%u unlogged=%u duplicates=%u recovered=%u ms=%" G_GINT64_FORMAT
-             "%s%s",
-             w->mailbox->name, stats.seen, stats.logged, stats.unlogged, stats.duplicates, stats.recovered,
-             (g_get_monotonic_time() - started) / 1000, error ? " error=" : "", error ? error->message : "");
-    ingest_record_pass(&ctx, &stats, f == INGEST_OK, error);
+    ingest_finish_pass(&ctx, &stats, f, error, started);
     g_clear_error(&error);
     if (f == INGEST_DB_DOWN) {
         worker_drop_store(s);

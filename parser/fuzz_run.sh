@@ -13,8 +13,8 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 # shellcheck disable=SC2046
 clang $flags -I"$here" -I"$top/config" -I"$top/common" $(pkg-config --cflags gmime-3.0) \
     "$here"/fuzz_parser.c "$here"/message.c "$here"/rfc2047.c "$here"/charset.c "$here"/html_text.c \
-    "$here"/classify.c "$here"/case_ref.c \
-    -o "$out/fuzz_parser" $(pkg-config --libs gmime-3.0)
+    "$here"/classify.c "$here"/case_ref.c "$here"/streams.c "$top"/common/sha256.c \
+    -o "$out/fuzz_parser" $(pkg-config --libs gmime-3.0 gnutls)
 mkdir -p "$out/new"
 seeds=("$here/fuzz_corpus" "$top/tests/mail")
 [ -d "$top/../shared/corpus" ] && seeds+=("$top/../shared/corpus")

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "parser_private.h"
+#include "sha256.h"
 
 #define PARSER_DEFAULT_MAX_DEPTH 50
 #define PARSER_DEFAULT_MAX_PARTS 1000
@@ -245,9 +246,10 @@ static char *part_text(GMimePart *part, const struct parser_options *opts)
 }
 
 /* filename is a file name from the message (only its last path part is kept: no
- * "../" reaches a disk), or with from_subject a forwarded message's subject (kept whole). */
+ * "../" reaches a disk), or with from_subject a forwarded message's subject (kept whole).
+ * The content is data/len if given, else read from content (and kept only if asked). */
 static void add_attachment(struct walk *w, const char *filename, bool from_subject, const char *type,
-                           const char *disposition, const guint8 *data, gsize len)
+                           const char *disposition, const guint8 *data, gsize len, GMimeDataWrapper *content)
 {
     struct attachment_info *a = g_new0(struct attachment_info, 1);
     a->filename = !filename ? NULL : from_subject ? g_strdup(filename) : g_path_get_basename(filename);
@@ -257,13 +259,33 @@ static void add_attachment(struct walk *w, const char *filename, bool from_subje
     }
     a->content_type = g_ascii_strdown(type, -1);
     a->disposition = g_strdup(disposition);
-    a->size = len;
-    char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
-    g_strlcpy(a->sha256, sum, sizeof a->sha256);
-    g_free(sum);
     g_ptr_array_add(w->msg->attachments, a);
-    if (w->opts->keep_attachment > 0 && (guint)w->opts->keep_attachment == w->msg->attachments->len)
+    bool keep = w->opts->keep_attachment > 0 && (guint)w->opts->keep_attachment == w->msg->attachments->len;
+    if (!data && !keep) { /* a 20 MB attachment is never held whole: hashed as decoded */
+        GMimeStream *sink = hash_stream_new();
+        if (content)
+            g_mime_data_wrapper_write_to_stream(content, sink);
+        a->size = hash_stream_finish(sink, a->sha256);
+        return;
+    }
+    GByteArray *bytes = NULL;
+    if (!data) {
+        bytes = g_byte_array_new();
+        if (content) {
+            GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(bytes);
+            g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+            g_mime_data_wrapper_write_to_stream(content, mem);
+            g_object_unref(mem);
+        }
+        data = bytes->data;
+        len = bytes->len;
+    }
+    a->size = len;
+    sha256_hex(data, len, a->sha256);
+    if (keep)
         w->msg->kept_attachment = g_bytes_new(data, len);
+    if (bytes)
+        g_byte_array_unref(bytes);
 }
 
 static void walk_leaf(struct walk *w, GMimePart *part)
@@ -282,9 +304,8 @@ static void walk_leaf(struct walk *w, GMimePart *part)
         w->html = part_text(part, w->opts);
     } else if (attachment || filename || !g_mime_content_type_is_type(ct, "text", "*")) {
         char *type = g_mime_content_type_get_mime_type(ct);
-        GByteArray *bytes = part_bytes(part);
-        add_attachment(w, filename, false, type, attachment ? "attachment" : "inline", bytes->data, bytes->len);
-        g_byte_array_unref(bytes);
+        add_attachment(w, filename, false, type, attachment ? "attachment" : "inline", NULL, 0,
+                       g_mime_part_get_content(part));
         g_free(type);
     }
     g_free(filename);
@@ -313,7 +334,7 @@ static void walk_message_part(struct walk *w, GMimeMessagePart *mp)
         g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
         g_object_unref(mem);
     }
-    add_attachment(w, name, from_subject, "message/rfc822", "attachment", bytes->data, bytes->len);
+    add_attachment(w, name, from_subject, "message/rfc822", "attachment", bytes->data, bytes->len, NULL);
     g_byte_array_unref(bytes);
     g_free(name);
 }
@@ -344,7 +365,7 @@ static void walk_object(struct walk *w, GMimeObject *o, int depth)
 
 static GMimeMessage *gmime_parse(const char *raw, size_t len)
 {
-    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(raw, len);
+    GMimeStream *stream = view_stream_new(raw, len); /* no copy of the message */
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     GMimeParserOptions *options = g_mime_parser_options_new();
     const char *fallbacks[] = { "utf-8", "windows-1252", NULL };

@@ -19,6 +19,15 @@ char *rfc2047_decode(const char *raw, const char *fallback);
  * "text <url>", script and style dropped, entities decoded. g_free(). */
 char *html_to_text(const char *html);
 
+/* A read-only stream over len bytes at data, read in place (streams.c); the bytes
+ * must outlive it and whatever gmime builds on it. */
+GMimeStream *view_stream_new(const char *data, size_t len);
+
+/* A stream that counts and hashes (SHA-256) what is written to it, keeping nothing
+ * (streams.c). Finish gives the count and the hex digest, and unrefs the stream. */
+GMimeStream *hash_stream_new(void);
+size_t hash_stream_finish(GMimeStream *stream, char hex[65]);
+
 /* Set msg->classification and its reason from the headers and structure. */
 void classify_message(GMimeMessage *m, const struct parser_options *opts, struct parsed_message *msg);
 

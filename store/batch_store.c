@@ -12,13 +12,29 @@ const char *store_action_name(enum store_action action)
     return (unsigned)action < G_N_ELEMENTS(names) ? names[action] : "unknown";
 }
 
+/* A prepared statement keeps the plan made for the table as it was then: a plan made
+ * while messages was empty (any index ties) can scan a whole index once it holds
+ * thousands of rows, until autovacuum's ANALYZE invalidates it. So the statements are
+ * prepared again each time the number of messages logged grows tenfold (100, 1,000,
+ * ...), planned then for the table's real size. */
+static bool db_replan_if_grown(struct store *st, GError **error)
+{
+    if (st->replan_at == 0)
+        st->replan_at = 100;
+    if (st->logged < st->replan_at)
+        return true;
+    st->replan_at *= 10;
+    g_hash_table_remove_all(st->prepared);
+    return db_run(st, "DEALLOCATE ALL", NULL, error);
+}
+
 bool store_batch_begin(struct store *st, GError **error)
 {
     if (st->in_batch) {
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "a batch is already open");
         return false;
     }
-    if (!db_ensure_connected(st, error) || !db_run(st, "BEGIN", NULL, error))
+    if (!db_ensure_connected(st, error) || !db_replan_if_grown(st, error) || !db_run(st, "BEGIN", NULL, error))
         return false;
     st->in_batch = true;
     return true;

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "sha256.h"
 #include "thread.h"
 
 #define STORE_MAX_REFS 40
@@ -158,7 +159,11 @@ bool message_lookup_send(struct store *st, const struct store_message_in *in, st
 {
     memset(lk, 0, sizeof *lk);
     lk->sender = message_sender(in->msg);
-    lk->sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)in->raw, in->raw_len);
+    lk->sha = g_malloc(SHA256_HEX_SIZE);
+    if (in->raw_sha256)
+        g_strlcpy(lk->sha, in->raw_sha256, SHA256_HEX_SIZE);
+    else
+        sha256_hex(in->raw, in->raw_len, lk->sha);
     return (!in->intake || db_school_lookup_send(st, lk->sender, &lk->school_res, error)) &&
            thread_lookup_send(st, in->msg, &lk->thread, error) &&
            message_duplicate_send(st, in, lk->sender, lk->sha, &lk->dup_res, error);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "sha256.h"
 #include "thread.h"
 
 static GPtrArray *message_addresses(const GPtrArray *list)
@@ -96,7 +97,8 @@ static bool message_insert_unlogged(struct store *st, const char *raw, size_t ra
                                     const struct parsed_message *msg, const char *sender,
                                     struct store_outcome *out, GError **error)
 {
-    char *sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)raw, raw_len);
+    char *sha = g_malloc(SHA256_HEX_SIZE);
+    sha256_hex(raw, raw_len, sha);
     struct db_params p;
     db_params_init(&p);
     db_param_text(&p, mailbox);
@@ -281,6 +283,7 @@ bool store_log_batch(struct store *st, const struct store_message_in *const *ins
     g_free(pending);
     g_free(lks);
     *logged_out = ok ? k : 0;
+    st->logged += (int64_t)*logged_out;
     return ok;
 }
 
@@ -325,6 +328,7 @@ bool store_log_message(struct store *st, const struct store_message_in *in,
     if (!db_defer(st, "SAVEPOINT log_message", NULL, NULL, error))
         return false;
     GError *err = NULL;
+    st->logged++;
     if (!message_log_inner(st, in, out, &err))
         return message_recover(st, in, out, error, err);
     return db_defer(st, "RELEASE SAVEPOINT log_message", NULL, NULL, error);

@@ -71,6 +71,7 @@ void store_intake_from_config(void *data, int64_t school_id, const char *school_
 struct store_message_in {
     const char *raw;                 /* the message's bytes, stored as bytea */
     size_t raw_len;
+    const char *raw_sha256;          /* their SHA-256 in hex if already known, else NULL */
     const struct parsed_message *msg;
     const char *mailbox;             /* configured mailbox name */
     uint32_t uidvalidity;

@@ -24,6 +24,8 @@ struct store {
     GHashTable *mailbox_locks; /* names of mailboxes whose advisory lock we hold */
     GHashTable *prepared;      /* SQL text -> name of its prepared statement on this connection */
     GArray *pending;           /* struct db_pending: sent in pipeline mode, results not read yet */
+    int64_t logged;            /* messages logged through this store */
+    int64_t replan_at;         /* when logged reaches this, prepared statements are made again */
 };
 
 /* Two-key advisory locks of mailboxes: this class number, then hashtext(mailbox name). */
