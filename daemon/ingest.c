@@ -2,7 +2,7 @@
  * promise: everything about a batch is committed in PostgreSQL first; only then are its
  * messages moved on the server. A crash in between leaves logged messages in the folder
  * below the cursor; the next pass moves them (recover_leftovers) without logging again. */
-#include "ingest.h"
+#include "ingest_private.h"
 
 #include <unistd.h>
 
@@ -14,18 +14,7 @@
 #include "message.h"
 #include "triage.h"
 
-#define INGEST_BATCH 100       /* messages per transaction (SPEC section 9) */
-/* Mail held in memory per transaction (the fetched bytes, until COMMIT): a batch ends
- * before it would pass this; a larger message goes alone. */
-#define INGEST_BATCH_BYTES ((int64_t)8 * 1024 * 1024)
-#define INGEST_HEADER_BYTES ((int64_t)64 * 1024) /* what a too-large message costs: its header */
 #define INGEST_RETRIES 3       /* serialization failure / deadlock: redo the batch */
-
-/* UIDs of one batch, sorted by where they go after COMMIT. */
-struct batch_moves {
-    GArray *processed; /* uint32_t */
-    GArray *failed;
-};
 
 static struct parser_options ingest_parser_options(const struct config *cfg)
 {
@@ -36,38 +25,6 @@ static struct parser_options ingest_parser_options(const struct config *cfg)
         .ref_digits = cfg->desk.reference_digits,
     };
     return o;
-}
-
-static void batch_moves_init(struct batch_moves *m)
-{
-    m->processed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    m->failed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-}
-
-static void batch_moves_clear(struct batch_moves *m)
-{
-    g_array_unref(m->processed);
-    g_array_unref(m->failed);
-}
-
-/* Move (or flag) uids after COMMIT. A failure here loses nothing: the messages stay in
- * the folder below the cursor and the next pass moves them. */
-static bool move_uids(const struct ingest_context *ctx, GArray *uids, const char *folder, GError **error)
-{
-    if (uids->len == 0)
-        return true;
-    struct imap_client *imap = ctx->session->imap;
-    const uint32_t *v = (const uint32_t *)uids->data;
-    if (folder)
-        return imap_client_move(imap, v, uids->len, folder, error);
-    return imap_client_add_flag(imap, v, uids->len, "\\Seen", error);
-}
-
-static bool apply_moves(const struct ingest_context *ctx, const struct batch_moves *m, GError **error)
-{
-    const struct config_mailbox *mb = ctx->session->mailbox;
-    return move_uids(ctx, m->processed, mb->processed_folder, error) &&
-           move_uids(ctx, m->failed, mb->failed_folder, error);
 }
 
 /* Record an unparseable, too-large or unstorable message in unlogged. */
@@ -147,46 +104,6 @@ static bool log_too_large(const struct ingest_context *ctx, const struct imap_me
     return ok;
 }
 
-/* One fetched message, parsed, with what the store needs to log it. */
-struct ingest_item {
-    const struct imap_message *m;
-    struct parsed_message *msg;    /* NULL: too large, or not a message (parse_reason) */
-    const char *parse_reason;
-    struct store_intake_config intake;
-    struct store_message_in in;
-};
-
-static void ingest_item_prepare(const struct ingest_context *ctx, const struct imap_message *m,
-                                struct ingest_item *item)
-{
-    const struct config *cfg = ctx->cfg;
-    memset(item, 0, sizeof *item);
-    item->m = m;
-    if (m->too_large || !m->body)
-        return;
-    gsize len = 0;
-    const char *raw = g_bytes_get_data(m->body, &len);
-    struct parser_options popts = ingest_parser_options(cfg);
-    item->msg = parser_parse(raw, len, &popts, &item->parse_reason);
-    item->intake = (struct store_intake_config){ .cfg = cfg, .cal = ctx->cal, .mailbox = ctx->session->mailbox };
-    item->in = (struct store_message_in){
-        .raw = raw,
-        .raw_len = len,
-        .msg = item->msg,
-        .mailbox = ctx->session->mailbox->name,
-        .uidvalidity = ctx->session->status.uidvalidity,
-        .uid = m->uid,
-        .received_at = m->internaldate,
-        .no_ack = m->internaldate < ctx->now - duration_seconds(&cfg->limits.no_ack_older_than),
-        .confirm_words = cfg->closure.confirm_words,
-        .unknown_senders = cfg->unknown_senders,
-        .ref_prefix = cfg->desk.reference_prefix,
-        .ref_digits = cfg->desk.reference_digits,
-        .intake = store_intake_from_config,
-        .intake_data = &item->intake,
-    };
-}
-
 /* Log one message inside the open batch, in its own savepoint. false only for errors
  * that end the batch (database gone, retry needed); a message the store refuses goes
  * to unlogged. */
@@ -245,75 +162,52 @@ static bool ingest_fast(const struct ingest_context *ctx, struct ingest_item *it
     return ok;
 }
 
-/* Log uids[0..n) in one transaction; on success the moves are filled. careful: no fast
+/* Log the batch in one transaction; on success the moves are filled. careful: no fast
  * way, every message in its own savepoint. */
-static bool ingest_batch_once(const struct ingest_context *ctx, const uint32_t *uids, size_t n, bool careful,
+static bool ingest_batch_once(const struct ingest_context *ctx, struct fetched_batch *b, bool careful,
                               struct batch_moves *moves, struct ingest_stats *stats, GError **error,
-                              bool *imap_failed, bool *fast_failed)
+                              bool *fast_failed)
 {
     const struct config_mailbox *mb = ctx->session->mailbox;
+    guint n = b->fetched->len;
+    bool *taken = g_new0(bool, MAX(n, 1));
     int64_t t0 = g_get_monotonic_time();
-    GPtrArray *fetched = imap_client_fetch(ctx->session->imap, uids, n, true, ctx->cfg->limits.max_message_size,
-                                           error);
-    if (!fetched) {
-        *imap_failed = true;
-        return false;
-    }
-    int64_t t1 = g_get_monotonic_time();
-    struct ingest_item *items = g_new(struct ingest_item, MAX(fetched->len, 1));
-    bool *taken = g_new0(bool, MAX(fetched->len, 1));
-    for (guint i = 0; i < fetched->len; i++)
-        ingest_item_prepare(ctx, g_ptr_array_index(fetched, i), &items[i]);
-    int64_t t2 = g_get_monotonic_time();
     bool ok = store_batch_begin(ctx->store, error);
     if (ok && !careful)
-        ok = ingest_fast(ctx, items, fetched->len, taken, moves, stats, fast_failed, error);
-    for (guint i = 0; ok && i < fetched->len; i++)
+        ok = ingest_fast(ctx, b->items, n, taken, moves, stats, fast_failed, error);
+    for (guint i = 0; ok && i < n; i++)
         if (!taken[i])
-            ok = ingest_one(ctx, &items[i], moves, stats, error);
-    int64_t t3 = g_get_monotonic_time();
+            ok = ingest_one(ctx, &b->items[i], moves, stats, error);
+    int64_t t1 = g_get_monotonic_time();
     /* The cursor passes UIDs that vanished between SEARCH and FETCH too. */
     if (ok)
-        ok = store_advance_cursor(ctx->store, mb->name, ctx->session->status.uidvalidity, uids[n - 1], error);
+        ok = store_advance_cursor(ctx->store, mb->name, ctx->session->status.uidvalidity, b->uids[b->n - 1], error);
     if (ok)
         ok = store_batch_commit(ctx->store, error);
     else
         store_batch_abort(ctx->store);
-    stats->fetch_us += t1 - t0;
-    stats->parse_us += t2 - t1;
-    stats->store_us += t3 - t2;
-    stats->commit_us += g_get_monotonic_time() - t3;
-    for (guint i = 0; i < fetched->len; i++)
-        parsed_message_free(&items[i].msg);
+    stats->store_us += t1 - t0;
+    stats->commit_us += g_get_monotonic_time() - t1;
     g_free(taken);
-    g_free(items);
-    g_ptr_array_unref(fetched);
     return ok;
 }
 
-static enum ingest_failure failure_of(const GError *error, bool imap_failed)
-{
-    if (imap_failed)
-        return INGEST_IMAP_DOWN;
-    return INGEST_DB_DOWN;
-}
-
-/* One batch with retries on serialization failure; moves after COMMIT. If the fast way
- * fails, the batch is done again with a savepoint per message. */
-static enum ingest_failure ingest_batch(const struct ingest_context *ctx, const uint32_t *uids, size_t n,
-                                        struct ingest_stats *stats, GError **error)
+/* One batch with retries on serialization failure; after COMMIT the prefetcher moves
+ * its messages. If the fast way fails, the batch is done again with a savepoint per
+ * message. */
+static enum ingest_failure ingest_batch(const struct ingest_context *ctx, struct prefetcher *pf,
+                                        struct fetched_batch *b, struct ingest_stats *stats, GError **error)
 {
     bool careful = false;
+    stats->fetch_us += b->fetch_us;
+    stats->parse_us += b->parse_us;
     for (int attempt = 1;; attempt++) {
         struct batch_moves moves;
         batch_moves_init(&moves);
         struct ingest_stats batch_stats = { 0 };
-        bool imap_failed = false, fast_failed = false;
+        bool fast_failed = false;
         GError *batch_error = NULL;
-        bool ok = ingest_batch_once(ctx, uids, n, careful, &moves, &batch_stats, &batch_error, &imap_failed,
-                                    &fast_failed);
-        stats->fetch_us += batch_stats.fetch_us;
-        stats->parse_us += batch_stats.parse_us;
+        bool ok = ingest_batch_once(ctx, b, careful, &moves, &batch_stats, &batch_error, &fast_failed);
         stats->store_us += batch_stats.store_us;
         stats->commit_us += batch_stats.commit_us;
         if (ok) {
@@ -321,15 +215,7 @@ static enum ingest_failure ingest_batch(const struct ingest_context *ctx, const 
             stats->logged += batch_stats.logged;
             stats->unlogged += batch_stats.unlogged;
             stats->duplicates += batch_stats.duplicates;
-            GError *move_error = NULL;
-            int64_t t = g_get_monotonic_time();
-            bool moved = apply_moves(ctx, &moves, &move_error);
-            stats->move_us += g_get_monotonic_time() - t;
-            batch_moves_clear(&moves);
-            if (!moved) {
-                g_propagate_error(error, move_error);
-                return INGEST_IMAP_DOWN;
-            }
+            prefetcher_move(pf, &moves); /* committed: the prefetcher moves them */
             return INGEST_OK;
         }
         batch_moves_clear(&moves);
@@ -341,15 +227,13 @@ static enum ingest_failure ingest_batch(const struct ingest_context *ctx, const 
             attempt--; /* not a failed attempt: the same batch, the careful way */
             continue;
         }
-        if (!imap_failed && attempt < INGEST_RETRIES &&
-            g_error_matches(batch_error, STORE_ERROR, STORE_ERROR_RETRY)) {
+        if (attempt < INGEST_RETRIES && g_error_matches(batch_error, STORE_ERROR, STORE_ERROR_RETRY)) {
             log_warn("mailbox=%s action=retry_batch reason=%s", ctx->session->mailbox->name, batch_error->message);
             g_clear_error(&batch_error);
             continue;
         }
-        enum ingest_failure f = failure_of(batch_error, imap_failed);
         g_propagate_error(error, batch_error);
-        return f;
+        return INGEST_DB_DOWN;
     }
 }
 
@@ -389,31 +273,6 @@ static enum ingest_failure recover_leftovers(const struct ingest_context *ctx, u
     return result;
 }
 
-/* How many of uids[0..n) (ascending) make the next batch: at most INGEST_BATCH_BYTES of
- * mail by RFC822.SIZE, at least one message. A UID gone meanwhile counts nothing. */
-static bool batch_length(const struct ingest_context *ctx, const uint32_t *uids, size_t n, size_t *length,
-                         GError **error)
-{
-    GPtrArray *meta = imap_client_fetch(ctx->session->imap, uids, n, false, 0, error);
-    if (!meta)
-        return false;
-    int64_t max_size = ctx->cfg->limits.max_message_size, bytes = 0;
-    guint j = 0;
-    size_t k = 0;
-    for (; k < n; k++) {
-        while (j < meta->len && ((struct imap_message *)meta->pdata[j])->uid < uids[k])
-            j++;
-        const struct imap_message *m = j < meta->len ? meta->pdata[j] : NULL;
-        int64_t size = !m || m->uid != uids[k] ? 0 : max_size > 0 && m->size > max_size ? INGEST_HEADER_BYTES : m->size;
-        if (k > 0 && bytes + size > INGEST_BATCH_BYTES)
-            break;
-        bytes += size;
-    }
-    g_ptr_array_unref(meta);
-    *length = k;
-    return true;
-}
-
 enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_stats *stats, GError **error)
 {
     memset(stats, 0, sizeof *stats);
@@ -436,17 +295,28 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
     if (!uids)
         return INGEST_IMAP_DOWN;
     stats->found = uids->len;
-    for (guint start = 0; start < uids->len && f == INGEST_OK;) {
-        if (ctx->stop && *ctx->stop)
-            break;
-        const uint32_t *next = &g_array_index(uids, uint32_t, start);
-        size_t n = 0;
-        if (!batch_length(ctx, next, MIN((guint)INGEST_BATCH, uids->len - start), &n, error)) {
-            f = INGEST_IMAP_DOWN;
+    struct prefetcher *pf = uids->len ? prefetcher_start(ctx, (const uint32_t *)uids->data, uids->len) : NULL;
+    while (pf && f == INGEST_OK && !(ctx->stop && *ctx->stop)) {
+        GError *fetch_error = NULL;
+        struct fetched_batch *b = prefetcher_next(pf, &fetch_error);
+        if (!b) {
+            if (fetch_error) {
+                g_propagate_error(error, fetch_error);
+                f = INGEST_IMAP_DOWN;
+            }
             break;
         }
-        f = ingest_batch(ctx, next, n, stats, error);
-        start += (guint)n;
+        f = ingest_batch(ctx, pf, b, stats, error);
+        fetched_batch_free(&b);
+    }
+    GError *move_error = NULL;
+    if (pf && !prefetcher_stop(&pf, &stats->move_us, &move_error)) {
+        if (f == INGEST_OK) {
+            g_propagate_error(error, move_error);
+            f = INGEST_IMAP_DOWN;
+        } else {
+            g_error_free(move_error);
+        }
     }
     g_array_unref(uids);
     return f;

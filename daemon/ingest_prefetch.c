@@ -1,0 +1,313 @@
+/* ingest_prefetch: the IMAP side of a pass, on a thread of its own: fetching and
+ * parsing the next batch while the current one is being logged, and moving each batch
+ * once it is committed. Logging waits on PostgreSQL, fetching on Dovecot and parsing
+ * on the CPU: run one after the other they left both cores idle a third of the time.
+ * One batch is held ready at most, so memory stays bounded (a batch is at most
+ * INGEST_BATCH_BYTES of mail, or one larger message). Moves are only ever handed over
+ * after COMMIT, so the "logged before moved" order holds. */
+#include "ingest_private.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "sha256.h"
+
+#define INGEST_BATCH 100       /* messages per transaction (SPEC section 9) */
+/* Mail held in memory per transaction (the fetched bytes, until COMMIT): a batch ends
+ * before it would pass this; a larger message goes alone. */
+#define INGEST_BATCH_BYTES ((int64_t)8 * 1024 * 1024)
+#define INGEST_HEADER_BYTES ((int64_t)64 * 1024) /* what a too-large message costs: its header */
+
+struct prefetcher {
+    const struct ingest_context *ctx;
+    const uint32_t *uids;
+    size_t n, next;
+    GThread *thread;
+    GMutex lock;              /* the fields below */
+    GCond changed;
+    struct fetched_batch *ready;
+    GPtrArray *moves;         /* struct batch_moves *: committed, to be moved */
+    bool finished, cancel;
+    GError *error;            /* of a fetch */
+    GError *move_error;       /* of the first move that failed */
+    int64_t move_us;
+};
+
+void batch_moves_init(struct batch_moves *m)
+{
+    m->processed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    m->failed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+}
+
+void batch_moves_clear(struct batch_moves *m)
+{
+    g_array_unref(m->processed);
+    g_array_unref(m->failed);
+}
+
+/* Move (or flag) uids after COMMIT. */
+static bool move_uids(const struct ingest_context *ctx, GArray *uids, const char *folder, GError **error)
+{
+    if (uids->len == 0)
+        return true;
+    struct imap_client *imap = ctx->session->imap;
+    const uint32_t *v = (const uint32_t *)uids->data;
+    if (folder)
+        return imap_client_move(imap, v, uids->len, folder, error);
+    return imap_client_add_flag(imap, v, uids->len, "\\Seen", error);
+}
+
+bool apply_moves(const struct ingest_context *ctx, const struct batch_moves *m, GError **error)
+{
+    const struct config_mailbox *mb = ctx->session->mailbox;
+    return move_uids(ctx, m->processed, mb->processed_folder, error) &&
+           move_uids(ctx, m->failed, mb->failed_folder, error);
+}
+
+
+
+static struct parser_options prefetch_parser_options(const struct config *cfg)
+{
+    struct parser_options o = {
+        .fallback_charset = cfg->fallback_charset,
+        .loop_header = cfg->desk.loop_header,
+        .ref_prefix = cfg->desk.reference_prefix,
+        .ref_digits = cfg->desk.reference_digits,
+    };
+    return o;
+}
+
+static void item_prepare(const struct ingest_context *ctx, const struct imap_message *m, struct ingest_item *item)
+{
+    const struct config *cfg = ctx->cfg;
+    memset(item, 0, sizeof *item);
+    item->m = m;
+    if (m->too_large || !m->body)
+        return;
+    gsize len = 0;
+    const char *raw = g_bytes_get_data(m->body, &len);
+    struct parser_options popts = prefetch_parser_options(cfg);
+    item->msg = parser_parse(raw, len, &popts, &item->parse_reason);
+    sha256_hex(raw, len, item->raw_sha256);
+    item->intake = (struct store_intake_config){ .cfg = cfg, .cal = ctx->cal, .mailbox = ctx->session->mailbox };
+    item->in = (struct store_message_in){
+        .raw = raw,
+        .raw_len = len,
+        .raw_sha256 = item->raw_sha256,
+        .msg = item->msg,
+        .mailbox = ctx->session->mailbox->name,
+        .uidvalidity = ctx->session->status.uidvalidity,
+        .uid = m->uid,
+        .received_at = m->internaldate,
+        .no_ack = m->internaldate < ctx->now - duration_seconds(&cfg->limits.no_ack_older_than),
+        .confirm_words = cfg->closure.confirm_words,
+        .unknown_senders = cfg->unknown_senders,
+        .ref_prefix = cfg->desk.reference_prefix,
+        .ref_digits = cfg->desk.reference_digits,
+        .intake = store_intake_from_config,
+        .intake_data = &item->intake,
+    };
+}
+
+void fetched_batch_free(struct fetched_batch **batch)
+{
+    if (!batch || !*batch)
+        return;
+    struct fetched_batch *b = *batch;
+    for (guint i = 0; b->fetched && i < b->fetched->len; i++)
+        parsed_message_free(&b->items[i].msg);
+    g_free(b->items);
+    if (b->fetched)
+        g_ptr_array_unref(b->fetched);
+    g_free(b);
+    *batch = NULL;
+}
+
+/* How many of uids[0..n) (ascending) make the next batch: at most INGEST_BATCH_BYTES of
+ * mail by RFC822.SIZE, at least one message. A UID gone meanwhile counts nothing. */
+static bool batch_length(const struct ingest_context *ctx, const uint32_t *uids, size_t n, size_t *length,
+                         GError **error)
+{
+    GPtrArray *meta = imap_client_fetch(ctx->session->imap, uids, n, false, 0, error);
+    if (!meta)
+        return false;
+    int64_t max_size = ctx->cfg->limits.max_message_size, bytes = 0;
+    guint j = 0;
+    size_t k = 0;
+    for (; k < n; k++) {
+        while (j < meta->len && ((struct imap_message *)meta->pdata[j])->uid < uids[k])
+            j++;
+        const struct imap_message *m = j < meta->len ? meta->pdata[j] : NULL;
+        int64_t size = !m || m->uid != uids[k] ? 0 : max_size > 0 && m->size > max_size ? INGEST_HEADER_BYTES : m->size;
+        if (k > 0 && bytes + size > INGEST_BATCH_BYTES)
+            break;
+        bytes += size;
+    }
+    g_ptr_array_unref(meta);
+    *length = k;
+    return true;
+}
+
+/* Fetch (under the IMAP lock) and parse (outside it) the batch at p->next. */
+static struct fetched_batch *prefetch_one(struct prefetcher *p, GError **error)
+{
+    const struct ingest_context *ctx = p->ctx;
+    struct fetched_batch *b = g_new0(struct fetched_batch, 1);
+    b->uids = p->uids + p->next;
+    int64_t t0 = g_get_monotonic_time();
+    bool ok = batch_length(ctx, b->uids, MIN((size_t)INGEST_BATCH, p->n - p->next), &b->n, error);
+    if (ok)
+        ok = (b->fetched = imap_client_fetch(ctx->session->imap, b->uids, b->n, true,
+                                             ctx->cfg->limits.max_message_size, error)) != NULL;
+    if (!ok) {
+        fetched_batch_free(&b);
+        return NULL;
+    }
+    int64_t t1 = g_get_monotonic_time();
+    b->items = g_new0(struct ingest_item, MAX(b->fetched->len, 1));
+    for (guint i = 0; i < b->fetched->len; i++)
+        item_prepare(ctx, g_ptr_array_index(b->fetched, i), &b->items[i]);
+    b->fetch_us = t1 - t0;
+    b->parse_us = g_get_monotonic_time() - t1;
+    p->next += b->n;
+    return b;
+}
+
+static void batch_moves_free(gpointer data)
+{
+    batch_moves_clear(data);
+    g_free(data);
+}
+
+/* Make the moves queued so far (called without p->lock). After a failed move the rest
+ * are dropped: their messages stay below the cursor for the next pass. */
+static void prefetch_apply_moves(struct prefetcher *p)
+{
+    g_mutex_lock(&p->lock);
+    GPtrArray *todo = p->moves;
+    p->moves = g_ptr_array_new_with_free_func(batch_moves_free);
+    bool failed = p->move_error != NULL;
+    g_mutex_unlock(&p->lock);
+    int64_t t = g_get_monotonic_time();
+    GError *error = NULL;
+    for (guint i = 0; !failed && i < todo->len; i++)
+        failed = !apply_moves(p->ctx, g_ptr_array_index(todo, i), &error);
+    g_ptr_array_unref(todo);
+    g_mutex_lock(&p->lock);
+    p->move_us += g_get_monotonic_time() - t;
+    if (error && !p->move_error)
+        p->move_error = error;
+    else
+        g_clear_error(&error);
+    g_mutex_unlock(&p->lock);
+}
+
+static bool prefetch_moves_waiting(struct prefetcher *p)
+{
+    return p->moves->len > 0;
+}
+
+static gpointer prefetch_main(gpointer data)
+{
+    struct prefetcher *p = data;
+    GError *error = NULL;
+    for (;;) {
+        prefetch_apply_moves(p);
+        g_mutex_lock(&p->lock);
+        bool stop = p->cancel || p->move_error || (p->ctx->stop && *p->ctx->stop);
+        g_mutex_unlock(&p->lock);
+        if (stop || p->next >= p->n)
+            break;
+        struct fetched_batch *b = prefetch_one(p, &error);
+        g_mutex_lock(&p->lock);
+        while (b && p->ready && !p->cancel) {
+            if (prefetch_moves_waiting(p)) { /* committed mail first: it waits on us */
+                g_mutex_unlock(&p->lock);
+                prefetch_apply_moves(p);
+                g_mutex_lock(&p->lock);
+                continue;
+            }
+            g_cond_wait(&p->changed, &p->lock);
+        }
+        if (b && !p->cancel) {
+            p->ready = b;
+            b = NULL;
+            g_cond_broadcast(&p->changed);
+        }
+        g_mutex_unlock(&p->lock);
+        fetched_batch_free(&b);
+        if (error)
+            break;
+    }
+    g_mutex_lock(&p->lock);
+    p->finished = true;
+    p->error = error;
+    g_cond_broadcast(&p->changed);
+    g_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+struct prefetcher *prefetcher_start(const struct ingest_context *ctx, const uint32_t *uids, size_t n)
+{
+    struct prefetcher *p = g_new0(struct prefetcher, 1);
+    p->ctx = ctx;
+    p->uids = uids;
+    p->n = n;
+    p->moves = g_ptr_array_new_with_free_func(batch_moves_free);
+    g_mutex_init(&p->lock);
+    g_cond_init(&p->changed);
+    p->thread = g_thread_new("caselog-prefetch", prefetch_main, p);
+    return p;
+}
+
+struct fetched_batch *prefetcher_next(struct prefetcher *p, GError **error)
+{
+    g_mutex_lock(&p->lock);
+    while (!p->ready && !p->finished)
+        g_cond_wait(&p->changed, &p->lock);
+    struct fetched_batch *b = p->ready;
+    p->ready = NULL;
+    if (!b && p->error) {
+        g_propagate_error(error, p->error);
+        p->error = NULL;
+    }
+    g_cond_broadcast(&p->changed);
+    g_mutex_unlock(&p->lock);
+    return b;
+}
+
+void prefetcher_move(struct prefetcher *p, struct batch_moves *moves)
+{
+    struct batch_moves *queued = g_new(struct batch_moves, 1);
+    *queued = *moves;
+    batch_moves_init(moves);
+    g_mutex_lock(&p->lock);
+    g_ptr_array_add(p->moves, queued);
+    g_cond_broadcast(&p->changed);
+    g_mutex_unlock(&p->lock);
+}
+
+bool prefetcher_stop(struct prefetcher **pp, int64_t *move_us, GError **error)
+{
+    if (!pp || !*pp)
+        return true;
+    struct prefetcher *p = *pp;
+    g_mutex_lock(&p->lock);
+    p->cancel = true;
+    g_cond_broadcast(&p->changed);
+    g_mutex_unlock(&p->lock);
+    g_thread_join(p->thread);
+    prefetch_apply_moves(p); /* what was committed after the thread stopped fetching */
+    bool ok = p->move_error == NULL;
+    if (!ok)
+        g_propagate_error(error, p->move_error);
+    *move_us += p->move_us;
+    fetched_batch_free(&p->ready);
+    g_ptr_array_unref(p->moves);
+    g_clear_error(&p->error);
+    g_mutex_clear(&p->lock);
+    g_cond_clear(&p->changed);
+    g_free(p);
+    *pp = NULL;
+    return ok;
+}
