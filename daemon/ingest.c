@@ -16,17 +16,6 @@
 
 #define INGEST_RETRIES 3       /* serialization failure / deadlock: redo the batch */
 
-static struct parser_options ingest_parser_options(const struct config *cfg)
-{
-    struct parser_options o = {
-        .fallback_charset = cfg->fallback_charset,
-        .loop_header = cfg->desk.loop_header,
-        .ref_prefix = cfg->desk.reference_prefix,
-        .ref_digits = cfg->desk.reference_digits,
-    };
-    return o;
-}
-
 /* Record an unparseable, too-large or unstorable message in unlogged. */
 static bool log_unlogged(const struct ingest_context *ctx, const struct imap_message *m, const char *reason,
                          const struct parsed_message *msg, const char *sender, const char *too_large_size,

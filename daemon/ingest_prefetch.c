@@ -66,7 +66,7 @@ bool apply_moves(const struct ingest_context *ctx, const struct batch_moves *m, 
 
 
 
-static struct parser_options prefetch_parser_options(const struct config *cfg)
+struct parser_options ingest_parser_options(const struct config *cfg)
 {
     struct parser_options o = {
         .fallback_charset = cfg->fallback_charset,
@@ -86,7 +86,7 @@ static void item_prepare(const struct ingest_context *ctx, const struct imap_mes
         return;
     gsize len = 0;
     const char *raw = g_bytes_get_data(m->body, &len);
-    struct parser_options popts = prefetch_parser_options(cfg);
+    struct parser_options popts = ingest_parser_options(cfg);
     item->msg = parser_parse(raw, len, &popts, &item->parse_reason);
     sha256_hex(raw, len, item->raw_sha256);
     item->intake = (struct store_intake_config){ .cfg = cfg, .cal = ctx->cal, .mailbox = ctx->session->mailbox };

@@ -5,6 +5,9 @@
 #include "ingest.h"
 #include "message.h"
 
+/* The parser's options from the configuration. */
+struct parser_options ingest_parser_options(const struct config *cfg);
+
 /* UIDs of one batch, sorted by where they go after COMMIT. */
 struct batch_moves {
     GArray *processed; /* uint32_t */
