@@ -296,7 +296,7 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
             break;
         }
         f = ingest_batch(ctx, pf, b, stats, error);
-        fetched_batch_free(&b);
+        prefetcher_done(pf, &b);
     }
     GError *move_error = NULL;
     if (pf && !prefetcher_stop(&pf, &stats->move_us, &move_error)) {

@@ -13,9 +13,10 @@
 #include "sha256.h"
 
 #define INGEST_BATCH 100       /* messages per transaction (SPEC section 9) */
-/* Mail held in memory per transaction (the fetched bytes, until COMMIT): a batch ends
- * before it would pass this; a larger message goes alone. */
-#define INGEST_BATCH_BYTES ((int64_t)8 * 1024 * 1024)
+/* Mail held in memory at once, the batch being logged and the one fetched ahead
+ * together: the next is not fetched while it would pass this (unless nothing is held),
+ * so a 20 MB message is never in memory beside another batch. */
+#define INGEST_HELD_BYTES (2 * INGEST_BATCH_BYTES)
 #define INGEST_HEADER_BYTES ((int64_t)64 * 1024) /* what a too-large message costs: its header */
 
 struct prefetcher {
@@ -31,6 +32,7 @@ struct prefetcher {
     GError *error;            /* of a fetch */
     GError *move_error;       /* of the first move that failed */
     int64_t move_us;
+    int64_t held;             /* bytes of mail in batches fetched and not given back */
 };
 
 void batch_moves_init(struct batch_moves *m)
@@ -126,7 +128,7 @@ void fetched_batch_free(struct fetched_batch **batch)
 /* How many of uids[0..n) (ascending) make the next batch: at most INGEST_BATCH_BYTES of
  * mail by RFC822.SIZE, at least one message. A UID gone meanwhile counts nothing. */
 static bool batch_length(const struct ingest_context *ctx, const uint32_t *uids, size_t n, size_t *length,
-                         GError **error)
+                         int64_t *bytes_out, GError **error)
 {
     GPtrArray *meta = imap_client_fetch(ctx->session->imap, uids, n, false, 0, error);
     if (!meta)
@@ -145,17 +147,24 @@ static bool batch_length(const struct ingest_context *ctx, const uint32_t *uids,
     }
     g_ptr_array_unref(meta);
     *length = k;
+    *bytes_out = bytes;
     return true;
 }
 
-/* Fetch (under the IMAP lock) and parse (outside it) the batch at p->next. */
+/* Wait until bytes more of mail may be held (or the prefetcher is told to stop);
+ * false if it was. Moves handed over meanwhile are made while waiting. */
+static bool prefetch_wait_room(struct prefetcher *p, int64_t bytes);
+
+/* Fetch and parse the batch at p->next, once there is room to hold it. */
 static struct fetched_batch *prefetch_one(struct prefetcher *p, GError **error)
 {
     const struct ingest_context *ctx = p->ctx;
     struct fetched_batch *b = g_new0(struct fetched_batch, 1);
     b->uids = p->uids + p->next;
     int64_t t0 = g_get_monotonic_time();
-    bool ok = batch_length(ctx, b->uids, MIN((size_t)INGEST_BATCH, p->n - p->next), &b->n, error);
+    bool ok = batch_length(ctx, b->uids, MIN((size_t)INGEST_BATCH, p->n - p->next), &b->n, &b->bytes, error);
+    if (ok && !prefetch_wait_room(p, b->bytes))
+        ok = false; /* stopping: no error */
     if (ok)
         ok = (b->fetched = imap_client_fetch(ctx->session->imap, b->uids, b->n, true,
                                              ctx->cfg->limits.max_message_size, error)) != NULL;
@@ -207,6 +216,25 @@ static bool prefetch_moves_waiting(struct prefetcher *p)
     return p->moves->len > 0;
 }
 
+static bool prefetch_wait_room(struct prefetcher *p, int64_t bytes)
+{
+    g_mutex_lock(&p->lock);
+    while (!p->cancel && p->held > 0 && p->held + bytes > INGEST_HELD_BYTES) {
+        if (prefetch_moves_waiting(p)) {
+            g_mutex_unlock(&p->lock);
+            prefetch_apply_moves(p);
+            g_mutex_lock(&p->lock);
+            continue;
+        }
+        g_cond_wait(&p->changed, &p->lock);
+    }
+    bool go = !p->cancel;
+    if (go)
+        p->held += bytes;
+    g_mutex_unlock(&p->lock);
+    return go;
+}
+
 static gpointer prefetch_main(gpointer data)
 {
     struct prefetcher *p = data;
@@ -219,6 +247,8 @@ static gpointer prefetch_main(gpointer data)
         if (stop || p->next >= p->n)
             break;
         struct fetched_batch *b = prefetch_one(p, &error);
+        if (!b && !error)
+            break; /* told to stop while waiting for room */
         g_mutex_lock(&p->lock);
         while (b && p->ready && !p->cancel) {
             if (prefetch_moves_waiting(p)) { /* committed mail first: it waits on us */
@@ -234,6 +264,8 @@ static gpointer prefetch_main(gpointer data)
             b = NULL;
             g_cond_broadcast(&p->changed);
         }
+        if (b)
+            p->held -= b->bytes; /* not handed over: dropped */
         g_mutex_unlock(&p->lock);
         fetched_batch_free(&b);
         if (error)
@@ -274,6 +306,18 @@ struct fetched_batch *prefetcher_next(struct prefetcher *p, GError **error)
     g_cond_broadcast(&p->changed);
     g_mutex_unlock(&p->lock);
     return b;
+}
+
+void prefetcher_done(struct prefetcher *p, struct fetched_batch **batch)
+{
+    if (!*batch)
+        return;
+    int64_t bytes = (*batch)->bytes;
+    fetched_batch_free(batch);
+    g_mutex_lock(&p->lock);
+    p->held -= bytes;
+    g_cond_broadcast(&p->changed);
+    g_mutex_unlock(&p->lock);
 }
 
 void prefetcher_move(struct prefetcher *p, struct batch_moves *moves)

@@ -33,6 +33,7 @@ struct ingest_item {
 struct fetched_batch {
     const uint32_t *uids;
     size_t n;
+    int64_t bytes;                 /* of mail held (RFC822.SIZE, a header for a too-large one) */
     GPtrArray *fetched;            /* struct imap_message */
     struct ingest_item *items;     /* one per fetched message */
     int64_t fetch_us, parse_us;
@@ -44,9 +45,13 @@ void fetched_batch_free(struct fetched_batch **batch);
  * (before it fetches the next): the IMAP session is its own during the pass. */
 struct prefetcher;
 struct prefetcher *prefetcher_start(const struct ingest_context *ctx, const uint32_t *uids, size_t n);
-/* The next batch (caller frees), waiting for it; NULL at the end, or with error set if
- * IMAP failed. */
+/* The next batch, waiting for it; NULL at the end, or with error set if IMAP failed.
+ * Give it back with prefetcher_done(): the mail held in memory counts until then. */
 struct fetched_batch *prefetcher_next(struct prefetcher *p, GError **error);
+void prefetcher_done(struct prefetcher *p, struct fetched_batch **batch);
+/* Mail held per batch: a batch ends before it would pass this; a larger message goes
+ * alone. */
+#define INGEST_BATCH_BYTES ((int64_t)8 * 1024 * 1024)
 /* Hand over a committed batch's moves (taken: *moves is left empty). */
 void prefetcher_move(struct prefetcher *p, struct batch_moves *moves);
 /* Stop fetching ahead, wait for the thread, make the moves still queued, and free;

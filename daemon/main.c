@@ -1,6 +1,7 @@
 /* caselogd: entry point. Parses options, loads the config, then runs one of the
  * modes: --check-config, --migrate, --once, or the service loop. */
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,11 @@ int main(int argc, char **argv)
         return EXIT_FAILURE_RUN;
     /* libetpan writes with plain send(): a dropped peer must not kill us. */
     signal(SIGPIPE, SIG_IGN);
+    /* A 20 MB message passes through a few buffers of its size: from 1 MB up, blocks are
+     * mapped on their own and given back to the system when freed (glibc would raise
+     * this threshold as large blocks come and go, and keep them in the heap). */
+    if (mallopt(M_MMAP_THRESHOLD, 1024 * 1024) != 1)
+        fprintf(stderr, "caselogd: warning: mallopt(M_MMAP_THRESHOLD) refused\n");
 
     struct config *cfg = load_config_reporting(opts.config_path);
     if (!cfg)

@@ -34,7 +34,8 @@ bool store_batch_begin(struct store *st, GError **error)
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "a batch is already open");
         return false;
     }
-    if (!db_ensure_connected(st, error) || !db_replan_if_grown(st, error) || !db_run(st, "BEGIN", NULL, error))
+    if (!db_ensure_connected(st, error) || !db_replan_if_grown(st, error) || !db_stage_prepare(st, error) ||
+        !db_run(st, "BEGIN", NULL, error))
         return false;
     st->in_batch = true;
     return true;

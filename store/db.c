@@ -117,6 +117,62 @@ void db_param_bytea(struct db_params *p, const char *data, size_t len)
     db_param_add(p, data ? data : "", (int)len, 1, DB_OID_BYTEA, NULL);
 }
 
+#define DB_STAGE_CHUNK ((size_t)1024 * 1024)
+
+bool db_param_raw(struct store *st, struct db_params *p, const char *raw, size_t len, int64_t *staged,
+                  GError **error)
+{
+    *staged = 0;
+    if (!st->stage_ready) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "raw mail is written only inside a batch");
+        return false;
+    }
+    if (len <= DB_STAGE_BYTES) {
+        db_param_bytea(p, raw, len);
+        db_param_text(p, NULL);
+        return true;
+    }
+    int64_t key = ++st->stage_key;
+    bool ok = true;
+    for (size_t off = 0; ok && off < len; off += DB_STAGE_CHUNK) {
+        struct db_params c;
+        db_params_init(&c);
+        db_param_int(&c, key);
+        db_param_int(&c, (int64_t)(off / DB_STAGE_CHUNK));
+        db_param_bytea(&c, raw + off, MIN(DB_STAGE_CHUNK, len - off));
+        ok = db_defer(st, "INSERT INTO caselog_raw_stage (key, part, data) VALUES ($1, $2, $3)", &c, NULL, error);
+        db_params_clear(&c);
+    }
+    if (ok) {
+        *staged = key;
+        db_param_text(p, NULL);
+        db_param_int(p, key);
+    }
+    return ok;
+}
+
+bool db_stage_prepare(struct store *st, GError **error)
+{
+    if (st->stage_ready)
+        return true;
+    /* Outside any transaction: created inside one, a ROLLBACK would take it away. */
+    st->stage_ready = db_run(st, "CREATE TEMPORARY TABLE IF NOT EXISTS caselog_raw_stage (key bigint NOT NULL,"
+                                 " part integer NOT NULL, data bytea NOT NULL) ON COMMIT DELETE ROWS", NULL, error);
+    return st->stage_ready;
+}
+
+bool db_unstage_raw(struct store *st, int64_t staged, GError **error)
+{
+    if (!staged)
+        return true;
+    struct db_params p;
+    db_params_init(&p);
+    db_param_int(&p, staged);
+    bool ok = db_defer(st, "DELETE FROM caselog_raw_stage WHERE key = $1", &p, NULL, error);
+    db_params_clear(&p);
+    return ok;
+}
+
 void db_param_text_array(struct db_params *p, const GPtrArray *items)
 {
     GString *s = g_string_new("{");
@@ -370,6 +426,7 @@ bool db_ensure_connected(struct store *st, GError **error)
         return true;
     st->in_batch = false;
     g_hash_table_remove_all(st->prepared); /* prepared statements died with the session */
+    st->stage_ready = false;               /* and the temporary table */
     g_array_set_size(st->pending, 0);
     PQreset(st->conn);
     if (PQstatus(st->conn) != CONNECTION_OK) {

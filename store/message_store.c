@@ -52,19 +52,21 @@ static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, i
     db_param_text(&p, m->body_text ? m->body_text : "");
     db_param_text(&p, msg_class_name(m->classification));
     db_param_text(&p, m->classification_reason);
-    db_param_bytea(&p, in->raw, in->raw_len);
+    int64_t staged = 0;
+    bool ok = db_param_raw(st, &p, in->raw, in->raw_len, &staged, error); /* $18, $19 */
     db_param_text(&p, ctx->sha);
     db_param_int(&p, (int64_t)in->raw_len);
     db_param_int(&p, ctx->message_row);
     db_param_int(&p, case_id);
-    bool ok = db_defer(st,
+    ok = ok && db_defer(st,
         "INSERT INTO messages (id, case_id, direction, mailbox, uidvalidity, uid, message_id, in_reply_to,"
         " reference_ids, from_address, from_name, to_addresses, cc_addresses, subject, date_header,"
         " sent_date, received_at, body_text, classification, classification_reason, raw,"
-        " raw_sha256, size) VALUES ($21, $22, 'in', $1, $2, $3, $4, $5, $6::text[], $7, $8, $9::text[],"
+        " raw_sha256, size) VALUES ($22, $23, 'in', $1, $2, $3, $4, $5, $6::text[], $7, $8, $9::text[],"
         " $10::text[], $11, $12, to_timestamp($13), coalesce(to_timestamp($14), caselog_now()), $15, $16,"
-        " $17, $18, $19, $20)", &p, NULL, error);
+        " $17, " DB_RAW_SQL("$18", "$19") ", $20, $21)", &p, NULL, error);
     db_params_clear(&p);
+    ok = ok && db_unstage_raw(st, staged, error);
     g_ptr_array_unref(to);
     g_ptr_array_unref(cc);
     for (guint i = 0; ok && m->attachments && i < m->attachments->len; i++) {
@@ -141,14 +143,21 @@ static bool message_insert_unlogged(struct store *st, const char *raw, size_t ra
     db_param_text(&p, msg ? msg->message_id : NULL);
     db_param_text(&p, sender && *sender ? sender : NULL);
     db_param_text(&p, msg ? msg->subject : NULL);
-    db_param_bytea(&p, raw, raw_len);
-    db_param_text(&p, sha);
-    res = db_exec(st,
-        "INSERT INTO unlogged (mailbox, uidvalidity, uid, received_at, reason, message_id,"
-        " from_address, subject, raw, raw_sha256) VALUES ($1, $2, $3, to_timestamp($4), $5, $6,"
-        " $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id", &p, error);
+    int64_t staged = 0;
+    res = NULL;
+    if (db_param_raw(st, &p, raw, raw_len, &staged, error)) { /* $9, $10 */
+        db_param_text(&p, sha);
+        res = db_exec(st,
+            "INSERT INTO unlogged (mailbox, uidvalidity, uid, received_at, reason, message_id,"
+            " from_address, subject, raw, raw_sha256) VALUES ($1, $2, $3, to_timestamp($4), $5, $6,"
+            " $7, $8, " DB_RAW_SQL("$9", "$10") ", $11) ON CONFLICT DO NOTHING RETURNING id", &p, error);
+    }
     db_params_clear(&p);
     g_free(sha);
+    if (res && !db_unstage_raw(st, staged, error)) {
+        PQclear(res);
+        res = NULL;
+    }
     if (!res)
         return false;
     bool inserted = PQntuples(res) == 1;

@@ -26,6 +26,8 @@ struct store {
     GArray *pending;           /* struct db_pending: sent in pipeline mode, results not read yet */
     int64_t logged;            /* messages logged through this store */
     int64_t replan_at;         /* when logged reaches this, prepared statements are made again */
+    bool stage_ready;          /* the temporary table db_param_raw() stages in exists */
+    int64_t stage_key;         /* the last key used there */
 };
 
 /* Two-key advisory locks of mailboxes: this class number, then hashtext(mailbox name). */
@@ -54,6 +56,23 @@ void db_param_int(struct db_params *p, int64_t v);
 void db_param_time(struct db_params *p, int64_t t);
 void db_param_bool(struct db_params *p, bool v);
 void db_param_bytea(struct db_params *p, const char *data, size_t len);
+/* Two parameters for raw mail, used in SQL as DB_RAW_SQL(a, b): the bytes themselves,
+ * or for mail over DB_STAGE_BYTES NULL and the key under which they were first written,
+ * 1 MB a statement, to a temporary table (libpq copies a parameter whole into a send
+ * buffer it never shrinks: a 20 MB message as one parameter would keep 20 MB
+ * resident). *staged gets that key (0 if none): pass it to db_unstage_raw() after the
+ * statement. false if staging failed. */
+#define DB_RAW_SQL(a, b) "coalesce(" a "::bytea, (SELECT string_agg(data, ''::bytea ORDER BY part)" \
+    " FROM caselog_raw_stage WHERE key = " b "::bigint))"
+#define DB_STAGE_BYTES ((size_t)4 * 1024 * 1024)
+bool db_param_raw(struct store *st, struct db_params *p, const char *raw, size_t len, int64_t *staged,
+                  GError **error);
+/* Make the temporary table the statements of DB_RAW_SQL name (not written to the WAL,
+ * emptied at COMMIT or ROLLBACK), once per connection, outside a transaction: the
+ * batch does it before BEGIN. */
+bool db_stage_prepare(struct store *st, GError **error);
+/* Queue the removal of staged bytes (nothing for 0). */
+bool db_unstage_raw(struct store *st, int64_t staged, GError **error);
 /* A text[] literal of items (char *); NULL items are skipped; cast with $n::text[]. */
 void db_param_text_array(struct db_params *p, const GPtrArray *items);
 

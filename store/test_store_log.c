@@ -517,6 +517,37 @@ static void test_fast_batch(void **state)
     test_msg_free(&old);
 }
 
+/* Raw mail over DB_STAGE_BYTES is staged 1 MB a statement: stored byte for byte, in
+ * messages and in unlogged. */
+static void test_large_raw(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    struct parsed_message *m = test_msg_new("big@school.example", "big@school.example", "Big", "x", NULL, NULL);
+    char *raw = NULL;
+    struct store_message_in in = test_msg_input(m, "bigbox", 1, &raw);
+    GString *big = g_string_new(raw);
+    for (int i = 0; big->len < 9 * 1024 * 1024 + 12345; i++)
+        g_string_append_printf(big, "line %d of a large attachment, base64 as it were\r\n", i);
+    in.raw = big->str;
+    in.raw_len = big->len;
+    struct store_outcome out;
+    assert_true(store_log_one(fx.st, &in, &out, &err));
+    assert_int_equal(out.action, STORE_NEW_CASE);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE id = %lld AND octet_length(raw) = %zu AND"
+                       " raw_sha256 = encode(sha256(raw), 'hex')", (long long)out.message_row, big->len), 1);
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_unlogged(fx.st, big->str + 1, big->len - 1, "bigbox", 1000, 2, 1772445600,
+                                   "not a message", NULL, NULL, NULL, &out, &err));
+    assert_true(store_batch_commit(fx.st, &err));
+    assert_int_equal(out.action, STORE_UNLOGGED);
+    assert_int_equal(q("SELECT count(*) FROM unlogged WHERE id = %lld AND octet_length(raw) = %zu AND"
+                       " raw_sha256 = encode(sha256(raw), 'hex')", (long long)out.message_row, big->len - 1), 1);
+    g_string_free(big, TRUE);
+    g_free(raw);
+    test_msg_free(&m);
+}
+
 static void test_schools(void **state)
 {
     (void)state;
@@ -616,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_unknown_senders_and_no_ack),
         cmocka_unit_test(test_batch_and_cursor),
         cmocka_unit_test(test_fast_batch),
+        cmocka_unit_test(test_large_raw),
         cmocka_unit_test(test_schools),
         cmocka_unit_test(test_mailbox_lock_and_unlogged_uid),
         cmocka_unit_test(test_views),
