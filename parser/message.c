@@ -158,6 +158,33 @@ static GPtrArray *address_list(GMimeMessage *m, GMimeAddressType type, const cha
     return out;
 }
 
+/* "Big Bug bb@bug.com": a phrase and an address with no angle brackets, which gmime
+ * reads as no address. The last word is taken as the address if it is one plain
+ * addr-spec (one @, a dot in the domain, nothing quoted), the words before it as the
+ * name. NULL if the header is not of that shape. */
+static struct mail_address *bare_from(const char *raw, const char *fallback)
+{
+    if (!raw || strchr(raw, '<') || strchr(raw, '"') || strchr(raw, ','))
+        return NULL;
+    char *value = g_strstrip(rfc2047_decode(raw, fallback));
+    char *space = strrchr(value, ' '), *tab = strrchr(value, '\t');
+    char *last = MAX(space, tab);
+    const char *addr = last ? last + 1 : value;
+    const char *at = strchr(addr, '@');
+    struct mail_address *a = NULL;
+    if (at && at > addr && !strchr(at + 1, '@') && strchr(at + 1, '.') && at[strlen(at) - 1] != '.') {
+        a = g_new0(struct mail_address, 1);
+        a->address = g_strdup(addr);
+        if (last) {
+            *last = '\0';
+            char *name = g_strstrip(value);
+            a->name = *name ? g_strdup(name) : NULL;
+        }
+    }
+    g_free(value);
+    return a;
+}
+
 static void read_headers(GMimeMessage *m, const struct parser_options *opts, struct parsed_message *msg)
 {
     const char *fallback = opts->fallback_charset;
@@ -172,6 +199,8 @@ static void read_headers(GMimeMessage *m, const struct parser_options *opts, str
     if (from->len > (msg->from ? 0u : 1u))
         add_defect(msg, "more than one From address");
     g_ptr_array_unref(from);
+    if (!msg->from && (msg->from = bare_from(raw_header(GMIME_OBJECT(m), "From"), fallback)))
+        add_defect(msg, "From address without angle brackets");
     msg->reply_to = address_list(m, GMIME_ADDRESS_TYPE_REPLY_TO, fallback);
     msg->to = address_list(m, GMIME_ADDRESS_TYPE_TO, fallback);
     msg->cc = address_list(m, GMIME_ADDRESS_TYPE_CC, fallback);

@@ -245,6 +245,24 @@ static void test_nested_rfc822(void **state)
     parsed_message_free(&m);
 }
 
+/* ISO-2022-JP as Windows writes it (NEC "№" in JIS row 13), and a From with no angle
+ * brackets around its address. */
+static void test_windows_iso2022jp_and_bare_from(void **state)
+{
+    (void)state;
+    struct parsed_message *m = parse_text("From: Big Bug bb@bug.example\r\n"
+                                          "Subject: =?iso-2022-jp?B?GyRCJygnJS1iGyhCNDEgGyRCJ2AnZBsoQiAyOC4wOS4yMDE2?=\r\n"
+                                          "\r\nhi\r\n");
+    assert_string_equal(m->subject, "\u0416\u0414\u211641 \u043e\u0442 28.09.2016");
+    assert_non_null(m->from);
+    assert_string_equal(m->from->address, "bb@bug.example");
+    assert_string_equal(m->from->name, "Big Bug");
+    parsed_message_free(&m);
+    m = parse_text("From: MAILER-DAEMON\r\nSubject: x\r\n\r\nhi\r\n"); /* no address to take */
+    assert_null(m->from);
+    parsed_message_free(&m);
+}
+
 /* Classic Mac mail: lines end with a bare CR. */
 static void test_bare_cr_lines(void **state)
 {
@@ -341,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_ids_and_loop),      cmocka_unit_test(test_rfc2231_and_8bit),
         cmocka_unit_test(test_nested_rfc822),     cmocka_unit_test(test_hostile_input),
         cmocka_unit_test(test_quoted_whole_address), cmocka_unit_test(test_bare_cr_lines),
+        cmocka_unit_test(test_windows_iso2022jp_and_bare_from),
     };
     return cmocka_run_group_tests_name("parser", tests, setup, teardown);
 }
