@@ -311,6 +311,22 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
     return f;
 }
 
+/* Record the pass for `caselog status`; a failure to record is only logged. */
+static void ingest_record_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, bool ok,
+                               const GError *error)
+{
+    char daemon[300];
+    g_snprintf(daemon, sizeof daemon, "%s:%d", g_get_host_name(), (int)getpid());
+    struct pass_record r = { .mailbox = ctx->session->mailbox->name, .ok = ok, .error = error ? error->message : NULL,
+                             .found = stats->found, .seen = stats->seen, .logged = stats->logged,
+                             .unlogged = stats->unlogged, .daemon = daemon };
+    GError *record_error = NULL;
+    if (!store_record_pass(ctx->store, &r, &record_error)) {
+        log_debug("mailbox=%s action=record_pass_failed reason=%s", r.mailbox, record_error->message);
+        g_error_free(record_error);
+    }
+}
+
 void ingest_finish_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, enum ingest_failure f,
                         const GError *error, int64_t started)
 {
@@ -324,17 +340,3 @@ void ingest_finish_pass(const struct ingest_context *ctx, const struct ingest_st
     ingest_record_pass(ctx, stats, f == INGEST_OK, error);
 }
 
-void ingest_record_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, bool ok,
-                        const GError *error)
-{
-    char daemon[300];
-    g_snprintf(daemon, sizeof daemon, "%s:%d", g_get_host_name(), (int)getpid());
-    struct pass_record r = { .mailbox = ctx->session->mailbox->name, .ok = ok, .error = error ? error->message : NULL,
-                             .found = stats->found, .seen = stats->seen, .logged = stats->logged,
-                             .unlogged = stats->unlogged, .daemon = daemon };
-    GError *record_error = NULL;
-    if (!store_record_pass(ctx->store, &r, &record_error)) {
-        log_debug("mailbox=%s action=record_pass_failed reason=%s", r.mailbox, record_error->message);
-        g_error_free(record_error);
-    }
-}

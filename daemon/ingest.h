@@ -42,12 +42,10 @@ struct ingest_context {
 enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_stats *stats_out,
                                 GError **error);
 
-/* Record the pass for `caselog status`; a failure to record is only logged. */
-/* Log the pass line (with error, if any) and record the pass (ingest_record_pass);
- * started is the g_get_monotonic_time() before ingest_pass(). */
+/* Log the pass line (with error, if any) and record the pass for `caselog status` (a
+ * failure to record is only logged); started is the g_get_monotonic_time() before
+ * ingest_pass(). */
 void ingest_finish_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, enum ingest_failure f,
                         const GError *error, int64_t started);
-void ingest_record_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, bool ok,
-                        const GError *error);
 
 #endif
