@@ -193,15 +193,15 @@ static void batch_moves_free(gpointer data)
 static void prefetch_apply_moves(struct prefetcher *p)
 {
     g_mutex_lock(&p->lock);
-    GPtrArray *todo = p->moves;
+    GPtrArray *queued = p->moves;
     p->moves = g_ptr_array_new_with_free_func(batch_moves_free);
     bool failed = p->move_error != NULL;
     g_mutex_unlock(&p->lock);
     int64_t t = g_get_monotonic_time();
     GError *error = NULL;
-    for (guint i = 0; !failed && i < todo->len; i++)
-        failed = !apply_moves(p->ctx, g_ptr_array_index(todo, i), &error);
-    g_ptr_array_unref(todo);
+    for (guint i = 0; !failed && i < queued->len; i++)
+        failed = !apply_moves(p->ctx, g_ptr_array_index(queued, i), &error);
+    g_ptr_array_unref(queued);
     g_mutex_lock(&p->lock);
     p->move_us += g_get_monotonic_time() - t;
     if (error && !p->move_error)

@@ -209,8 +209,7 @@ static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
                              struct store_outcome *out, GError **error)
 {
     const char *kind = internal ? msg_class_name(ctx->in->msg->classification) : "reply";
-    struct case_pending local;
-    case_results(ctx, &local);
+    struct case_pending local = { 0 }; /* no rows to read back: only for case_done() */
     if (!ctx->insert_message(st, ctx, d->target.id, error) || !case_touch(st, d->target.id, error) ||
         !case_event(st, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL,
                     ctx->event_row, error))

@@ -223,6 +223,12 @@ static void db_set_error(struct store *st, const PGresult *res, GError **error)
     g_free(clean);
 }
 
+/* A name for the connection's next prepared statement; g_free(). */
+static char *db_statement_name_new(const struct store *st)
+{
+    return g_strdup_printf("caselog_%u", g_hash_table_size(st->prepared) + 1);
+}
+
 /* The name of sql's prepared statement, preparing it now if needed; NULL on error. */
 static const char *db_prepared_name(struct store *st, const char *sql, const struct db_params *p,
                                     GError **error)
@@ -230,7 +236,7 @@ static const char *db_prepared_name(struct store *st, const char *sql, const str
     const char *name = g_hash_table_lookup(st->prepared, sql);
     if (name)
         return name;
-    char *new_name = g_strdup_printf("caselog_%u", g_hash_table_size(st->prepared) + 1);
+    char *new_name = db_statement_name_new(st);
     PGresult *res = PQprepare(st->conn, new_name, sql, p->n, p->types);
     if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
         db_set_error(st, res, error);
@@ -255,7 +261,7 @@ static bool db_send(struct store *st, const char *sql, const struct db_params *p
     if (p && p->n > 0) {
         const char *name = g_hash_table_lookup(st->prepared, sql);
         if (!name) {
-            char *new_name = g_strdup_printf("caselog_%u", g_hash_table_size(st->prepared) + 1);
+            char *new_name = db_statement_name_new(st);
             if (!PQsendPrepare(st->conn, new_name, sql, p->n, p->types)) {
                 g_free(new_name);
                 db_set_error(st, NULL, error);

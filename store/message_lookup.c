@@ -11,7 +11,7 @@
 #define STORE_MAX_REFS 40
 
 /* Lower-case sender address of msg, "" if none; caller g_free()s. */
-char *message_sender(const struct parsed_message *msg)
+static char *message_sender(const struct parsed_message *msg)
 {
     if (!msg->from || !msg->from->address)
         return g_strdup("");

@@ -131,7 +131,6 @@ struct message_lookup {
     struct thread_decision decision;
     char target_ref[STORE_REF_SIZE];
 };
-char *message_sender(const struct parsed_message *msg);
 /* Queue the look-ups of in (db_defer); read them after the flush. */
 bool message_lookup_send(struct store *st, const struct store_message_in *in, struct message_lookup *lk,
                          GError **error);
