@@ -9,6 +9,7 @@ packages=(
     postgresql postgresql-client dovecot-imapd dovecot-core python3 python3-aiosmtpd openssl
     tzdata ca-certificates libsasl2-modules
     groff-base man-db systemd dpkg-dev debhelper fakeroot
+    libxml2-dev libmicrohttpd-dev chromium chromium-driver python3-selenium wrk lintian
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -18,6 +19,8 @@ done
 echo "deps.sh: installing ${missing[*]}"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo=sudo
-$sudo apt-get update -qq
+# Several test runs on one machine may install at once: wait for dpkg's lock.
+lock=(-o DPkg::Lock::Timeout=600)
+$sudo apt-get "${lock[@]}" update -qq
 # The packages' own services must not start: the tests run private servers.
-DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
