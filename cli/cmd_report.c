@@ -14,6 +14,9 @@
 
 enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
 
+/* All, each priority, each type. */
+#define REPORT_GROUPS (1 + 5 + CASE_TYPE_COUNT)
+
 struct report_group {
     char name[64];
     int priority;      /* 0: any */
@@ -170,20 +173,18 @@ static void report_json(const char *from, const char *to, const struct report_gr
     g_object_unref(b);
 }
 
-/* All, each priority, each type. */
-static size_t report_groups(const struct config *cfg, struct report_group groups[11])
+static size_t report_groups(const struct config *cfg, struct report_group groups[REPORT_GROUPS])
 {
-    static const char *const types[] = { "incident", "service_request", "enquiry", "change_request", "complaint" };
     size_t n = 0;
-    memset(groups, 0, 11 * sizeof groups[0]);
+    memset(groups, 0, REPORT_GROUPS * sizeof groups[0]);
     g_strlcpy(groups[n++].name, "all", sizeof groups[0].name);
     for (int p = 1; p <= 5; p++, n++) {
         groups[n].priority = p;
         g_snprintf(groups[n].name, sizeof groups[n].name, "P%d %s", p, cfg->priorities[p - 1].name);
     }
-    for (size_t t = 0; t < G_N_ELEMENTS(types); t++, n++) {
-        groups[n].type = types[t];
-        g_strlcpy(groups[n].name, types[t], sizeof groups[n].name);
+    for (size_t t = 0; t < CASE_TYPE_COUNT; t++, n++) {
+        groups[n].type = case_type_names[t];
+        g_strlcpy(groups[n].name, case_type_names[t], sizeof groups[n].name);
     }
     return n;
 }
@@ -236,7 +237,7 @@ int cmd_report(const struct cli_context *ctx, int argc, char **argv)
         return CLI_FAILED;
     }
     GArray *cases = report_facts(s.cal, rows);
-    struct report_group groups[11];
+    struct report_group groups[REPORT_GROUPS];
     size_t n = report_groups(s.cfg, groups);
     int64_t as_of = clock_now();
     for (size_t i = 0; i < n; i++)

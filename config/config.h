@@ -10,44 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum case_type {
-    CASE_TYPE_INCIDENT,
-    CASE_TYPE_SERVICE_REQUEST,
-    CASE_TYPE_ENQUIRY,
-    CASE_TYPE_CHANGE_REQUEST,
-    CASE_TYPE_COMPLAINT,
-    CASE_TYPE_COUNT
-};
-/* "incident", "service_request", ...; static strings. */
-const char *case_type_name(enum case_type type);
-/* -1 if unknown. */
-int case_type_from_name(const char *name);
+#include "domain_types.h" /* case types, message classes, durations */
 
-/* Message classification (SPEC section 3 step 2); produced by the parser. */
-enum msg_class {
-    MSG_CLASS_ORDINARY,
-    MSG_CLASS_AUTO_REPLY,
-    MSG_CLASS_BOUNCE,
-    MSG_CLASS_LIST,
-    MSG_CLASS_LOOP,
-    MSG_CLASS_COUNT
-};
-/* "ordinary", "auto_reply", "bounce", "list", "loop"; static strings. */
-const char *msg_class_name(enum msg_class cls);
-int msg_class_from_name(const char *name);
-
-/* A length of time as written in the config: "60s", "20m", "4h", "2d".
- * Where it is a working-time target (priorities, closure) m/h are working minutes and
- * hours and d is working days; elsewhere it is wall-clock time. */
-enum duration_unit { DURATION_SECONDS, DURATION_MINUTES, DURATION_HOURS, DURATION_DAYS };
-struct duration {
-    int64_t amount;
-    enum duration_unit unit;
-};
-/* Parse "<digits><s|m|h|d>"; false if malformed or overflowing. */
-bool duration_parse(const char *text, struct duration *out);
-/* Wall-clock seconds (d = 86400). */
-int64_t duration_seconds(const struct duration *d);
 /* Parse a size "25M", "512K", "1G" or plain bytes; false if malformed. */
 bool size_parse(const char *text, int64_t *bytes_out);
 /* A size in words for people: "31 MB", "512 KB", "900 bytes" (rounded). buf of 32. */

@@ -5,8 +5,6 @@
 
 #include "config_private.h"
 
-static const char *const case_type_list[] = { "incident", "service_request", "enquiry", "change_request",
-                                              "complaint", NULL };
 #define MB(field) offsetof(struct config_mailbox, field)
 static const struct cfg_field mailbox_schema[] = {
     { .key = "name", .type = CFG_STRING, .offset = MB(name) },
@@ -24,7 +22,7 @@ static const struct cfg_field mailbox_schema[] = {
     { .key = "idle", .type = CFG_BOOL, .offset = MB(idle), .def_int = 1 },
     { .key = "poll_interval", .type = CFG_DURATION, .offset = MB(poll_interval), .def_string = "60s",
       .units = "smh" },
-    { .key = "type", .type = CFG_ENUM, .offset = MB(type), .def_int = CASE_TYPE_INCIDENT, .names = case_type_list },
+    { .key = "type", .type = CFG_ENUM, .offset = MB(type), .def_int = CASE_TYPE_INCIDENT, .names = case_type_names },
     { .key = "queue", .type = CFG_STRING, .offset = MB(queue), .def_string = "ICT" },
     { 0 }
 };

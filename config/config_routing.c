@@ -6,9 +6,6 @@
 static const char *const routing_keys[] = { "name", "to", "from", "school", "subject", "body", "ignore_case",
                                             "classification", "type", "queue", "priority", "confidential",
                                             NULL };
-static const char *const case_type_list[] = { "incident", "service_request", "enquiry", "change_request",
-                                              "complaint", NULL };
-static const char *const class_list[] = { "ordinary", "auto_reply", "bounce", "list", "loop", NULL };
 
 static GRegex *compile(struct cfg_reader *r, const config_setting_t *g, const char *key, bool ignore_case)
 {
@@ -40,9 +37,9 @@ static void load_rule(struct cfg_reader *r, const config_setting_t *g, struct ro
     rule->subject = compile(r, g, "subject", ignore_case);
     rule->body = compile(r, g, "body", ignore_case);
     rule->classification = config_setting_get_member(g, "classification")
-                               ? cfg_enum(r, g, "classification", MSG_CLASS_ORDINARY, class_list)
+                               ? cfg_enum(r, g, "classification", MSG_CLASS_ORDINARY, msg_class_names)
                                : -1;
-    rule->type = config_setting_get_member(g, "type") ? cfg_enum(r, g, "type", -1, case_type_list) : -1;
+    rule->type = config_setting_get_member(g, "type") ? cfg_enum(r, g, "type", -1, case_type_names) : -1;
     rule->queue = cfg_string(r, g, "queue", NULL);
     rule->priority = cfg_int(r, g, "priority", 0, 1, 5);
     rule->confidential = config_setting_get_member(g, "confidential") ? cfg_bool(r, g, "confidential", false) : -1;

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h" /* enum msg_class */
+#include "domain_types.h" /* enum msg_class */
 
 struct mail_address {
     char *name;    /* decoded display name, NULL if none */

@@ -4,14 +4,6 @@
 #include <glib.h>
 #include <string.h>
 
-static const char *const state_names[] = { "open", "assigned", "on_hold", "resolved", "closed" };
-static const char *const hold_names[] = { NULL, "awaiting_customer", "awaiting_change", "customer_deferral" };
-
-const char *case_state_name(enum thread_case_state state)
-{
-    return (size_t)state < G_N_ELEMENTS(state_names) ? state_names[state] : "unknown";
-}
-
 const char *case_state_words(enum thread_case_state state)
 {
     static const char *const words[] = { "open", "being worked on by an engineer", "on hold", "resolved", "closed" };
@@ -21,21 +13,6 @@ const char *case_state_words(enum thread_case_state state)
 bool hold_reason_pauses(enum hold_reason reason)
 {
     return reason == HOLD_AWAITING_CUSTOMER || reason == HOLD_CUSTOMER_DEFERRAL;
-}
-
-int hold_reason_from_name(const char *name)
-{
-    if (!name)
-        return HOLD_NONE;
-    for (size_t i = 1; i < G_N_ELEMENTS(hold_names); i++)
-        if (strcmp(name, hold_names[i]) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *hold_reason_name(enum hold_reason reason)
-{
-    return (size_t)reason < G_N_ELEMENTS(hold_names) ? hold_names[reason] : NULL;
 }
 
 const char *hold_reason_words(enum hold_reason reason)

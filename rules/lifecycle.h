@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "thread.h" /* enum thread_case_state */
+#include "domain_types.h" /* case states, hold reasons */
 
 enum case_command {
     CASE_CMD_ASSIGN,
@@ -22,8 +22,6 @@ enum case_command {
     CASE_CMD_REOPEN,
     CASE_CMD_PRIORITY
 };
-
-enum hold_reason { HOLD_NONE, HOLD_AWAITING_CUSTOMER, HOLD_AWAITING_CHANGE, HOLD_CUSTOMER_DEFERRAL };
 
 struct lifecycle_input {
     enum case_command command;
@@ -48,14 +46,10 @@ void lifecycle_decide(const struct lifecycle_input *in, struct lifecycle_decisio
 /* Does this hold stop the resolution clock (SPEC section 4)? */
 bool hold_reason_pauses(enum hold_reason reason);
 
-/* "awaiting_customer", ... as stored; HOLD_NONE for NULL; -1 if unknown. */
-int hold_reason_from_name(const char *name);
-const char *hold_reason_name(enum hold_reason reason); /* NULL for HOLD_NONE */
 /* "awaiting your reply", ... for mail to the school. */
 const char *hold_reason_words(enum hold_reason reason);
 
 const char *case_command_name(enum case_command command);
-const char *case_state_name(enum thread_case_state state);
 /* "open", "being worked on by an engineer", "on hold", "resolved", "closed". */
 const char *case_state_words(enum thread_case_state state);
 

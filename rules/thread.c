@@ -34,15 +34,6 @@ const char *thread_action_name(enum thread_action action)
     return (unsigned)action < G_N_ELEMENTS(names) ? names[action] : "unknown";
 }
 
-int thread_case_state_from_name(const char *name)
-{
-    static const char *const names[] = { "open", "assigned", "on_hold", "resolved", "closed" };
-    for (size_t i = 0; name && i < G_N_ELEMENTS(names); i++)
-        if (strcmp(name, names[i]) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* The first reference that names exactly one stored message on a case; NULL if none. */
 static const struct thread_ref *thread_pick_ref(const struct thread_input *in)
 {

@@ -11,15 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h" /* enum msg_class */
-
-enum thread_case_state {
-    THREAD_STATE_OPEN,
-    THREAD_STATE_ASSIGNED,
-    THREAD_STATE_ON_HOLD,
-    THREAD_STATE_RESOLVED,
-    THREAD_STATE_CLOSED
-};
+#include "domain_types.h" /* message classes, case states */
 
 /* A case found by a lookup. */
 struct thread_case {
@@ -68,9 +60,6 @@ bool thread_id_usable(const char *id);
 
 /* "new_case", "reply", ...; static strings. */
 const char *thread_action_name(enum thread_action action);
-
-/* Case state names as stored ("open", ...); -1 if unknown. */
-int thread_case_state_from_name(const char *name);
 
 enum reply_action {
     REPLY_NOTHING, /* automatic mail: the resolved case stays resolved */
