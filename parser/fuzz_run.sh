@@ -11,7 +11,7 @@ out=$(mktemp -d /tmp/caselog-fuzz.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -std=c11"
 # shellcheck disable=SC2046
-clang $flags -I"$here" -I"$top/config" -I"$top/common" $(pkg-config --cflags gmime-3.0) \
+clang $flags -I"$here" -I"$here/include" -I"$top/rules/types" -I"$top/common/include" $(pkg-config --cflags gmime-3.0) \
     "$here"/fuzz_parser.c "$here"/message.c "$here"/rfc2047.c "$here"/charset.c "$here"/html_text.c \
     "$here"/classify.c "$here"/case_ref.c "$here"/streams.c "$top"/common/sha256.c \
     -o "$out/fuzz_parser" $(pkg-config --libs gmime-3.0 gnutls)
