@@ -77,7 +77,7 @@ static bool log_too_large(const struct ingest_context *ctx, const struct imap_me
     if (m->body) {
         gsize len = 0;
         const char *raw = g_bytes_get_data(m->body, &len);
-        struct parser_options popts = ingest_parser_options(ctx->cfg);
+        struct parser_options popts = intake_parser_options(ctx->cfg);
         const char *why = NULL;
         header = parser_parse(raw, len, &popts, &why);
     }
