@@ -2,6 +2,7 @@
 #include "intake.h"
 
 #include "calendar.h"
+#include "lifecycle.h"
 
 struct parser_options intake_parser_options(const struct config *cfg)
 {
@@ -21,6 +22,5 @@ void intake_decide(const struct config *cfg, const struct calendar *cal, const s
     const struct priority_target *target = &cfg->priorities[triage->priority - 1];
     times->received = received;
     times->logged_at = calendar_logged_at(cal, received);
-    times->response_due = calendar_add(cal, times->logged_at, &target->response);
-    times->resolution_due = calendar_add(cal, times->logged_at, &target->resolution);
+    lifecycle_due_times(cal, target, times->logged_at, &times->response_due, &times->resolution_due);
 }
