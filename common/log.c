@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +14,12 @@
 #define LOG_LINE_SIZE 2048
 #define LOG_ELLIPSIS "\xe2\x80\xa6" /* U+2026, where a value or a line was cut */
 
-static enum log_level max_level = LOG_LEVEL_INFO;
+/* Read by every thread; set at start and on a reload. */
+static atomic_int max_level = LOG_LEVEL_INFO;
 
 void log_set_level(enum log_level level)
 {
-    max_level = level;
+    atomic_store(&max_level, (int)level);
 }
 
 int log_level_from_name(const char *name)
@@ -156,7 +158,7 @@ static void line_make_safe(const char *line, bool cut, char *out, size_t size)
 
 void log_write(enum log_level level, const char *fmt, ...)
 {
-    if (level > max_level && level != LOG_LEVEL_FATAL)
+    if ((int)level > atomic_load(&max_level) && level != LOG_LEVEL_FATAL)
         return;
     char line[LOG_LINE_SIZE], safe[LOG_LINE_SIZE];
     va_list ap;

@@ -224,7 +224,7 @@ static gpointer prefetch_main(gpointer data)
     for (;;) {
         prefetch_apply_moves(p);
         g_mutex_lock(&p->lock);
-        bool stop = p->cancel || p->move_error || (p->ctx->stop && *p->ctx->stop);
+        bool stop = p->cancel || p->move_error || (p->ctx->stop && atomic_load(p->ctx->stop));
         g_mutex_unlock(&p->lock);
         if (stop || p->next >= p->n)
             break;
