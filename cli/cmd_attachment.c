@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_common.h"
+#include "intake.h"
 #include "sha256.h"
 #include "message.h"
 #include "store_desk.h"
@@ -49,7 +50,8 @@ static GBytes *attachment_bytes(const struct config *cfg, struct store *st, cons
         g_error_free(error);
         return NULL;
     }
-    struct parser_options opts = { .fallback_charset = cfg->fallback_charset, .keep_attachment = a->part_ordinal };
+    struct parser_options opts = intake_parser_options(cfg);
+    opts.keep_attachment = a->part_ordinal;
     gsize len = 0;
     const char *data = g_bytes_get_data(raw, &len);
     const char *why = NULL;

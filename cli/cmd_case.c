@@ -134,14 +134,14 @@ static void case_plan(const struct cli_session *s, const struct case_args *a, co
         ch->resolved = c->state != THREAD_STATE_RESOLVED; /* closing unresolved ends the work too */
     }
     ch->reactivated = a->command == CASE_CMD_REOPEN;
-    if (a->command == CASE_CMD_PRIORITY) { /* both targets again from logged_at (SPEC 4) */
+    if (a->command == CASE_CMD_PRIORITY) {
         const struct priority_target *target = &s->cfg->priorities[a->priority - 1];
         ch->priority = a->priority;
         ch->priority_reason = a->reason;
-        ch->response_due = calendar_add(s->cal, c->logged_at, &target->response);
-        ch->resolution_due = calendar_add(s->cal, c->logged_at, &target->resolution);
-        if (c->state == THREAD_STATE_ON_HOLD && hold_reason_pauses(c->hold) && c->hold_started_at)
-            ch->resolution_due = c->resolution_due; /* paused: moved on when the hold ends */
+        struct priority_change_case as_found = { .logged_at = c->logged_at, .state = c->state, .hold = c->hold,
+                                                 .hold_started_at = c->hold_started_at,
+                                                 .resolution_due = c->resolution_due };
+        lifecycle_priority_due(s->cal, target, &as_found, &ch->response_due, &ch->resolution_due);
     }
 }
 

@@ -12,7 +12,7 @@
 #include "calendar.h"
 #include "cli_common.h"
 #include "message.h"
-#include "triage.h"
+#include "intake.h"
 
 struct explain_opts {
     const char *file;
@@ -241,8 +241,7 @@ static int explain_run(const struct config *cfg, const struct explain_opts *o)
         g_free(raw);
         return CLI_USAGE;
     }
-    struct parser_options popts = { .fallback_charset = cfg->fallback_charset, .loop_header = cfg->desk.loop_header,
-                                    .ref_prefix = cfg->desk.reference_prefix, .ref_digits = cfg->desk.reference_digits };
+    struct parser_options popts = intake_parser_options(cfg);
     const char *why = NULL;
     parser_init();
     e.msg = parser_parse(raw, len, &popts, &why);

@@ -133,29 +133,23 @@ int cmd_list(const struct cli_context *ctx, int argc, char **argv)
         list_usage(stderr);
         return CLI_USAGE;
     }
-    struct config *cfg = cli_load_config(ctx);
-    if (!cfg)
-        return CLI_USAGE;
-    struct store *st = cli_open_store(cfg);
-    if (!st) {
-        config_free(&cfg);
-        return CLI_NO_DATABASE;
-    }
+    struct cli_session s;
+    int status = cli_session_open(ctx, &s);
+    if (status != CLI_OK)
+        return status;
     GError *error = NULL;
-    GPtrArray *rows = store_desk_list(st, &f, &error);
-    int status = CLI_OK;
+    GPtrArray *rows = store_desk_list(s.st, &f, &error);
     if (!rows) {
         fprintf(stderr, "caselog list: %s\n", error->message);
         g_error_free(error);
         status = CLI_FAILED;
     } else {
         if (json)
-            list_print_json(cfg, rows);
+            list_print_json(s.cfg, rows);
         else
-            list_print_table(cfg, rows);
+            list_print_table(s.cfg, rows);
         g_ptr_array_unref(rows);
     }
-    store_close(&st);
-    config_free(&cfg);
+    cli_session_close(&s);
     return status;
 }

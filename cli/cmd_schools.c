@@ -9,21 +9,6 @@
 #include "cli_common.h"
 #include "schools_csv.h"
 
-/* Load the config and connect; NULL with the exit status in *status. */
-static struct store *schools_open_store(const struct cli_context *ctx, int *status)
-{
-    struct config *cfg = cli_load_config(ctx);
-    if (!cfg) {
-        *status = CLI_USAGE;
-        return NULL;
-    }
-    struct store *st = cli_open_store(cfg);
-    config_free(&cfg);
-    if (!st)
-        *status = CLI_NO_DATABASE;
-    return st;
-}
-
 static int schools_usage(void)
 {
     fprintf(stderr, "usage: caselog schools add NAME IDENTIFIER [DOMAIN...] [--contact \"Name <address>\"]...\n"
@@ -70,15 +55,15 @@ static int schools_add(const struct cli_context *ctx, int argc, char **argv)
     struct store_school *s = schools_from_args(argc, argv);
     if (!s)
         return CLI_USAGE;
-    int status = CLI_OK;
-    struct store *st = schools_open_store(ctx, &status);
+    struct cli_session session;
+    int status = cli_session_open(ctx, &session);
     GError *err = NULL;
-    if (st && !store_school_upsert(st, s, &err))
+    if (status == CLI_OK && !store_school_upsert(session.st, s, &err))
         status = schools_status_of(err);
-    else if (st)
+    else if (status == CLI_OK)
         printf("school %s (%s) saved: %u domain(s), %u contact(s)\n", s->identifier, s->name,
                s->domains->len, s->contacts->len);
-    store_close(&st);
+    cli_session_close(&session);
     store_school_free(&s);
     return status;
 }
@@ -100,12 +85,12 @@ static char *schools_join_contacts(const GPtrArray *contacts)
 
 static int schools_list(const struct cli_context *ctx)
 {
-    int status = CLI_OK;
-    struct store *st = schools_open_store(ctx, &status);
-    if (!st)
+    struct cli_session session;
+    int status = cli_session_open(ctx, &session);
+    if (status != CLI_OK)
         return status;
     GError *err = NULL;
-    GPtrArray *list = store_school_list(st, &err);
+    GPtrArray *list = store_school_list(session.st, &err);
     if (!list)
         status = schools_status_of(err);
     for (guint i = 0; list && i < list->len; i++) {
@@ -120,7 +105,7 @@ static int schools_list(const struct cli_context *ctx)
     }
     if (list)
         g_ptr_array_unref(list);
-    store_close(&st);
+    cli_session_close(&session);
     return status;
 }
 
@@ -164,10 +149,10 @@ static int schools_import(const struct cli_context *ctx, const char *path)
     int status = ok ? CLI_OK : CLI_FAILED;
     if (!ok)
         fprintf(stderr, "caselog schools: nothing imported\n");
-    struct store *st = ok ? schools_open_store(ctx, &status) : NULL;
-    if (st)
-        status = schools_write_all(st, schools);
-    store_close(&st);
+    struct cli_session session = { 0 };
+    if (ok && (status = cli_session_open(ctx, &session)) == CLI_OK)
+        status = schools_write_all(session.st, schools);
+    cli_session_close(&session);
     g_ptr_array_unref(errors);
     g_ptr_array_unref(schools);
     g_free(text);

@@ -89,31 +89,25 @@ int cmd_show(const struct cli_context *ctx, int argc, char **argv)
         fprintf(stderr, "usage: caselog show REF\n");
         return CLI_USAGE;
     }
-    struct config *cfg = cli_load_config(ctx);
-    if (!cfg)
-        return CLI_USAGE;
-    struct store *st = cli_open_store(cfg);
-    if (!st) {
-        config_free(&cfg);
-        return CLI_NO_DATABASE;
-    }
+    struct cli_session s;
+    int status = cli_session_open(ctx, &s);
+    if (status != CLI_OK)
+        return status;
     GPtrArray *thread = NULL, *attachments = NULL;
     GError *error = NULL;
-    struct desk_case *c = store_desk_show(st, argv[1], &thread, &attachments, &error);
-    int status = CLI_OK;
+    struct desk_case *c = store_desk_show(s.st, argv[1], &thread, &attachments, &error);
     if (!c) {
         fprintf(stderr, "caselog show: %s\n", error->message);
         g_error_free(error);
         status = CLI_FAILED;
     } else {
-        show_case(cfg, c);
-        show_thread(cfg, thread);
+        show_case(s.cfg, c);
+        show_thread(s.cfg, thread);
         show_attachments(attachments);
         desk_case_free(c);
         g_ptr_array_unref(thread);
         g_ptr_array_unref(attachments);
     }
-    store_close(&st);
-    config_free(&cfg);
+    cli_session_close(&s);
     return status;
 }

@@ -11,8 +11,9 @@
 #include "calendar.h"
 #include "cli_common.h"
 #include "message.h"
+#include "intake.h"
+#include "store_intake.h"
 #include "store_unlogged.h"
-#include "triage.h"
 
 static void unlogged_print(const struct config *cfg, GPtrArray *rows, bool json)
 {
@@ -57,8 +58,7 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
     gsize len = 0;
     const char *data = g_bytes_get_data(raw, &len);
     const struct config *cfg = s->cfg;
-    struct parser_options popts = { .fallback_charset = cfg->fallback_charset, .loop_header = cfg->desk.loop_header,
-                                    .ref_prefix = cfg->desk.reference_prefix, .ref_digits = cfg->desk.reference_digits };
+    struct parser_options popts = intake_parser_options(cfg);
     const char *why = NULL;
     parser_init();
     struct parsed_message *msg = parser_parse(data, len, &popts, &why);
@@ -73,12 +73,14 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
     if (!mb && cfg->n_mailboxes)
         mb = &cfg->mailboxes[0];
     int64_t received = row->received_at ? row->received_at : row->created_at;
-    struct store_intake_config intake = { .cfg = cfg, .cal = s->cal, .mailbox = mb };
-    struct store_message_in in = { .raw = data, .raw_len = len, .msg = msg, .received_at = received,
-                                   .no_ack = true, /* old mail by now: the school is not surprised by it */
-                                   .confirm_words = cfg->closure.confirm_words, .unknown_senders = cfg->unknown_senders,
-                                   .ref_prefix = cfg->desk.reference_prefix, .ref_digits = cfg->desk.reference_digits,
-                                   .intake = store_intake_from_config, .intake_data = &intake };
+    struct store_intake_config intake;
+    struct store_message_in in;
+    store_message_in_from_config(&in, &intake, cfg, s->cal, mb);
+    in.raw = data;
+    in.raw_len = len;
+    in.msg = msg;
+    in.received_at = received;
+    in.no_ack = true; /* old mail by now: the school is not surprised by it */
     struct store_outcome out = { 0 };
     bool ok = store_batch_begin(s->st, &error) && store_log_message(s->st, &in, &out, &error);
     if (ok && (out.action == STORE_UNLOGGED || out.action == STORE_DUPLICATE)) {

@@ -224,13 +224,14 @@ static void imap_client_set_keepalive(struct imap_client *c)
 {
     int fd = mailstream_low_get_fd(mailstream_get_low(c->imap->imap_stream));
     int on = 1, idle = 60, interval = 20, count = 3;
+    char mbx[LOG_CLIP_SIZE], host[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
 
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0 ||
         setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) != 0 ||
         setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval) != 0 ||
         setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count) != 0)
-        log_warn("mailbox=%s host=%s action=keepalive reason=\"%s\"", c->log_name, c->host,
-                 fd < 0 ? "no socket" : g_strerror(errno));
+        log_warn("mailbox=%s host=%s action=keepalive reason=%s", log_clip(mbx, c->log_name),
+                 log_clip(host, c->host), log_clip(why, fd < 0 ? "no socket" : g_strerror(errno)));
 }
 
 static bool imap_client_verify(struct imap_client *c, GError **error)
@@ -348,8 +349,9 @@ bool imap_client_connect(struct imap_client *c, GError **error)
         return false;
     }
     imap_client_set_keepalive(c);
-    log_debug("mailbox=%s host=%s port=%d action=connected tls=%s", c->log_name, c->host,
-              c->port, c->tls == TLS_NONE ? "none" : "verified");
+    char mbx[LOG_CLIP_SIZE], host[LOG_CLIP_SIZE];
+    log_debug("mailbox=%s host=%s port=%d action=connected tls=%s", log_clip(mbx, c->log_name),
+              log_clip(host, c->host), c->port, c->tls == TLS_NONE ? "none" : "verified");
     return true;
 }
 
@@ -379,7 +381,9 @@ static bool imap_client_after_auth(struct imap_client *c, const char *how, GErro
     /* Servers (Dovecot) advertise MOVE, UIDPLUS... only after login. */
     if (!imap_client_refresh_capability(c, error))
         return false;
-    log_debug("mailbox=%s host=%s action=logged-in method=%s", c->log_name, c->host, how);
+    char mbx[LOG_CLIP_SIZE], host[LOG_CLIP_SIZE];
+    log_debug("mailbox=%s host=%s action=logged-in method=%s", log_clip(mbx, c->log_name), log_clip(host, c->host),
+              how);
     return true;
 }
 

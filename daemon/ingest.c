@@ -30,12 +30,14 @@ static bool log_unlogged(const struct ingest_context *ctx, const struct imap_mes
         return false;
     /* Either way it cannot be logged: it goes to the failed folder. */
     g_array_append_val(moves->failed, m->uid);
+    char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
     if (out.action == STORE_DUPLICATE) {
-        log_info("mailbox=%s uid=%u action=duplicate reason=%s", mb->name, m->uid, out.reason);
+        log_info("mailbox=%s uid=%u action=duplicate reason=%s", log_clip(mbx, mb->name), m->uid,
+                 log_clip(why, out.reason));
         stats->duplicates++;
         return true;
     }
-    log_warn("mailbox=%s uid=%u action=unlogged reason=%s", mb->name, m->uid, reason);
+    log_warn("mailbox=%s uid=%u action=unlogged reason=%s", log_clip(mbx, mb->name), m->uid, log_clip(why, reason));
     stats->unlogged++;
     return true;
 }
@@ -60,8 +62,10 @@ static bool count_outcome(const struct ingest_context *ctx, const struct imap_me
         stats->duplicates++;
     else
         stats->logged++;
-    log_info("mailbox=%s uid=%u ref=%s action=%s reason=%s", name, m->uid, out->reference[0] ? out->reference : "-",
-             store_action_name(out->action), out->reason);
+    char mbx[LOG_CLIP_SIZE], ref[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+    log_info("mailbox=%s uid=%u ref=%s action=%s reason=%s", log_clip(mbx, name), m->uid,
+             log_clip(ref, out->reference[0] ? out->reference : NULL), store_action_name(out->action),
+             log_clip(why, out->reason));
     return true;
 }
 
@@ -77,7 +81,7 @@ static bool log_too_large(const struct ingest_context *ctx, const struct imap_me
     if (m->body) {
         gsize len = 0;
         const char *raw = g_bytes_get_data(m->body, &len);
-        struct parser_options popts = ingest_parser_options(ctx->cfg);
+        struct parser_options popts = intake_parser_options(ctx->cfg);
         const char *why = NULL;
         header = parser_parse(raw, len, &popts, &why);
     }
@@ -208,16 +212,18 @@ static enum ingest_failure ingest_batch(const struct ingest_context *ctx, struct
             return INGEST_OK;
         }
         batch_moves_clear(&moves);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
         if (fast_failed && !g_error_matches(batch_error, STORE_ERROR, STORE_ERROR_CONNECTION)) {
-            log_warn("mailbox=%s action=batch_one_by_one reason=%s", ctx->session->mailbox->name,
-                     batch_error->message);
+            log_warn("mailbox=%s action=batch_one_by_one reason=%s", log_clip(mbx, ctx->session->mailbox->name),
+                     log_clip(why, batch_error->message));
             g_clear_error(&batch_error);
             careful = true;
             attempt--; /* not a failed attempt: the same batch, the careful way */
             continue;
         }
         if (attempt < INGEST_RETRIES && g_error_matches(batch_error, STORE_ERROR, STORE_ERROR_RETRY)) {
-            log_warn("mailbox=%s action=retry_batch reason=%s", ctx->session->mailbox->name, batch_error->message);
+            log_warn("mailbox=%s action=retry_batch reason=%s", log_clip(mbx, ctx->session->mailbox->name),
+                     log_clip(why, batch_error->message));
             g_clear_error(&batch_error);
             continue;
         }
@@ -255,7 +261,9 @@ static enum ingest_failure recover_leftovers(const struct ingest_context *ctx, u
         result = INGEST_IMAP_DOWN;
     if (result == INGEST_OK && moves.processed->len + moves.failed->len > 0) {
         stats->recovered += moves.processed->len + moves.failed->len;
-        log_info("mailbox=%s action=recovered count=%u", mb->name, moves.processed->len + moves.failed->len);
+        char mbx[LOG_CLIP_SIZE];
+        log_info("mailbox=%s action=recovered count=%u", log_clip(mbx, mb->name),
+                 moves.processed->len + moves.failed->len);
     }
     batch_moves_clear(&moves);
     g_array_unref(uids);
@@ -273,7 +281,8 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
     if (found && uidvalidity != ctx->session->status.uidvalidity) {
         /* The server renumbered the folder: read it all again; the store's Message-ID
          * and SHA-256 keys keep anything from being logged twice. */
-        log_warn("mailbox=%s action=uidvalidity_changed old=%u new=%u", mb->name, uidvalidity,
+        char mbx[LOG_CLIP_SIZE];
+        log_warn("mailbox=%s action=uidvalidity_changed old=%u new=%u", log_clip(mbx, mb->name), uidvalidity,
                  ctx->session->status.uidvalidity);
         last_uid = 0;
     }
@@ -285,7 +294,7 @@ enum ingest_failure ingest_pass(const struct ingest_context *ctx, struct ingest_
         return INGEST_IMAP_DOWN;
     stats->found = uids->len;
     struct prefetcher *pf = uids->len ? prefetcher_start(ctx, (const uint32_t *)uids->data, uids->len) : NULL;
-    while (pf && f == INGEST_OK && !(ctx->stop && *ctx->stop)) {
+    while (pf && f == INGEST_OK && !(ctx->stop && atomic_load(ctx->stop))) {
         GError *fetch_error = NULL;
         struct fetched_batch *b = prefetcher_next(pf, &fetch_error);
         if (!b) {
@@ -322,7 +331,9 @@ static void ingest_record_pass(const struct ingest_context *ctx, const struct in
                              .unlogged = stats->unlogged, .daemon = daemon };
     GError *record_error = NULL;
     if (!store_record_pass(ctx->store, &r, &record_error)) {
-        log_debug("mailbox=%s action=record_pass_failed reason=%s", r.mailbox, record_error->message);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_debug("mailbox=%s action=record_pass_failed reason=%s", log_clip(mbx, r.mailbox),
+                  log_clip(why, record_error->message));
         g_error_free(record_error);
     }
 }
@@ -330,13 +341,14 @@ static void ingest_record_pass(const struct ingest_context *ctx, const struct in
 void ingest_finish_pass(const struct ingest_context *ctx, const struct ingest_stats *stats, enum ingest_failure f,
                         const GError *error, int64_t started)
 {
+    char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
     log_info("mailbox=%s action=pass seen=%u logged=%u unlogged=%u duplicates=%u recovered=%u ms=%" G_GINT64_FORMAT
              " fetch_ms=%" G_GINT64_FORMAT " parse_ms=%" G_GINT64_FORMAT " store_ms=%" G_GINT64_FORMAT
              " commit_ms=%" G_GINT64_FORMAT " move_ms=%" G_GINT64_FORMAT "%s%s",
-             ctx->session->mailbox->name, stats->seen, stats->logged, stats->unlogged, stats->duplicates,
-             stats->recovered, (g_get_monotonic_time() - started) / 1000, stats->fetch_us / 1000,
+             log_clip(mbx, ctx->session->mailbox->name), stats->seen, stats->logged, stats->unlogged,
+             stats->duplicates, stats->recovered, (g_get_monotonic_time() - started) / 1000, stats->fetch_us / 1000,
              stats->parse_us / 1000, stats->store_us / 1000, stats->commit_us / 1000, stats->move_us / 1000,
-             error ? " error=" : "", error ? error->message : "");
+             error ? " error=" : "", error ? log_clip(why, error->message) : "");
     ingest_record_pass(ctx, stats, f == INGEST_OK, error);
 }
 

@@ -6,6 +6,7 @@
 #define CASELOG_INGEST_H
 
 #include <glib.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "calendar.h"
@@ -35,7 +36,7 @@ struct ingest_context {
     struct store *store;
     struct mailbox_session *session;
     int64_t now;                /* the pass's "now", Unix seconds (a clock tests can set) */
-    volatile const int *stop;   /* non-zero: finish the batch in hand and return */
+    const atomic_int *stop;     /* non-zero: finish the batch in hand and return (another thread sets it) */
 };
 
 /* Run one pass; stats_out is filled even on failure. */

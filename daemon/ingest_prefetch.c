@@ -68,17 +68,6 @@ bool apply_moves(const struct ingest_context *ctx, const struct batch_moves *m, 
 
 
 
-struct parser_options ingest_parser_options(const struct config *cfg)
-{
-    struct parser_options o = {
-        .fallback_charset = cfg->fallback_charset,
-        .loop_header = cfg->desk.loop_header,
-        .ref_prefix = cfg->desk.reference_prefix,
-        .ref_digits = cfg->desk.reference_digits,
-    };
-    return o;
-}
-
 static void item_prepare(const struct ingest_context *ctx, const struct imap_message *m, struct ingest_item *item)
 {
     const struct config *cfg = ctx->cfg;
@@ -88,27 +77,20 @@ static void item_prepare(const struct ingest_context *ctx, const struct imap_mes
         return;
     gsize len = 0;
     const char *raw = g_bytes_get_data(m->body, &len);
-    struct parser_options popts = ingest_parser_options(cfg);
+    struct parser_options popts = intake_parser_options(cfg);
     item->msg = parser_parse(raw, len, &popts, &item->parse_reason);
     sha256_hex(raw, len, item->raw_sha256);
-    item->intake = (struct store_intake_config){ .cfg = cfg, .cal = ctx->cal, .mailbox = ctx->session->mailbox };
-    item->in = (struct store_message_in){
-        .raw = raw,
-        .raw_len = len,
-        .raw_sha256 = item->raw_sha256,
-        .msg = item->msg,
-        .mailbox = ctx->session->mailbox->name,
-        .uidvalidity = ctx->session->status.uidvalidity,
-        .uid = m->uid,
-        .received_at = m->internaldate,
-        .no_ack = m->internaldate < ctx->now - duration_seconds(&cfg->limits.no_ack_older_than),
-        .confirm_words = cfg->closure.confirm_words,
-        .unknown_senders = cfg->unknown_senders,
-        .ref_prefix = cfg->desk.reference_prefix,
-        .ref_digits = cfg->desk.reference_digits,
-        .intake = store_intake_from_config,
-        .intake_data = &item->intake,
-    };
+    struct store_message_in *in = &item->in;
+    store_message_in_from_config(in, &item->intake, cfg, ctx->cal, ctx->session->mailbox);
+    in->raw = raw;
+    in->raw_len = len;
+    in->raw_sha256 = item->raw_sha256;
+    in->msg = item->msg;
+    in->mailbox = ctx->session->mailbox->name;
+    in->uidvalidity = ctx->session->status.uidvalidity;
+    in->uid = m->uid;
+    in->received_at = m->internaldate;
+    in->no_ack = m->internaldate < ctx->now - duration_seconds(&cfg->limits.no_ack_older_than);
 }
 
 void fetched_batch_free(struct fetched_batch **batch)
@@ -242,7 +224,7 @@ static gpointer prefetch_main(gpointer data)
     for (;;) {
         prefetch_apply_moves(p);
         g_mutex_lock(&p->lock);
-        bool stop = p->cancel || p->move_error || (p->ctx->stop && *p->ctx->stop);
+        bool stop = p->cancel || p->move_error || (p->ctx->stop && atomic_load(p->ctx->stop));
         g_mutex_unlock(&p->lock);
         if (stop || p->next >= p->n)
             break;

@@ -3,10 +3,9 @@
 #define CASELOG_INGEST_PRIVATE_H
 
 #include "ingest.h"
+#include "intake.h"
 #include "message.h"
-
-/* The parser's options from the configuration. */
-struct parser_options ingest_parser_options(const struct config *cfg);
+#include "store_intake.h"
 
 /* UIDs of one batch, sorted by where they go after COMMIT. */
 struct batch_moves {

@@ -15,9 +15,7 @@ static bool mailbox_session_login(struct mailbox_session *s, GError **error)
     if (mb->auth == AUTH_XOAUTH2) {
         char *token = secret_run_token_command(mb->token_command, TOKEN_COMMAND_TIMEOUT_MS, &secret_error);
         if (!token) {
-            g_set_error(error, IMAP_CLIENT_ERROR, IMAP_CLIENT_ERROR_AUTH,
-                        "authentication not attempted: no access token: %s", secret_error->message);
-            g_error_free(secret_error);
+            g_propagate_prefixed_error(error, secret_error, "authentication not attempted: no access token: ");
             return false;
         }
         ok = imap_client_login_xoauth2(s->imap, mb->user, token, error);
@@ -25,9 +23,7 @@ static bool mailbox_session_login(struct mailbox_session *s, GError **error)
     } else {
         char *password = secret_read_password(mb->password_file, mb->password_env, &secret_error);
         if (!password) {
-            g_set_error(error, IMAP_CLIENT_ERROR, IMAP_CLIENT_ERROR_AUTH,
-                        "authentication not attempted: no password: %s", secret_error->message);
-            g_error_free(secret_error);
+            g_propagate_prefixed_error(error, secret_error, "authentication not attempted: no password: ");
             return false;
         }
         ok = imap_client_login(s->imap, mb->user, password, error);
@@ -57,7 +53,8 @@ bool mailbox_session_open(struct mailbox_session *s, const struct config_mailbox
         mailbox_session_close(s);
         return false;
     }
-    log_info("mailbox=%s action=connected uidvalidity=%u uidnext=%u exists=%u", mailbox->name,
+    char mbx[LOG_CLIP_SIZE];
+    log_info("mailbox=%s action=connected uidvalidity=%u uidnext=%u exists=%u", log_clip(mbx, mailbox->name),
              s->status.uidvalidity, s->status.uidnext, s->status.exists);
     return true;
 }

@@ -16,8 +16,9 @@ struct mailbox_session {
 };
 
 /* Connect, verify, log in, ensure folders, select mailbox->folder. On failure the
- * session is left closed and error says why (imap_client_error_needs_reconnect()
- * tells whether a retry makes sense). */
+ * session is left closed and error says why: an IMAP_CLIENT_ERROR
+ * (imap_client_error_needs_reconnect() tells whether a retry makes sense), or a
+ * SECRETS_ERROR when the password or token could not be had (login not attempted). */
 bool mailbox_session_open(struct mailbox_session *s, const struct config_mailbox *mailbox,
                           GError **error);
 

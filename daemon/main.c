@@ -63,13 +63,17 @@ static int parse_options(int argc, char **argv, struct options *opts)
     return 0;
 }
 
-/* Load the config, printing every problem; NULL if there was any. */
-static struct config *load_config_reporting(const char *path)
+/* Load the config, printing every problem as file:line: message; NULL if there was
+ * any (then, unless only checking, a fatal line says the daemon stops there). */
+static struct config *load_config_reporting(const char *path, bool checking)
 {
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     struct config *cfg = config_load(path, errors);
     for (guint i = 0; i < errors->len; i++)
         fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
+    char where[LOG_CLIP_SIZE];
+    if (!cfg && !checking)
+        log_fatal("action=config_refused path=%s errors=%u", log_clip(where, path), errors->len);
     g_ptr_array_unref(errors);
     return cfg;
 }
@@ -80,12 +84,13 @@ static int run_migrate(const struct config *cfg)
     GError *error = NULL;
     struct store *st = store_open(cfg->db_conninfo, &error);
     int applied = 0;
+    char dir[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
     if (st && store_migrate(st, store_sql_dir(), &applied, &error)) {
-        log_info("action=migrated applied=%d dir=%s", applied, store_sql_dir());
+        log_info("action=migrated applied=%d dir=%s", applied, log_clip(dir, store_sql_dir()));
         store_close(&st);
         return EXIT_OK;
     }
-    log_error("action=migrate_failed reason=%s", error ? error->message : "unknown");
+    log_fatal("action=migrate_failed reason=%s", log_clip(why, error ? error->message : NULL));
     g_clear_error(&error);
     store_close(&st);
     return EXIT_FAILURE_RUN;
@@ -99,7 +104,7 @@ int main(int argc, char **argv)
         return EXIT_BAD_CONFIG;
     }
     /* Checking a config file is harmless as anyone; everything else runs unprivileged. */
-    if (!opts.check_config && !privileges_settle(opts.user, stderr))
+    if (!opts.check_config && !privileges_settle(opts.user))
         return EXIT_FAILURE_RUN;
     /* libetpan writes with plain send(): a dropped peer must not kill us. */
     signal(SIGPIPE, SIG_IGN);
@@ -107,11 +112,12 @@ int main(int argc, char **argv)
      * mapped on their own and given back to the system when freed (glibc would raise
      * this threshold as large blocks come and go, and keep them in the heap). */
     if (mallopt(M_MMAP_THRESHOLD, 1024 * 1024) != 1)
-        fprintf(stderr, "caselogd: warning: mallopt(M_MMAP_THRESHOLD) refused\n");
+        log_warn("action=mallopt_refused option=M_MMAP_THRESHOLD");
 
-    struct config *cfg = load_config_reporting(opts.config_path);
+    struct config *cfg = load_config_reporting(opts.config_path, opts.check_config);
     if (!cfg)
         return EXIT_BAD_CONFIG;
+    log_set_level((enum log_level)cfg->log_level);
     if (opts.check_config) {
         /* Templates are part of the configuration: an unknown variable is found now. */
         GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);

@@ -20,7 +20,8 @@ static bool outbox_notified(struct store *st)
     int events = 0, outbox = 0;
     GError *error = NULL;
     if (!store_drain_notifies(st, &events, &outbox, &error)) {
-        log_warn("action=notify_failed reason=%s", error->message);
+        char why[LOG_CLIP_SIZE];
+        log_warn("action=notify_failed reason=%s", log_clip(why, error->message));
         g_error_free(error);
         return true; /* the next pass finds out what is wrong */
     }
@@ -45,18 +46,19 @@ static void *outbox_main(void *arg)
     struct sender *sender = sender_new(w->cfg, w->cal, w->templates);
     struct backoff db_backoff = backoff_init(1000, 5 * 60 * 1000);
     struct store *st = NULL;
-    while (!*w->stop) {
+    while (!atomic_load(w->stop)) {
         GError *error = NULL;
+        char why[LOG_CLIP_SIZE];
         if (!st) {
             if (!(st = store_open(w->cfg->db_conninfo, &error))) {
-                log_error("action=outbox_db_connect_failed reason=%s", error->message);
+                log_error("action=outbox_db_connect_failed reason=%s", log_clip(why, error->message));
                 g_clear_error(&error);
                 outbox_wait(w, NULL, backoff_failure(&db_backoff, g_random_double()));
                 continue;
             }
             /* The store LISTENs again by itself after a reconnect. */
             if (!store_listen(st, &error)) {
-                log_error("action=listen_failed reason=%s", error->message);
+                log_error("action=listen_failed reason=%s", log_clip(why, error->message));
                 g_clear_error(&error);
             }
         }
@@ -65,7 +67,7 @@ static void *outbox_main(void *arg)
         struct sender_stats stats;
         if (!scheduler_pass(w->cfg, w->cal, st, &sched, &error) ||
             !sender_pass(sender, st, clock_now(), &stats, &error)) {
-            log_error("action=scheduler_or_outbox_pass_failed reason=%s", error ? error->message : "unknown");
+            log_error("action=scheduler_or_outbox_pass_failed reason=%s", log_clip(why, error ? error->message : NULL));
             g_clear_error(&error);
             store_close(&st);
             outbox_wait(w, NULL, backoff_failure(&db_backoff, g_random_double()));
@@ -88,8 +90,9 @@ static void *outbox_main(void *arg)
 bool outbox_worker_start(struct outbox_worker *w)
 {
     int rc = pthread_create(&w->thread, NULL, outbox_main, w);
+    char why[LOG_CLIP_SIZE];
     if (rc != 0)
-        log_error("action=thread_failed reason=%s", g_strerror(rc));
+        log_error("action=thread_failed reason=%s", log_clip(why, g_strerror(rc)));
     return rc == 0;
 }
 

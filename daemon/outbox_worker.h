@@ -4,6 +4,7 @@
 #define CASELOG_OUTBOX_WORKER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "calendar.h"
 #include "config.h"
@@ -13,7 +14,7 @@ struct outbox_worker {
     const struct config *cfg;
     const struct calendar *cal;
     const struct template_set *templates;
-    volatile int *stop;
+    const atomic_int *stop; /* set by the service thread */
     int wake_fd;
     pthread_t thread;
 };

@@ -6,9 +6,8 @@
 #define CASELOG_PRIVILEGES_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
-/* Drop to user (NULL: none asked). false, with why on err, if it must not go on. */
-bool privileges_settle(const char *user, FILE *err);
+/* Drop to user (NULL: none asked). false, with why logged at fatal, if it must not go on. */
+bool privileges_settle(const char *user);
 
 #endif

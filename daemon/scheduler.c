@@ -58,9 +58,10 @@ static bool scheduler_notices(const struct config *cfg, const struct calendar *c
         const char *data[16];
         plan_data(&plan, NULL, attempt, data);
         ok = store_notice_done(st, n, plan.template, data, error) && plan_timer(cal, st, n->case_id, &plan, n->at, error);
+        char kind[LOG_CLIP_SIZE]; /* events may come from plain SQL */
         if (ok)
             log_info("case_id=%" G_GINT64_FORMAT " event=%" G_GINT64_FORMAT " kind=%s action=notice template=%s",
-                     n->case_id, n->event_id, n->kind, plan.template ? plan.template : "none");
+                     n->case_id, n->event_id, log_clip(kind, n->kind), plan.template ? plan.template : "none");
     }
     *done = ok ? claimed->len : 0;
     g_ptr_array_unref(claimed);
@@ -140,8 +141,10 @@ static bool scheduler_timers(const struct config *cfg, const struct calendar *ca
     for (guint i = 0; ok && i < claimed->len; i++) {
         const struct due_timer *t = g_ptr_array_index(claimed, i);
         ok = fire_timer(cfg, cal, st, t, error);
+        char kind[LOG_CLIP_SIZE];
         if (ok)
-            log_info("case_id=%" G_GINT64_FORMAT " action=timer kind=%s attempt=%d", t->case_id, t->kind, t->attempt);
+            log_info("case_id=%" G_GINT64_FORMAT " action=timer kind=%s attempt=%d", t->case_id,
+                     log_clip(kind, t->kind), t->attempt);
     }
     *done = ok ? claimed->len : 0;
     g_ptr_array_unref(claimed);

@@ -19,6 +19,8 @@
 #define SENDER_RETRY_MAX_S 3600
 #define SENDER_TOKEN_TIMEOUT_MS 30000
 
+G_DEFINE_QUARK(caselog-sender-error-quark, sender_error)
+
 struct sender {
     const struct config *cfg;
     const struct calendar *cal;
@@ -59,8 +61,7 @@ static bool sender_connect(struct sender *s, GError **error)
     else if (c->auth == AUTH_XOAUTH2)
         secret = secret_run_token_command(c->token_command, SENDER_TOKEN_TIMEOUT_MS, &secret_error);
     if (c->auth != AUTH_NONE && !secret) {
-        g_set_error(error, SMTP_CLIENT_ERROR, SMTP_CLIENT_ERROR_TEMPORARY, "%s", secret_error->message);
-        g_error_free(secret_error);
+        g_propagate_error(error, secret_error); /* not a refusal: retried like any temporary failure */
         return false;
     }
     bool ok = smtp_client_connect(s->smtp, c->auth, c->user, secret, error);
@@ -147,7 +148,7 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
     }
     int kind = template_kind_of(it->template);
     if (kind < 0) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_MESSAGE, "unknown template %s", it->template);
+        g_set_error(error, SENDER_ERROR, SENDER_ERROR_TEMPLATE, "unknown template %s", it->template);
         return false;
     }
     GHashTable *vars = item_vars(s, it);
@@ -207,6 +208,7 @@ static int retry_delay(int attempts)
 static bool sender_failed(struct sender *s, struct store *st, const struct outbox_item *it, const GError *why,
                           int64_t now, struct sender_stats *stats, GError **error)
 {
+    char ref[LOG_CLIP_SIZE], reason[LOG_CLIP_SIZE];
     bool permanent = g_error_matches(why, SMTP_CLIENT_ERROR, SMTP_CLIENT_ERROR_PERMANENT) ||
                      g_error_matches(why, SMTP_CLIENT_ERROR, SMTP_CLIENT_ERROR_REFUSED);
     bool expired = now - it->created_at > duration_seconds(&s->cfg->smtp.give_up_after);
@@ -214,14 +216,15 @@ static bool sender_failed(struct sender *s, struct store *st, const struct outbo
         stats->failed++;
         char *text = expired && !permanent ? g_strdup_printf("gave up after smtp.give_up_after: %s", why->message)
                                            : g_strdup(why->message);
-        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=failed reason=%s", it->id, it->reference, text);
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=failed reason=%s", it->id, log_clip(ref, it->reference),
+                 log_clip(reason, text));
         bool ok = store_outbox_mark_failed(st, it->id, text, error);
         g_free(text);
         return ok;
     }
     stats->retried++;
-    log_info("outbox=%" G_GINT64_FORMAT " ref=%s action=retry attempts=%d reason=%s", it->id, it->reference,
-             it->attempts, why->message);
+    log_info("outbox=%" G_GINT64_FORMAT " ref=%s action=retry attempts=%d reason=%s", it->id,
+             log_clip(ref, it->reference), it->attempts, log_clip(reason, why->message));
     return store_outbox_mark_retry(st, it->id, retry_delay(it->attempts), why->message, error);
 }
 
@@ -230,9 +233,12 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
 {
     const char *why = NULL;
     GError *db_error = NULL;
+    char ref[LOG_CLIP_SIZE], template[LOG_CLIP_SIZE], reason[LOG_CLIP_SIZE];
+    log_clip(ref, it->reference);
+    log_clip(template, it->template); /* outbox rows may come from plain SQL */
     if (over_cap(s, st, it, &why, &db_error)) {
         stats->suppressed++;
-        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, it->reference, why);
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));
         return store_outbox_mark_suppressed(st, it, why, error);
     }
     if (db_error) {
@@ -247,8 +253,8 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
             return false;
         }
         /* A mail that cannot be built never will be: fail it, visibly. */
-        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=failed template=%s reason=%s", it->id, it->reference,
-                 it->template, send_error->message);
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=failed template=%s reason=%s", it->id, ref, template,
+                 log_clip(reason, send_error->message));
         bool ok = store_outbox_mark_failed(st, it->id, send_error->message, error);
         stats->failed++;
         g_error_free(send_error);
@@ -261,7 +267,7 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
     g_bytes_unref(raw);
     if (sent) {
         stats->sent++;
-        log_info("outbox=%" G_GINT64_FORMAT " ref=%s action=sent template=%s", it->id, it->reference, it->template);
+        log_info("outbox=%" G_GINT64_FORMAT " ref=%s action=sent template=%s", it->id, ref, template);
         return store_outbox_mark_sent(st, it->id, error);
     }
     bool ok = sender_failed(s, st, it, send_error, now, stats, error);

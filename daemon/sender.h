@@ -14,6 +14,13 @@
 #include "store.h"
 #include "template_set.h"
 
+/* Errors the sender raises itself (those of SMTP, the store and secrets keep theirs). */
+#define SENDER_ERROR (sender_error_quark())
+GQuark sender_error_quark(void);
+enum sender_error_code {
+    SENDER_ERROR_TEMPLATE, /* the outbox row names a template there is none of */
+};
+
 struct sender;
 
 struct sender_stats {

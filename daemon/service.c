@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -24,17 +25,15 @@
 #include "template_set.h"
 #include "worker.h"
 
-static volatile sig_atomic_t got_stop;
-static volatile sig_atomic_t got_reload;
+/* Set by the handler, which may run on any thread: lock-free atomics, not volatile. */
+static atomic_int got_stop;
+static atomic_int got_reload;
 static int signal_pipe[2] = { -1, -1 };
 
 static void on_signal(int sig)
 {
     int saved = errno;
-    if (sig == SIGHUP)
-        got_reload = 1;
-    else
-        got_stop = 1;
+    atomic_store(sig == SIGHUP ? &got_reload : &got_stop, 1);
     if (signal_pipe[1] >= 0 && write(signal_pipe[1], "x", 1) < 0) {
         /* the pipe is full: the main thread is already awake */
     }
@@ -46,7 +45,8 @@ static struct calendar *service_calendar(const struct config *cfg)
     GError *error = NULL;
     struct calendar *cal = calendar_new(cfg->desk.timezone, &cfg->hours, &error);
     if (!cal) {
-        log_error("action=calendar_failed reason=%s", error->message);
+        char why[LOG_CLIP_SIZE];
+        log_error("action=calendar_failed reason=%s", log_clip(why, error->message));
         g_error_free(error);
     }
     return cal;
@@ -58,18 +58,20 @@ static bool once_mailbox(const struct config *cfg, const struct calendar *cal, s
 {
     GError *error = NULL;
     bool locked = false;
+    char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+    log_clip(mbx, mb->name);
     if (!store_try_lock_mailbox(st, mb->name, &locked, &error)) {
-        log_error("mailbox=%s action=lock_failed reason=%s", mb->name, error->message);
+        log_error("mailbox=%s action=lock_failed reason=%s", mbx, log_clip(why, error->message));
         g_error_free(error);
         return false;
     }
     if (!locked) {
-        log_info("mailbox=%s action=skipped reason=another daemon holds the mailbox", mb->name);
+        log_info("mailbox=%s action=skipped reason=\"another daemon holds the mailbox\"", mbx);
         return true;
     }
     struct mailbox_session session = { 0 };
     if (!mailbox_session_open(&session, mb, &error)) {
-        log_error("mailbox=%s action=imap_connect_failed reason=%s", mb->name, error->message);
+        log_error("mailbox=%s action=imap_connect_failed reason=%s", mbx, log_clip(why, error->message));
         g_error_free(error);
         store_unlock_mailbox(st, mb->name);
         return false;
@@ -97,8 +99,9 @@ static struct template_set *load_templates_logged(const struct config *cfg)
 {
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     struct template_set *set = service_templates(cfg, errors);
+    char why[LOG_CLIP_SIZE];
     for (guint i = 0; i < errors->len; i++)
-        log_error("action=templates_refused %s", (const char *)g_ptr_array_index(errors, i));
+        log_error("action=templates_refused error=%s", log_clip(why, g_ptr_array_index(errors, i)));
     g_ptr_array_unref(errors);
     return set;
 }
@@ -113,8 +116,9 @@ static bool once_outbox(const struct config *cfg, const struct calendar *cal, st
     struct sender_stats stats;
     GError *error = NULL;
     bool ok = sender_pass(sender, st, clock_now(), &stats, &error);
+    char why[LOG_CLIP_SIZE];
     log_info("action=outbox_pass sent=%u retried=%u failed=%u suppressed=%u%s%s", stats.sent, stats.retried,
-             stats.failed, stats.suppressed, error ? " error=" : "", error ? error->message : "");
+             stats.failed, stats.suppressed, error ? " error=" : "", error ? log_clip(why, error->message) : "");
     g_clear_error(&error);
     sender_free(&sender);
     template_set_free(&templates);
@@ -127,8 +131,9 @@ static bool once_scheduler(const struct config *cfg, const struct calendar *cal,
     struct scheduler_stats stats;
     GError *error = NULL;
     bool ok = scheduler_pass(cfg, cal, st, &stats, &error);
+    char why[LOG_CLIP_SIZE];
     log_info("action=scheduler_pass notices=%u timers=%u breaches=%u%s%s", stats.notices, stats.timers,
-             stats.breaches, error ? " error=" : "", error ? error->message : "");
+             stats.breaches, error ? " error=" : "", error ? log_clip(why, error->message) : "");
     g_clear_error(&error);
     return ok;
 }
@@ -136,12 +141,15 @@ static bool once_scheduler(const struct config *cfg, const struct calendar *cal,
 int service_run_once(const struct config *cfg)
 {
     struct calendar *cal = service_calendar(cfg);
-    if (!cal)
+    if (!cal) {
+        log_fatal("action=start_failed reason=\"no working-hours calendar\"");
         return 1;
+    }
     GError *error = NULL;
     struct store *st = store_open(cfg->db_conninfo, &error);
     if (!st) {
-        log_error("action=db_connect_failed reason=%s", error->message);
+        char why[LOG_CLIP_SIZE];
+        log_fatal("action=db_connect_failed reason=%s", log_clip(why, error->message));
         g_error_free(error);
         calendar_free(&cal);
         return 1;
@@ -162,7 +170,7 @@ struct crew {
     int n;
     struct outbox_worker outbox;
     bool outbox_started;
-    volatile int stop;
+    atomic_int stop; /* read by every worker thread */
     int wake[2];
     struct calendar *cal;
     struct template_set *templates;
@@ -192,9 +200,10 @@ static bool crew_start(struct crew *crew, const struct config *cfg)
 
 static void crew_stop(struct crew *crew)
 {
-    crew->stop = 1;
+    atomic_store(&crew->stop, 1);
+    char why[LOG_CLIP_SIZE];
     if (crew->wake[1] >= 0 && write(crew->wake[1], "x", 1) < 0)
-        log_warn("action=wake_failed reason=%s", g_strerror(errno));
+        log_warn("action=wake_failed reason=%s", log_clip(why, g_strerror(errno)));
     for (int i = 0; i < crew->n; i++)
         worker_join(&crew->workers[i]);
     if (crew->outbox_started)
@@ -210,8 +219,9 @@ static void crew_stop(struct crew *crew)
 
 static void install_signals(void)
 {
+    char why[LOG_CLIP_SIZE];
     if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-        log_warn("action=signal_pipe_failed reason=%s", g_strerror(errno));
+        log_warn("action=signal_pipe_failed reason=%s", log_clip(why, g_strerror(errno)));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -226,8 +236,9 @@ static struct config *service_reload(const char *config_path)
 {
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     struct config *cfg = config_load(config_path, errors);
+    char why[LOG_CLIP_SIZE];
     for (guint i = 0; i < errors->len; i++)
-        log_error("action=reload_refused %s", (const char *)g_ptr_array_index(errors, i));
+        log_error("action=reload_refused error=%s", log_clip(why, g_ptr_array_index(errors, i)));
     g_ptr_array_unref(errors);
     return cfg;
 }
@@ -249,6 +260,7 @@ int service_run(struct config *cfg, const char *config_path)
     install_signals();
     struct crew crew;
     if (!crew_start(&crew, cfg)) {
+        log_fatal("action=start_failed reason=\"calendar, templates or workers could not start\"");
         crew_stop(&crew);
         config_free(&cfg);
         return 1;
@@ -258,20 +270,21 @@ int service_run(struct config *cfg, const char *config_path)
         watchdog_usec = 0;
     sd_notify(0, "READY=1\nSTATUS=working");
     log_info("action=started mailboxes=%d", cfg->n_mailboxes);
-    while (!got_stop) {
+    while (!atomic_load(&got_stop)) {
         service_wait(watchdog_usec);
         if (watchdog_usec)
             sd_notify(0, "WATCHDOG=1");
-        if (got_reload && !got_stop) {
-            got_reload = 0;
+        if (atomic_load(&got_reload) && !atomic_load(&got_stop)) {
+            atomic_store(&got_reload, 0);
             sd_notify(0, "RELOADING=1");
             struct config *fresh = service_reload(config_path);
             if (fresh) {
                 crew_stop(&crew);
                 config_free(&cfg);
                 cfg = fresh;
+                log_set_level((enum log_level)cfg->log_level); /* no worker runs now */
                 if (!crew_start(&crew, cfg))
-                    log_error("action=reload_incomplete reason=some workers did not start");
+                    log_error("action=reload_incomplete reason=\"some workers did not start\"");
                 log_info("action=reloaded mailboxes=%d", cfg->n_mailboxes);
             }
             sd_notify(0, "READY=1");

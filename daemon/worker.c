@@ -31,7 +31,7 @@ struct worker_state {
 static void worker_sleep(const struct worker *w, int64_t ms)
 {
     struct pollfd pfd = { .fd = w->wake_fd, .events = POLLIN };
-    while (poll(&pfd, 1, (int)ms) < 0 && errno == EINTR && !*w->stop)
+    while (poll(&pfd, 1, (int)ms) < 0 && errno == EINTR && !atomic_load(w->stop))
         ;
 }
 
@@ -42,7 +42,9 @@ static bool worker_ensure_store(struct worker_state *s)
     GError *error = NULL;
     s->store = store_open(s->w->cfg->db_conninfo, &error);
     if (!s->store) {
-        log_error("mailbox=%s action=db_connect_failed reason=%s", s->w->mailbox->name, error->message);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_error("mailbox=%s action=db_connect_failed reason=%s", log_clip(mbx, s->w->mailbox->name),
+                  log_clip(why, error->message));
         g_error_free(error);
         return false;
     }
@@ -55,13 +57,17 @@ static bool worker_ensure_lock(struct worker_state *s, bool *db_failed)
     GError *error = NULL;
     *db_failed = false;
     if (!store_try_lock_mailbox(s->store, s->w->mailbox->name, &locked, &error)) {
-        log_error("mailbox=%s action=lock_failed reason=%s", s->w->mailbox->name, error->message);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_error("mailbox=%s action=lock_failed reason=%s", log_clip(mbx, s->w->mailbox->name),
+                  log_clip(why, error->message));
         g_error_free(error);
         *db_failed = true;
         return false;
     }
+    char mbx[LOG_CLIP_SIZE];
     if (!locked)
-        log_debug("mailbox=%s action=standby reason=another daemon holds the mailbox", s->w->mailbox->name);
+        log_debug("mailbox=%s action=standby reason=\"another daemon holds the mailbox\"",
+                  log_clip(mbx, s->w->mailbox->name));
     return locked;
 }
 
@@ -74,8 +80,9 @@ static bool worker_ensure_session(struct worker_state *s, int64_t *retry_ms)
     GError *error = NULL;
     if (!mailbox_session_open(&s->session, s->w->mailbox, &error)) {
         *retry_ms = backoff_failure(&s->imap_backoff, g_random_double());
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
         log_error("mailbox=%s action=imap_connect_failed retry_in_ms=%" G_GINT64_FORMAT " reason=%s",
-                  s->w->mailbox->name, *retry_ms, error->message);
+                  log_clip(mbx, s->w->mailbox->name), *retry_ms, log_clip(why, error->message));
         g_error_free(error);
         return false;
     }
@@ -125,7 +132,8 @@ static void worker_wait_for_mail(struct worker_state *s)
     GError *error = NULL;
     enum imap_wait_result r = imap_client_wait(s->session.imap, (int)timeout, s->w->wake_fd, &error);
     if (r == IMAP_WAIT_ERROR) {
-        log_warn("mailbox=%s action=wait_failed reason=%s", mb->name, error->message);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_warn("mailbox=%s action=wait_failed reason=%s", log_clip(mbx, mb->name), log_clip(why, error->message));
         g_error_free(error);
         mailbox_session_close(&s->session);
     }
@@ -139,7 +147,7 @@ static void *worker_main(void *arg)
         .imap_backoff = backoff_init(WORKER_BACKOFF_INITIAL_MS, WORKER_BACKOFF_MAX_MS),
     };
     struct worker *w = s.w;
-    while (!*w->stop) {
+    while (!atomic_load(w->stop)) {
         bool db_failed = false;
         if (!worker_ensure_store(&s)) {
             worker_sleep(w, backoff_failure(&s.db_backoff, g_random_double()));
@@ -159,7 +167,7 @@ static void *worker_main(void *arg)
             continue;
         }
         int64_t delay = worker_pass(&s);
-        if (*w->stop)
+        if (atomic_load(w->stop))
             break;
         if (delay > 0)
             worker_sleep(w, delay);
@@ -177,7 +185,9 @@ bool worker_start(struct worker *w)
 {
     int rc = pthread_create(&w->thread, NULL, worker_main, w);
     if (rc != 0) {
-        log_error("mailbox=%s action=thread_failed reason=%s", w->mailbox->name, g_strerror(rc));
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_error("mailbox=%s action=thread_failed reason=%s", log_clip(mbx, w->mailbox->name),
+                  log_clip(why, g_strerror(rc)));
         return false;
     }
     return true;

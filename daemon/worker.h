@@ -4,6 +4,7 @@
 #define CASELOG_WORKER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "calendar.h"
@@ -13,7 +14,7 @@ struct worker {
     const struct config *cfg;
     const struct config_mailbox *mailbox;
     const struct calendar *cal;
-    volatile int *stop; /* set by the service; workers finish the batch in hand */
+    const atomic_int *stop; /* set by the service thread; workers finish the batch in hand */
     int wake_fd;        /* readable when the service wants workers to look at *stop */
     pthread_t thread;
 };

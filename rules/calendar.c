@@ -12,6 +12,8 @@
 #define CALENDAR_LAST_YEAR 2100
 #define CALENDAR_SEARCH_DAYS 800 /* a desk closed longer than this has no next opening */
 
+G_DEFINE_QUARK(caselog-calendar-error-quark, calendar_error)
+
 
 struct calendar {
     GTimeZone *tz;
@@ -23,7 +25,7 @@ struct calendar *calendar_new(const char *timezone, const struct config_hours *h
 {
     GTimeZone *tz = g_time_zone_new_identifier(timezone);
     if (!tz) {
-        g_set_error(error, G_CONVERT_ERROR, G_CONVERT_ERROR_FAILED, "unknown time zone '%s'", timezone);
+        g_set_error(error, CALENDAR_ERROR, CALENDAR_ERROR_TIMEZONE, "unknown time zone '%s'", timezone);
         return NULL;
     }
     struct calendar *cal = g_new0(struct calendar, 1);

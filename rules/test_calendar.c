@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "lifecycle.h"
 
 static int64_t at(const char *iso)
 {
@@ -231,17 +232,51 @@ static void test_hold(void **state)
     calendar_free(&cal);
 }
 
+/* lifecycle_priority_due(), which `caselog priority` calls: both due times again from
+ * logged_at under the new priority's targets, except a resolution clock paused by a hold. */
 static void test_priority_change_recomputes(void **state)
 {
+    static const struct {
+        const char *why, *response, *resolution; /* the new priority's targets */
+        const char *logged;
+        enum thread_case_state case_state;
+        enum hold_reason hold;
+        const char *hold_started, *resolution_due_now;
+        const char *expect_response, *expect_resolution;
+    } rows[] = {
+        { "raised P3 to P2 on an open case: from logged_at, not from the change", "1h", "1d",
+          "2026-03-03T09:00:00Z", THREAD_STATE_OPEN, HOLD_NONE, NULL, "2026-03-06T09:00:00Z",
+          "2026-03-03T10:00:00Z", "2026-03-04T09:00:00Z" },
+        { "raised to P1 late on a Friday: counted across the weekend from logged_at", "1h", "4h",
+          "2026-03-06T17:30:00Z", THREAD_STATE_ASSIGNED, HOLD_NONE, NULL, "2026-03-11T17:30:00Z",
+          "2026-03-09T08:30:00Z", "2026-03-09T11:30:00Z" },
+        { "lowered to P4: later due times, still from logged_at", "1d", "5d",
+          "2026-03-03T09:00:00Z", THREAD_STATE_ASSIGNED, HOLD_NONE, NULL, "2026-03-04T09:00:00Z",
+          "2026-03-04T09:00:00Z", "2026-03-10T09:00:00Z" },
+        { "on hold awaiting the school: the paused resolution due time stays", "1h", "1d",
+          "2026-03-03T09:00:00Z", THREAD_STATE_ON_HOLD, HOLD_AWAITING_CUSTOMER, "2026-03-04T12:00:00Z",
+          "2026-03-06T09:00:00Z", "2026-03-03T10:00:00Z", "2026-03-06T09:00:00Z" },
+        { "on hold awaiting a change, which does not pause: both recomputed", "1h", "1d",
+          "2026-03-03T09:00:00Z", THREAD_STATE_ON_HOLD, HOLD_AWAITING_CHANGE, "2026-03-04T12:00:00Z",
+          "2026-03-06T09:00:00Z", "2026-03-03T10:00:00Z", "2026-03-04T09:00:00Z" },
+    };
     struct calendar *cal = desk_calendar(18 * 60);
-    int64_t logged = at("2026-03-03T09:00:00Z");
-    struct duration p3_response = dur("8h"), p3_resolution = dur("3d");
-    struct duration p2_response = dur("1h"), p2_resolution = dur("1d");
-    expect_time(cal, "P3 response", calendar_add(cal, logged, &p3_response), "2026-03-03T17:00:00Z");
-    expect_time(cal, "P3 resolution", calendar_add(cal, logged, &p3_resolution), "2026-03-06T09:00:00Z");
-    /* both due times come again from logged_at, not from the moment of the change */
-    expect_time(cal, "P2 response", calendar_add(cal, logged, &p2_response), "2026-03-03T10:00:00Z");
-    expect_time(cal, "P2 resolution", calendar_add(cal, logged, &p2_resolution), "2026-03-04T09:00:00Z");
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        struct priority_target target = { .level = 2, .name = "new",
+                                          .response = dur(rows[i].response), .resolution = dur(rows[i].resolution) };
+        struct priority_change_case c = {
+            .logged_at = at(rows[i].logged), .state = rows[i].case_state, .hold = rows[i].hold,
+            .hold_started_at = rows[i].hold_started ? at(rows[i].hold_started) : 0,
+            .resolution_due = at(rows[i].resolution_due_now),
+        };
+        int64_t response_due = 0, resolution_due = 0;
+        lifecycle_priority_due(cal, &target, &c, &response_due, &resolution_due);
+        char what[160];
+        g_snprintf(what, sizeof what, "%s: response due", rows[i].why);
+        expect_time(cal, what, response_due, rows[i].expect_response);
+        g_snprintf(what, sizeof what, "%s: resolution due", rows[i].why);
+        expect_time(cal, what, resolution_due, rows[i].expect_resolution);
+    }
     calendar_free(&cal);
 }
 

@@ -11,63 +11,104 @@
 #define H 3600
 #define AS_OF 1000000
 
+/* Hand-counted cases; the comments say what each is for. Fields: priority, type,
+ * response_due, responded_at, resolution_due, resolved_at, reactivations, inbound mails,
+ * staff public replies, working seconds to respond and to resolve (-1: not yet). */
 static const struct kpi_case cases[] = {
-    /* P2 incident: responded and resolved in time, one mail, one reply: first contact. */
+    /* #1 P2 incident: responded and resolved in time, one mail, one reply: first contact. */
     { 2, "incident", 500, 400, 900, 800, 0, 1, 1, 1 * H, 5 * H },
-    /* P2 incident: response late, resolution late, two mails from the school. */
+    /* #2 P2 incident: response late, resolution late, two mails from the school. */
     { 2, "incident", 500, 600, 900, 950, 0, 2, 1, 3 * H, 9 * H },
-    /* P3 incident: never responded, due passed; still open (not resolved, due later). */
+    /* #3 P3 incident: never responded, due passed; still open (not resolved, due later). */
     { 3, "incident", 700, 0, AS_OF + 10, 0, 0, 1, 0, -1, -1 },
-    /* P3 service request: reopened once, resolved again in time. */
+    /* #4 P3 service request: reopened once, resolved again in time. */
     { 3, "service_request", 500, 450, 2000, 1500, 1, 3, 2, 2 * H, 20 * H },
-    /* P3 enquiry: reopened and open now (resolved_at cleared). */
+    /* #5 P3 enquiry: reopened and open now (resolved_at cleared). */
     { 3, "enquiry", 500, 450, AS_OF + 10, 0, 1, 2, 1, 4 * H, -1 },
+    /* #6 P4 incident: responded and resolved exactly at the due times (in time); one
+     * mail but two staff replies: not first contact. */
+    { 4, "incident", 500, 500, 900, 900, 0, 1, 2, 6 * H, 10 * H },
+    /* #7 P4 enquiry: no response, due exactly at as_of: not decided yet. */
+    { 4, "enquiry", AS_OF, 0, AS_OF + 10, 0, 0, 1, 0, -1, -1 },
 };
+#define N_CASES (sizeof cases / sizeof cases[0])
 
 static bool only_priority(const struct kpi_case *c, const void *arg)
 {
     return c->priority == *(const int *)arg;
 }
 
-static void test_all(void **state)
+static struct kpi_figures all_cases(void)
 {
-    (void)state;
     struct kpi_figures f;
-    kpi_compute(cases, 5, NULL, NULL, AS_OF, &f);
-    assert_int_equal(f.logged, 5);
-    /* Response decided for all five (four responded, one past due); missed: #2 late, #3 none. */
-    assert_int_equal(f.response_decided, 5);
-    assert_int_equal(f.response_missed, 2);
-    /* Resolution decided: #1, #2, #4 (resolved); #3 and #5 not due yet. Missed: #2. */
-    assert_int_equal(f.resolution_decided, 3);
-    assert_int_equal(f.resolution_missed, 1);
-    /* Resolved now: #1, #2, #4; first contact: only #1 (#2 two mails, #4 reopened). */
-    assert_int_equal(f.resolved, 3);
-    assert_int_equal(f.first_contact, 1);
-    /* Ever resolved: #1, #2, #4, #5; reactivated: #4, #5. */
-    assert_int_equal(f.ever_resolved, 4);
-    assert_int_equal(f.reactivated, 2);
-    /* Respond hours 1, 2, 3, 4: median (rank 2) 2, p90 (rank 4) 4. */
-    assert_int_equal(f.n_respond, 4);
-    assert_true(f.respond_median_h == 2.0 && f.respond_p90_h == 4.0);
-    /* Resolve hours 5, 9, 20: median (rank 2) 9, p90 (rank 3) 20. */
-    assert_int_equal(f.n_resolve, 3);
-    assert_true(f.resolve_median_h == 9.0 && f.resolve_p90_h == 20.0);
-    double pct = 0;
-    assert_true(kpi_percent(f.response_missed, f.response_decided, &pct));
-    assert_true(pct == 40.0);
+    kpi_compute(cases, N_CASES, NULL, NULL, AS_OF, &f);
+    assert_int_equal(f.logged, 7);
+    return f;
 }
 
-static void test_group_and_empty(void **state)
+static void test_response_missed_when_late_or_unanswered_past_due(void **state)
+{
+    (void)state;
+    struct kpi_figures f = all_cases();
+    /* Decided: six (responded, or due before as_of); #7's due is as_of itself: not yet.
+     * Missed: #2 late, #3 never; #6 responded exactly on time. */
+    assert_int_equal(f.response_decided, 6);
+    assert_int_equal(f.response_missed, 2);
+}
+
+static void test_resolution_missed_when_resolved_after_due(void **state)
+{
+    (void)state;
+    struct kpi_figures f = all_cases();
+    /* Decided: #1, #2, #4, #6 (resolved); #3, #5, #7 not due yet. Missed: #2; #6 exactly on time. */
+    assert_int_equal(f.resolution_decided, 4);
+    assert_int_equal(f.resolution_missed, 1);
+    double pct = 0;
+    assert_true(kpi_percent(f.resolution_missed, f.resolution_decided, &pct));
+    assert_true(pct == 25.0);
+}
+
+static void test_first_contact_needs_one_mail_one_reply_and_no_reopening(void **state)
+{
+    (void)state;
+    struct kpi_figures f = all_cases();
+    /* Resolved now: #1, #2, #4, #6. First contact: only #1 (#2 two mails, #4 reopened,
+     * #6 two staff replies). */
+    assert_int_equal(f.resolved, 4);
+    assert_int_equal(f.first_contact, 1);
+}
+
+static void test_reactivated_among_cases_ever_resolved(void **state)
+{
+    (void)state;
+    struct kpi_figures f = all_cases();
+    /* Ever resolved: #1, #2, #4, #6 and #5 (reopened, so resolved once). Reactivated: #4, #5. */
+    assert_int_equal(f.ever_resolved, 5);
+    assert_int_equal(f.reactivated, 2);
+}
+
+static void test_times_are_nearest_rank_median_and_p90_in_hours(void **state)
+{
+    (void)state;
+    struct kpi_figures f = all_cases();
+    /* Respond hours 1, 2, 3, 4, 6: median rank 3 is 3, p90 rank 5 is 6. */
+    assert_int_equal(f.n_respond, 5);
+    assert_true(f.respond_median_h == 3.0 && f.respond_p90_h == 6.0);
+    /* Resolve hours 5, 9, 10, 20: median rank 2 is 9, p90 rank 4 is 20. */
+    assert_int_equal(f.n_resolve, 4);
+    assert_true(f.resolve_median_h == 9.0 && f.resolve_p90_h == 20.0);
+}
+
+static void test_a_group_counts_its_own_cases_and_an_empty_group_says_nothing(void **state)
 {
     (void)state;
     struct kpi_figures f;
     int p = 2;
-    kpi_compute(cases, 5, only_priority, &p, AS_OF, &f);
+    kpi_compute(cases, N_CASES, only_priority, &p, AS_OF, &f);
     assert_int_equal(f.logged, 2);
     assert_int_equal(f.response_missed, 1);
     p = 1;
-    kpi_compute(cases, 5, only_priority, &p, AS_OF, &f);
+    kpi_compute(cases, N_CASES, only_priority, &p, AS_OF, &f);
     assert_int_equal(f.logged, 0);
     assert_int_equal(f.n_respond, 0);
     double pct = -1;
@@ -75,7 +116,7 @@ static void test_group_and_empty(void **state)
     assert_true(pct == -1);
 }
 
-static void test_nearest_rank(void **state)
+static void test_nearest_rank_is_the_ceiling_rank(void **state)
 {
     (void)state;
     const int64_t v[] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
@@ -87,7 +128,14 @@ static void test_nearest_rank(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = { cmocka_unit_test(test_all), cmocka_unit_test(test_group_and_empty),
-                                        cmocka_unit_test(test_nearest_rank) };
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_response_missed_when_late_or_unanswered_past_due),
+        cmocka_unit_test(test_resolution_missed_when_resolved_after_due),
+        cmocka_unit_test(test_first_contact_needs_one_mail_one_reply_and_no_reopening),
+        cmocka_unit_test(test_reactivated_among_cases_ever_resolved),
+        cmocka_unit_test(test_times_are_nearest_rank_median_and_p90_in_hours),
+        cmocka_unit_test(test_a_group_counts_its_own_cases_and_an_empty_group_says_nothing),
+        cmocka_unit_test(test_nearest_rank_is_the_ceiling_rank),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,6 @@
  * input is passed in, and the result names its reason. */
 #include "triage.h"
 
-#include "calendar.h"
-
 #include <string.h>
 
 /* The domain part of an address, or the address itself if it has no '@'. */
@@ -99,16 +97,4 @@ void triage_apply(const struct config *cfg, const struct config_mailbox *mailbox
         out->priority_reason = out->type == CASE_TYPE_ENQUIRY ? "enquiries are never above priority 3"
                                                               : "service requests are never above priority 3";
     }
-}
-
-void intake_decide(const struct config *cfg, const struct calendar *cal, const struct config_mailbox *mailbox,
-                   const struct parsed_message *msg, const char *school, int64_t received,
-                   struct triage_result *triage, struct intake_times *times)
-{
-    triage_apply(cfg, mailbox, msg, school, triage);
-    const struct priority_target *target = &cfg->priorities[triage->priority - 1];
-    times->received = received;
-    times->logged_at = calendar_logged_at(cal, received);
-    times->response_due = calendar_add(cal, times->logged_at, &target->response);
-    times->resolution_due = calendar_add(cal, times->logged_at, &target->resolution);
 }

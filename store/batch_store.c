@@ -137,7 +137,9 @@ bool store_log_one(struct store *st, const struct store_message_in *in,
             g_propagate_error(error, err);
             return false;
         }
-        log_warn("mailbox=%s uid=%u retrying transaction: %s", in->mailbox, in->uid, err->message);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_warn("mailbox=%s uid=%u action=retry_transaction reason=%s", log_clip(mbx, in->mailbox), in->uid,
+                 log_clip(why, err->message));
         g_error_free(err);
         if (attempt > 1)
             g_usleep((gulong)attempt * 100000);

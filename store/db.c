@@ -16,7 +16,7 @@ static void db_notice(void *arg, const char *message)
 {
     (void)arg;
     char buf[LOG_CLIP_SIZE];
-    log_debug("database notice: %s", log_clip(buf, message));
+    log_debug("action=db_notice message=%s", log_clip(buf, message));
 }
 
 struct store *store_open(const char *conninfo, GError **error)
@@ -440,7 +440,7 @@ bool db_ensure_connected(struct store *st, GError **error)
                     PQerrorMessage(st->conn));
         return false;
     }
-    log_info("database reconnected");
+    log_info("action=db_reconnected");
     return (!st->listening || db_relisten(st, error)) && db_relock_mailboxes(st, error);
 }
 

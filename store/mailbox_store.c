@@ -52,7 +52,8 @@ void store_unlock_mailbox(struct store *st, const char *mailbox)
     db_param_text(&p, mailbox);
     GError *err = NULL;
     if (!db_run(st, "SELECT pg_advisory_unlock(" MAILBOX_LOCK_CLASS ", hashtext($1))", &p, &err)) {
-        log_warn("mailbox=%s action=unlock_failed reason=%s", mailbox, err->message);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_warn("mailbox=%s action=unlock_failed reason=%s", log_clip(mbx, mailbox), log_clip(why, err->message));
         g_error_free(err);
     }
     db_params_clear(&p);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "intake.h"
 #include "sha256.h"
 #include "thread.h"
 

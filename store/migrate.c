@@ -112,7 +112,8 @@ static bool migrate_apply_one(struct store *st, const char *dir, const char *nam
         g_error_free(err);
         return false;
     }
-    log_info("migration applied name=%s", name);
+    char file[LOG_CLIP_SIZE];
+    log_info("action=migration_applied name=%s", log_clip(file, name));
     return true;
 }
 
@@ -153,7 +154,8 @@ bool store_migrate(struct store *st, const char *dir, int *applied_out, GError *
              migrate_pending(st, dir, names, &applied, error);
         GError *unlock_err = NULL;
         if (!db_run(st, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", NULL, &unlock_err)) {
-            log_warn("migration lock release failed: %s", unlock_err->message);
+            char why[LOG_CLIP_SIZE];
+            log_warn("action=migration_unlock_failed reason=%s", log_clip(why, unlock_err->message));
             g_error_free(unlock_err);
         }
     }

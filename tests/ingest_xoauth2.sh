@@ -53,7 +53,7 @@ rc=0
 "$CASELOGD" -c "$work/caselog.conf" --once 2> "$work/once2.log" || rc=$?
 h_check "forged token: --once reports failure" 1 "$rc"
 h_check "forged token: authentication failed, with the server's text" 1 \
-    "$(grep -c 'mailbox=support .*authentication failed: login refused: "Authentication failed\."' "$work/once2.log")"
+    "$(grep -c 'mailbox=support .*authentication failed: login refused: \\"Authentication failed\.\\"' "$work/once2.log")"
 h_check "forged token: nothing logged, messages left in the folder" "2 2" "$(logged) $(h_folder_count "$folder")"
 
 # --- an expired token under the running daemon ---

@@ -12,8 +12,13 @@
 
 struct calendar;
 
+#define CALENDAR_ERROR (calendar_error_quark())
+GQuark calendar_error_quark(void);
+enum calendar_error_code { CALENDAR_ERROR_TIMEZONE };
+
 /* Build a calendar for timezone (IANA name), hours and holidays. NULL with *error
- * set if the time zone is unknown. Caller frees with calendar_free(). */
+ * (CALENDAR_ERROR_TIMEZONE) if the time zone is unknown. Caller frees with
+ * calendar_free(). */
 struct calendar *calendar_new(const char *timezone, const struct config_hours *hours, GError **error);
 void calendar_free(struct calendar **cal);
 

@@ -26,15 +26,4 @@ void triage_apply(const struct config *cfg, const struct config_mailbox *mailbox
 bool triage_rule_matches(const struct routing_rule *rule, const struct config_mailbox *mailbox,
                          const struct parsed_message *msg, const char *school);
 
-/* Triage and SLA times of a message that may start a case: logged_at from received,
- * then both due times from the priority's targets. The daemon's ingest, `caselog
- * explain` and `caselog unlogged reprocess` all decide through here. */
-struct calendar;
-struct intake_times {
-    int64_t received, logged_at, response_due, resolution_due;
-};
-void intake_decide(const struct config *cfg, const struct calendar *cal, const struct config_mailbox *mailbox,
-                   const struct parsed_message *msg, const char *school, int64_t received,
-                   struct triage_result *triage, struct intake_times *times);
-
 #endif

@@ -1,0 +1,26 @@
+/* intake: the parser's options and a new message's triage and times, from the config. */
+#include "intake.h"
+
+#include "calendar.h"
+#include "lifecycle.h"
+
+struct parser_options intake_parser_options(const struct config *cfg)
+{
+    return (struct parser_options){
+        .fallback_charset = cfg->fallback_charset,
+        .loop_header = cfg->desk.loop_header,
+        .ref_prefix = cfg->desk.reference_prefix,
+        .ref_digits = cfg->desk.reference_digits,
+    };
+}
+
+void intake_decide(const struct config *cfg, const struct calendar *cal, const struct config_mailbox *mailbox,
+                   const struct parsed_message *msg, const char *school, int64_t received,
+                   struct triage_result *triage, struct intake_times *times)
+{
+    triage_apply(cfg, mailbox, msg, school, triage);
+    const struct priority_target *target = &cfg->priorities[triage->priority - 1];
+    times->received = received;
+    times->logged_at = calendar_logged_at(cal, received);
+    lifecycle_due_times(cal, target, times->logged_at, &times->response_due, &times->resolution_due);
+}
