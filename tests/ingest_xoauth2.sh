@@ -71,7 +71,7 @@ h_check "expired token: the line names the mailbox" yes "$(grep -q 'mailbox=supp
 h_check "expired token: the line says authentication failed" yes \
     "$(grep -q 'authentication failed: login refused' <<<"$fail_line" && echo yes || echo no)"
 h_check "expired token: the line carries the server's text" yes \
-    "$(grep -q ': "Authentication failed\."$' <<<"$fail_line" && echo yes || echo no)"
+    "$(grep -q 'login refused: \\"Authentication failed\.\\""$' <<<"$fail_line" && echo yes || echo no)"
 h_check "expired token: the daemon retries (at least 3 attempts)" yes \
     "$([ "$(grep -c 'mailbox=support .*retry_in_ms=.*authentication failed' "$work/daemon.log")" -ge 3 ] && echo yes || echo no)"
 h_check "expired token: the daemon keeps running" yes "$(kill -0 $daemon_pid 2>/dev/null && echo yes || echo no)"
