@@ -18,77 +18,49 @@ void unlogged_row_free(gpointer row)
     "id, extract(epoch FROM created_at)::bigint, coalesce(extract(epoch FROM received_at)::bigint, 0),"      \
     " mailbox, reason, message_id, from_address, subject, coalesce(uid, 0), length(raw)"
 
-static struct unlogged_row *unlogged_row_from(const PGresult *res, int i)
+static gpointer unlogged_row_from(struct db_row *r)
 {
-    struct unlogged_row *r = g_new0(struct unlogged_row, 1);
-    r->id = db_get_int(res, i, 0);
-    r->created_at = db_get_int(res, i, 1);
-    r->received_at = db_get_int(res, i, 2);
-    char **strings[] = { &r->mailbox, &r->reason, &r->message_id, &r->from_address, &r->subject };
-    for (int k = 0; k < 5; k++)
-        *strings[k] = g_strdup(db_get_text(res, i, 3 + k));
-    r->uid = (uint32_t)db_get_int(res, i, 8);
-    r->size = db_get_int(res, i, 9);
-    return r;
+    struct unlogged_row *u = g_new0(struct unlogged_row, 1);
+    u->id = db_next_int(r);
+    u->created_at = db_next_int(r);
+    u->received_at = db_next_int(r);
+    char **strings[] = { &u->mailbox, &u->reason, &u->message_id, &u->from_address, &u->subject };
+    for (size_t k = 0; k < G_N_ELEMENTS(strings); k++)
+        *strings[k] = db_next_strdup(r);
+    u->uid = (uint32_t)db_next_int(r);
+    u->size = db_next_int(r);
+    return u;
 }
 
 GPtrArray *store_unlogged_list(struct store *st, GError **error)
 {
-    if (!db_ensure_connected(st, error))
-        return NULL;
-    PGresult *res = db_exec(st, "SELECT " UNLOGGED_COLUMNS " FROM unlogged ORDER BY id DESC", NULL, error);
-    if (!res)
-        return NULL;
-    GPtrArray *rows = g_ptr_array_new_with_free_func(unlogged_row_free);
-    for (int i = 0; i < PQntuples(res); i++)
-        g_ptr_array_add(rows, unlogged_row_from(res, i));
-    PQclear(res);
-    return rows;
+    return db_list(st->db, "SELECT " UNLOGGED_COLUMNS " FROM unlogged ORDER BY id DESC", NULL, unlogged_row_from,
+                   unlogged_row_free, error);
+}
+
+static void unlogged_row_into(struct db_row *r, void *data)
+{
+    *(struct unlogged_row **)data = unlogged_row_from(r);
 }
 
 struct unlogged_row *store_unlogged_get(struct store *st, int64_t id, GBytes **raw_out, GError **error)
 {
     *raw_out = NULL;
-    if (!db_ensure_connected(st, error))
-        return NULL;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, id);
-    /* Binary result: the raw bytes as they arrived, NULs included (the other columns
-     * are read back as text by the binary-safe accessors below). */
-    PGresult *res = PQexecParams(st->conn, "SELECT " UNLOGGED_COLUMNS ", raw FROM unlogged WHERE id = $1", p.n,
-                                 p.types, p.values, p.lengths, p.formats, 0);
-    db_params_clear(&p);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "reading unlogged %" G_GINT64_FORMAT ": %s", id,
-                    PQerrorMessage(st->conn));
-        PQclear(res);
-        return NULL;
-    }
     struct unlogged_row *row = NULL;
-    if (PQntuples(res) == 1) {
-        row = unlogged_row_from(res, 0);
-        size_t len = 0;
-        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 10), &len);
-        if (raw) {
-            *raw_out = g_bytes_new(raw, len);
-            PQfreemem(raw);
-        } else {
-            g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "unlogged %" G_GINT64_FORMAT ": bad bytea", id);
-            unlogged_row_free(row);
-            row = NULL;
-        }
+    if (!db_one_row(st->db, "SELECT " UNLOGGED_COLUMNS " FROM unlogged WHERE id = $1", DB_ARGS(db_arg_int(id)),
+                    unlogged_row_into, &row, NULL, error) || !row)
+        return NULL;
+    /* Read apart, in binary: the raw bytes as they arrived, NULs included. No bytes:
+     * the row was deleted meanwhile. */
+    if (!db_fetch_bytes(st->db, "SELECT raw FROM unlogged WHERE id = $1", DB_ARGS(db_arg_int(id)), raw_out, error) ||
+        !*raw_out) {
+        unlogged_row_free(row);
+        return NULL;
     }
-    PQclear(res);
     return row;
 }
 
 bool store_unlogged_delete(struct store *st, int64_t id, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, id);
-    bool ok = db_run(st, "DELETE FROM unlogged WHERE id = $1", &p, error);
-    db_params_clear(&p);
-    return ok;
+    return db_run(st->db, "DELETE FROM unlogged WHERE id = $1", DB_ARGS(db_arg_int(id)), error);
 }
