@@ -1,15 +1,20 @@
-/* batch_store: transactions around logging: a batch (BEGIN ... COMMIT with a SAVEPOINT
- * per message, see message_store.c), the one-message call that retries on
- * serialization failure, deadlock and a lost connection, and the mailbox cursors. */
+/* batch_store: the batch, a transaction around logging (BEGIN ... COMMIT, with a
+ * SAVEPOINT per message, see message_store.c), and the mailbox cursors it moves. */
 #include "store_private.h"
-
-#include "log.h"
 
 const char *store_action_name(enum store_action action)
 {
     static const char *const names[] = { "new_case", "reply", "internal", "closed", "reopened",
                                          "follow_up", "unlogged", "duplicate" };
     return (unsigned)action < G_N_ELEMENTS(names) ? names[action] : "unknown";
+}
+
+bool batch_require(struct store *st, const char *what, GError **error)
+{
+    if (db_in_transaction(st->db))
+        return true;
+    g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "%s needs an open batch", what);
+    return false;
 }
 
 bool store_batch_begin(struct store *st, GError **error)
@@ -69,40 +74,4 @@ bool store_get_cursor(struct store *st, const char *mailbox, uint32_t *uidvalidi
     *uidvalidity_out = c.uidvalidity;
     *last_uid_out = c.last_uid;
     return ok;
-}
-
-/* One attempt of store_log_one(). */
-static bool message_log_attempt(struct store *st, const struct store_message_in *in,
-                                struct store_outcome *out, GError **error)
-{
-    if (!store_batch_begin(st, error))
-        return false;
-    if (!store_log_message(st, in, out, error) ||
-        !store_advance_cursor(st, in->mailbox, in->uidvalidity, in->uid, error)) {
-        store_batch_abort(st);
-        return false;
-    }
-    return store_batch_commit(st, error);
-}
-
-bool store_log_one(struct store *st, const struct store_message_in *in,
-                   struct store_outcome *out, GError **error)
-{
-    const int max_attempts = 5;
-    for (int attempt = 1;; attempt++) {
-        GError *err = NULL;
-        if (message_log_attempt(st, in, out, &err))
-            return true;
-        bool transient = err->code == STORE_ERROR_RETRY || err->code == STORE_ERROR_CONNECTION;
-        if (!transient || attempt == max_attempts) {
-            g_propagate_error(error, err);
-            return false;
-        }
-        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
-        log_warn("mailbox=%s uid=%u action=retry_transaction reason=%s", log_clip(mbx, in->mailbox), in->uid,
-                 log_clip(why, err->message));
-        g_error_free(err);
-        if (attempt > 1)
-            g_usleep((gulong)attempt * 100000);
-    }
 }

@@ -1,13 +1,15 @@
-/* message_store: log one inbound message (SPEC section 3 step 6) inside a batch
- * transaction, one SAVEPOINT per message: duplicate checks, the threading lookups,
- * the messages/attachments/unlogged rows and the mailbox cursor. What the message does
- * to a case is case_store.c's; where it threads is rules/thread.c's. */
+/* message_store: log inbound messages (SPEC section 3 step 6) inside a batch
+ * transaction: one by one, each in its SAVEPOINT (look-ups, then the messages and
+ * attachments rows, or the unlogged row), or the fast way, a batch's look-ups in one
+ * round trip and its writes in a second; and one message in its own transaction,
+ * retried. What the message does to a case is case_store.c's; where it threads is
+ * rules/thread.c's; the unlogged row is unlogged_store.c's. */
 #include "store_private.h"
 
 #include <string.h>
 
 #include "intake.h"
-#include "sha256.h"
+#include "log.h"
 #include "thread.h"
 
 static GPtrArray *message_addresses(const GPtrArray *list)
@@ -67,94 +69,6 @@ static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, i
     return ok;
 }
 
-/* What message_insert_unlogged() records: the bytes, where they were, and why. */
-struct unlogged_in {
-    const char *raw;
-    size_t raw_len;
-    const char *mailbox;
-    uint32_t uidvalidity, uid;
-    int64_t received_at;
-    const char *reason;
-    const struct parsed_message *msg; /* may be NULL */
-    const char *sender;               /* lower-case, may be NULL */
-};
-
-/* The unlogged row with these bytes in this mailbox (the oldest if an older version
- * left several), if any: *id_out, else 0. If the server changed UIDVALIDITY the old
- * location means nothing any more: the row is pointed at the new one (unless a row
- * holds it), so that moving the message after COMMIT, and crash recovery, find it as
- * unlogged there. One daemon works a mailbox at a time (advisory lock), so the look-up
- * and the update cannot race another ingest. */
-static bool unlogged_find_moved(struct store *st, const struct unlogged_in *u, const char *sha, int64_t *id_out,
-                                GError **error)
-{
-    return db_int(st->db,
-        "WITH prev AS (SELECT id FROM unlogged WHERE mailbox IS NOT DISTINCT FROM $1"
-        "  AND raw_sha256 = $2 ORDER BY id LIMIT 1),"
-        " moved AS (UPDATE unlogged u SET uidvalidity = $3, uid = $4 FROM prev"
-        "  WHERE u.id = prev.id AND $1::text IS NOT NULL"
-        "  AND u.uidvalidity IS DISTINCT FROM $3::bigint"
-        "  AND NOT EXISTS (SELECT 1 FROM unlogged x WHERE x.mailbox = $1 AND x.uidvalidity = $3"
-        "   AND x.uid = $4) RETURNING u.id)"
-        " SELECT id FROM prev",
-        DB_ARGS(db_arg_text(u->mailbox), db_arg_text(sha), db_arg_int(u->uidvalidity), db_arg_int(u->uid)), id_out,
-        error);
-}
-
-/* Insert the row; *id_out 0 if that location is recorded already. */
-static bool unlogged_insert(struct store *st, const struct unlogged_in *u, const char *sha, int64_t *id_out,
-                            GError **error)
-{
-    struct db_arg raw[2];
-    int64_t staged = 0;
-    const struct parsed_message *msg = u->msg;
-    return raw_stage_args(st, u->raw, u->raw_len, raw, &staged, error) &&
-           db_int(st->db,
-               "INSERT INTO unlogged (mailbox, uidvalidity, uid, received_at, reason, message_id,"
-               " from_address, subject, raw, raw_sha256) VALUES ($1, $2, $3, to_timestamp($4), $5, $6,"
-               " $7, $8, " RAW_STAGE_SQL("$9", "$10") ", $11) ON CONFLICT DO NOTHING RETURNING id",
-               DB_ARGS(db_arg_text(u->mailbox), db_arg_int(u->uidvalidity), db_arg_int(u->uid),
-                       db_arg_time(u->received_at), db_arg_text(u->reason), db_arg_text(msg ? msg->message_id : NULL),
-                       db_arg_text(u->sender && *u->sender ? u->sender : NULL),
-                       db_arg_text(msg ? msg->subject : NULL), raw[0], raw[1], db_arg_text(sha)),
-               id_out, error) &&
-           raw_stage_drop(st, staged, error);
-}
-
-/* Record u in unlogged; out->action UNLOGGED, or DUPLICATE if that location is there or
- * the same bytes are already recorded for this mailbox. A copy seen again adds no row. */
-static bool message_insert_unlogged(struct store *st, const struct unlogged_in *u, struct store_outcome *out,
-                                    GError **error)
-{
-    char sha[SHA256_HEX_SIZE];
-    sha256_hex(u->raw, u->raw_len, sha);
-    int64_t id = 0;
-    if (!unlogged_find_moved(st, u, sha, &id, error))
-        return false;
-    if (id) {
-        out->action = STORE_DUPLICATE;
-        out->message_row = id;
-        g_snprintf(out->reason, sizeof out->reason,
-                   "already recorded in unlogged (id %" G_GINT64_FORMAT ", same bytes)", id);
-        return true;
-    }
-    if (!unlogged_insert(st, u, sha, &id, error))
-        return false;
-    out->action = id ? STORE_UNLOGGED : STORE_DUPLICATE;
-    out->message_row = id;
-    g_strlcpy(out->reason, id ? u->reason : "already recorded in unlogged", sizeof out->reason);
-    return true;
-}
-
-/* The logging calls run inside the caller's batch. */
-static bool message_batch_open(struct store *st, const char *what, GError **error)
-{
-    if (db_in_transaction(st->db))
-        return true;
-    g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "%s needs an open batch", what);
-    return false;
-}
-
 void store_intake_from_config(void *data, int64_t school_id, const char *school_ident,
                               struct store_message_in *in)
 {
@@ -205,7 +119,7 @@ static bool message_log_inner(struct store *st, const struct store_message_in *i
                                      .uidvalidity = in->uidvalidity, .uid = in->uid,
                                      .received_at = in->received_at, .msg = in->msg, .sender = lk.sender,
                                      .reason = d->action == THREAD_UNLOGGED ? d->reason : "unknown sender" };
-            ok = message_insert_unlogged(st, &u, out, error);
+            ok = unlogged_record(st, &u, out, error);
         } else {
             ok = message_store_decided(st, &lk, NULL, out, error);
         }
@@ -240,7 +154,7 @@ bool store_log_batch(struct store *st, const struct store_message_in *const *ins
                      struct store_outcome *outs, size_t *logged_out, GError **error)
 {
     *logged_out = 0;
-    if (!message_batch_open(st, "store_log_batch", error))
+    if (!batch_require(st, "store_log_batch", error))
         return false;
     struct message_lookup *lks = g_new0(struct message_lookup, n);
     struct case_pending *pending = g_new0(struct case_pending, n);
@@ -330,7 +244,7 @@ bool store_log_message(struct store *st, const struct store_message_in *in,
                        struct store_outcome *out, GError **error)
 {
     memset(out, 0, sizeof *out);
-    if (!message_batch_open(st, "store_log_message", error))
+    if (!batch_require(st, "store_log_message", error))
         return false;
     /* Both go with the next statement: the SAVEPOINT with this message's look-ups, the
      * RELEASE with the next message's (or the batch's cursor and COMMIT). */
@@ -343,27 +257,40 @@ bool store_log_message(struct store *st, const struct store_message_in *in,
     return db_defer(st->db, "RELEASE SAVEPOINT log_message", NULL, NULL, error);
 }
 
-bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const char *mailbox,
-                        uint32_t uidvalidity, uint32_t uid, int64_t received_at,
-                        const char *reason, const struct parsed_message *msg, const char *sender,
-                        const char *too_large_size, struct store_outcome *out, GError **error)
+/* One attempt of store_log_one(). */
+static bool message_log_attempt(struct store *st, const struct store_message_in *in,
+                                struct store_outcome *out, GError **error)
 {
-    memset(out, 0, sizeof *out);
-    if (!message_batch_open(st, "store_log_unlogged", error))
+    if (!store_batch_begin(st, error))
         return false;
-    char *lower = sender ? g_ascii_strdown(sender, -1) : NULL;
-    struct unlogged_in u = { .raw = raw, .raw_len = raw_len, .mailbox = mailbox, .uidvalidity = uidvalidity,
-                             .uid = uid, .received_at = received_at, .reason = reason, .msg = msg,
-                             .sender = lower };
-    bool ok = message_insert_unlogged(st, &u, out, error);
-    if (ok && too_large_size && lower && out->action == STORE_UNLOGGED) {
-        ok = db_run(st->db, "INSERT INTO outbox (template, recipient, data) VALUES ('too-large', $1,"
-                            " jsonb_build_object('unlogged_id', $2::bigint, 'subject', $3::text, 'size', $4::text))",
-                    DB_ARGS(db_arg_text(lower), db_arg_int(out->message_row),
-                            db_arg_text(msg && msg->subject ? msg->subject : ""), db_arg_text(too_large_size)),
-                    error);
-        out->outbox_rows += ok;
+    if (!store_log_message(st, in, out, error) ||
+        !store_advance_cursor(st, in->mailbox, in->uidvalidity, in->uid, error)) {
+        store_batch_abort(st);
+        return false;
     }
-    g_free(lower);
-    return ok;
+    return store_batch_commit(st, error);
+}
+
+bool store_log_one(struct store *st, const struct store_message_in *in,
+                   struct store_outcome *out, GError **error)
+{
+    const int max_attempts = 5;
+    for (int attempt = 1;; attempt++) {
+        GError *err = NULL;
+        if (message_log_attempt(st, in, out, &err))
+            return true;
+        bool transient = err->code == STORE_ERROR_RETRY || err->code == STORE_ERROR_CONNECTION;
+        if (!transient || attempt == max_attempts) {
+            g_propagate_error(error, err);
+            return false;
+        }
+        st->retries.count++;
+        g_strlcpy(st->retries.last_sqlstate, db_error_sqlstate(st->db), sizeof st->retries.last_sqlstate);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_warn("mailbox=%s uid=%u action=retry_transaction reason=%s", log_clip(mbx, in->mailbox), in->uid,
+                 log_clip(why, err->message));
+        g_error_free(err);
+        if (attempt > 1)
+            g_usleep((gulong)attempt * 100000);
+    }
 }

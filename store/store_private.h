@@ -50,6 +50,25 @@ bool raw_stage_args(struct store *st, const char *raw, size_t len, struct db_arg
 /* Queue the removal of staged bytes (nothing for 0). */
 bool raw_stage_drop(struct store *st, int64_t staged, GError **error);
 
+/* unlogged_store.c: mail recorded in unlogged: the bytes, where they were, and why. */
+struct unlogged_in {
+    const char *raw;
+    size_t raw_len;
+    const char *mailbox;
+    uint32_t uidvalidity, uid;
+    int64_t received_at;
+    const char *reason;
+    const struct parsed_message *msg; /* may be NULL */
+    const char *sender;               /* lower-case, may be NULL */
+};
+/* Record u in unlogged inside the open batch; out->action UNLOGGED, or DUPLICATE if
+ * that location is there or the same bytes are already recorded for this mailbox (a
+ * copy seen again adds no row). */
+bool unlogged_record(struct store *st, const struct unlogged_in *u, struct store_outcome *out, GError **error);
+
+/* batch_store.c: true if a batch is open, else false with an error naming what needs it. */
+bool batch_require(struct store *st, const char *what, GError **error);
+
 /* message_lookup.c: what must be read before a message is logged, in one round trip. */
 /* Ids preallocated for one message's rows, so that its writes can all be queued
  * without waiting for one insert's id before the next (db_defer). */
