@@ -137,7 +137,7 @@ bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
 bool case_store_finish(struct case_pending *pending, struct store_outcome *out, GError **error);
 void case_pending_clear(struct case_pending *pending);
 
-/* lifecycle_store.c: shared by the command and scheduler writers. */
+/* event_store.c: an event on a case, for mail, commands and the scheduler. */
 struct case_event_in;
 /* Insert an event (data: text, and the extra pair if any); *id_out optional. */
 bool case_event_write(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
