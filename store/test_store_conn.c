@@ -17,6 +17,30 @@
 #include "store_private.h"
 #include "test_store_helper.h"
 
+/* Each test gets its own database and a store on it, migrated. */
+struct conn_fixture {
+    char *db;
+    struct store *st;
+};
+
+static int fixture_setup(void **state)
+{
+    struct conn_fixture *f = g_new0(struct conn_fixture, 1);
+    f->db = test_db_create();
+    f->st = test_store_open_migrated(f->db);
+    *state = f;
+    return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+    struct conn_fixture *f = *state;
+    store_close(&f->st);
+    test_db_drop(&f->db);
+    g_free(f);
+    return 0;
+}
+
 static struct store_outcome log_one(struct store *st, const char *mid, uint32_t uid)
 {
     struct parsed_message *m = test_msg_new(mid, "a@school.example", mid, "body", NULL, NULL);
@@ -67,9 +91,9 @@ static void restart_postgres(void)
 
 static void test_reconnect_after_restart_listens_again(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    struct store *st = f->st;
     GError *err = NULL;
     assert_true(store_listen(st, &err));
     assert_int_equal(log_one(st, "before@school.example", 1).action, STORE_NEW_CASE);
@@ -83,8 +107,6 @@ static void test_reconnect_after_restart_listens_again(void **state)
     int events = 0, outbox = 0;
     assert_true(store_drain_notifies(st, &events, &outbox, &err));
     assert_true(outbox >= 1);
-    store_close(&st);
-    test_db_drop(&db);
 }
 
 /* Wait up to 5 s for notifications; adds to the counts. */
@@ -105,9 +127,9 @@ static void wait_notifies(struct store *st, int *events, int *outbox)
 
 static void test_notify_wakes_listener(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    struct store *st = f->st;
     GError *err = NULL;
     assert_true(store_listen(st, &err));
     struct store_outcome c = log_one(st, "n1@school.example", 1);
@@ -129,15 +151,12 @@ static void test_notify_wakes_listener(void **state)
     events = outbox = 0;
     wait_notifies(st, &events, &outbox);
     assert_int_equal(events, 0);
-    store_close(&st);
-    test_db_drop(&db);
 }
 
 static void test_desk_list_uses_index(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
     test_exec(db,
         "INSERT INTO cases (number, reference, type, queue, state, priority, requester, subject,"
         " received_at, logged_at, response_due, resolution_due, closed_at) "
@@ -167,8 +186,6 @@ static void test_desk_list_uses_index(void **state)
     g_free(plan_text);
     g_free(plan_sql);
     g_strfreev(parts);
-    store_close(&st);
-    test_db_drop(&db);
 }
 
 struct deadlock_job {
@@ -225,12 +242,15 @@ static void wait_for_store_lock_wait(PGconn *c)
  * the message once our transaction has ended. */
 static void test_deadlock_is_retried(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
+    struct conn_fixture *f = *state;
+    char *db = f->db;
     char *name = g_strdup(strstr(db, " dbname=caselog_t_") + strlen(" dbname="));
     char *sql = g_strdup_printf("ALTER DATABASE %s SET deadlock_timeout = '2s'", name);
     test_exec(db, sql);
-    struct store *st = test_store_open_migrated(db);
+    store_close(&f->st); /* a new session, which has it */
+    GError *err = NULL;
+    struct store *st = f->st = store_open(db, &err);
+    assert_non_null(st);
     test_exec(db, "INSERT INTO mailbox_cursors (name, uidvalidity, last_uid) VALUES ('dl', 1000, 0)");
     PGconn *t = PQconnectdb(db);
     assert_int_equal(PQstatus(t), CONNECTION_OK);
@@ -251,10 +271,8 @@ static void test_deadlock_is_retried(void **state)
     assert_int_equal(job.out.action, STORE_NEW_CASE);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM cases"), 1);
     assert_int_equal(test_query_int(db, "SELECT last_uid FROM mailbox_cursors WHERE name = 'dl'"), 1);
-    store_close(&st);
     g_free(sql);
     g_free(name);
-    test_db_drop(&db);
 }
 
 /* End the store's server sessions in conninfo's database, as a server crash would. */
@@ -288,9 +306,9 @@ static bool log_in_batch(struct store *st, const char *mid, uint32_t uid, size_t
  * mailbox lock again and made the staging table again (a large message logs). */
 static void test_lost_session_ends_the_batch_and_restores_session_state(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    struct store *st = f->st;
     GError *err = NULL;
     bool locked = false;
     assert_true(store_try_lock_mailbox(st, "lost", &locked, &err) && locked);
@@ -315,8 +333,6 @@ static void test_lost_session_ends_the_batch_and_restores_session_state(void **s
     assert_true(log_in_batch(st, "lost5@school.example", 5, 5 * 1024 * 1024, &err));
     assert_true(store_batch_commit(st, &err));
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM messages WHERE octet_length(raw) > 5 * 1024 * 1024"), 1);
-    store_close(&st);
-    test_db_drop(&db);
 }
 
 /* A second daemon takes the mailbox while our session is gone. Once a statement has
@@ -324,9 +340,9 @@ static void test_lost_session_ends_the_batch_and_restores_session_state(void **s
  * backs off) and no longer claims it. */
 static void test_lock_taken_while_disconnected_is_lost(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    struct store *st = f->st;
     GError *err = NULL;
     bool locked = false, found = false;
     uint32_t uidvalidity = 0, last_uid = 0;
@@ -345,8 +361,6 @@ static void test_lock_taken_while_disconnected_is_lost(void **state)
     assert_true(store_try_lock_mailbox(st, "contested", &locked, &err));
     assert_false(locked);
     store_close(&other);
-    store_close(&st);
-    test_db_drop(&db);
 }
 
 static void test_sql_dir_from_environment(void **state)
@@ -367,13 +381,13 @@ static void test_sql_dir_from_environment(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_notify_wakes_listener),
-        cmocka_unit_test(test_desk_list_uses_index),
-        cmocka_unit_test(test_deadlock_is_retried),
-        cmocka_unit_test(test_lost_session_ends_the_batch_and_restores_session_state),
-        cmocka_unit_test(test_lock_taken_while_disconnected_is_lost),
+        cmocka_unit_test_setup_teardown(test_notify_wakes_listener, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_desk_list_uses_index, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_deadlock_is_retried, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lost_session_ends_the_batch_and_restores_session_state, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lock_taken_while_disconnected_is_lost, fixture_setup, fixture_teardown),
         cmocka_unit_test(test_sql_dir_from_environment),
-        cmocka_unit_test(test_reconnect_after_restart_listens_again),
+        cmocka_unit_test_setup_teardown(test_reconnect_after_restart_listens_again, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests_name("store_conn", tests, NULL, NULL);
 }

@@ -517,7 +517,7 @@ static void test_fast_batch_stops_where_a_lookup_could_be_stale(void **state)
     test_msg_free(&old);
 }
 
-/* Raw mail over DB_STAGE_BYTES is staged 1 MB a statement: stored byte for byte, in
+/* Raw mail over RAW_STAGE_BYTES is staged 1 MB a statement: stored byte for byte, in
  * messages and in unlogged. */
 static void test_raw_over_4mb_staged_and_stored_exactly(void **state)
 {
