@@ -11,12 +11,13 @@ src=$(cd "$(dirname "$0")" && pwd)
 # A file may call only files of a lower rank. A file not listed is held to the first
 # two rules only (and named, so that it gets its rank).
 ranks="db:0
-store:1 raw_stage:1 event_store:1 notify:1 mailbox_store:1 migrate:1
-desk_store:1 outbox_store:1 report_store:1 status_store:1
-batch_store:2
-school_store:3 lifecycle_store:3 unlogged_store:3
-case_store:4 message_lookup:4 scheduler_store:4
-message_store:5"
+db_rows:1
+store:2 raw_stage:2 event_store:2 notify:2 mailbox_store:2 migrate:2
+desk_store:2 outbox_store:2 report_store:2 status_store:2
+batch_store:3
+school_store:4 lifecycle_store:4 unlogged_store:4
+case_store:5 message_lookup:5 scheduler_store:5
+message_store:6"
 
 # "caller callee symbol" for every call between two of the library's files.
 edges=$(nm -A "$lib" | awk '
