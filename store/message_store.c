@@ -8,7 +8,6 @@
 
 #include <string.h>
 
-#include "intake.h"
 #include "log.h"
 #include "thread.h"
 
@@ -67,19 +66,6 @@ static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, i
                       NULL, error);
     }
     return ok;
-}
-
-void store_intake_from_config(void *data, int64_t school_id, const char *school_ident,
-                              struct store_message_in *in)
-{
-    (void)school_id;
-    struct store_intake_config *ic = data;
-    struct intake_times times;
-    intake_decide(ic->cfg, ic->cal, ic->mailbox, in->msg, school_ident, in->received_at, &ic->triage, &times);
-    in->triage = &ic->triage;
-    in->logged_at = times.logged_at;
-    in->response_due = times.response_due;
-    in->resolution_due = times.resolution_due;
 }
 
 /* Should a new case from this sender be refused (unknown_senders = unlogged)? */
