@@ -25,13 +25,13 @@ static const char *case_actor(const struct case_apply_ctx *ctx)
 
 /* Queue an event from mail (never needing a notice: the mail it causes is queued here),
  * with the preallocated id (0: the next). follows may be NULL. */
-static bool case_event(struct store *st, int64_t case_id, const char *actor, const char *kind, bool public,
+static bool case_mail_event(struct store *st, int64_t case_id, const char *actor, const char *kind, bool public,
                        int64_t message_row, const char *reason, const char *follows, int64_t id, GError **error)
 {
     const char *more[] = { "reason", reason, "follows", follows, NULL };
     struct case_event_in ev = { .actor = actor, .kind = kind, .public = public, .more = more,
                                 .message_row = message_row };
-    return db_defer_event(st, case_id, &ev, false, id, error);
+    return case_event_queue(st, case_id, &ev, false, id, error);
 }
 
 /* Queue template to the case's requester; at most one acknowledgement per case. The
@@ -39,19 +39,25 @@ static bool case_event(struct store *st, int64_t case_id, const char *actor, con
 static bool case_outbox(struct store *st, int64_t case_id, const char *template, int64_t event_id,
                         int64_t message_row, PGresult **res, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, case_id);
-    db_param_text(&p, template);
-    db_param_int(&p, event_id);
-    db_param_int(&p, message_row);
-    bool ok = db_defer(st,
+    return db_defer(st->db,
         "INSERT INTO outbox (case_id, template, recipient, event_id, in_reply_to)"
         " SELECT id, $2, requester, $3, $4 FROM cases WHERE id = $1 AND requester <> ''"
-        " ON CONFLICT DO NOTHING RETURNING id", &p, res, error);
-    db_params_clear(&p);
-    return ok;
+        " ON CONFLICT DO NOTHING RETURNING id",
+        DB_ARGS(db_arg_int(case_id), db_arg_text(template), db_arg_int(event_id), db_arg_int(message_row)),
+        res, error);
 }
+
+#define CASE_INSERT_SQL                                                                                     \
+    "WITH n AS (SELECT nextval('case_number_seq') AS n) "                                                 \
+    "INSERT INTO cases (id, number, reference, type, queue, state, hold_reason, hold_started_at,"          \
+    " priority, priority_reason, school_id, requester, requester_name, subject, received_at,"              \
+    " logged_at, response_due, resolution_due, confidential, follows) "                                   \
+    "SELECT $19, n.n, $1 || CASE WHEN length(n.n::text) >= $2::int THEN n.n::text"                         \
+    "  ELSE lpad(n.n::text, $2::int, '0') END,"                                                            \
+    " $3, $4, $5, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE caselog_now() END,"                  \
+    " $7, $8, $9, $10, $11, $12, coalesce(to_timestamp($13), caselog_now()),"                              \
+    " coalesce(to_timestamp($14), to_timestamp($13), caselog_now()), to_timestamp($15),"                   \
+    " to_timestamp($16), $17, $18 FROM n RETURNING reference"
 
 /* Queue the case row for ctx's message (reference and id to *res). */
 static bool case_insert(struct store *st, const struct case_apply_ctx *ctx, int64_t follows,
@@ -59,57 +65,23 @@ static bool case_insert(struct store *st, const struct case_apply_ctx *ctx, int6
 {
     const struct store_message_in *in = ctx->in;
     const struct triage_result *t = in->triage;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, in->ref_prefix ? in->ref_prefix : "INC");
-    db_param_int(&p, in->ref_digits > 0 ? in->ref_digits : 7);
-    db_param_text(&p, case_type_name(t ? t->type : CASE_TYPE_INCIDENT));
-    db_param_text(&p, t ? t->queue : NULL);
-    db_param_text(&p, hold ? "on_hold" : "open");
-    db_param_text(&p, hold ? "awaiting_customer" : NULL);
-    db_param_int(&p, t && t->priority >= 1 && t->priority <= 5 ? t->priority : 3);
-    db_param_text(&p, t ? t->priority_reason : NULL);
-    if (in->school_id)
-        db_param_int(&p, in->school_id);
-    else
-        db_param_text(&p, NULL);
-    db_param_text(&p, ctx->requester);
-    db_param_text(&p, in->msg->from ? in->msg->from->name : NULL);
-    db_param_text(&p, in->msg->subject ? in->msg->subject : "");
-    db_param_time(&p, in->received_at);
-    db_param_time(&p, in->logged_at);
-    db_param_time(&p, in->response_due);
-    db_param_time(&p, in->resolution_due);
-    db_param_bool(&p, t && t->confidential);
-    if (follows)
-        db_param_int(&p, follows);
-    else
-        db_param_text(&p, NULL);
-    db_param_int(&p, ctx->case_row);
-    bool ok = db_defer(st,
-        "WITH n AS (SELECT nextval('case_number_seq') AS n) "
-        "INSERT INTO cases (id, number, reference, type, queue, state, hold_reason, hold_started_at,"
-        " priority, priority_reason, school_id, requester, requester_name, subject, received_at,"
-        " logged_at, response_due, resolution_due, confidential, follows) "
-        "SELECT $19, n.n, $1 || CASE WHEN length(n.n::text) >= $2::int THEN n.n::text"
-        "  ELSE lpad(n.n::text, $2::int, '0') END,"
-        " $3, $4, $5, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE caselog_now() END,"
-        " $7, $8, $9, $10, $11, $12, coalesce(to_timestamp($13), caselog_now()),"
-        " coalesce(to_timestamp($14), to_timestamp($13), caselog_now()), to_timestamp($15),"
-        " to_timestamp($16), $17, $18 FROM n RETURNING reference", &p, res, error);
-    db_params_clear(&p);
-    return ok;
+    return db_defer(st->db, CASE_INSERT_SQL, DB_ARGS(
+        db_arg_text(in->ref_prefix ? in->ref_prefix : "INC"), db_arg_int(in->ref_digits > 0 ? in->ref_digits : 7),
+        db_arg_text(case_type_name(t ? t->type : CASE_TYPE_INCIDENT)), db_arg_text(t ? t->queue : NULL),
+        db_arg_text(hold ? "on_hold" : "open"), db_arg_text(hold ? "awaiting_customer" : NULL),
+        db_arg_int(t && t->priority >= 1 && t->priority <= 5 ? t->priority : 3),
+        db_arg_text(t ? t->priority_reason : NULL), db_arg_id(in->school_id), db_arg_text(ctx->requester),
+        db_arg_text(in->msg->from ? in->msg->from->name : NULL),
+        db_arg_text(in->msg->subject ? in->msg->subject : ""), db_arg_time(in->received_at),
+        db_arg_time(in->logged_at), db_arg_time(in->response_due), db_arg_time(in->resolution_due),
+        db_arg_bool(t && t->confidential), db_arg_id(follows), db_arg_int(ctx->case_row)), res, error);
 }
 
 /* Queue: touch the case the message joins. */
 static bool case_touch(struct store *st, int64_t case_id, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, case_id);
-    bool ok = db_defer(st, "UPDATE cases SET updated_at = caselog_now() WHERE id = $1", &p, NULL, error);
-    db_params_clear(&p);
-    return ok;
+    return db_defer(st->db, "UPDATE cases SET updated_at = caselog_now() WHERE id = $1",
+                    DB_ARGS(db_arg_int(case_id)), NULL, error);
 }
 
 bool case_store_finish(struct case_pending *pending, struct store_outcome *out, GError **error)
@@ -144,7 +116,7 @@ static bool case_done(struct store *st, const struct case_apply_ctx *ctx, struct
 {
     if (ctx->pending)
         return true;
-    bool ok = db_flush(st, error) && case_store_finish(local, out, error);
+    bool ok = db_flush(st->db, error) && case_store_finish(local, out, error);
     case_pending_clear(local);
     return ok;
 }
@@ -169,12 +141,12 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
               ctx->insert_message(st, ctx, ctx->case_row, error);
     /* The old case's event names the new reference: only known once the row is in. */
     if (ok && follow)
-        ok = db_flush(st, error);
+        ok = db_flush(st->db, error);
     const char *reference = res->case_res ? db_get_text(res->case_res, 0, 0) : NULL;
-    ok = ok && case_event(st, ctx->case_row, case_actor(ctx), "created", true, ctx->message_row, d->reason,
+    ok = ok && case_mail_event(st, ctx->case_row, case_actor(ctx), "created", true, ctx->message_row, d->reason,
                           follow ? ctx->target_ref : NULL, ctx->event_row, error);
     if (ok && follow)
-        ok = case_event(st, d->target.id, CASE_SYSTEM_ACTOR, "followed_up", false, 0,
+        ok = case_mail_event(st, d->target.id, CASE_SYSTEM_ACTOR, "followed_up", false, 0,
                         "a reply to the closed case opened a new case", reference, 0, error);
     const char *template = hold ? "more-info"
                          : (!in->no_ack && in->msg->classification == MSG_CLASS_ORDINARY) ? "acknowledgement"
@@ -211,7 +183,7 @@ static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
     const char *kind = internal ? msg_class_name(ctx->in->msg->classification) : "reply";
     struct case_pending local = { 0 }; /* no rows to read back: only for case_done() */
     if (!ctx->insert_message(st, ctx, d->target.id, error) || !case_touch(st, d->target.id, error) ||
-        !case_event(st, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL,
+        !case_mail_event(st, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL,
                     ctx->event_row, error))
         return false;
     case_outcome_joined(ctx, d, internal ? STORE_INTERNAL : STORE_REPLY, why, out);
@@ -222,22 +194,16 @@ static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
 static bool case_change_resolved(struct store *st, int64_t case_id, enum reply_action action,
                                  bool *changed, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, case_id);
     const char *sql = action == REPLY_CLOSE
         ? "UPDATE cases SET state = 'closed', closed_at = caselog_now(), updated_at = caselog_now()"
           " WHERE id = $1 AND state = 'resolved' RETURNING id"
         : "UPDATE cases SET state = CASE WHEN assignee IS NULL THEN 'open' ELSE 'assigned' END,"
           " reactivations = reactivations + 1, resolved_at = NULL, updated_at = caselog_now()"
           " WHERE id = $1 AND state = 'resolved' RETURNING id";
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    *changed = PQntuples(res) == 1;
-    PQclear(res);
-    return true;
+    int rows = 0;
+    bool ok = db_count(st->db, sql, DB_ARGS(db_arg_int(case_id)), &rows, error);
+    *changed = rows == 1;
+    return ok;
 }
 
 /* A reply to a resolved case: close on a confirmation, else reopen. */
@@ -258,7 +224,7 @@ static bool case_apply_resolved(struct store *st, const struct case_apply_ctx *c
     const char *kind = action == REPLY_CLOSE ? "closed" : "reopened";
     struct case_pending local, *res = case_results(ctx, &local);
     if (!ctx->insert_message(st, ctx, d->target.id, error) ||
-        !case_event(st, d->target.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, ctx->event_row,
+        !case_mail_event(st, d->target.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, ctx->event_row,
                     error) ||
         !case_outbox(st, d->target.id, kind, ctx->event_row, ctx->message_row, &res->outbox, error)) {
         case_pending_clear(&local);

@@ -1,15 +1,51 @@
-/* db: the store's connection: connect, reconnect after the server went away, run
- * parameterised statements and map SQLSTATEs onto STORE_ERROR codes. Every result is
- * either returned to the caller (who PQclear()s it) or cleared here. */
-#include "store_private.h"
+/* db: the statement layer (see db.h). Calls libpq, GLib and common/ only. Every result
+ * is either returned to the caller (who PQclear()s it) or cleared here. */
+#include "db.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
 #include "log.h"
 
 G_DEFINE_QUARK(caselog-store-error-quark, store_error)
+
+#define DB_OID_BYTEA 17
+#define DB_REPLAN_FIRST 100
+
+/* A command sent in pipeline mode whose result is not read yet. */
+struct db_pending {
+    const char *prepare_sql; /* a PREPARE of this SQL (key in prepared); NULL: a statement */
+    PGresult **keep;         /* where its result goes, or NULL to discard it */
+};
+
+struct db_hook {
+    db_reconnect_fn fn;
+    void *data;
+};
+
+struct db {
+    PGconn *conn;
+    bool in_transaction;
+    char sqlstate[6];          /* SQLSTATE of the last failed statement, "" if none */
+    char constraint[64];       /* constraint named by the last failure, "" if none */
+    GHashTable *prepared;      /* SQL text -> name of its prepared statement in this session */
+    GArray *pending;           /* struct db_pending: sent in pipeline mode, results not read yet */
+    GArray *hooks;             /* struct db_hook, run after a reconnect */
+    int64_t grown;             /* rows written to the growing tables (db_note_growth) */
+    int64_t replan_at;         /* when grown reaches this, statements are prepared again */
+};
+
+/* Arguments as libpq takes them. Numbers are formatted into num; text arrays are
+ * built into owned, which db_params_clear() frees. */
+struct db_params {
+    int n;
+    const char *values[DB_MAX_ARGS];
+    int lengths[DB_MAX_ARGS];
+    int formats[DB_MAX_ARGS];
+    Oid types[DB_MAX_ARGS];
+    char num[DB_MAX_ARGS][24];
+    char *owned[DB_MAX_ARGS];
+};
 
 /* Server notices (e.g. "already exists, skipping") go to the debug log, not stderr. */
 static void db_notice(void *arg, const char *message)
@@ -19,161 +55,90 @@ static void db_notice(void *arg, const char *message)
     log_debug("action=db_notice message=%s", log_clip(buf, message));
 }
 
-struct store *store_open(const char *conninfo, GError **error)
+/* The connection's one-line error text; g_free(). */
+static char *db_conn_error(const PGconn *conn)
 {
-    struct store *st = g_new0(struct store, 1);
-    st->conninfo = g_strdup(conninfo ? conninfo : "");
-    st->mailbox_locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    st->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-    st->pending = g_array_new(FALSE, FALSE, sizeof(struct db_pending));
-    /* Defaults first: the admin's conninfo (expanded from dbname) overrides them. */
+    return g_strstrip(g_strdelimit(g_strdup(PQerrorMessage(conn)), "\r\n\t", ' '));
+}
+
+struct db *db_connect(const char *conninfo, GError **error)
+{
     /* A clock set by a test (common/clock.h) moves caselog_now() in the database too;
-     * as a connection option it survives PQreset(). */
+     * as a connection option it survives PQreset(). Defaults first: the admin's
+     * conninfo (expanded from dbname) overrides them. */
     char options[64] = "";
     if (clock_is_set())
         g_snprintf(options, sizeof options, "-c caselog.now_offset=%" G_GINT64_FORMAT,
                    (gint64)(clock_now() - g_get_real_time() / G_USEC_PER_SEC));
     const char *const keys[] = { "connect_timeout", "keepalives_idle", "application_name", "options", "dbname", NULL };
-    const char *const values[] = { "10", "60", "caselog", options, st->conninfo, NULL };
-    st->conn = PQconnectdbParams(keys, values, 1);
-    if (PQstatus(st->conn) != CONNECTION_OK) {
-        char *why = g_strstrip(g_strdelimit(g_strdup(PQerrorMessage(st->conn)), "\r\n\t", ' '));
+    const char *const values[] = { "10", "60", "caselog", options, conninfo ? conninfo : "", NULL };
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        char *why = db_conn_error(conn);
         g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION, "cannot connect to the database: %s", why);
         g_free(why);
-        store_close(&st);
+        PQfinish(conn);
         return NULL;
     }
-    PQsetNoticeProcessor(st->conn, db_notice, NULL);
-    return st;
+    PQsetNoticeProcessor(conn, db_notice, NULL);
+    struct db *db = g_new0(struct db, 1);
+    db->conn = conn;
+    db->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    db->pending = g_array_new(FALSE, FALSE, sizeof(struct db_pending));
+    db->hooks = g_array_new(FALSE, FALSE, sizeof(struct db_hook));
+    db->replan_at = DB_REPLAN_FIRST;
+    return db;
 }
 
-void store_close(struct store **st)
+void db_close(struct db **db)
 {
-    if (!st || !*st)
+    if (!db || !*db)
         return;
-    if ((*st)->conn && (*st)->in_batch)
-        store_batch_abort(*st);
-    if ((*st)->conn)
-        PQfinish((*st)->conn);
-    g_free((*st)->conninfo);
-    g_hash_table_destroy((*st)->mailbox_locks);
-    g_hash_table_destroy((*st)->prepared);
-    g_array_unref((*st)->pending);
-    g_free(*st);
-    *st = NULL;
+    db_rollback(*db);
+    PQfinish((*db)->conn);
+    g_hash_table_destroy((*db)->prepared);
+    g_array_unref((*db)->pending);
+    g_array_unref((*db)->hooks);
+    g_free(*db);
+    *db = NULL;
 }
 
-void db_params_init(struct db_params *p)
+void db_on_reconnect(struct db *db, db_reconnect_fn fn, void *data)
 {
-    memset(p, 0, sizeof *p);
+    struct db_hook hook = { .fn = fn, .data = data };
+    g_array_append_val(db->hooks, hook);
 }
 
-void db_params_clear(struct db_params *p)
+bool db_connected(const struct db *db)
 {
-    for (int i = 0; i < p->n; i++)
-        g_free(p->owned[i]);
-    memset(p, 0, sizeof *p);
+    return PQstatus(db->conn) == CONNECTION_OK;
 }
 
-static void db_param_add(struct db_params *p, const char *value, int len, int format, Oid type,
-                         char *owned)
+int db_socket(const struct db *db)
 {
-    g_assert(p->n < DB_MAX_PARAMS);
-    p->values[p->n] = value;
-    p->lengths[p->n] = len;
-    p->formats[p->n] = format;
-    p->types[p->n] = type;
-    p->owned[p->n] = owned;
-    p->n++;
+    return db_connected(db) ? PQsocket(db->conn) : -1;
 }
 
-void db_param_text(struct db_params *p, const char *s)
+bool db_notifications(struct db *db, db_notify_fn fn, void *data, GError **error)
 {
-    db_param_add(p, s, 0, 0, 0, NULL);
-}
-
-void db_param_int(struct db_params *p, int64_t v)
-{
-    char *s = g_strdup_printf("%" G_GINT64_FORMAT, v);
-    db_param_add(p, s, 0, 0, 0, s);
-}
-
-void db_param_time(struct db_params *p, int64_t t)
-{
-    if (t == 0)
-        db_param_add(p, NULL, 0, 0, 0, NULL);
-    else
-        db_param_int(p, t);
-}
-
-void db_param_bool(struct db_params *p, bool v)
-{
-    db_param_add(p, v ? "t" : "f", 0, 0, 0, NULL);
-}
-
-void db_param_bytea(struct db_params *p, const char *data, size_t len)
-{
-    g_assert(len <= G_MAXINT);
-    db_param_add(p, data ? data : "", (int)len, 1, DB_OID_BYTEA, NULL);
-}
-
-#define DB_STAGE_CHUNK ((size_t)1024 * 1024)
-
-bool db_param_raw(struct store *st, struct db_params *p, const char *raw, size_t len, int64_t *staged,
-                  GError **error)
-{
-    *staged = 0;
-    if (!st->stage_ready) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "raw mail is written only inside a batch");
+    if (!PQconsumeInput(db->conn)) {
+        char *why = db_conn_error(db->conn);
+        g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION, "database connection lost: %s", why);
+        g_free(why);
         return false;
     }
-    if (len <= DB_STAGE_BYTES) {
-        db_param_bytea(p, raw, len);
-        db_param_text(p, NULL);
-        return true;
+    PGnotify *n;
+    while ((n = PQnotifies(db->conn))) {
+        fn(n->relname, data);
+        PQfreemem(n);
     }
-    int64_t key = ++st->stage_key;
-    bool ok = true;
-    for (size_t off = 0; ok && off < len; off += DB_STAGE_CHUNK) {
-        struct db_params c;
-        db_params_init(&c);
-        db_param_int(&c, key);
-        db_param_int(&c, (int64_t)(off / DB_STAGE_CHUNK));
-        db_param_bytea(&c, raw + off, MIN(DB_STAGE_CHUNK, len - off));
-        ok = db_defer(st, "INSERT INTO caselog_raw_stage (key, part, data) VALUES ($1, $2, $3)", &c, NULL, error);
-        db_params_clear(&c);
-    }
-    if (ok) {
-        *staged = key;
-        db_param_text(p, NULL);
-        db_param_int(p, key);
-    }
-    return ok;
+    return true;
 }
 
-bool db_stage_prepare(struct store *st, GError **error)
-{
-    if (st->stage_ready)
-        return true;
-    /* Outside any transaction: created inside one, a ROLLBACK would take it away. */
-    st->stage_ready = db_run(st, "CREATE TEMPORARY TABLE IF NOT EXISTS caselog_raw_stage (key bigint NOT NULL,"
-                                 " part integer NOT NULL, data bytea NOT NULL) ON COMMIT DELETE ROWS", NULL, error);
-    return st->stage_ready;
-}
+/* --- arguments --- */
 
-bool db_unstage_raw(struct store *st, int64_t staged, GError **error)
-{
-    if (!staged)
-        return true;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, staged);
-    bool ok = db_defer(st, "DELETE FROM caselog_raw_stage WHERE key = $1", &p, NULL, error);
-    db_params_clear(&p);
-    return ok;
-}
-
-void db_param_text_array(struct db_params *p, const GPtrArray *items)
+/* A text[] literal of items; g_free(). */
+static char *db_text_array(const GPtrArray *items)
 {
     GString *s = g_string_new("{");
     bool first = true;
@@ -193,155 +158,287 @@ void db_param_text_array(struct db_params *p, const GPtrArray *items)
         g_string_append_c(s, '"');
     }
     g_string_append_c(s, '}');
-    char *owned = g_string_free(s, FALSE);
-    db_param_add(p, owned, 0, 0, 0, owned);
+    return g_string_free(s, FALSE);
 }
+
+/* One argument into p's slot i. */
+static void db_param_set(struct db_params *p, int i, const struct db_arg *a)
+{
+    switch (a->kind) {
+    case DB_ARG_TEXT:
+        p->values[i] = a->text;
+        break;
+    case DB_ARG_INT:
+        g_snprintf(p->num[i], sizeof p->num[i], "%" G_GINT64_FORMAT, (gint64)a->num);
+        p->values[i] = p->num[i];
+        break;
+    case DB_ARG_BOOL:
+        p->values[i] = a->num ? "t" : "f";
+        break;
+    case DB_ARG_BYTEA:
+        g_assert(a->len <= G_MAXINT);
+        p->values[i] = a->text;
+        p->lengths[i] = (int)a->len;
+        p->formats[i] = 1;
+        p->types[i] = DB_OID_BYTEA;
+        break;
+    case DB_ARG_TEXTS:
+        p->values[i] = p->owned[i] = db_text_array(a->texts);
+        break;
+    case DB_ARG_NULL:
+    case DB_ARG_END:
+        break;
+    }
+}
+
+static void db_params_from(struct db_params *p, const struct db_arg *args)
+{
+    memset(p, 0, sizeof *p);
+    for (; args && args[p->n].kind != DB_ARG_END; p->n++) {
+        g_assert(p->n < DB_MAX_ARGS);
+        db_param_set(p, p->n, &args[p->n]);
+    }
+}
+
+static void db_params_clear(struct db_params *p)
+{
+    for (int i = 0; i < p->n; i++)
+        g_free(p->owned[i]);
+}
+
+/* --- errors --- */
 
 static bool db_sqlstate_is_connection(const char *state)
 {
     return g_str_has_prefix(state, "08") || g_str_has_prefix(state, "57P");
 }
 
-/* Set *error for a failed result (res may be NULL). */
-static void db_set_error(struct store *st, const PGresult *res, GError **error)
+static void db_clear_failure(struct db *db)
+{
+    db->sqlstate[0] = '\0';
+    db->constraint[0] = '\0';
+}
+
+/* Set *error for a failed result (res may be NULL: the connection's error). */
+static void db_set_error(struct db *db, const PGresult *res, GError **error)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    g_strlcpy(st->sqlstate, state ? state : "", sizeof st->sqlstate);
+    g_strlcpy(db->sqlstate, state ? state : "", sizeof db->sqlstate);
     const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
-    g_strlcpy(st->constraint, constraint ? constraint : "", sizeof st->constraint);
+    g_strlcpy(db->constraint, constraint ? constraint : "", sizeof db->constraint);
     const char *text = res ? PQresultErrorMessage(res) : "";
     if (!text || !*text)
-        text = PQerrorMessage(st->conn);
+        text = PQerrorMessage(db->conn);
     int code = STORE_ERROR_FAILED;
-    if (strcmp(st->sqlstate, "40001") == 0 || strcmp(st->sqlstate, "40P01") == 0)
+    if (strcmp(db->sqlstate, "40001") == 0 || strcmp(db->sqlstate, "40P01") == 0)
         code = STORE_ERROR_RETRY;
-    else if (db_sqlstate_is_connection(st->sqlstate) || PQstatus(st->conn) != CONNECTION_OK)
+    else if (db_sqlstate_is_connection(db->sqlstate) || PQstatus(db->conn) != CONNECTION_OK)
         code = STORE_ERROR_CONNECTION;
     char *clean = g_strstrip(g_strdelimit(g_strdup(text), "\r\n\t", ' '));
-    g_set_error(error, STORE_ERROR, code, "database: %s%s%s", clean, *st->sqlstate ? " SQLSTATE " : "",
-                st->sqlstate);
+    g_set_error(error, STORE_ERROR, code, "database: %s%s%s", clean, *db->sqlstate ? " SQLSTATE " : "",
+                db->sqlstate);
     g_free(clean);
 }
 
-/* A name for the connection's next prepared statement; g_free(). */
-static char *db_statement_name_new(const struct store *st)
+const char *db_error_sqlstate(const struct db *db)
 {
-    return g_strdup_printf("caselog_%u", g_hash_table_size(st->prepared) + 1);
+    return db->sqlstate;
+}
+
+const char *db_error_constraint(const struct db *db)
+{
+    return db->constraint;
+}
+
+/* --- reconnecting --- */
+
+/* What died with the session: prepared statements, the pipeline, the transaction. */
+static void db_forget_session(struct db *db)
+{
+    g_hash_table_remove_all(db->prepared);
+    g_array_set_size(db->pending, 0);
+    db->in_transaction = false;
+}
+
+static bool db_run_hooks(struct db *db, GError **error)
+{
+    for (guint i = 0; i < db->hooks->len; i++) {
+        const struct db_hook *h = &g_array_index(db->hooks, struct db_hook, i);
+        if (!h->fn(db, h->data, error))
+            return false;
+    }
+    return true;
+}
+
+/* Reconnect if the connection is bad. Fails if that loses an open transaction or
+ * deferred statements (the caller must start again), or if a hook fails. */
+static bool db_ensure(struct db *db, GError **error)
+{
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        return true;
+    bool lost = db->in_transaction || db->pending->len > 0;
+    db_forget_session(db);
+    PQreset(db->conn);
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        char *why = db_conn_error(db->conn);
+        g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION, "cannot reconnect to the database: %s", why);
+        g_free(why);
+        return false;
+    }
+    log_info("action=db_reconnected");
+    if (!db_run_hooks(db, error))
+        return false;
+    if (lost) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION,
+                    "the database connection was lost: the open transaction was rolled back");
+        return false;
+    }
+    return true;
+}
+
+bool db_reconnect_if_lost(struct db *db, GError **error)
+{
+    return db_ensure(db, error);
+}
+
+/* --- statements --- */
+
+/* A name for the session's next prepared statement; g_free(). */
+static char *db_statement_name_new(const struct db *db)
+{
+    return g_strdup_printf("caselog_%u", g_hash_table_size(db->prepared) + 1);
 }
 
 /* The name of sql's prepared statement, preparing it now if needed; NULL on error. */
-static const char *db_prepared_name(struct store *st, const char *sql, const struct db_params *p,
-                                    GError **error)
+static const char *db_prepared_name(struct db *db, const char *sql, const struct db_params *p, GError **error)
 {
-    const char *name = g_hash_table_lookup(st->prepared, sql);
+    const char *name = g_hash_table_lookup(db->prepared, sql);
     if (name)
         return name;
-    char *new_name = db_statement_name_new(st);
-    PGresult *res = PQprepare(st->conn, new_name, sql, p->n, p->types);
+    char *new_name = db_statement_name_new(db);
+    PGresult *res = PQprepare(db->conn, new_name, sql, p->n, p->types);
     if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
-        db_set_error(st, res, error);
+        db_set_error(db, res, error);
         PQclear(res);
         g_free(new_name);
         return NULL;
     }
     PQclear(res);
-    g_hash_table_insert(st->prepared, (gpointer)sql, new_name);
+    g_hash_table_insert(db->prepared, (gpointer)sql, new_name);
+    return new_name;
+}
+
+/* Queue the PREPARE of sql in the pipeline unless the session has it; its name. */
+static const char *db_send_prepare(struct db *db, const char *sql, const struct db_params *p, GError **error)
+{
+    const char *name = g_hash_table_lookup(db->prepared, sql);
+    if (name)
+        return name;
+    char *new_name = db_statement_name_new(db);
+    if (!PQsendPrepare(db->conn, new_name, sql, p->n, p->types)) {
+        g_free(new_name);
+        db_set_error(db, NULL, error);
+        return NULL;
+    }
+    /* Known from now on, so that later statements of this pipeline use it; the flush
+     * forgets it again if the server refused it. */
+    g_hash_table_insert(db->prepared, (gpointer)sql, new_name);
+    struct db_pending prep = { .prepare_sql = sql };
+    g_array_append_val(db->pending, prep);
     return new_name;
 }
 
 /* Send one statement in pipeline mode (entered if needed); keep as for db_defer(). */
-static bool db_send(struct store *st, const char *sql, const struct db_params *p, PGresult **keep,
-                    GError **error)
+static bool db_send(struct db *db, const char *sql, const struct db_params *p, PGresult **keep, GError **error)
 {
-    if (PQpipelineStatus(st->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(st->conn)) {
-        db_set_error(st, NULL, error);
+    if (PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(db->conn)) {
+        db_set_error(db, NULL, error);
         return false;
     }
     int sent;
-    if (p && p->n > 0) {
-        const char *name = g_hash_table_lookup(st->prepared, sql);
-        if (!name) {
-            char *new_name = db_statement_name_new(st);
-            if (!PQsendPrepare(st->conn, new_name, sql, p->n, p->types)) {
-                g_free(new_name);
-                db_set_error(st, NULL, error);
-                return false;
-            }
-            /* Known from now on, so that later statements of this pipeline use it; the
-             * flush forgets it again if the server refused it. */
-            g_hash_table_insert(st->prepared, (gpointer)sql, new_name);
-            struct db_pending prep = { .prepare_sql = sql };
-            g_array_append_val(st->pending, prep);
-            name = new_name;
-        }
-        sent = PQsendQueryPrepared(st->conn, name, p->n, p->values, p->lengths, p->formats, 0);
+    if (p->n > 0) {
+        const char *name = db_send_prepare(db, sql, p, error);
+        if (!name)
+            return false;
+        sent = PQsendQueryPrepared(db->conn, name, p->n, p->values, p->lengths, p->formats, 0);
     } else {
-        sent = PQsendQueryParams(st->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+        sent = PQsendQueryParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
     }
     if (!sent) {
-        db_set_error(st, NULL, error);
+        db_set_error(db, NULL, error);
         return false;
     }
     struct db_pending q = { .keep = keep };
-    g_array_append_val(st->pending, q);
+    g_array_append_val(db->pending, q);
     return true;
 }
 
 /* The one result of the next pipelined command (NULL if the connection failed), with
  * the NULL that ends it read too. */
-static PGresult *db_next_result(struct store *st)
+static PGresult *db_next_result(struct db *db)
 {
-    PGresult *res = PQgetResult(st->conn);
+    PGresult *res = PQgetResult(db->conn);
     if (res) {
         PGresult *extra;
-        while ((extra = PQgetResult(st->conn)) != NULL)
+        while ((extra = PQgetResult(db->conn)) != NULL)
             PQclear(extra);
     }
     return res;
 }
 
-/* Sync the pipeline and read every pending result in order; the last command's result
- * is returned through last (if not NULL). The first failure sets *error. */
-static bool db_collect(struct store *st, PGresult **last, GError **error)
+/* Where pending command d's result goes; last is the caller's for the final one. */
+static void db_deliver(struct db *db, const struct db_pending *d, PGresult *res, bool good, PGresult **last,
+                       bool is_last)
 {
-    bool ok = true;
-    if (last)
-        *last = NULL;
-    if (!PQpipelineSync(st->conn)) {
-        db_set_error(st, NULL, error);
-        ok = false;
+    if (d->prepare_sql) {
+        if (!good)
+            g_hash_table_remove(db->prepared, d->prepare_sql);
+        PQclear(res);
+    } else if (good && is_last && last) {
+        *last = res;
+    } else if (good && d->keep) {
+        *d->keep = res;
+    } else {
+        PQclear(res);
     }
-    for (guint i = 0; i < st->pending->len; i++) {
-        struct db_pending *d = &g_array_index(st->pending, struct db_pending, i);
-        PGresult *res = ok || PQstatus(st->conn) == CONNECTION_OK ? db_next_result(st) : NULL;
+}
+
+/* Read the pending results in order; the first failure sets *error. */
+static bool db_read_pending(struct db *db, bool ok, PGresult **last, GError **error)
+{
+    for (guint i = 0; i < db->pending->len; i++) {
+        const struct db_pending *d = &g_array_index(db->pending, struct db_pending, i);
+        PGresult *res = ok || PQstatus(db->conn) == CONNECTION_OK ? db_next_result(db) : NULL;
         ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
         bool good = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
         if (!good && ok && status != PGRES_PIPELINE_ABORTED) {
-            db_set_error(st, res, error);
+            db_set_error(db, res, error);
             ok = false;
         }
-        if (d->prepare_sql) {
-            if (!good)
-                g_hash_table_remove(st->prepared, d->prepare_sql);
-            PQclear(res);
-        } else if (good && i + 1 == st->pending->len && last) {
-            *last = res;
-        } else if (good && d->keep) {
-            *d->keep = res;
-        } else {
-            PQclear(res);
-        }
+        db_deliver(db, d, res, good, last, i + 1 == db->pending->len);
     }
-    g_array_set_size(st->pending, 0);
-    if (PQstatus(st->conn) == CONNECTION_OK) {
-        PGresult *sync = PQgetResult(st->conn);
-        PQclear(sync);
-        if (!PQexitPipelineMode(st->conn) && ok) {
-            db_set_error(st, NULL, error);
+    g_array_set_size(db->pending, 0);
+    return ok;
+}
+
+/* Sync the pipeline and read every pending result in order; the last command's result
+ * is returned through last (if not NULL). The first failure sets *error. */
+static bool db_collect(struct db *db, PGresult **last, GError **error)
+{
+    if (last)
+        *last = NULL;
+    bool ok = PQpipelineSync(db->conn) == 1;
+    if (!ok)
+        db_set_error(db, NULL, error);
+    ok = db_read_pending(db, ok, last, error);
+    if (PQstatus(db->conn) == CONNECTION_OK) {
+        PQclear(PQgetResult(db->conn)); /* the sync's */
+        if (!PQexitPipelineMode(db->conn) && ok) {
+            db_set_error(db, NULL, error);
             ok = false;
         }
     } else if (ok) {
-        db_set_error(st, NULL, error);
+        db_set_error(db, NULL, error);
         ok = false;
     }
     if (!ok && last) {
@@ -351,120 +448,180 @@ static bool db_collect(struct store *st, PGresult **last, GError **error)
     return ok;
 }
 
-bool db_defer(struct store *st, const char *sql, const struct db_params *p, PGresult **keep, GError **error)
+bool db_defer(struct db *db, const char *sql, const struct db_arg *args, PGresult **keep, GError **error)
 {
     if (keep)
         *keep = NULL;
-    return db_send(st, sql, p, keep, error);
+    if (!db_ensure(db, error))
+        return false;
+    struct db_params p;
+    db_params_from(&p, args);
+    bool ok = db_send(db, sql, &p, keep, error);
+    db_params_clear(&p);
+    return ok;
 }
 
-bool db_flush(struct store *st, GError **error)
+bool db_flush(struct db *db, GError **error)
 {
-    st->sqlstate[0] = '\0';
-    st->constraint[0] = '\0';
-    return st->pending->len == 0 || db_collect(st, NULL, error);
+    db_clear_failure(db);
+    return db->pending->len == 0 || db_collect(db, NULL, error);
 }
 
-void db_discard(struct store *st)
+void db_discard(struct db *db)
 {
     GError *ignored = NULL;
-    if (st->pending->len > 0 && !db_collect(st, NULL, &ignored))
+    if (db->pending->len > 0 && !db_collect(db, NULL, &ignored))
         g_clear_error(&ignored);
 }
 
-PGresult *db_exec(struct store *st, const char *sql, const struct db_params *p, GError **error)
+/* Run one statement now (nothing pending), its result in format (0 text, 1 binary). */
+static PGresult *db_exec_now(struct db *db, const char *sql, const struct db_params *p, int format, GError **error)
 {
-    st->sqlstate[0] = '\0';
-    st->constraint[0] = '\0';
-    if (st->pending->len > 0) { /* deferred statements first, in the same round trip */
-        PGresult *res = NULL;
-        if (!db_send(st, sql, p, NULL, error)) {
-            db_discard(st);
-            return NULL;
-        }
-        return db_collect(st, &res, error) ? res : NULL;
-    }
     PGresult *res;
-    if (p && p->n > 0) {
-        const char *name = db_prepared_name(st, sql, p, error);
+    if (p->n > 0) {
+        const char *name = db_prepared_name(db, sql, p, error);
         if (!name)
             return NULL;
-        res = PQexecPrepared(st->conn, name, p->n, p->values, p->lengths, p->formats, 0);
+        res = PQexecPrepared(db->conn, name, p->n, p->values, p->lengths, p->formats, format);
     } else {
-        res = PQexecParams(st->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+        res = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, format);
     }
     ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
         return res;
-    db_set_error(st, res, error);
+    db_set_error(db, res, error);
     PQclear(res);
     return NULL;
 }
 
-bool db_run(struct store *st, const char *sql, const struct db_params *p, GError **error)
+/* db_exec() with the result format; deferred statements go first, in the same round
+ * trip (text results only). */
+static PGresult *db_exec_format(struct db *db, const char *sql, const struct db_arg *args, int format,
+                                GError **error)
 {
-    PGresult *res = db_exec(st, sql, p, error);
+    db_clear_failure(db);
+    if (!db_ensure(db, error))
+        return NULL;
+    struct db_params p;
+    db_params_from(&p, args);
+    PGresult *res = NULL;
+    if (db->pending->len == 0)
+        res = db_exec_now(db, sql, &p, format, error);
+    else if (!db_send(db, sql, &p, NULL, error))
+        db_discard(db);
+    else if (!db_collect(db, &res, error))
+        res = NULL;
+    db_params_clear(&p);
+    return res;
+}
+
+PGresult *db_exec(struct db *db, const char *sql, const struct db_arg *args, GError **error)
+{
+    return db_exec_format(db, sql, args, 0, error);
+}
+
+bool db_run(struct db *db, const char *sql, const struct db_arg *args, GError **error)
+{
+    PGresult *res = db_exec(db, sql, args, error);
     PQclear(res);
     return res != NULL;
 }
 
-bool db_last_was_duplicate_key(const struct store *st)
+bool db_run_script(struct db *db, const char *sql, GError **error)
 {
-    static const char *const keys[] = { "messages_mailbox_uidvalidity_uid_key", "messages_in_msgid_key",
-                                        "messages_in_sha_key", "unlogged_mailbox_uidvalidity_uid_key" };
-    if (strcmp(st->sqlstate, "23505") != 0)
+    db_clear_failure(db);
+    if (!db_ensure(db, error))
         return false;
-    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
-        if (strcmp(st->constraint, keys[i]) == 0)
-            return true;
-    return false;
+    PGresult *res = PQexec(db->conn, sql);
+    ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+    if (!ok)
+        db_set_error(db, res, error);
+    PQclear(res);
+    return ok;
 }
 
-static bool db_relisten(struct store *st, GError **error)
+bool db_fetch_bytes(struct db *db, const char *sql, const struct db_arg *args, GBytes **bytes_out,
+                    GError **error)
 {
-    return db_run(st, "LISTEN caselog_events", NULL, error) &&
-           db_run(st, "LISTEN caselog_outbox", NULL, error);
-}
-
-bool db_ensure_connected(struct store *st, GError **error)
-{
-    if (PQstatus(st->conn) == CONNECTION_OK)
-        return true;
-    st->in_batch = false;
-    g_hash_table_remove_all(st->prepared); /* prepared statements died with the session */
-    st->stage_ready = false;               /* and the temporary table */
-    g_array_set_size(st->pending, 0);
-    PQreset(st->conn);
-    if (PQstatus(st->conn) != CONNECTION_OK) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION, "cannot reconnect to the database: %s",
-                    PQerrorMessage(st->conn));
+    *bytes_out = NULL;
+    /* Deferred statements would share its round trip, in text: read them first. */
+    if (!db_flush(db, error))
         return false;
-    }
-    log_info("action=db_reconnected");
-    return (!st->listening || db_relisten(st, error)) && db_relock_mailboxes(st, error);
-}
-
-bool store_listen(struct store *st, GError **error)
-{
-    if (!db_ensure_connected(st, error) || !db_relisten(st, error))
+    PGresult *res = db_exec_format(db, sql, args, 1, error);
+    if (!res)
         return false;
-    st->listening = true;
+    if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+        *bytes_out = g_bytes_new(PQgetvalue(res, 0, 0), (gsize)PQgetlength(res, 0, 0));
+    PQclear(res);
     return true;
 }
 
-const char *db_get_text(const PGresult *res, int row, int col)
+/* --- transactions --- */
+
+static bool db_replan_if_grown(struct db *db, GError **error)
 {
-    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+    if (db->grown < db->replan_at)
+        return true;
+    db->replan_at *= 10;
+    g_hash_table_remove_all(db->prepared);
+    return db_run(db, "DEALLOCATE ALL", NULL, error);
 }
 
-int64_t db_get_int(const PGresult *res, int row, int col)
+void db_note_growth(struct db *db, int64_t rows)
 {
-    const char *v = db_get_text(res, row, col);
-    return v ? g_ascii_strtoll(v, NULL, 10) : 0;
+    db->grown += rows;
 }
 
-bool db_get_bool(const PGresult *res, int row, int col)
+bool db_begin(struct db *db, GError **error)
 {
-    const char *v = db_get_text(res, row, col);
-    return v && v[0] == 't';
+    if (db->in_transaction) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "a transaction is already open");
+        return false;
+    }
+    if (!db_ensure(db, error) || !db_replan_if_grown(db, error) || !db_run(db, "BEGIN", NULL, error))
+        return false;
+    db->in_transaction = true;
+    return true;
+}
+
+bool db_commit(struct db *db, GError **error)
+{
+    if (!db->in_transaction) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "no transaction is open");
+        return false;
+    }
+    PGresult *res = db_exec(db, "COMMIT", NULL, error);
+    /* COMMIT of a transaction that had failed answers ROLLBACK, not an error. */
+    bool ok = res && strcmp(PQcmdStatus(res), "COMMIT") == 0;
+    if (res && !ok)
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the transaction had failed and was rolled back");
+    PQclear(res);
+    if (!ok)
+        db_rollback(db);
+    db->in_transaction = false;
+    return ok;
+}
+
+void db_rollback(struct db *db)
+{
+    if (!db->in_transaction)
+        return;
+    db->in_transaction = false;
+    /* The failure that led here stays the one reported (db_error_sqlstate()). */
+    char state[sizeof db->sqlstate], constraint[sizeof db->constraint];
+    g_strlcpy(state, db->sqlstate, sizeof state);
+    g_strlcpy(constraint, db->constraint, sizeof constraint);
+    db_discard(db);
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+    if (*state) {
+        g_strlcpy(db->sqlstate, state, sizeof db->sqlstate);
+        g_strlcpy(db->constraint, constraint, sizeof db->constraint);
+    }
+}
+
+bool db_in_transaction(const struct db *db)
+{
+    return db->in_transaction;
 }

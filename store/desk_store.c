@@ -14,11 +14,6 @@
     "extract(epoch FROM resolution_due)::bigint, extract(epoch FROM resolved_at)::bigint, "                 \
     "extract(epoch FROM closed_at)::bigint, extract(epoch FROM hold_until)::bigint"
 
-static char *dup_col(const PGresult *res, int row, int col)
-{
-    return g_strdup(db_get_text(res, row, col));
-}
-
 void desk_case_free(gpointer p)
 {
     struct desk_case *c = p;
@@ -32,24 +27,23 @@ void desk_case_free(gpointer p)
     g_free(c);
 }
 
-static struct desk_case *desk_case_from_row(const PGresult *res, int row)
+static gpointer desk_case_from_row(struct db_row *r)
 {
     struct desk_case *c = g_new0(struct desk_case, 1);
-    int col = 0;
-    c->id = db_get_int(res, row, col++);
+    c->id = db_next_int(r);
     char **strings[] = { &c->reference, &c->type, &c->state, &c->hold_reason, &c->queue, &c->priority_reason,
                          &c->assignee, &c->school, &c->requester, &c->requester_name, &c->subject, &c->follows,
                          &c->response_status, &c->resolution_status };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
-        *strings[i] = dup_col(res, row, col++);
-    c->priority = (int)db_get_int(res, row, col++);
-    c->reactivations = (int)db_get_int(res, row, col++);
-    c->confidential = db_get_bool(res, row, col++);
-    c->confirm_required = db_get_bool(res, row, col++);
+        *strings[i] = db_next_strdup(r);
+    c->priority = (int)db_next_int(r);
+    c->reactivations = (int)db_next_int(r);
+    c->confidential = db_next_bool(r);
+    c->confirm_required = db_next_bool(r);
     int64_t *times[] = { &c->received_at, &c->logged_at, &c->response_due, &c->responded_at,
                          &c->resolution_due, &c->resolved_at, &c->closed_at, &c->hold_until };
     for (size_t i = 0; i < G_N_ELEMENTS(times); i++)
-        *times[i] = db_get_int(res, row, col++);
+        *times[i] = db_next_int(r);
     return c;
 }
 
@@ -65,29 +59,11 @@ GPtrArray *store_desk_list(struct store *st, const struct desk_filter *f, GError
         "   AND (NOT $6::bool OR response_status IN ('breached', 'missed')"
         "        OR resolution_status IN ('breached', 'missed'))"
         " ORDER BY resolution_due NULLS LAST, priority, id LIMIT $7";
-    if (!db_ensure_connected(st, error))
-        return NULL;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, f->state);
-    if (f->priority)
-        db_param_int(&p, f->priority);
-    else
-        db_param_text(&p, NULL);
-    db_param_text(&p, f->queue);
-    db_param_text(&p, f->school);
-    db_param_text(&p, f->assignee);
-    db_param_bool(&p, f->breached);
-    db_param_int(&p, f->limit > 0 ? f->limit : DESK_DEFAULT_LIMIT);
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return NULL;
-    GPtrArray *rows = g_ptr_array_new_with_free_func(desk_case_free);
-    for (int i = 0; i < PQntuples(res); i++)
-        g_ptr_array_add(rows, desk_case_from_row(res, i));
-    PQclear(res);
-    return rows;
+    return db_list(st->db, sql,
+                   DB_ARGS(db_arg_text(f->state), db_arg_id(f->priority), db_arg_text(f->queue),
+                           db_arg_text(f->school), db_arg_text(f->assignee), db_arg_bool(f->breached),
+                           db_arg_int(f->limit > 0 ? f->limit : DESK_DEFAULT_LIMIT)),
+                   desk_case_from_row, desk_case_free, error);
 }
 
 void desk_thread_item_free(gpointer p)
@@ -113,6 +89,19 @@ void desk_attachment_free(gpointer p)
     g_free(a);
 }
 
+static gpointer desk_thread_item_from_row(struct db_row *r)
+{
+    struct desk_thread_item *t = g_new0(struct desk_thread_item, 1);
+    t->at = db_next_int(r);
+    t->kind = db_next_strdup(r);
+    t->actor = db_next_strdup(r);
+    t->is_public = db_next_bool(r);
+    t->subject = db_next_strdup(r);
+    t->text = db_next_strdup(r);
+    t->message_row = db_next_int(r);
+    return t;
+}
+
 /* Messages and events of case_id in time order. */
 static GPtrArray *desk_thread(struct store *st, int64_t case_id, GError **error)
 {
@@ -124,27 +113,21 @@ static GPtrArray *desk_thread(struct store *st, int64_t case_id, GError **error)
         " SELECT e.at, e.kind, e.actor, e.public, NULL, e.data::text, 0, 1 FROM case_events e"
         "  WHERE e.case_id = $1) t"
         " ORDER BY at, tie, message_row";
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, case_id);
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return NULL;
-    GPtrArray *items = g_ptr_array_new_with_free_func(desk_thread_item_free);
-    for (int i = 0; i < PQntuples(res); i++) {
-        struct desk_thread_item *t = g_new0(struct desk_thread_item, 1);
-        t->at = db_get_int(res, i, 0);
-        t->kind = dup_col(res, i, 1);
-        t->actor = dup_col(res, i, 2);
-        t->is_public = db_get_bool(res, i, 3);
-        t->subject = dup_col(res, i, 4);
-        t->text = dup_col(res, i, 5);
-        t->message_row = db_get_int(res, i, 6);
-        g_ptr_array_add(items, t);
-    }
-    PQclear(res);
-    return items;
+    return db_list(st->db, sql, DB_ARGS(db_arg_int(case_id)), desk_thread_item_from_row, desk_thread_item_free,
+                   error);
+}
+
+static gpointer desk_attachment_from_row(struct db_row *r)
+{
+    struct desk_attachment *a = g_new0(struct desk_attachment, 1);
+    a->ordinal = r->row + 1;
+    a->message_row = db_next_int(r);
+    a->part_ordinal = (int)db_next_int(r);
+    a->name = db_next_strdup(r);
+    a->content_type = db_next_strdup(r);
+    a->sha256 = db_next_strdup(r);
+    a->size = db_next_int(r);
+    return a;
 }
 
 /* Attachments of every inbound message of case_id, numbered 1.. over the case. */
@@ -154,27 +137,13 @@ static GPtrArray *desk_attachments(struct store *st, int64_t case_id, GError **e
         "SELECT a.message_id, a.ordinal, a.name, a.content_type, a.sha256, a.size"
         " FROM attachments a JOIN messages m ON m.id = a.message_id"
         " WHERE m.case_id = $1 ORDER BY m.received_at, m.id, a.ordinal";
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, case_id);
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return NULL;
-    GPtrArray *items = g_ptr_array_new_with_free_func(desk_attachment_free);
-    for (int i = 0; i < PQntuples(res); i++) {
-        struct desk_attachment *a = g_new0(struct desk_attachment, 1);
-        a->ordinal = i + 1;
-        a->message_row = db_get_int(res, i, 0);
-        a->part_ordinal = (int)db_get_int(res, i, 1);
-        a->name = dup_col(res, i, 2);
-        a->content_type = dup_col(res, i, 3);
-        a->sha256 = dup_col(res, i, 4);
-        a->size = db_get_int(res, i, 5);
-        g_ptr_array_add(items, a);
-    }
-    PQclear(res);
-    return items;
+    return db_list(st->db, sql, DB_ARGS(db_arg_int(case_id)), desk_attachment_from_row, desk_attachment_free,
+                   error);
+}
+
+static void desk_case_into(struct db_row *r, void *data)
+{
+    *(struct desk_case **)data = desk_case_from_row(r);
 }
 
 struct desk_case *store_desk_show(struct store *st, const char *reference, GPtrArray **thread_out,
@@ -182,22 +151,15 @@ struct desk_case *store_desk_show(struct store *st, const char *reference, GPtrA
 {
     *thread_out = NULL;
     *attachments_out = NULL;
-    if (!db_ensure_connected(st, error))
+    struct desk_case *c = NULL;
+    bool found = false;
+    if (!db_one_row(st->db, "SELECT " DESK_CASE_COLUMNS " FROM case_sla WHERE reference = upper($1)",
+                    DB_ARGS(db_arg_text(reference)), desk_case_into, &c, &found, error))
         return NULL;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, reference);
-    PGresult *res = db_exec(st, "SELECT " DESK_CASE_COLUMNS " FROM case_sla WHERE reference = upper($1)", &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return NULL;
-    if (PQntuples(res) == 0) {
-        PQclear(res);
+    if (!found) {
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "no case %s", reference);
         return NULL;
     }
-    struct desk_case *c = desk_case_from_row(res, 0);
-    PQclear(res);
     *thread_out = desk_thread(st, c->id, error);
     if (*thread_out)
         *attachments_out = desk_attachments(st, c->id, error);
@@ -213,22 +175,12 @@ struct desk_case *store_desk_show(struct store *st, const char *reference, GPtrA
 
 GBytes *store_message_raw(struct store *st, int64_t message_row, GError **error)
 {
-    if (!db_ensure_connected(st, error))
+    GBytes *raw = NULL;
+    if (!db_fetch_bytes(st->db, "SELECT raw FROM messages WHERE id = $1", DB_ARGS(db_arg_int(message_row)), &raw,
+                        error))
         return NULL;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, message_row);
-    /* Binary result: raw bytes as they arrived, NULs included. */
-    PGresult *res = PQexecParams(st->conn, "SELECT raw FROM messages WHERE id = $1", p.n, p.types, p.values,
-                                 p.lengths, p.formats, 1);
-    db_params_clear(&p);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "message %" G_GINT64_FORMAT " has no stored raw bytes: %s",
-                    message_row, PQresultStatus(res) == PGRES_TUPLES_OK ? "not found" : PQerrorMessage(st->conn));
-        PQclear(res);
-        return NULL;
-    }
-    GBytes *raw = g_bytes_new(PQgetvalue(res, 0, 0), (gsize)PQgetlength(res, 0, 0));
-    PQclear(res);
+    if (!raw)
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED,
+                    "message %" G_GINT64_FORMAT " has no stored raw bytes: not found", message_row);
     return raw;
 }

@@ -6,67 +6,26 @@
 
 #include "log.h"
 
-
-
-
-static bool mailbox_lock_sql(struct store *st, const char *mailbox, bool *locked, GError **error)
+static bool mailbox_lock_sql(struct db *db, const char *mailbox, bool *locked, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, mailbox);
-    PGresult *res = db_exec(st, "SELECT pg_try_advisory_lock(" MAILBOX_LOCK_CLASS ", hashtext($1))",
-                            &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    *locked = db_get_bool(res, 0, 0);
-    PQclear(res);
-    return true;
+    int64_t got = 0;
+    bool ok = db_int(db, "SELECT pg_try_advisory_lock(" MAILBOX_LOCK_CLASS ", hashtext($1))::int",
+                     DB_ARGS(db_arg_text(mailbox)), &got, error);
+    *locked = got == 1;
+    return ok;
 }
 
-bool store_try_lock_mailbox(struct store *st, const char *mailbox, bool *locked_out, GError **error)
+/* After a reconnect: take every lock we held again; one another daemon took meanwhile
+ * is lost (and forgotten), which fails the reconnect. */
+static bool mailbox_relock(struct db *db, void *data, GError **error)
 {
-    *locked_out = false;
-    if (!db_ensure_connected(st, error))
-        return false;
-    /* Advisory locks nest: taking ours again would need as many unlocks. */
-    if (g_hash_table_contains(st->mailbox_locks, mailbox)) {
-        *locked_out = true;
-        return true;
-    }
-    if (!mailbox_lock_sql(st, mailbox, locked_out, error))
-        return false;
-    if (*locked_out)
-        g_hash_table_add(st->mailbox_locks, g_strdup(mailbox));
-    return true;
-}
-
-void store_unlock_mailbox(struct store *st, const char *mailbox)
-{
-    if (!st || !g_hash_table_remove(st->mailbox_locks, mailbox))
-        return;
-    if (PQstatus(st->conn) != CONNECTION_OK)
-        return;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, mailbox);
-    GError *err = NULL;
-    if (!db_run(st, "SELECT pg_advisory_unlock(" MAILBOX_LOCK_CLASS ", hashtext($1))", &p, &err)) {
-        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
-        log_warn("mailbox=%s action=unlock_failed reason=%s", log_clip(mbx, mailbox), log_clip(why, err->message));
-        g_error_free(err);
-    }
-    db_params_clear(&p);
-}
-
-bool db_relock_mailboxes(struct store *st, GError **error)
-{
+    GHashTable *locks = data;
     GHashTableIter it;
     gpointer key;
-    g_hash_table_iter_init(&it, st->mailbox_locks);
+    g_hash_table_iter_init(&it, locks);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
         bool locked = false;
-        if (!mailbox_lock_sql(st, key, &locked, error))
+        if (!mailbox_lock_sql(db, key, &locked, error))
             return false;
         if (!locked) {
             g_set_error(error, STORE_ERROR, STORE_ERROR_CONNECTION,
@@ -78,28 +37,54 @@ bool db_relock_mailboxes(struct store *st, GError **error)
     return true;
 }
 
+bool store_try_lock_mailbox(struct store *st, const char *mailbox, bool *locked_out, GError **error)
+{
+    *locked_out = false;
+    /* Advisory locks nest: taking ours again would need as many unlocks. A lock held in
+     * a session that was lost is taken again by the reconnect (mailbox_relock), which
+     * fails if another daemon took it meanwhile. */
+    if (store_holds_mailbox(st, mailbox)) {
+        *locked_out = db_reconnect_if_lost(st->db, error);
+        return *locked_out;
+    }
+    if (!mailbox_lock_sql(st->db, mailbox, locked_out, error))
+        return false;
+    if (!*locked_out)
+        return true;
+    if (!st->mailbox_locks) {
+        st->mailbox_locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        db_on_reconnect(st->db, mailbox_relock, st->mailbox_locks);
+    }
+    g_hash_table_add(st->mailbox_locks, g_strdup(mailbox));
+    return true;
+}
+
+void store_unlock_mailbox(struct store *st, const char *mailbox)
+{
+    if (!st || !st->mailbox_locks || !g_hash_table_remove(st->mailbox_locks, mailbox))
+        return;
+    if (!db_connected(st->db)) /* the lock went with the session */
+        return;
+    GError *err = NULL;
+    if (!db_run(st->db, "SELECT pg_advisory_unlock(" MAILBOX_LOCK_CLASS ", hashtext($1))",
+                DB_ARGS(db_arg_text(mailbox)), &err)) {
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_warn("mailbox=%s action=unlock_failed reason=%s", log_clip(mbx, mailbox), log_clip(why, err->message));
+        g_error_free(err);
+    }
+}
+
 bool store_holds_mailbox(struct store *st, const char *mailbox)
 {
-    return g_hash_table_contains(st->mailbox_locks, mailbox);
+    return st->mailbox_locks && g_hash_table_contains(st->mailbox_locks, mailbox);
 }
 
 bool store_uid_was_unlogged(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                             bool *unlogged_out, GError **error)
 {
-    *unlogged_out = false;
-    if (!st->in_batch && !db_ensure_connected(st, error))
-        return false;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, mailbox);
-    db_param_int(&p, uidvalidity);
-    db_param_int(&p, uid);
-    PGresult *res = db_exec(st, "SELECT 1 FROM unlogged WHERE mailbox = $1 AND uidvalidity = $2"
-                                " AND uid = $3", &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    *unlogged_out = PQntuples(res) > 0;
-    PQclear(res);
-    return true;
+    int rows = 0;
+    bool ok = db_count(st->db, "SELECT 1 FROM unlogged WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3",
+                       DB_ARGS(db_arg_text(mailbox), db_arg_int(uidvalidity), db_arg_int(uid)), &rows, error);
+    *unlogged_out = rows > 0;
+    return ok;
 }

@@ -24,15 +24,7 @@ static char *message_sender(const struct parsed_message *msg)
 static bool message_duplicate_send(struct store *st, const struct store_message_in *in, const char *sender,
                                    const char *sha, PGresult **res, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, in->mailbox);
-    db_param_int(&p, in->uidvalidity);
-    db_param_int(&p, in->uid);
-    db_param_text(&p, in->msg->message_id);
-    db_param_text(&p, sender);
-    db_param_text(&p, sha);
-    bool ok = db_defer(st,
+    return db_defer(st->db,
         "SELECT nextval('messages_id_seq'), nextval('cases_id_seq'), nextval('case_events_id_seq'),"
         " dup.k, dup.id, dup.reference FROM (SELECT d.k, d.id, c.reference FROM ("
         " SELECT 1 AS k, id, case_id FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
@@ -41,9 +33,9 @@ static bool message_duplicate_send(struct store *st, const struct store_message_
         "  WHERE direction = 'in' AND message_id = $4 AND from_address = $5"
         " UNION ALL SELECT 2, id, case_id FROM messages WHERE direction = 'in' AND raw_sha256 = $6"
         ") d LEFT JOIN cases c ON c.id = d.case_id ORDER BY d.k LIMIT 1) dup RIGHT JOIN (SELECT) one ON true",
-        &p, res, error);
-    db_params_clear(&p);
-    return ok;
+        DB_ARGS(db_arg_text(in->mailbox), db_arg_int(in->uidvalidity), db_arg_int(in->uid),
+                db_arg_text(in->msg->message_id), db_arg_text(sender), db_arg_text(sha)),
+        res, error);
 }
 
 /* The duplicate check's answer: ids, and out filled if it is a duplicate. */
@@ -81,27 +73,17 @@ static bool thread_lookup_send(struct store *st, const struct parsed_message *ms
 {
     memset(tl, 0, sizeof *tl);
     tl->ref_ids = message_ref_ids(msg);
-    bool ok = true;
-    if (msg->case_ref) {
-        struct db_params p;
-        db_params_init(&p);
-        db_param_text(&p, msg->case_ref);
-        ok = db_defer(st, "SELECT id, state, reference FROM cases WHERE reference = $1", &p, &tl->tag_res, error);
-        db_params_clear(&p);
-    }
-    if (ok && tl->ref_ids->len > 0) {
-        struct db_params p;
-        db_params_init(&p);
-        db_param_text_array(&p, tl->ref_ids);
-        ok = db_defer(st,
-            "SELECT r.id, count(m.id), min(m.case_id), min(c.state), min(c.reference) "
-            "FROM unnest($1::text[]) WITH ORDINALITY AS r(id, ord) "
-            "LEFT JOIN messages m ON m.message_id = r.id "
-            "LEFT JOIN cases c ON c.id = m.case_id "
-            "GROUP BY r.id, r.ord ORDER BY r.ord", &p, &tl->refs_res, error);
-        db_params_clear(&p);
-    }
-    return ok;
+    bool ok = !msg->case_ref ||
+              db_defer(st->db, "SELECT id, state, reference FROM cases WHERE reference = $1",
+                       DB_ARGS(db_arg_text(msg->case_ref)), &tl->tag_res, error);
+    return ok && (tl->ref_ids->len == 0 ||
+                  db_defer(st->db,
+                      "SELECT r.id, count(m.id), min(m.case_id), min(c.state), min(c.reference) "
+                      "FROM unnest($1::text[]) WITH ORDINALITY AS r(id, ord) "
+                      "LEFT JOIN messages m ON m.message_id = r.id "
+                      "LEFT JOIN cases c ON c.id = m.case_id "
+                      "GROUP BY r.id, r.ord ORDER BY r.ord",
+                      DB_ARGS(db_arg_texts(tl->ref_ids)), &tl->refs_res, error));
 }
 
 static void thread_lookup_clear(struct thread_lookup *tl)
@@ -147,7 +129,7 @@ bool store_thread_lookup(struct store *st, const struct parsed_message *msg, str
                          char *ref_out, size_t ref_size, GError **error)
 {
     struct thread_lookup tl;
-    bool ok = thread_lookup_send(st, msg, &tl, error) && db_flush(st, error);
+    bool ok = thread_lookup_send(st, msg, &tl, error) && db_flush(st->db, error);
     if (ok)
         thread_lookup_decide(&tl, msg, d, ref_out, ref_size);
     thread_lookup_clear(&tl);
@@ -164,7 +146,7 @@ bool message_lookup_send(struct store *st, const struct store_message_in *in, st
         g_strlcpy(lk->sha, in->raw_sha256, SHA256_HEX_SIZE);
     else
         sha256_hex(in->raw, in->raw_len, lk->sha);
-    return (!in->intake || db_school_lookup_send(st, lk->sender, &lk->school_res, error)) &&
+    return (!in->intake || school_lookup_send(st, lk->sender, &lk->school_res, error)) &&
            thread_lookup_send(st, in->msg, &lk->thread, error) &&
            message_duplicate_send(st, in, lk->sender, lk->sha, &lk->dup_res, error);
 }
@@ -182,7 +164,7 @@ bool message_lookup_read(struct message_lookup *lk, const struct store_message_i
     lk->in = *in;
     if (in->intake) {
         const char *ident = NULL;
-        db_school_lookup_read(lk->school_res, &lk->in.school_id, &ident);
+        school_lookup_read(lk->school_res, &lk->in.school_id, &ident);
         in->intake(in->intake_data, lk->in.school_id, ident, &lk->in);
     }
     thread_lookup_decide(&lk->thread, in->msg, &lk->decision, lk->target_ref, sizeof lk->target_ref);

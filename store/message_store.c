@@ -1,13 +1,14 @@
-/* message_store: log one inbound message (SPEC section 3 step 6) inside a batch
- * transaction, one SAVEPOINT per message: duplicate checks, the threading lookups,
- * the messages/attachments/unlogged rows and the mailbox cursor. What the message does
- * to a case is case_store.c's; where it threads is rules/thread.c's. */
+/* message_store: log inbound messages (SPEC section 3 step 6) inside a batch
+ * transaction: one by one, each in its SAVEPOINT (look-ups, then the messages and
+ * attachments rows, or the unlogged row), or the fast way, a batch's look-ups in one
+ * round trip and its writes in a second; and one message in its own transaction,
+ * retried. What the message does to a case is case_store.c's; where it threads is
+ * rules/thread.c's; the unlogged row is unlogged_store.c's. */
 #include "store_private.h"
 
 #include <string.h>
 
-#include "intake.h"
-#include "sha256.h"
+#include "log.h"
 #include "thread.h"
 
 static GPtrArray *message_addresses(const GPtrArray *list)
@@ -21,6 +22,14 @@ static GPtrArray *message_addresses(const GPtrArray *list)
     return out;
 }
 
+#define MESSAGE_INSERT_SQL                                                                                  \
+    "INSERT INTO messages (id, case_id, direction, mailbox, uidvalidity, uid, message_id, in_reply_to,"      \
+    " reference_ids, from_address, from_name, to_addresses, cc_addresses, subject, date_header,"            \
+    " sent_date, received_at, body_text, classification, classification_reason, raw,"                       \
+    " raw_sha256, size) VALUES ($1, $2, 'in', $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::text[],"        \
+    " $12::text[], $13, $14, to_timestamp($15), coalesce(to_timestamp($16), caselog_now()), $17, $18,"      \
+    " $19, " RAW_STAGE_SQL("$20", "$21") ", $22, $23)"
+
 /* Queue the messages row (preallocated id, attached to case_id) and its attachments.
  * No ON CONFLICT: an equal message stored meanwhile (another connection) fails the
  * statement with a duplicate key, which message_recover() reports as a duplicate. */
@@ -28,158 +37,35 @@ static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, i
 {
     const struct store_message_in *in = ctx->in;
     const struct parsed_message *m = in->msg;
-    GPtrArray *to = message_addresses(m->to), *cc = message_addresses(m->cc);
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, in->mailbox);
-    if (in->mailbox) {
-        db_param_int(&p, in->uidvalidity);
-        db_param_int(&p, in->uid);
-    } else { /* not from a mailbox: reprocessed from unlogged */
-        db_param_text(&p, NULL);
-        db_param_text(&p, NULL);
-    }
-    db_param_text(&p, m->message_id && *m->message_id ? m->message_id : NULL);
-    db_param_text(&p, m->in_reply_to);
-    db_param_text_array(&p, m->references);
-    db_param_text(&p, *ctx->requester ? ctx->requester : NULL);
-    db_param_text(&p, m->from ? m->from->name : NULL);
-    db_param_text_array(&p, to);
-    db_param_text_array(&p, cc);
-    db_param_text(&p, m->subject ? m->subject : "");
-    db_param_text(&p, m->date_header);
-    db_param_time(&p, m->date);
-    db_param_time(&p, in->received_at);
-    db_param_text(&p, m->body_text ? m->body_text : "");
-    db_param_text(&p, msg_class_name(m->classification));
-    db_param_text(&p, m->classification_reason);
+    struct db_arg raw[2];
     int64_t staged = 0;
-    bool ok = db_param_raw(st, &p, in->raw, in->raw_len, &staged, error); /* $18, $19 */
-    db_param_text(&p, ctx->sha);
-    db_param_int(&p, (int64_t)in->raw_len);
-    db_param_int(&p, ctx->message_row);
-    db_param_int(&p, case_id);
-    ok = ok && db_defer(st,
-        "INSERT INTO messages (id, case_id, direction, mailbox, uidvalidity, uid, message_id, in_reply_to,"
-        " reference_ids, from_address, from_name, to_addresses, cc_addresses, subject, date_header,"
-        " sent_date, received_at, body_text, classification, classification_reason, raw,"
-        " raw_sha256, size) VALUES ($22, $23, 'in', $1, $2, $3, $4, $5, $6::text[], $7, $8, $9::text[],"
-        " $10::text[], $11, $12, to_timestamp($13), coalesce(to_timestamp($14), caselog_now()), $15, $16,"
-        " $17, " DB_RAW_SQL("$18", "$19") ", $20, $21)", &p, NULL, error);
-    db_params_clear(&p);
-    ok = ok && db_unstage_raw(st, staged, error);
+    if (!raw_stage_args(st, in->raw, in->raw_len, raw, &staged, error))
+        return false;
+    GPtrArray *to = message_addresses(m->to), *cc = message_addresses(m->cc);
+    /* Not from a mailbox (reprocessed from unlogged): no location. */
+    bool ok = db_defer(st->db, MESSAGE_INSERT_SQL, DB_ARGS(
+        db_arg_int(ctx->message_row), db_arg_int(case_id), db_arg_text(in->mailbox),
+        in->mailbox ? db_arg_int(in->uidvalidity) : db_arg_null(), in->mailbox ? db_arg_int(in->uid) : db_arg_null(),
+        db_arg_text(m->message_id && *m->message_id ? m->message_id : NULL), db_arg_text(m->in_reply_to),
+        db_arg_texts(m->references), db_arg_text(*ctx->requester ? ctx->requester : NULL),
+        db_arg_text(m->from ? m->from->name : NULL), db_arg_texts(to), db_arg_texts(cc),
+        db_arg_text(m->subject ? m->subject : ""), db_arg_text(m->date_header), db_arg_time(m->date),
+        db_arg_time(in->received_at), db_arg_text(m->body_text ? m->body_text : ""),
+        db_arg_text(msg_class_name(m->classification)), db_arg_text(m->classification_reason), raw[0], raw[1],
+        db_arg_text(ctx->sha), db_arg_int((int64_t)in->raw_len)), NULL, error);
     g_ptr_array_unref(to);
     g_ptr_array_unref(cc);
+    ok = ok && raw_stage_drop(st, staged, error);
     for (guint i = 0; ok && m->attachments && i < m->attachments->len; i++) {
         const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
-        db_params_init(&p);
-        db_param_int(&p, ctx->message_row);
-        db_param_int(&p, (int64_t)i + 1);
-        db_param_text(&p, a->filename);
-        db_param_text(&p, a->content_type ? a->content_type : "application/octet-stream");
-        db_param_text(&p, a->disposition);
-        db_param_int(&p, (int64_t)a->size);
-        db_param_text(&p, a->sha256);
-        ok = db_defer(st, "INSERT INTO attachments (message_id, ordinal, name, content_type,"
-                          " disposition, size, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                      &p, NULL, error);
-        db_params_clear(&p);
+        ok = db_defer(st->db, "INSERT INTO attachments (message_id, ordinal, name, content_type,"
+                              " disposition, size, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                      DB_ARGS(db_arg_int(ctx->message_row), db_arg_int((int64_t)i + 1), db_arg_text(a->filename),
+                              db_arg_text(a->content_type ? a->content_type : "application/octet-stream"),
+                              db_arg_text(a->disposition), db_arg_int((int64_t)a->size), db_arg_text(a->sha256)),
+                      NULL, error);
     }
     return ok;
-}
-
-/* Insert into unlogged; out->action UNLOGGED, or DUPLICATE if that location is there or
- * the same bytes are already recorded for this mailbox. A copy seen again adds no row.
- * If the server changed UIDVALIDITY, the old location means nothing any more: the row is
- * pointed at the new one, so that moving the message after COMMIT, and crash recovery,
- * find it as unlogged there. One daemon works a mailbox at a time (advisory lock), so
- * the look-up and the update cannot race another ingest. */
-static bool message_insert_unlogged(struct store *st, const char *raw, size_t raw_len,
-                                    const char *mailbox, uint32_t uidvalidity, uint32_t uid,
-                                    int64_t received_at, const char *reason,
-                                    const struct parsed_message *msg, const char *sender,
-                                    struct store_outcome *out, GError **error)
-{
-    char *sha = g_malloc(SHA256_HEX_SIZE);
-    sha256_hex(raw, raw_len, sha);
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, mailbox);
-    db_param_text(&p, sha);
-    db_param_int(&p, uidvalidity);
-    db_param_int(&p, uid);
-    /* The row with these bytes (the oldest if an older version left several), moved to
-     * the new location if it is under another UIDVALIDITY and no row holds that location. */
-    PGresult *res = db_exec(st,
-        "WITH prev AS (SELECT id FROM unlogged WHERE mailbox IS NOT DISTINCT FROM $1"
-        "  AND raw_sha256 = $2 ORDER BY id LIMIT 1),"
-        " moved AS (UPDATE unlogged u SET uidvalidity = $3, uid = $4 FROM prev"
-        "  WHERE u.id = prev.id AND $1::text IS NOT NULL"
-        "  AND u.uidvalidity IS DISTINCT FROM $3::bigint"
-        "  AND NOT EXISTS (SELECT 1 FROM unlogged x WHERE x.mailbox = $1 AND x.uidvalidity = $3"
-        "   AND x.uid = $4) RETURNING u.id)"
-        " SELECT id FROM prev", &p, error);
-    db_params_clear(&p);
-    if (!res) {
-        g_free(sha);
-        return false;
-    }
-    if (PQntuples(res) == 1) {
-        out->action = STORE_DUPLICATE;
-        out->message_row = db_get_int(res, 0, 0);
-        g_snprintf(out->reason, sizeof out->reason,
-                   "already recorded in unlogged (id %" G_GINT64_FORMAT ", same bytes)",
-                   out->message_row);
-        PQclear(res);
-        g_free(sha);
-        return true;
-    }
-    PQclear(res);
-    db_params_init(&p);
-    db_param_text(&p, mailbox);
-    db_param_int(&p, uidvalidity);
-    db_param_int(&p, uid);
-    db_param_time(&p, received_at);
-    db_param_text(&p, reason);
-    db_param_text(&p, msg ? msg->message_id : NULL);
-    db_param_text(&p, sender && *sender ? sender : NULL);
-    db_param_text(&p, msg ? msg->subject : NULL);
-    int64_t staged = 0;
-    res = NULL;
-    if (db_param_raw(st, &p, raw, raw_len, &staged, error)) { /* $9, $10 */
-        db_param_text(&p, sha);
-        res = db_exec(st,
-            "INSERT INTO unlogged (mailbox, uidvalidity, uid, received_at, reason, message_id,"
-            " from_address, subject, raw, raw_sha256) VALUES ($1, $2, $3, to_timestamp($4), $5, $6,"
-            " $7, $8, " DB_RAW_SQL("$9", "$10") ", $11) ON CONFLICT DO NOTHING RETURNING id", &p, error);
-    }
-    db_params_clear(&p);
-    g_free(sha);
-    if (res && !db_unstage_raw(st, staged, error)) {
-        PQclear(res);
-        res = NULL;
-    }
-    if (!res)
-        return false;
-    bool inserted = PQntuples(res) == 1;
-    out->action = inserted ? STORE_UNLOGGED : STORE_DUPLICATE;
-    out->message_row = inserted ? db_get_int(res, 0, 0) : 0;
-    g_strlcpy(out->reason, inserted ? reason : "already recorded in unlogged", sizeof out->reason);
-    PQclear(res);
-    return true;
-}
-
-void store_intake_from_config(void *data, int64_t school_id, const char *school_ident,
-                              struct store_message_in *in)
-{
-    (void)school_id;
-    struct store_intake_config *ic = data;
-    struct intake_times times;
-    intake_decide(ic->cfg, ic->cal, ic->mailbox, in->msg, school_ident, in->received_at, &ic->triage, &times);
-    in->triage = &ic->triage;
-    in->logged_at = times.logged_at;
-    in->response_due = times.response_due;
-    in->resolution_due = times.resolution_due;
 }
 
 /* Should a new case from this sender be refused (unknown_senders = unlogged)? */
@@ -210,16 +96,19 @@ static bool message_log_inner(struct store *st, const struct store_message_in *i
                               struct store_outcome *out, GError **error)
 {
     struct message_lookup lk;
-    bool ok = message_lookup_send(st, in, &lk, error) && db_flush(st, error) &&
+    bool ok = message_lookup_send(st, in, &lk, error) && db_flush(st->db, error) &&
               message_lookup_read(&lk, in, out, error);
     if (ok && !lk.duplicate) {
         const struct thread_decision *d = &lk.decision;
-        if (d->action == THREAD_UNLOGGED || message_refuse_unknown(&lk.in, d))
-            ok = message_insert_unlogged(st, in->raw, in->raw_len, in->mailbox, in->uidvalidity, in->uid,
-                                         in->received_at, d->action == THREAD_UNLOGGED ? d->reason : "unknown sender",
-                                         in->msg, lk.sender, out, error);
-        else
+        if (d->action == THREAD_UNLOGGED || message_refuse_unknown(&lk.in, d)) {
+            struct unlogged_in u = { .raw = in->raw, .raw_len = in->raw_len, .mailbox = in->mailbox,
+                                     .uidvalidity = in->uidvalidity, .uid = in->uid,
+                                     .received_at = in->received_at, .msg = in->msg, .sender = lk.sender,
+                                     .reason = d->action == THREAD_UNLOGGED ? d->reason : "unknown sender" };
+            ok = unlogged_record(st, &u, out, error);
+        } else {
             ok = message_store_decided(st, &lk, NULL, out, error);
+        }
     }
     message_lookup_clear(&lk);
     return ok;
@@ -251,17 +140,15 @@ bool store_log_batch(struct store *st, const struct store_message_in *const *ins
                      struct store_outcome *outs, size_t *logged_out, GError **error)
 {
     *logged_out = 0;
-    if (!st->in_batch) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "store_log_batch needs an open batch");
+    if (!batch_require(st, "store_log_batch", error))
         return false;
-    }
     struct message_lookup *lks = g_new0(struct message_lookup, n);
     struct case_pending *pending = g_new0(struct case_pending, n);
     GHashTable *written = g_hash_table_new(g_str_hash, g_str_equal); /* strings borrowed from ins and lks */
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++)
         ok = message_lookup_send(st, ins[i], &lks[i], error);
-    ok = ok && db_flush(st, error);
+    ok = ok && db_flush(st->db, error);
     size_t k = 0;
     for (; ok && k < n; k++) {
         struct message_lookup *lk = &lks[k];
@@ -282,7 +169,7 @@ bool store_log_batch(struct store *st, const struct store_message_in *const *ins
             g_hash_table_add(written, ins[k]->msg->message_id);
         g_hash_table_add(written, lk->sha);
     }
-    ok = ok && db_flush(st, error);
+    ok = ok && db_flush(st->db, error);
     for (size_t i = 0; ok && i < k; i++)
         ok = case_store_finish(&pending[i], &outs[i], error);
     for (size_t i = 0; i < n; i++) {
@@ -293,22 +180,36 @@ bool store_log_batch(struct store *st, const struct store_message_in *const *ins
     g_free(pending);
     g_free(lks);
     *logged_out = ok ? k : 0;
-    st->logged += (int64_t)*logged_out;
+    db_note_growth(st->db, (int64_t)*logged_out);
     return ok;
+}
+
+/* Is the last failure a unique violation of a key that marks a message as already
+ * logged (its mailbox location, inbound Message-ID or raw SHA-256, in messages or
+ * unlogged: sql/001_schema.sql)? */
+static bool message_duplicate_key(const struct db *db)
+{
+    static const char *const keys[] = { "messages_mailbox_uidvalidity_uid_key", "messages_in_msgid_key",
+                                        "messages_in_sha_key", "unlogged_mailbox_uidvalidity_uid_key" };
+    if (strcmp(db_error_sqlstate(db), "23505") != 0)
+        return false;
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+        if (strcmp(db_error_constraint(db), keys[i]) == 0)
+            return true;
+    return false;
 }
 
 /* After a failure inside the savepoint: roll back to it. A unique violation means an
  * equal message got there first: a duplicate. */
-static bool message_recover(struct store *st, const struct store_message_in *in,
-                            struct store_outcome *out, GError **error, GError *err)
+static bool message_recover(struct store *st, struct store_outcome *out, GError **error, GError *err)
 {
-    bool unique = db_last_was_duplicate_key(st);
+    bool unique = message_duplicate_key(st->db);
     if (err->code == STORE_ERROR_CONNECTION || err->code == STORE_ERROR_RETRY) {
         g_propagate_error(error, err);
         return false;
     }
     GError *rb_err = NULL;
-    if (!db_run(st, "ROLLBACK TO SAVEPOINT log_message", NULL, &rb_err)) {
+    if (!db_run(st->db, "ROLLBACK TO SAVEPOINT log_message", NULL, &rb_err)) {
         g_propagate_error(error, rb_err);
         g_error_free(err);
         return false;
@@ -329,47 +230,53 @@ bool store_log_message(struct store *st, const struct store_message_in *in,
                        struct store_outcome *out, GError **error)
 {
     memset(out, 0, sizeof *out);
-    if (!st->in_batch) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "store_log_message needs an open batch");
+    if (!batch_require(st, "store_log_message", error))
         return false;
-    }
     /* Both go with the next statement: the SAVEPOINT with this message's look-ups, the
      * RELEASE with the next message's (or the batch's cursor and COMMIT). */
-    if (!db_defer(st, "SAVEPOINT log_message", NULL, NULL, error))
+    if (!db_defer(st->db, "SAVEPOINT log_message", NULL, NULL, error))
         return false;
     GError *err = NULL;
-    st->logged++;
+    db_note_growth(st->db, 1);
     if (!message_log_inner(st, in, out, &err))
-        return message_recover(st, in, out, error, err);
-    return db_defer(st, "RELEASE SAVEPOINT log_message", NULL, NULL, error);
+        return message_recover(st, out, error, err);
+    return db_defer(st->db, "RELEASE SAVEPOINT log_message", NULL, NULL, error);
 }
 
-bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const char *mailbox,
-                        uint32_t uidvalidity, uint32_t uid, int64_t received_at,
-                        const char *reason, const struct parsed_message *msg, const char *sender,
-                        const char *too_large_size, struct store_outcome *out, GError **error)
+/* One attempt of store_log_one(). */
+static bool message_log_attempt(struct store *st, const struct store_message_in *in,
+                                struct store_outcome *out, GError **error)
 {
-    memset(out, 0, sizeof *out);
-    if (!st->in_batch) {
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "store_log_unlogged needs an open batch");
+    if (!store_batch_begin(st, error))
+        return false;
+    if (!store_log_message(st, in, out, error) ||
+        !store_advance_cursor(st, in->mailbox, in->uidvalidity, in->uid, error)) {
+        store_batch_abort(st);
         return false;
     }
-    char *lower = sender ? g_ascii_strdown(sender, -1) : NULL;
-    bool ok = message_insert_unlogged(st, raw, raw_len, mailbox, uidvalidity, uid, received_at,
-                                      reason, msg, lower, out, error);
-    if (ok && too_large_size && lower && out->action == STORE_UNLOGGED) {
-        struct db_params p;
-        db_params_init(&p);
-        db_param_text(&p, lower);
-        db_param_int(&p, out->message_row);
-        db_param_text(&p, msg && msg->subject ? msg->subject : "");
-        db_param_text(&p, too_large_size);
-        ok = db_run(st, "INSERT INTO outbox (template, recipient, data) VALUES ('too-large', $1,"
-                        " jsonb_build_object('unlogged_id', $2::bigint, 'subject', $3::text, 'size', $4::text))",
-                    &p, error);
-        db_params_clear(&p);
-        out->outbox_rows += ok;
+    return store_batch_commit(st, error);
+}
+
+bool store_log_one(struct store *st, const struct store_message_in *in,
+                   struct store_outcome *out, GError **error)
+{
+    const int max_attempts = 5;
+    for (int attempt = 1;; attempt++) {
+        GError *err = NULL;
+        if (message_log_attempt(st, in, out, &err))
+            return true;
+        bool transient = err->code == STORE_ERROR_RETRY || err->code == STORE_ERROR_CONNECTION;
+        if (!transient || attempt == max_attempts) {
+            g_propagate_error(error, err);
+            return false;
+        }
+        st->retries.count++;
+        g_strlcpy(st->retries.last_sqlstate, db_error_sqlstate(st->db), sizeof st->retries.last_sqlstate);
+        char mbx[LOG_CLIP_SIZE], why[LOG_CLIP_SIZE];
+        log_warn("mailbox=%s uid=%u action=retry_transaction reason=%s", log_clip(mbx, in->mailbox), in->uid,
+                 log_clip(why, err->message));
+        g_error_free(err);
+        if (attempt > 1)
+            g_usleep((gulong)attempt * 100000);
     }
-    g_free(lower);
-    return ok;
 }

@@ -59,28 +59,23 @@ static GPtrArray *migrate_list(const char *dir, GError **error)
 
 static bool migrate_is_applied(struct store *st, int version, bool *applied, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, version);
-    PGresult *res = db_exec(st, "SELECT 1 FROM schema_migrations WHERE version = $1", &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    *applied = PQntuples(res) > 0;
-    PQclear(res);
-    return true;
+    int rows = 0;
+    bool ok = db_count(st->db, "SELECT 1 FROM schema_migrations WHERE version = $1", DB_ARGS(db_arg_int(version)),
+                       &rows, error);
+    *applied = rows > 0;
+    return ok;
 }
 
-/* Run the file's statements (several per file: plain PQexec, no values in them). */
-static bool migrate_exec_file(struct store *st, const char *sql, GError **error)
+/* The file's statements (several per file, no values in them) and its record, in one
+ * transaction. */
+static bool migrate_run_file(struct store *st, const char *sql, const char *name, int version, GError **error)
 {
-    PGresult *res = PQexec(st->conn, sql);
-    ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+    bool ok = db_begin(st->db, error) && db_run_script(st->db, sql, error) &&
+              db_run(st->db, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                     DB_ARGS(db_arg_int(version), db_arg_text(name)), error) &&
+              db_commit(st->db, error);
     if (!ok)
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "%s",
-                    res ? PQresultErrorMessage(res) : PQerrorMessage(st->conn));
-    PQclear(res);
+        db_rollback(st->db);
     return ok;
 }
 
@@ -94,21 +89,10 @@ static bool migrate_apply_one(struct store *st, const char *dir, const char *nam
     if (!ok)
         return false;
     GError *err = NULL;
-    ok = db_run(st, "BEGIN", NULL, &err) && migrate_exec_file(st, sql, &err);
-    if (ok) {
-        struct db_params p;
-        db_params_init(&p);
-        db_param_int(&p, version);
-        db_param_text(&p, name);
-        ok = db_run(st, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &p, &err) &&
-             db_run(st, "COMMIT", NULL, &err);
-        db_params_clear(&p);
-    }
+    ok = migrate_run_file(st, sql, name, version, &err);
     g_free(sql);
     if (!ok) {
-        PQclear(PQexec(st->conn, "ROLLBACK"));
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "migration %s failed: %s", name,
-                    err->message);
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "migration %s failed: %s", name, err->message);
         g_error_free(err);
         return false;
     }
@@ -141,19 +125,17 @@ bool store_migrate(struct store *st, const char *dir, int *applied_out, GError *
     int applied = 0;
     if (applied_out)
         *applied_out = 0;
-    if (!db_ensure_connected(st, error))
-        return false;
     GPtrArray *names = migrate_list(dir, error);
     if (!names)
         return false;
-    bool ok = db_run(st, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", NULL, error);
+    bool ok = db_run(st->db, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", NULL, error);
     if (ok) {
-        ok = db_run(st, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        ok = db_run(st->db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
                         " version integer PRIMARY KEY, name text NOT NULL,"
                         " applied_at timestamptz NOT NULL DEFAULT now())", NULL, error) &&
              migrate_pending(st, dir, names, &applied, error);
         GError *unlock_err = NULL;
-        if (!db_run(st, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", NULL, &unlock_err)) {
+        if (!db_run(st->db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", NULL, &unlock_err)) {
             char why[LOG_CLIP_SIZE];
             log_warn("action=migration_unlock_failed reason=%s", log_clip(why, unlock_err->message));
             g_error_free(unlock_err);

@@ -6,11 +6,6 @@
 
 #include "store_private.h"
 
-static char *dup_col(const PGresult *res, int row, int col)
-{
-    return g_strdup(db_get_text(res, row, col));
-}
-
 void outbox_item_free(gpointer p)
 {
     struct outbox_item *it = p;
@@ -25,34 +20,33 @@ void outbox_item_free(gpointer p)
     g_free(it);
 }
 
-static struct outbox_item *outbox_item_from_row(const PGresult *res, int row)
+static gpointer outbox_item_from_row(struct db_row *r)
 {
     struct outbox_item *it = g_new0(struct outbox_item, 1);
-    int col = 0;
-    it->id = db_get_int(res, row, col++);
-    it->case_id = db_get_int(res, row, col++);
-    it->template = dup_col(res, row, col++);
-    it->recipient = dup_col(res, row, col++);
-    it->data_json = dup_col(res, row, col++);
-    it->attempts = (int)db_get_int(res, row, col++);
-    it->created_at = db_get_int(res, row, col++);
-    it->sent_message_row = db_get_int(res, row, col++);
+    it->id = db_next_int(r);
+    it->case_id = db_next_int(r);
+    it->template = db_next_strdup(r);
+    it->recipient = db_next_strdup(r);
+    it->data_json = db_next_strdup(r);
+    it->attempts = (int)db_next_int(r);
+    it->created_at = db_next_int(r);
+    it->sent_message_row = db_next_int(r);
     char **strings[] = { &it->reference, &it->subject, &it->state, &it->requester_name, &it->school,
                          &it->follows, &it->comment };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {
-        const char *v = db_get_text(res, row, col++);
+        const char *v = db_next_text(r);
         *strings[i] = g_strdup(v ? v : "");
     }
-    it->priority = (int)db_get_int(res, row, col++);
-    it->response_due = db_get_int(res, row, col++);
-    it->resolution_due = db_get_int(res, row, col++);
-    it->parent_message_id = dup_col(res, row, col++);
+    it->priority = (int)db_next_int(r);
+    it->response_due = db_next_int(r);
+    it->resolution_due = db_next_int(r);
+    it->parent_message_id = db_next_strdup(r);
     it->parent_references = g_ptr_array_new_with_free_func(g_free);
-    const char *refs = db_get_text(res, row, col++);
+    const char *refs = db_next_text(r);
     char **parts = g_strsplit(refs ? refs : "", " ", -1);
-    for (char **r = parts; *r; r++)
-        if (**r)
-            g_ptr_array_add(it->parent_references, g_strdup(*r));
+    for (char **ref = parts; *ref; ref++)
+        if (**ref)
+            g_ptr_array_add(it->parent_references, g_strdup(*ref));
     g_strfreev(parts);
     return it;
 }
@@ -82,21 +76,19 @@ GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError *
         "   WHERE m.case_id = o.case_id AND m.direction = 'in' AND m.message_id IS NOT NULL"
         "   ORDER BY m.received_at DESC, m.id DESC LIMIT 1) pm ON true"
         " ORDER BY o.id";
-    if (!db_ensure_connected(st, error))
-        return NULL;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, limit);
-    db_param_int(&p, lease_s);
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return NULL;
-    GPtrArray *items = g_ptr_array_new_with_free_func(outbox_item_free);
-    for (int i = 0; i < PQntuples(res); i++)
-        g_ptr_array_add(items, outbox_item_from_row(res, i));
-    PQclear(res);
-    return items;
+    return db_list(st->db, sql, DB_ARGS(db_arg_int(limit), db_arg_int(lease_s)), outbox_item_from_row,
+                   outbox_item_free, error);
+}
+
+struct outbox_recent {
+    int to_recipient, on_case;
+};
+
+static void outbox_recent_from_row(struct db_row *r, void *data)
+{
+    struct outbox_recent *n = data;
+    n->to_recipient = (int)db_next_int(r);
+    n->on_case = (int)db_next_int(r);
 }
 
 bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int *to_recipient_out,
@@ -107,18 +99,12 @@ bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_i
         "       count(*) FILTER (WHERE case_id = $2)"
         " FROM outbox WHERE state IN ('sent', 'sending') AND template <> 'update'"
         "   AND coalesce(sent_at, caselog_now()) > caselog_now() - interval '1 hour'";
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, recipient);
-    db_param_int(&p, case_id);
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    *to_recipient_out = (int)db_get_int(res, 0, 0);
-    *on_case_out = (int)db_get_int(res, 0, 1);
-    PQclear(res);
-    return true;
+    struct outbox_recent n = { 0 };
+    bool ok = db_one_row(st->db, sql, DB_ARGS(db_arg_text(recipient), db_arg_int(case_id)), outbox_recent_from_row,
+                         &n, NULL, error);
+    *to_recipient_out = n.to_recipient;
+    *on_case_out = n.on_case;
+    return ok;
 }
 
 bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *from_address,
@@ -136,40 +122,20 @@ bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item
         g_string_append_printf(refs, "%s ", (const char *)g_ptr_array_index(item->parent_references, i));
     if (item->parent_message_id)
         g_string_append(refs, item->parent_message_id);
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, item->case_id);
-    db_param_text(&p, message_id);
-    db_param_text(&p, item->parent_message_id);
-    db_param_text(&p, g_strstrip(refs->str));
-    db_param_text(&p, from_address);
-    db_param_text(&p, item->recipient);
-    db_param_text(&p, subject);
-    db_param_bytea(&p, raw, raw_len);
-    db_param_int(&p, (int64_t)raw_len);
-    db_param_int(&p, item->id);
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
+    bool ok = db_int(st->db, sql,
+                     DB_ARGS(db_arg_int(item->case_id), db_arg_text(message_id), db_arg_text(item->parent_message_id),
+                             db_arg_text(g_strstrip(refs->str)), db_arg_text(from_address),
+                             db_arg_text(item->recipient), db_arg_text(subject), db_arg_bytea(raw, raw_len),
+                             db_arg_int((int64_t)raw_len), db_arg_int(item->id)),
+                     message_row_out, error);
     g_string_free(refs, TRUE);
-    if (!res)
-        return false;
-    *message_row_out = PQntuples(res) == 1 ? db_get_int(res, 0, 0) : 0;
-    PQclear(res);
-    return true;
+    return ok;
 }
 
-/* Run sql with ($1 = id, $2 = text) expecting one changed row. */
+/* Run sql with ($1 = id, $2 = text). */
 static bool outbox_update(struct store *st, const char *sql, int64_t id, const char *text, GError **error)
 {
-    if (!db_ensure_connected(st, error))
-        return false;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, id);
-    db_param_text(&p, text);
-    bool ok = db_run(st, sql, &p, error);
-    db_params_clear(&p);
-    return ok;
+    return db_run(st->db, sql, DB_ARGS(db_arg_int(id), db_arg_text(text)), error);
 }
 
 bool store_outbox_mark_sent(struct store *st, int64_t id, GError **error)
@@ -182,19 +148,10 @@ bool store_outbox_mark_sent(struct store *st, int64_t id, GError **error)
 
 bool store_outbox_mark_retry(struct store *st, int64_t id, int delay_s, const char *why, GError **error)
 {
-    if (!db_ensure_connected(st, error))
-        return false;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, id);
-    db_param_text(&p, why);
-    db_param_int(&p, delay_s);
-    bool ok = db_run(st,
-                     "UPDATE outbox SET state = 'pending', lease_until = NULL, last_error = $2,"
-                     " next_attempt_at = caselog_now() + make_interval(secs => $3::int) WHERE id = $1",
-                     &p, error);
-    db_params_clear(&p);
-    return ok;
+    return db_run(st->db,
+                  "UPDATE outbox SET state = 'pending', lease_until = NULL, last_error = $2,"
+                  " next_attempt_at = caselog_now() + make_interval(secs => $3::int) WHERE id = $1",
+                  DB_ARGS(db_arg_int(id), db_arg_text(why), db_arg_int(delay_s)), error);
 }
 
 bool store_outbox_mark_failed(struct store *st, int64_t id, const char *why, GError **error)
@@ -207,47 +164,30 @@ bool store_outbox_mark_failed(struct store *st, int64_t id, const char *why, GEr
 bool store_outbox_mark_suppressed(struct store *st, const struct outbox_item *item, const char *why,
                                   GError **error)
 {
-    if (!db_ensure_connected(st, error))
-        return false;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, item->id);
-    db_param_text(&p, why);
-    db_param_int(&p, item->case_id);
-    db_param_text(&p, item->template);
-    db_param_text(&p, item->recipient);
     /* The suppression is visible to staff as an internal event on the case. */
-    bool ok = db_run(st,
-                     "WITH o AS (UPDATE outbox SET state = 'suppressed', lease_until = NULL, last_error = $2"
-                     "  WHERE id = $1 RETURNING id)"
-                     " INSERT INTO case_events (case_id, actor, kind, public, needs_notice, data)"
-                     " SELECT $3, 'caselogd', 'suppressed', false, false,"
-                     "   jsonb_build_object('outbox_id', o.id, 'template', $4::text, 'recipient', $5::text,"
-                     "                      'reason', $2::text)"
-                     " FROM o WHERE $3::bigint <> 0",
-                     &p, error);
-    db_params_clear(&p);
-    return ok;
+    return db_run(st->db,
+                  "WITH o AS (UPDATE outbox SET state = 'suppressed', lease_until = NULL, last_error = $2"
+                  "  WHERE id = $1 RETURNING id)"
+                  " INSERT INTO case_events (case_id, actor, kind, public, needs_notice, data)"
+                  " SELECT $3, 'caselogd', 'suppressed', false, false,"
+                  "   jsonb_build_object('outbox_id', o.id, 'template', $4::text, 'recipient', $5::text,"
+                  "                      'reason', $2::text)"
+                  " FROM o WHERE $3::bigint <> 0",
+                  DB_ARGS(db_arg_int(item->id), db_arg_text(why), db_arg_int(item->case_id),
+                          db_arg_text(item->template), db_arg_text(item->recipient)),
+                  error);
 }
 
 bool store_outbox_requeue(struct store *st, int64_t id, bool *found, GError **error)
 {
-    if (!db_ensure_connected(st, error))
-        return false;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, id);
-    PGresult *res = db_exec(st,
-                            "UPDATE outbox SET state = 'pending', next_attempt_at = caselog_now(), lease_until = NULL,"
-                            " attempts = 0, created_at = caselog_now() WHERE id = $1 AND state IN ('failed', 'suppressed')"
-                            " RETURNING id",
-                            &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    *found = PQntuples(res) == 1;
-    PQclear(res);
-    return true;
+    int rows = 0;
+    bool ok = db_count(st->db,
+                       "UPDATE outbox SET state = 'pending', next_attempt_at = caselog_now(), lease_until = NULL,"
+                       " attempts = 0, created_at = caselog_now() WHERE id = $1 AND state IN ('failed', 'suppressed')"
+                       " RETURNING id",
+                       DB_ARGS(db_arg_int(id)), &rows, error);
+    *found = rows == 1;
+    return ok;
 }
 
 void outbox_row_free(gpointer p)
@@ -263,6 +203,22 @@ void outbox_row_free(gpointer p)
     g_free(r);
 }
 
+static gpointer outbox_row_from_row(struct db_row *r)
+{
+    struct outbox_row *o = g_new0(struct outbox_row, 1);
+    o->id = db_next_int(r);
+    o->reference = db_next_strdup(r);
+    o->template = db_next_strdup(r);
+    o->recipient = db_next_strdup(r);
+    o->state = db_next_strdup(r);
+    o->last_error = db_next_strdup(r);
+    o->attempts = (int)db_next_int(r);
+    o->created_at = db_next_int(r);
+    o->next_attempt_at = db_next_int(r);
+    o->sent_at = db_next_int(r);
+    return o;
+}
+
 GPtrArray *store_outbox_list(struct store *st, bool failed_only, GError **error)
 {
     static const char sql[] =
@@ -272,30 +228,5 @@ GPtrArray *store_outbox_list(struct store *st, bool failed_only, GError **error)
         " FROM outbox o LEFT JOIN cases c ON c.id = o.case_id"
         " WHERE CASE WHEN $1::bool THEN o.state = 'failed' ELSE o.state IN ('pending', 'sending', 'failed') END"
         " ORDER BY o.id LIMIT 1000";
-    if (!db_ensure_connected(st, error))
-        return NULL;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_bool(&p, failed_only);
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return NULL;
-    GPtrArray *rows = g_ptr_array_new_with_free_func(outbox_row_free);
-    for (int i = 0; i < PQntuples(res); i++) {
-        struct outbox_row *r = g_new0(struct outbox_row, 1);
-        r->id = db_get_int(res, i, 0);
-        r->reference = dup_col(res, i, 1);
-        r->template = dup_col(res, i, 2);
-        r->recipient = dup_col(res, i, 3);
-        r->state = dup_col(res, i, 4);
-        r->last_error = dup_col(res, i, 5);
-        r->attempts = (int)db_get_int(res, i, 6);
-        r->created_at = db_get_int(res, i, 7);
-        r->next_attempt_at = db_get_int(res, i, 8);
-        r->sent_at = db_get_int(res, i, 9);
-        g_ptr_array_add(rows, r);
-    }
-    PQclear(res);
-    return rows;
+    return db_list(st->db, sql, DB_ARGS(db_arg_bool(failed_only)), outbox_row_from_row, outbox_row_free, error);
 }

@@ -38,47 +38,42 @@ static enum hold_reason hold_from(const char *name)
     return h < 0 ? HOLD_NONE : (enum hold_reason)h;
 }
 
-/* BEGIN, run the claim query with limit, ROLLBACK on failure. */
-static PGresult *scheduler_claim(struct store *st, const char *sql, int limit, GError **error)
+/* BEGIN and claim rows with sql ($1 = limit), one item per row by make; the
+ * transaction stays open for the caller unless the claim failed. */
+static GPtrArray *scheduler_claim(struct store *st, const char *sql, int limit, db_item_fn make,
+                                  GDestroyNotify free_item, GError **error)
 {
     if (!store_batch_begin(st, error))
         return NULL;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, limit);
-    PGresult *res = db_exec(st, sql, &p, error);
-    db_params_clear(&p);
-    if (!res)
+    GPtrArray *list = db_list(st->db, sql, DB_ARGS(db_arg_int(limit)), make, free_item, error);
+    if (!list)
         store_batch_abort(st);
-    return res;
+    return list;
+}
+
+static gpointer notice_from_row(struct db_row *r)
+{
+    struct pending_notice *n = g_new0(struct pending_notice, 1);
+    n->event_id = db_next_int(r);
+    n->case_id = db_next_int(r);
+    n->at = db_next_int(r);
+    n->kind = db_next_strdup(r);
+    n->text = db_next_strdup(r);
+    n->requester = db_next_strdup(r);
+    n->state = state_from(db_next_text(r));
+    n->hold = hold_from(db_next_text(r));
+    n->confirm_required = db_next_bool(r);
+    return n;
 }
 
 GPtrArray *store_notices_claim(struct store *st, int limit, GError **error)
 {
-    PGresult *res = scheduler_claim(st,
+    return scheduler_claim(st,
         "SELECT e.id, e.case_id, floor(extract(epoch FROM e.at))::bigint, e.kind,"
         " coalesce(e.data->>'text', e.data->>'comment'), c.requester, c.state, c.hold_reason, c.confirm_required"
         " FROM case_events e JOIN cases c ON c.id = e.case_id"
         " WHERE e.public AND e.needs_notice AND e.noticed_at IS NULL"
-        " ORDER BY e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED", limit, error);
-    if (!res)
-        return NULL;
-    GPtrArray *list = g_ptr_array_new_with_free_func(pending_notice_free);
-    for (int i = 0; i < PQntuples(res); i++) {
-        struct pending_notice *n = g_new0(struct pending_notice, 1);
-        n->event_id = db_get_int(res, i, 0);
-        n->case_id = db_get_int(res, i, 1);
-        n->at = db_get_int(res, i, 2);
-        n->kind = g_strdup(db_get_text(res, i, 3));
-        n->text = g_strdup(db_get_text(res, i, 4));
-        n->requester = g_strdup(db_get_text(res, i, 5));
-        n->state = state_from(db_get_text(res, i, 6));
-        n->hold = hold_from(db_get_text(res, i, 7));
-        n->confirm_required = db_get_bool(res, i, 8);
-        g_ptr_array_add(list, n);
-    }
-    PQclear(res);
-    return list;
+        " ORDER BY e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED", limit, notice_from_row, pending_notice_free, error);
 }
 
 /* Queue template for the case's requester with data pairs (NULL-terminated key, value). */
@@ -92,21 +87,11 @@ static bool scheduler_queue(struct store *st, int64_t case_id, int64_t event_id,
         g_ptr_array_add(keys, (char *)d[0]);
         g_ptr_array_add(values, (char *)d[1]);
     }
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, case_id);
-    db_param_text(&p, template);
-    db_param_text(&p, recipient);
-    if (event_id)
-        db_param_int(&p, event_id);
-    else
-        db_param_text(&p, NULL);
-    db_param_text_array(&p, keys);
-    db_param_text_array(&p, values);
-    bool ok = db_run(st,
+    bool ok = db_run(st->db,
         "INSERT INTO outbox (case_id, template, recipient, event_id, data)"
-        " VALUES ($1, $2, $3, $4, jsonb_object($5::text[], $6::text[])) ON CONFLICT DO NOTHING", &p, error);
-    db_params_clear(&p);
+        " VALUES ($1, $2, $3, $4, jsonb_object($5::text[], $6::text[])) ON CONFLICT DO NOTHING",
+        DB_ARGS(db_arg_int(case_id), db_arg_text(template), db_arg_text(recipient), db_arg_id(event_id),
+                db_arg_texts(keys), db_arg_texts(values)), error);
     g_ptr_array_unref(keys);
     g_ptr_array_unref(values);
     return ok;
@@ -115,14 +100,9 @@ static bool scheduler_queue(struct store *st, int64_t case_id, int64_t event_id,
 bool store_notice_done(struct store *st, const struct pending_notice *n, const char *template,
                        const char *const *data, GError **error)
 {
-    if (!scheduler_queue(st, n->case_id, n->event_id, template, n->requester, data, error))
-        return false;
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, n->event_id);
-    bool ok = db_run(st, "UPDATE case_events SET noticed_at = caselog_now() WHERE id = $1", &p, error);
-    db_params_clear(&p);
-    return ok;
+    return scheduler_queue(st, n->case_id, n->event_id, template, n->requester, data, error) &&
+           db_run(st->db, "UPDATE case_events SET noticed_at = caselog_now() WHERE id = $1",
+                  DB_ARGS(db_arg_int(n->event_id)), error);
 }
 
 bool store_scheduler_finish(struct store *st, bool ok, GError **error)
@@ -134,47 +114,41 @@ bool store_scheduler_finish(struct store *st, bool ok, GError **error)
     return store_batch_commit(st, error);
 }
 
-/* Rows of a timers-shaped claim to struct due_timer. */
-static GPtrArray *timers_from(PGresult *res)
+/* A row of a timers-shaped claim. */
+static gpointer timer_from_row(struct db_row *r)
 {
-    GPtrArray *list = g_ptr_array_new_with_free_func(due_timer_free);
-    for (int i = 0; i < PQntuples(res); i++) {
-        struct due_timer *t = g_new0(struct due_timer, 1);
-        t->id = db_get_int(res, i, 0);
-        t->case_id = db_get_int(res, i, 1);
-        t->due_at = db_get_int(res, i, 2);
-        t->kind = g_strdup(db_get_text(res, i, 3));
-        t->requester = g_strdup(db_get_text(res, i, 4));
-        const char *assignee = db_get_text(res, i, 5);
-        t->assignee = assignee ? g_strdup(assignee) : NULL;
-        t->attempt = (int)db_get_int(res, i, 6);
-        t->state = state_from(db_get_text(res, i, 7));
-        t->hold = hold_from(db_get_text(res, i, 8));
-        t->hold_started_at = db_get_int(res, i, 9);
-        t->resolution_due = db_get_int(res, i, 10);
-        t->confirm_required = db_get_bool(res, i, 11);
-        g_ptr_array_add(list, t);
-    }
-    PQclear(res);
-    return list;
+    struct due_timer *t = g_new0(struct due_timer, 1);
+    t->id = db_next_int(r);
+    t->case_id = db_next_int(r);
+    t->due_at = db_next_int(r);
+    t->kind = db_next_strdup(r);
+    t->requester = db_next_strdup(r);
+    t->assignee = db_next_strdup(r);
+    t->attempt = (int)db_next_int(r);
+    t->state = state_from(db_next_text(r));
+    t->hold = hold_from(db_next_text(r));
+    t->hold_started_at = db_next_int(r);
+    t->resolution_due = db_next_int(r);
+    t->confirm_required = db_next_bool(r);
+    return t;
 }
 
 GPtrArray *store_timers_claim(struct store *st, int limit, GError **error)
 {
-    PGresult *res = scheduler_claim(st,
+    return scheduler_claim(st,
         "SELECT t.id, t.case_id, floor(extract(epoch FROM t.due_at))::bigint, t.kind, c.requester, c.assignee,"
         " t.attempt, c.state, c.hold_reason, floor(extract(epoch FROM c.hold_started_at))::bigint,"
         " floor(extract(epoch FROM c.resolution_due))::bigint, c.confirm_required"
         " FROM case_timers t JOIN cases c ON c.id = t.case_id"
         " WHERE t.due_at <= caselog_now()"
-        " ORDER BY t.due_at, t.id LIMIT $1 FOR UPDATE OF t, c SKIP LOCKED", limit, error);
-    return res ? timers_from(res) : NULL;
+        " ORDER BY t.due_at, t.id LIMIT $1 FOR UPDATE OF t, c SKIP LOCKED", limit, timer_from_row, due_timer_free,
+        error);
 }
 
 GPtrArray *store_answered_holds_claim(struct store *st, int limit, GError **error)
 {
     /* due_at: when the school's first reply since the hold arrived. */
-    PGresult *res = scheduler_claim(st,
+    return scheduler_claim(st,
         "SELECT 0, c.id, floor(extract(epoch FROM r.at))::bigint, 'answered', c.requester, c.assignee,"
         " 0, c.state, c.hold_reason, floor(extract(epoch FROM c.hold_started_at))::bigint,"
         " floor(extract(epoch FROM c.resolution_due))::bigint, c.confirm_required"
@@ -182,18 +156,28 @@ GPtrArray *store_answered_holds_claim(struct store *st, int limit, GError **erro
         "   WHERE m.case_id = c.id AND m.direction = 'in' AND m.classification = 'ordinary'"
         "   AND m.received_at > c.hold_started_at) r"
         " WHERE c.state = 'on_hold' AND c.hold_reason = 'awaiting_customer' AND r.at IS NOT NULL"
-        " ORDER BY c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED", limit, error);
-    return res ? timers_from(res) : NULL;
+        " ORDER BY c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED", limit, timer_from_row, due_timer_free, error);
 }
 
 bool store_timer_delete(struct store *st, int64_t timer_id, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_int(&p, timer_id);
-    bool ok = db_run(st, "DELETE FROM case_timers WHERE id = $1", &p, error);
-    db_params_clear(&p);
-    return ok;
+    return db_run(st->db, "DELETE FROM case_timers WHERE id = $1", DB_ARGS(db_arg_int(timer_id)), error);
+}
+
+/* A timer's change to its case: the state, and the resolution due time if it moves. */
+static bool scheduler_change_case(struct store *st, int64_t case_id, const struct case_change *change,
+                                  GError **error)
+{
+    return db_run(st->db,
+        "UPDATE cases SET state = $2,"
+        " hold_reason = CASE WHEN $2 = 'on_hold' THEN hold_reason END,"
+        " hold_started_at = CASE WHEN $2 = 'on_hold' THEN hold_started_at END,"
+        " hold_until = CASE WHEN $2 = 'on_hold' THEN hold_until END,"
+        " resolution_due = coalesce(to_timestamp($3), resolution_due),"
+        " closed_at = CASE WHEN $4 THEN caselog_now() ELSE closed_at END,"
+        " updated_at = caselog_now() WHERE id = $1",
+        DB_ARGS(db_arg_int(case_id), db_arg_text(case_state_name(change->state)),
+                db_arg_time(change->resolution_due), db_arg_bool(change->closed)), error);
 }
 
 bool store_case_timer_change(struct store *st, const struct due_timer *t, const struct case_change *change,
@@ -201,35 +185,14 @@ bool store_case_timer_change(struct store *st, const struct due_timer *t, const 
                              GError **error)
 {
     int64_t event_id = 0;
-    if (change) {
-        struct db_params p;
-        db_params_init(&p);
-        db_param_int(&p, t->case_id);
-        db_param_text(&p, case_state_name(change->state));
-        db_param_time(&p, change->resolution_due);
-        db_param_bool(&p, change->closed);
-        bool ok = db_run(st,
-            "UPDATE cases SET state = $2,"
-            " hold_reason = CASE WHEN $2 = 'on_hold' THEN hold_reason END,"
-            " hold_started_at = CASE WHEN $2 = 'on_hold' THEN hold_started_at END,"
-            " hold_until = CASE WHEN $2 = 'on_hold' THEN hold_until END,"
-            " resolution_due = coalesce(to_timestamp($3), resolution_due),"
-            " closed_at = CASE WHEN $4 THEN caselog_now() ELSE closed_at END,"
-            " updated_at = caselog_now() WHERE id = $1", &p, error);
-        db_params_clear(&p);
-        if (!ok)
-            return false;
-    }
-    return db_insert_event(st, t->case_id, event, false, &event_id, error) &&
+    return (!change || scheduler_change_case(st, t->case_id, change, error)) &&
+           case_event_write(st, t->case_id, event, false, &event_id, error) &&
            scheduler_queue(st, t->case_id, event_id, template, t->requester, data, error);
 }
 
 bool store_record_breaches(struct store *st, int *recorded, GError **error)
 {
-    *recorded = 0;
-    if (!db_ensure_connected(st, error))
-        return false;
-    PGresult *res = db_exec(st,
+    return db_count(st->db,
         "INSERT INTO case_events (case_id, actor, kind, public, needs_notice, data)"
         " SELECT id, 'caselog', 'response_breached', false, false, jsonb_build_object('due', response_due)"
         "   FROM cases WHERE responded_at IS NULL AND state <> 'closed' AND response_due < caselog_now()"
@@ -238,10 +201,5 @@ bool store_record_breaches(struct store *st, int *recorded, GError **error)
         "   FROM cases WHERE resolved_at IS NULL AND state <> 'closed' AND resolution_due < caselog_now()"
         "   AND NOT (state = 'on_hold' AND hold_reason IN ('awaiting_customer', 'customer_deferral'))"
         " ON CONFLICT (case_id, kind) WHERE kind IN ('response_breached', 'resolution_breached') DO NOTHING"
-        " RETURNING id", NULL, error);
-    if (!res)
-        return false;
-    *recorded = PQntuples(res);
-    PQclear(res);
-    return true;
+        " RETURNING id", NULL, recorded, error);
 }

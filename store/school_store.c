@@ -50,51 +50,32 @@ void store_school_add_domain(struct store_school *school, const char *domain)
 
 static bool school_upsert_row(struct store *st, struct store_school *school, GError **error)
 {
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, school->name);
-    db_param_text(&p, school->identifier);
-    PGresult *res = db_exec(st,
+    return db_int(st->db,
         "INSERT INTO schools (name, identifier) VALUES ($1, $2) ON CONFLICT (identifier)"
-        " DO UPDATE SET name = EXCLUDED.name, updated_at = caselog_now() RETURNING id", &p, error);
-    db_params_clear(&p);
-    if (!res)
-        return false;
-    school->id = db_get_int(res, 0, 0);
-    PQclear(res);
-    return true;
+        " DO UPDATE SET name = EXCLUDED.name, updated_at = caselog_now() RETURNING id",
+        DB_ARGS(db_arg_text(school->name), db_arg_text(school->identifier)), &school->id, error);
 }
 
 static bool school_upsert_members(struct store *st, const struct store_school *school, GError **error)
 {
     bool ok = true;
-    for (guint i = 0; ok && i < school->domains->len; i++) {
-        struct db_params p;
-        db_params_init(&p);
-        db_param_text(&p, g_ptr_array_index(school->domains, i));
-        db_param_int(&p, school->id);
-        ok = db_run(st, "INSERT INTO school_domains (domain, school_id) VALUES ($1, $2)"
-                        " ON CONFLICT (domain) DO UPDATE SET school_id = EXCLUDED.school_id", &p, error);
-        db_params_clear(&p);
-    }
+    for (guint i = 0; ok && i < school->domains->len; i++)
+        ok = db_run(st->db, "INSERT INTO school_domains (domain, school_id) VALUES ($1, $2)"
+                            " ON CONFLICT (domain) DO UPDATE SET school_id = EXCLUDED.school_id",
+                    DB_ARGS(db_arg_text(g_ptr_array_index(school->domains, i)), db_arg_int(school->id)), error);
     for (guint i = 0; ok && i < school->contacts->len; i++) {
         const struct store_contact *c = g_ptr_array_index(school->contacts, i);
-        struct db_params p;
-        db_params_init(&p);
-        db_param_text(&p, c->email);
-        db_param_text(&p, c->name);
-        db_param_int(&p, school->id);
-        ok = db_run(st, "INSERT INTO contacts (email, name, school_id) VALUES ($1, $2, $3)"
-                        " ON CONFLICT (email) DO UPDATE SET school_id = EXCLUDED.school_id,"
-                        " name = coalesce(EXCLUDED.name, contacts.name)", &p, error);
-        db_params_clear(&p);
+        ok = db_run(st->db, "INSERT INTO contacts (email, name, school_id) VALUES ($1, $2, $3)"
+                            " ON CONFLICT (email) DO UPDATE SET school_id = EXCLUDED.school_id,"
+                            " name = coalesce(EXCLUDED.name, contacts.name)",
+                    DB_ARGS(db_arg_text(c->email), db_arg_text(c->name), db_arg_int(school->id)), error);
     }
     return ok;
 }
 
 bool store_school_upsert(struct store *st, struct store_school *school, GError **error)
 {
-    bool own = !st->in_batch;
+    bool own = !db_in_transaction(st->db);
     if (own && !store_batch_begin(st, error))
         return false;
     bool ok = school_upsert_row(st, school, error) && school_upsert_members(st, school, error);
@@ -113,45 +94,45 @@ static void school_free_item(gpointer data)
     store_school_free(&s);
 }
 
-/* Add the domains and contacts of res rows (school id, kind, value, name) to schools. */
-static void school_fill_members(GHashTable *by_id, const PGresult *res)
+static gpointer school_from_row(struct db_row *r)
 {
-    for (int i = 0; i < PQntuples(res); i++) {
-        int64_t id = db_get_int(res, i, 0);
-        struct store_school *s = g_hash_table_lookup(by_id, &id);
-        if (!s)
-            continue;
-        if (strcmp(db_get_text(res, i, 1), "domain") == 0)
-            store_school_add_domain(s, db_get_text(res, i, 2));
-        else
-            store_school_add_contact(s, db_get_text(res, i, 2), db_get_text(res, i, 3));
-    }
+    int64_t id = db_next_int(r);
+    const char *name = db_next_text(r);
+    struct store_school *s = store_school_new(name, db_next_text(r));
+    s->id = id;
+    return s;
+}
+
+/* A row (school id, kind, value, name) adds a domain or contact to its school. */
+static void school_member_from_row(struct db_row *r, void *data)
+{
+    GHashTable *by_id = data;
+    int64_t id = db_next_int(r);
+    struct store_school *s = g_hash_table_lookup(by_id, &id);
+    const char *kind = db_next_text(r), *value = db_next_text(r), *name = db_next_text(r);
+    if (s && strcmp(kind, "domain") == 0)
+        store_school_add_domain(s, value);
+    else if (s)
+        store_school_add_contact(s, value, name);
 }
 
 GPtrArray *store_school_list(struct store *st, GError **error)
 {
-    if (!st->in_batch && !db_ensure_connected(st, error))
+    GPtrArray *schools = db_list(st->db, "SELECT id, name, identifier FROM schools ORDER BY name, id", NULL,
+                                 school_from_row, school_free_item, error);
+    if (!schools)
         return NULL;
-    PGresult *res = db_exec(st, "SELECT id, name, identifier FROM schools ORDER BY name, id", NULL, error);
-    if (!res)
-        return NULL;
-    GPtrArray *schools = g_ptr_array_new_with_free_func(school_free_item);
     GHashTable *by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
-    for (int i = 0; i < PQntuples(res); i++) {
-        struct store_school *s = store_school_new(db_get_text(res, i, 1), db_get_text(res, i, 2));
-        s->id = db_get_int(res, i, 0);
-        g_ptr_array_add(schools, s);
+    for (guint i = 0; i < schools->len; i++) {
+        struct store_school *s = g_ptr_array_index(schools, i);
         g_hash_table_insert(by_id, &s->id, s);
     }
-    PQclear(res);
-    res = db_exec(st, "SELECT school_id, 'domain', domain, NULL FROM school_domains "
-                      "UNION ALL SELECT school_id, 'contact', email, name FROM contacts "
-                      "WHERE school_id IS NOT NULL ORDER BY 1, 2, 3", NULL, error);
-    if (res)
-        school_fill_members(by_id, res);
-    PQclear(res);
+    bool ok = db_each_row(st->db, "SELECT school_id, 'domain', domain, NULL FROM school_domains "
+                                  "UNION ALL SELECT school_id, 'contact', email, name FROM contacts "
+                                  "WHERE school_id IS NOT NULL ORDER BY 1, 2, 3",
+                          NULL, school_member_from_row, by_id, error);
     g_hash_table_destroy(by_id);
-    if (!res)
+    if (!ok)
         g_clear_pointer(&schools, g_ptr_array_unref);
     return schools;
 }
@@ -169,29 +150,25 @@ static GPtrArray *school_domain_candidates(const char *sender)
     return out;
 }
 
-bool db_school_lookup_send(struct store *st, const char *sender, PGresult **res, GError **error)
+bool school_lookup_send(struct store *st, const char *sender, PGresult **res, GError **error)
 {
     *res = NULL;
     if (!sender || !*sender)
         return true;
     char *lower = g_ascii_strdown(sender, -1);
     GPtrArray *domains = school_domain_candidates(lower);
-    struct db_params p;
-    db_params_init(&p);
-    db_param_text(&p, lower);
-    db_param_text_array(&p, domains);
-    bool ok = db_defer(st,
+    bool ok = db_defer(st->db,
         "SELECT s.id, s.identifier FROM contacts c JOIN schools s ON s.id = c.school_id"
         " WHERE c.email = $1 "
         "UNION ALL (SELECT s.id, s.identifier FROM school_domains d JOIN schools s ON s.id = d.school_id"
-        " WHERE d.domain = ANY($2::text[]) ORDER BY length(d.domain) DESC) LIMIT 1", &p, res, error);
-    db_params_clear(&p);
+        " WHERE d.domain = ANY($2::text[]) ORDER BY length(d.domain) DESC) LIMIT 1",
+        DB_ARGS(db_arg_text(lower), db_arg_texts(domains)), res, error);
     g_ptr_array_unref(domains);
     g_free(lower);
     return ok;
 }
 
-void db_school_lookup_read(const PGresult *res, int64_t *school_id_out, const char **identifier_out)
+void school_lookup_read(const PGresult *res, int64_t *school_id_out, const char **identifier_out)
 {
     bool found = res && PQntuples(res) == 1;
     *school_id_out = found ? db_get_int(res, 0, 0) : 0;
@@ -204,13 +181,11 @@ bool store_find_school(struct store *st, const char *sender, int64_t *school_id_
     *school_id_out = 0;
     if (identifier_out)
         *identifier_out = NULL;
-    if (!st->in_batch && !db_ensure_connected(st, error))
-        return false;
     PGresult *res = NULL;
-    if (!db_school_lookup_send(st, sender, &res, error) || !db_flush(st, error))
+    if (!school_lookup_send(st, sender, &res, error) || !db_flush(st->db, error))
         return false;
     const char *ident = NULL;
-    db_school_lookup_read(res, school_id_out, &ident);
+    school_lookup_read(res, school_id_out, &ident);
     if (identifier_out)
         *identifier_out = g_strdup(ident);
     PQclear(res);

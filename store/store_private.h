@@ -1,112 +1,73 @@
-/* store_private: what the store's files share and nobody else sees: the connection
- * handle, the parameter builder and the exec helpers of db.c. */
+/* store_private: what the store's files share and nobody else sees: struct store and
+ * the functions one file offers another. Statements go through db.h; which file may
+ * call which is in store/README.md ("Layers"). Nothing outside store/ includes this. */
 #ifndef CASELOG_STORE_PRIVATE_H
 #define CASELOG_STORE_PRIVATE_H
 
-#include <libpq-fe.h>
-
-#include "clock.h"
+#include "db.h"
 #include "store.h"
 
-/* A command sent in pipeline mode whose result is not read yet (db.c). */
-struct db_pending {
-    const char *prepare_sql; /* a PREPARE of this SQL (key in prepared); NULL: a statement */
-    PGresult **keep;         /* where its result goes, or NULL to discard it */
+/* raw_stage.c: where raw mail over RAW_STAGE_BYTES is staged in this session. */
+struct raw_stage {
+    bool ready;    /* the temporary table exists */
+    bool hooked;   /* its reconnect hook is registered */
+    int64_t key;   /* the last key used */
+};
+
+/* store_log_one()'s retries (message_store.c), for the log and the tests. */
+struct store_retries {
+    int count;
+    char last_sqlstate[6]; /* why the last retry was needed: "40P01", "" for a lost connection */
 };
 
 struct store {
-    PGconn *conn;
-    char *conninfo;
-    bool in_batch;     /* a transaction opened by store_batch_begin() is open */
-    bool listening;    /* store_listen() was called: LISTEN again after a reconnect */
-    char sqlstate[6];  /* SQLSTATE of the last failed statement, "" if none */
-    char constraint[64]; /* constraint named by the last failure, "" if none */
-    GHashTable *mailbox_locks; /* names of mailboxes whose advisory lock we hold */
-    GHashTable *prepared;      /* SQL text -> name of its prepared statement on this connection */
-    GArray *pending;           /* struct db_pending: sent in pipeline mode, results not read yet */
-    int64_t logged;            /* messages logged through this store */
-    int64_t replan_at;         /* when logged reaches this, prepared statements are made again */
-    bool stage_ready;          /* the temporary table db_param_raw() stages in exists */
-    int64_t stage_key;         /* the last key used there */
+    struct db *db;
+    bool listening;             /* notify.c: LISTEN again after a reconnect */
+    GHashTable *mailbox_locks;  /* mailbox_store.c: mailboxes whose advisory lock we hold; NULL if none yet */
+    struct raw_stage stage;
+    struct store_retries retries;
 };
 
-/* Two-key advisory locks of mailboxes: this class number, then hashtext(mailbox name). */
+/* mailbox_store.c: two-key advisory locks of mailboxes: this class number, then
+ * hashtext(mailbox name). */
 #define MAILBOX_LOCK_CLASS "16180"
 
-#define DB_MAX_PARAMS 32
-#define DB_OID_BYTEA 17
-
-/* Parameters of one statement. Strings are borrowed unless the builder made them
- * (numbers, arrays), which db_params_clear() frees. */
-struct db_params {
-    int n;
-    const char *values[DB_MAX_PARAMS];
-    int lengths[DB_MAX_PARAMS];
-    int formats[DB_MAX_PARAMS];
-    Oid types[DB_MAX_PARAMS];
-    char *owned[DB_MAX_PARAMS];
-};
-
-void db_params_init(struct db_params *p);
-void db_params_clear(struct db_params *p);
-/* NULL is SQL NULL. */
-void db_param_text(struct db_params *p, const char *s);
-void db_param_int(struct db_params *p, int64_t v);
-/* Unix seconds as text for to_timestamp($n); 0 is SQL NULL. */
-void db_param_time(struct db_params *p, int64_t t);
-void db_param_bool(struct db_params *p, bool v);
-void db_param_bytea(struct db_params *p, const char *data, size_t len);
-/* Two parameters for raw mail, used in SQL as DB_RAW_SQL(a, b): the bytes themselves,
- * or for mail over DB_STAGE_BYTES NULL and the key under which they were first written,
- * 1 MB a statement, to a temporary table (libpq copies a parameter whole into a send
- * buffer it never shrinks: a 20 MB message as one parameter would keep 20 MB
- * resident). *staged gets that key (0 if none): pass it to db_unstage_raw() after the
- * statement. false if staging failed. */
-#define DB_RAW_SQL(a, b) "coalesce(" a "::bytea, (SELECT string_agg(data, ''::bytea ORDER BY part)" \
+/* raw_stage.c: raw mail as two arguments, used in SQL as RAW_STAGE_SQL(a, b): the bytes
+ * themselves, or for mail over RAW_STAGE_BYTES NULL and the key under which they were
+ * first written, 1 MB a statement, to a temporary table (libpq copies an argument whole
+ * into a send buffer it never shrinks: a 20 MB message as one argument would keep 20 MB
+ * resident). */
+#define RAW_STAGE_SQL(a, b) "coalesce(" a "::bytea, (SELECT string_agg(data, ''::bytea ORDER BY part)" \
     " FROM caselog_raw_stage WHERE key = " b "::bigint))"
-#define DB_STAGE_BYTES ((size_t)4 * 1024 * 1024)
-bool db_param_raw(struct store *st, struct db_params *p, const char *raw, size_t len, int64_t *staged,
-                  GError **error);
-/* Make the temporary table the statements of DB_RAW_SQL name (not written to the WAL,
- * emptied at COMMIT or ROLLBACK), once per connection, outside a transaction: the
- * batch does it before BEGIN. */
-bool db_stage_prepare(struct store *st, GError **error);
+#define RAW_STAGE_BYTES ((size_t)4 * 1024 * 1024)
+/* Make the temporary table (not written to the WAL, emptied at COMMIT or ROLLBACK),
+ * once per session, outside a transaction: the batch does it before BEGIN. */
+bool raw_stage_prepare(struct store *st, GError **error);
+/* The two arguments for raw into args; large mail is queued to the table first (db_defer)
+ * and *staged gets its key (0 if none): pass it to raw_stage_drop() after the statement. */
+bool raw_stage_args(struct store *st, const char *raw, size_t len, struct db_arg args[2], int64_t *staged,
+                    GError **error);
 /* Queue the removal of staged bytes (nothing for 0). */
-bool db_unstage_raw(struct store *st, int64_t staged, GError **error);
-/* A text[] literal of items (char *); NULL items are skipped; cast with $n::text[]. */
-void db_param_text_array(struct db_params *p, const GPtrArray *items);
+bool raw_stage_drop(struct store *st, int64_t staged, GError **error);
 
-/* Run sql with p (may be NULL); a statement with parameters is prepared once per
- * connection (sql must be a string literal or otherwise outlive the store). Returns the result (caller PQclear()s) if its status is
- * PGRES_COMMAND_OK or PGRES_TUPLES_OK; else NULL with *error set from the SQLSTATE
- * (st->sqlstate keeps it). */
-PGresult *db_exec(struct store *st, const char *sql, const struct db_params *p, GError **error);
-/* db_exec() for statements whose result is not needed. */
-bool db_run(struct store *st, const char *sql, const struct db_params *p, GError **error);
-/* Send sql with p at once (libpq pipeline mode) without waiting for its result: the
- * next db_exec(), db_run() or db_flush() sends its own statement, if any, in the same
- * round trip and reads every result in order. With keep, the result of a successful
- * statement is stored there at the flush (caller PQclear()s; left NULL if the pipeline
- * failed). A failure surfaces at the flush, as db_exec() reports it; the server skips
- * every statement queued after it. false only if the statement could not be sent. */
-bool db_defer(struct store *st, const char *sql, const struct db_params *p, PGresult **keep, GError **error);
-/* Read the results of the deferred statements; false with *error as for the first that
- * failed. True at once if none is pending. */
-bool db_flush(struct store *st, GError **error);
-/* Read and drop whatever is pending, ignoring failures (before a ROLLBACK). */
-void db_discard(struct store *st);
-/* Reconnect if the connection is bad; re-LISTEN if listening. */
-bool db_ensure_connected(struct store *st, GError **error);
-/* mailbox_store.c: take the held mailbox locks again on a new connection. */
-bool db_relock_mailboxes(struct store *st, GError **error);
-/* Is the last failure a unique violation (23505) of a key that marks a message as
- * already logged (mailbox location, inbound Message-ID, raw SHA-256)? */
-bool db_last_was_duplicate_key(const struct store *st);
+/* unlogged_store.c: mail recorded in unlogged: the bytes, where they were, and why. */
+struct unlogged_in {
+    const char *raw;
+    size_t raw_len;
+    const char *mailbox;
+    uint32_t uidvalidity, uid;
+    int64_t received_at;
+    const char *reason;
+    const struct parsed_message *msg; /* may be NULL */
+    const char *sender;               /* lower-case, may be NULL */
+};
+/* Record u in unlogged inside the open batch; out->action UNLOGGED, or DUPLICATE if
+ * that location is there or the same bytes are already recorded for this mailbox (a
+ * copy seen again adds no row). */
+bool unlogged_record(struct store *st, const struct unlogged_in *u, struct store_outcome *out, GError **error);
 
-/* Column helpers: text value or NULL, int64, Unix seconds (column selected as epoch). */
-const char *db_get_text(const PGresult *res, int row, int col);
-int64_t db_get_int(const PGresult *res, int row, int col);
-bool db_get_bool(const PGresult *res, int row, int col);
+/* batch_store.c: true if a batch is open, else false with an error naming what needs it. */
+bool batch_require(struct store *st, const char *what, GError **error);
 
 /* message_lookup.c: what must be read before a message is logged, in one round trip. */
 /* Ids preallocated for one message's rows, so that its writes can all be queued
@@ -142,8 +103,8 @@ void message_lookup_clear(struct message_lookup *lk);
 /* school_store.c: the sender's school look-up, queued (db_defer; *res NULL and nothing
  * queued for an empty sender), and its answer (0 and NULL if none; the identifier
  * points into res). */
-bool db_school_lookup_send(struct store *st, const char *sender, PGresult **res, GError **error);
-void db_school_lookup_read(const PGresult *res, int64_t *school_id_out, const char **identifier_out);
+bool school_lookup_send(struct store *st, const char *sender, PGresult **res, GError **error);
+void school_lookup_read(const PGresult *res, int64_t *school_id_out, const char **identifier_out);
 
 /* case_store.c: act on a thread decision for one stored message. */
 struct thread_decision;
@@ -176,13 +137,13 @@ bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
 bool case_store_finish(struct case_pending *pending, struct store_outcome *out, GError **error);
 void case_pending_clear(struct case_pending *pending);
 
-/* lifecycle_store.c: shared by the command and scheduler writers. */
+/* event_store.c: an event on a case, for mail, commands and the scheduler. */
 struct case_event_in;
 /* Insert an event (data: text, and the extra pair if any); *id_out optional. */
-bool db_insert_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
-                     int64_t *id_out, GError **error);
+bool case_event_write(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
+                      int64_t *id_out, GError **error);
 /* The same, deferred (db_defer), with a preallocated id (0: the next of the sequence). */
-bool db_defer_event(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
-                    int64_t id, GError **error);
+bool case_event_queue(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
+                      int64_t id, GError **error);
 
 #endif

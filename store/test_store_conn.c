@@ -14,7 +14,32 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_private.h"
 #include "test_store_helper.h"
+
+/* Each test gets its own database and a store on it, migrated. */
+struct conn_fixture {
+    char *db;
+    struct store *st;
+};
+
+static int fixture_setup(void **state)
+{
+    struct conn_fixture *f = g_new0(struct conn_fixture, 1);
+    f->db = test_db_create();
+    f->st = test_store_open_migrated(f->db);
+    *state = f;
+    return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+    struct conn_fixture *f = *state;
+    store_close(&f->st);
+    test_db_drop(&f->db);
+    g_free(f);
+    return 0;
+}
 
 static struct store_outcome log_one(struct store *st, const char *mid, uint32_t uid)
 {
@@ -64,11 +89,11 @@ static void restart_postgres(void)
     g_free(log);
 }
 
-static void test_reconnect_after_restart(void **state)
+static void test_reconnect_after_restart_listens_again(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    struct store *st = f->st;
     GError *err = NULL;
     assert_true(store_listen(st, &err));
     assert_int_equal(log_one(st, "before@school.example", 1).action, STORE_NEW_CASE);
@@ -82,8 +107,6 @@ static void test_reconnect_after_restart(void **state)
     int events = 0, outbox = 0;
     assert_true(store_drain_notifies(st, &events, &outbox, &err));
     assert_true(outbox >= 1);
-    store_close(&st);
-    test_db_drop(&db);
 }
 
 /* Wait up to 5 s for notifications; adds to the counts. */
@@ -104,9 +127,9 @@ static void wait_notifies(struct store *st, int *events, int *outbox)
 
 static void test_notify_wakes_listener(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    struct store *st = f->st;
     GError *err = NULL;
     assert_true(store_listen(st, &err));
     struct store_outcome c = log_one(st, "n1@school.example", 1);
@@ -128,15 +151,12 @@ static void test_notify_wakes_listener(void **state)
     events = outbox = 0;
     wait_notifies(st, &events, &outbox);
     assert_int_equal(events, 0);
-    store_close(&st);
-    test_db_drop(&db);
 }
 
 static void test_desk_list_uses_index(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
     test_exec(db,
         "INSERT INTO cases (number, reference, type, queue, state, priority, requester, subject,"
         " received_at, logged_at, response_due, resolution_due, closed_at) "
@@ -166,8 +186,6 @@ static void test_desk_list_uses_index(void **state)
     g_free(plan_text);
     g_free(plan_sql);
     g_strfreev(parts);
-    store_close(&st);
-    test_db_drop(&db);
 }
 
 struct deadlock_job {
@@ -201,35 +219,151 @@ static void exec_ok(PGconn *c, const char *sql)
     PQclear(r);
 }
 
-/* The store waits on our cursor row lock while we wait on its uncommitted message key:
- * PostgreSQL aborts the store's transaction with 40P01 and store_log_one retries it. */
+/* Wait (up to 20 s) until the store's session waits on a lock. */
+static void wait_for_store_lock_wait(PGconn *c)
+{
+    for (int i = 0; i < 400; i++) {
+        PGresult *r = PQexec(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                " AND application_name = 'caselog' AND wait_event_type = 'Lock'");
+        bool waiting = PQresultStatus(r) == PGRES_TUPLES_OK && strcmp(PQgetvalue(r, 0, 0), "1") == 0;
+        PQclear(r);
+        if (waiting)
+            return;
+        g_usleep(50000);
+    }
+    fail_msg("the store never waited on the cursor row lock");
+}
+
+/* A real deadlock between the store and a second session: the store has written its
+ * message row and waits on our lock of the cursor row; then we write the same message
+ * location and wait on the store's uncommitted key. The store's session, whose
+ * deadlock_timeout (2 s, set on the database) runs out long before ours (60 s), finds
+ * the cycle and is aborted with 40P01; store_log_one must retry, and the retry logs
+ * the message once our transaction has ended. */
 static void test_deadlock_is_retried(void **state)
 {
-    (void)state;
-    char *db = test_db_create();
-    struct store *st = test_store_open_migrated(db);
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    char *name = g_strdup(strstr(db, " dbname=caselog_t_") + strlen(" dbname="));
+    char *sql = g_strdup_printf("ALTER DATABASE %s SET deadlock_timeout = '2s'", name);
+    test_exec(db, sql);
+    store_close(&f->st); /* a new session, which has it */
+    GError *err = NULL;
+    struct store *st = f->st = store_open(db, &err);
+    assert_non_null(st);
     test_exec(db, "INSERT INTO mailbox_cursors (name, uidvalidity, last_uid) VALUES ('dl', 1000, 0)");
     PGconn *t = PQconnectdb(db);
     assert_int_equal(PQstatus(t), CONNECTION_OK);
-    exec_ok(t, "SET deadlock_timeout = '20s'");
+    exec_ok(t, "SET deadlock_timeout = '60s'");
     exec_ok(t, "BEGIN");
     exec_ok(t, "UPDATE mailbox_cursors SET updated_at = now() WHERE name = 'dl'");
     struct deadlock_job job = { .st = st };
     GThread *th = g_thread_new("deadlock", deadlock_thread, &job);
-    g_usleep(300000);
+    wait_for_store_lock_wait(t);
     exec_ok(t, "INSERT INTO messages (direction, mailbox, uidvalidity, uid, raw, raw_sha256)"
                " VALUES ('in', 'dl', 1000, 1, 'x', repeat('a', 64))");
     exec_ok(t, "ROLLBACK");
     g_thread_join(th);
     PQfinish(t);
     assert_true(job.ok);
+    assert_int_equal(st->retries.count, 1);
+    assert_string_equal(st->retries.last_sqlstate, "40P01");
     assert_int_equal(job.out.action, STORE_NEW_CASE);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM cases"), 1);
-    store_close(&st);
-    test_db_drop(&db);
+    assert_int_equal(test_query_int(db, "SELECT last_uid FROM mailbox_cursors WHERE name = 'dl'"), 1);
+    g_free(sql);
+    g_free(name);
 }
 
-static void test_sql_dir_override(void **state)
+/* End the store's server sessions in conninfo's database, as a server crash would. */
+static void kill_store_sessions(const char *conninfo)
+{
+    test_exec(conninfo, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND application_name = 'caselog'");
+}
+
+static bool log_in_batch(struct store *st, const char *mid, uint32_t uid, size_t pad, GError **err)
+{
+    struct parsed_message *m = test_msg_new(mid, "a@school.example", mid, "body", NULL, NULL);
+    char *raw = NULL;
+    struct store_message_in in = test_msg_input(m, "lost", uid, &raw);
+    GString *big = g_string_new(raw);
+    while (big->len < pad)
+        g_string_append(big, "padding of a large attachment, base64 as it were\r\n");
+    in.raw = big->str;
+    in.raw_len = big->len;
+    struct store_outcome out;
+    bool ok = store_log_message(st, &in, &out, err);
+    g_string_free(big, TRUE);
+    g_free(raw);
+    test_msg_free(&m);
+    return ok;
+}
+
+/* The session dies inside a batch: the failed statement reports a lost connection, and
+ * so does the next call, which reconnects but must not carry on outside the
+ * transaction that was rolled back; the batch is then over. The reconnect took the
+ * mailbox lock again and made the staging table again (a large message logs). */
+static void test_lost_session_ends_the_batch_and_restores_session_state(void **state)
+{
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    struct store *st = f->st;
+    GError *err = NULL;
+    bool locked = false;
+    assert_true(store_try_lock_mailbox(st, "lost", &locked, &err) && locked);
+    assert_true(store_batch_begin(st, &err));
+    assert_true(log_in_batch(st, "lost1@school.example", 1, 0, &err));
+    kill_store_sessions(db);
+    assert_false(log_in_batch(st, "lost2@school.example", 2, 0, &err));
+    assert_int_equal(err->code, STORE_ERROR_CONNECTION);
+    g_clear_error(&err);
+    assert_false(log_in_batch(st, "lost3@school.example", 3, 0, &err));
+    assert_int_equal(err->code, STORE_ERROR_CONNECTION);
+    g_clear_error(&err);
+    assert_false(log_in_batch(st, "lost4@school.example", 4, 0, &err));
+    assert_non_null(strstr(err->message, "needs an open batch"));
+    g_clear_error(&err);
+    store_batch_abort(st);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM messages"), 0);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                                        " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 16180"
+                                        " AND a.application_name = 'caselog'"), 1);
+    assert_true(store_batch_begin(st, &err));
+    assert_true(log_in_batch(st, "lost5@school.example", 5, 5 * 1024 * 1024, &err));
+    assert_true(store_batch_commit(st, &err));
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM messages WHERE octet_length(raw) > 5 * 1024 * 1024"), 1);
+}
+
+/* A second daemon takes the mailbox while our session is gone. Once a statement has
+ * found the session dead, ours reports the lock lost (an error, so that the caller
+ * backs off) and no longer claims it. */
+static void test_lock_taken_while_disconnected_is_lost(void **state)
+{
+    struct conn_fixture *f = *state;
+    char *db = f->db;
+    struct store *st = f->st;
+    GError *err = NULL;
+    bool locked = false, found = false;
+    uint32_t uidvalidity = 0, last_uid = 0;
+    assert_true(store_try_lock_mailbox(st, "contested", &locked, &err) && locked);
+    kill_store_sessions(db);
+    struct store *other = store_open(db, &err);
+    assert_non_null(other);
+    assert_true(store_try_lock_mailbox(other, "contested", &locked, &err) && locked);
+    assert_false(store_get_cursor(st, "contested", &uidvalidity, &last_uid, &found, &err));
+    assert_int_equal(err->code, STORE_ERROR_CONNECTION);
+    g_clear_error(&err);
+    assert_false(store_try_lock_mailbox(st, "contested", &locked, &err));
+    assert_non_null(strstr(err->message, "lock lost"));
+    g_clear_error(&err);
+    assert_false(store_holds_mailbox(st, "contested"));
+    assert_true(store_try_lock_mailbox(st, "contested", &locked, &err));
+    assert_false(locked);
+    store_close(&other);
+}
+
+static void test_sql_dir_from_environment(void **state)
 {
     (void)state;
     const char *old = getenv("CASELOG_SQL_DIR");
@@ -247,11 +381,13 @@ static void test_sql_dir_override(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_notify_wakes_listener),
-        cmocka_unit_test(test_desk_list_uses_index),
-        cmocka_unit_test(test_deadlock_is_retried),
-        cmocka_unit_test(test_sql_dir_override),
-        cmocka_unit_test(test_reconnect_after_restart),
+        cmocka_unit_test_setup_teardown(test_notify_wakes_listener, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_desk_list_uses_index, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_deadlock_is_retried, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lost_session_ends_the_batch_and_restores_session_state, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lock_taken_while_disconnected_is_lost, fixture_setup, fixture_teardown),
+        cmocka_unit_test(test_sql_dir_from_environment),
+        cmocka_unit_test_setup_teardown(test_reconnect_after_restart_listens_again, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests_name("store_conn", tests, NULL, NULL);
 }

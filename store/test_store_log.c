@@ -81,7 +81,7 @@ static struct store_outcome new_case(const char *mid, const char *sender, const 
     return out;
 }
 
-static void test_new_case_and_duplicate(void **state)
+static void test_new_case_acknowledged_and_relog_is_duplicate(void **state)
 {
     (void)state;
     struct parsed_message *m = test_msg_new("new1@school.example", "Head@School.Example",
@@ -292,7 +292,7 @@ static struct store_outcome reply_with(const struct store_outcome *c, const char
     return out;
 }
 
-static void test_reply_to_resolved(void **state)
+static void test_reply_to_resolved_closes_on_thanks_else_reopens(void **state)
 {
     (void)state;
     struct store_outcome c1 = new_case("res1@school.example", "h@school.example", "Resolved one");
@@ -373,7 +373,7 @@ static void tweak_no_ack(struct store_message_in *in)
     in->no_ack = true;
 }
 
-static void test_unknown_senders_and_no_ack(void **state)
+static void test_unknown_sender_held_or_refused_old_mail_unacknowledged(void **state)
 {
     (void)state;
     struct parsed_message *m = test_msg_new("unk1@stranger.example", "x@stranger.example", "Who am I", "?", NULL, NULL);
@@ -398,7 +398,7 @@ static void test_unknown_senders_and_no_ack(void **state)
     test_msg_free(&m);
 }
 
-static void test_batch_and_cursor(void **state)
+static void test_batch_commit_moves_cursor_never_back(void **state)
 {
     (void)state;
     GError *err = NULL;
@@ -439,7 +439,7 @@ static void test_batch_and_cursor(void **state)
  * at a reply to a message of the same batch (its look-up could not see it), which is
  * then logged one by one and threads; a location twice in one batch fails the
  * transaction, and the careful way logs one and reports the other a duplicate. */
-static void test_fast_batch(void **state)
+static void test_fast_batch_stops_where_a_lookup_could_be_stale(void **state)
 {
     (void)state;
     GError *err = NULL;
@@ -517,9 +517,9 @@ static void test_fast_batch(void **state)
     test_msg_free(&old);
 }
 
-/* Raw mail over DB_STAGE_BYTES is staged 1 MB a statement: stored byte for byte, in
+/* Raw mail over RAW_STAGE_BYTES is staged 1 MB a statement: stored byte for byte, in
  * messages and in unlogged. */
-static void test_large_raw(void **state)
+static void test_raw_over_4mb_staged_and_stored_exactly(void **state)
 {
     (void)state;
     GError *err = NULL;
@@ -548,7 +548,7 @@ static void test_large_raw(void **state)
     test_msg_free(&m);
 }
 
-static void test_schools(void **state)
+static void test_school_upsert_and_sender_lookup_by_contact_then_domain(void **state)
 {
     (void)state;
     GError *err = NULL;
@@ -589,7 +589,7 @@ static void test_schools(void **state)
     g_ptr_array_unref(list);
 }
 
-static void test_mailbox_lock_and_unlogged_uid(void **state)
+static void test_mailbox_lock_held_by_one_store(void **state)
 {
     (void)state;
     GError *err = NULL;
@@ -606,33 +606,73 @@ static void test_mailbox_lock_and_unlogged_uid(void **state)
     assert_true(store_try_lock_mailbox(other, "lockbox", &locked, &err));
     assert_true(locked);
     store_close(&other);
+}
 
-    bool unlogged = true;
-    assert_true(store_uid_was_unlogged(fx.st, "batchbox", 1000, 10, &unlogged, &err));
+/* store_uid_was_unlogged answers for the exact location it recorded, not its neighbours. */
+static void test_uid_was_unlogged_per_location(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    struct store_outcome out;
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_unlogged(fx.st, "not mail", 8, "uidbox", 1000, 10, 1772445600, "not a message", NULL,
+                                   NULL, NULL, &out, &err));
+    assert_true(store_batch_commit(fx.st, &err));
+    assert_int_equal(out.action, STORE_UNLOGGED);
+    bool unlogged = false;
+    assert_true(store_uid_was_unlogged(fx.st, "uidbox", 1000, 10, &unlogged, &err));
     assert_true(unlogged);
-    assert_true(store_uid_was_unlogged(fx.st, "batchbox", 1000, 9, &unlogged, &err));
+    assert_true(store_uid_was_unlogged(fx.st, "uidbox", 1000, 9, &unlogged, &err));
+    assert_false(unlogged);
+    assert_true(store_uid_was_unlogged(fx.st, "uidbox", 1001, 10, &unlogged, &err));
     assert_false(unlogged);
 }
 
-static void test_views(void **state)
+/* The SLA views judge by caselog_now(), the programs' clock (moved by
+ * caselog.now_offset, as the programs' sessions are under CASELOG_NOW), not by the
+ * server's now(). In a session ten days ahead, a response due an hour before that
+ * clock is breached, where a view judging by now() would see it due in nine days; a
+ * case closed after its due time is on the breach list but not on the desk. The test
+ * reads only the cases it made. */
+static void test_sla_views_judge_by_caselog_now(void **state)
 {
     (void)state;
-    struct store_outcome c = new_case("view1@school.example", "v@school.example", "View me");
-    char *sql = g_strdup_printf("UPDATE cases SET response_due = now() - interval '1 hour',"
-                                " resolution_due = now() + interval '1 day' WHERE id = %lld", (long long)c.case_id);
-    test_exec(fx.db, sql);
+    char *ahead = g_strdup_printf("%s options='-c caselog.now_offset=864000'", fx.db);
+    assert_true(test_query_int(ahead, "SELECT (caselog_now() - now() > interval '9 days')::int") == 1);
+    struct store_outcome open = new_case("view1@school.example", "v@school.example", "View me");
+    struct store_outcome closed = new_case("view2@school.example", "v@school.example", "Closed late");
+    char *sql = g_strdup_printf("UPDATE cases SET response_due = caselog_now() - interval '1 hour',"
+                                " resolution_due = caselog_now() + interval '1 day' WHERE id = %lld;"
+                                "UPDATE cases SET response_due = caselog_now() - interval '2 hours',"
+                                " state = 'closed', closed_at = caselog_now() WHERE id = %lld",
+                                (long long)open.case_id, (long long)closed.case_id);
+    test_exec(ahead, sql);
     g_free(sql);
-    assert_int_equal(q("SELECT count(*) FROM desk_cases WHERE reference = '%s' AND response_status = 'breached'"
-                       " AND resolution_status = 'running'", c.reference), 1);
-    assert_int_equal(q("SELECT count(*) FROM sla_breaches WHERE reference = '%s' AND target = 'response'",
-                       c.reference), 1);
-    assert_int_equal(q("SELECT count(*) FROM desk_cases WHERE state = 'closed'"), 0);
+    char *check[] = {
+        g_strdup_printf("SELECT count(*) FROM desk_cases WHERE reference = '%s' AND response_status = 'breached'"
+                        " AND resolution_status = 'running'", open.reference),
+        g_strdup_printf("SELECT count(*) FROM sla_breaches WHERE reference = '%s' AND target = 'response'",
+                        open.reference),
+        g_strdup_printf("SELECT count(*) FROM case_sla WHERE reference = '%s' AND response_status = 'breached'",
+                        closed.reference),
+        g_strdup_printf("SELECT count(*) FROM sla_breaches WHERE reference = '%s' AND target = 'response'",
+                        closed.reference),
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(check); i++) {
+        if (test_query_int(ahead, check[i]) != 1)
+            fail_msg("expected one row: %s", check[i]);
+        g_free(check[i]);
+    }
+    char *desk = g_strdup_printf("SELECT count(*) FROM desk_cases WHERE reference = '%s'", closed.reference);
+    assert_int_equal(test_query_int(ahead, desk), 0);
+    g_free(desk);
+    g_free(ahead);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_new_case_and_duplicate),
+        cmocka_unit_test(test_new_case_acknowledged_and_relog_is_duplicate),
         cmocka_unit_test(test_attachments_stored),
         cmocka_unit_test(test_reply_by_subject_tag),
         cmocka_unit_test(test_reply_by_references_only),
@@ -641,16 +681,17 @@ int main(void)
         cmocka_unit_test(test_bounce_without_thread_unlogged),
         cmocka_unit_test(test_same_message_id_two_mailboxes),
         cmocka_unit_test(test_two_connections_same_message),
-        cmocka_unit_test(test_reply_to_resolved),
+        cmocka_unit_test(test_reply_to_resolved_closes_on_thanks_else_reopens),
         cmocka_unit_test(test_reply_to_closed_opens_follow_up),
         cmocka_unit_test(test_non_unique_id_never_threads),
-        cmocka_unit_test(test_unknown_senders_and_no_ack),
-        cmocka_unit_test(test_batch_and_cursor),
-        cmocka_unit_test(test_fast_batch),
-        cmocka_unit_test(test_large_raw),
-        cmocka_unit_test(test_schools),
-        cmocka_unit_test(test_mailbox_lock_and_unlogged_uid),
-        cmocka_unit_test(test_views),
+        cmocka_unit_test(test_unknown_sender_held_or_refused_old_mail_unacknowledged),
+        cmocka_unit_test(test_batch_commit_moves_cursor_never_back),
+        cmocka_unit_test(test_fast_batch_stops_where_a_lookup_could_be_stale),
+        cmocka_unit_test(test_raw_over_4mb_staged_and_stored_exactly),
+        cmocka_unit_test(test_school_upsert_and_sender_lookup_by_contact_then_domain),
+        cmocka_unit_test(test_mailbox_lock_held_by_one_store),
+        cmocka_unit_test(test_uid_was_unlogged_per_location),
+        cmocka_unit_test(test_sla_views_judge_by_caselog_now),
     };
     return cmocka_run_group_tests_name("store_log", tests, group_setup, group_teardown);
 }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "test_store_helper.h"
 
 static int count_migration_files(void)
@@ -23,7 +25,7 @@ static int count_migration_files(void)
     return n;
 }
 
-static void test_migrate_empty_then_again(void **state)
+static void test_migrate_applies_each_file_once(void **state)
 {
     (void)state;
     char *db = test_db_create();
@@ -53,7 +55,7 @@ static void test_migrate_empty_then_again(void **state)
     test_db_drop(&db);
 }
 
-static void test_migrate_bad_dir_fails(void **state)
+static void test_migrate_missing_dir_fails(void **state)
 {
     (void)state;
     char *db = test_db_create();
@@ -63,6 +65,48 @@ static void test_migrate_bad_dir_fails(void **state)
     assert_non_null(err);
     g_error_free(err);
     store_close(&st);
+    test_db_drop(&db);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    assert_true(g_file_set_contents(path, text, -1, NULL));
+    g_free(path);
+}
+
+/* A file that fails leaves nothing behind (its statements and its record roll back
+ * together), the ones before it stay applied, and the next run applies it once fixed. */
+static void test_migrate_failed_file_rolls_back_whole(void **state)
+{
+    (void)state;
+    char *db = test_db_create();
+    char *dir = g_dir_make_tmp("caselog-migrate-XXXXXX", NULL);
+    assert_non_null(dir);
+    write_file(dir, "001_first.sql", "CREATE TABLE first_t (x int);");
+    write_file(dir, "002_broken.sql", "CREATE TABLE second_t (x int); SELECT no_such_function();");
+    GError *err = NULL;
+    struct store *st = store_open(db, &err);
+    assert_non_null(st);
+    int applied = -1;
+    assert_false(store_migrate(st, dir, &applied, &err));
+    assert_non_null(strstr(err->message, "002_broken.sql"));
+    g_clear_error(&err);
+    assert_int_equal(applied, 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM schema_migrations"), 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM pg_class WHERE relname = 'second_t'"), 0);
+    write_file(dir, "002_broken.sql", "CREATE TABLE second_t (x int);");
+    assert_true(store_migrate(st, dir, &applied, &err));
+    assert_int_equal(applied, 1);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM pg_class WHERE relname = 'second_t'"), 1);
+    store_close(&st);
+    for (const char *const *f = (const char *const[]){ "001_first.sql", "002_broken.sql", NULL }; *f; f++) {
+        char *path = g_build_filename(dir, *f, NULL);
+        g_unlink(path);
+        g_free(path);
+    }
+    g_rmdir(dir);
+    g_free(dir);
     test_db_drop(&db);
 }
 
@@ -86,7 +130,7 @@ static gpointer migrate_thread(gpointer data)
     return NULL;
 }
 
-static void test_migrate_concurrently(void **state)
+static void test_migrate_from_two_sessions_applies_each_file_once(void **state)
 {
     (void)state;
     char *db = test_db_create();
@@ -106,9 +150,10 @@ static void test_migrate_concurrently(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_migrate_empty_then_again),
-        cmocka_unit_test(test_migrate_bad_dir_fails),
-        cmocka_unit_test(test_migrate_concurrently),
+        cmocka_unit_test(test_migrate_applies_each_file_once),
+        cmocka_unit_test(test_migrate_missing_dir_fails),
+        cmocka_unit_test(test_migrate_failed_file_rolls_back_whole),
+        cmocka_unit_test(test_migrate_from_two_sessions_applies_each_file_once),
     };
     return cmocka_run_group_tests_name("store_migrate", tests, NULL, NULL);
 }

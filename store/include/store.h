@@ -16,18 +16,9 @@
 
 #include "config.h"
 #include "message.h"
+#include "store_error.h"
 #include "thread.h"
 #include "triage.h"
-
-#define STORE_ERROR (store_error_quark())
-GQuark store_error_quark(void);
-
-enum store_error_code {
-    STORE_ERROR_CONNECTION, /* database unreachable: back off, touch no IMAP message */
-    STORE_ERROR_RETRY,      /* serialization failure or deadlock: redo the transaction */
-    STORE_ERROR_MESSAGE,    /* this message could not be stored (its savepoint rolled back) */
-    STORE_ERROR_FAILED,     /* anything else (bad migration, constraint, usage) */
-};
 
 struct store;
 
