@@ -213,6 +213,45 @@ static void explain_lookups(const struct config *cfg, struct explanation *e)
     store_close(&st);
 }
 
+/* When and where the message counts as received (--at, --mailbox); CLI_OK or the exit
+ * status, after a message. */
+static int explain_when_where(const struct config *cfg, const struct explain_opts *o, struct explanation *e)
+{
+    e->received = clock_now();
+    if (o->at) {
+        GDateTime *at = g_date_time_new_from_iso8601(o->at, NULL);
+        if (!at) {
+            fprintf(stderr, "caselog explain: --at wants ISO 8601 with an offset, e.g. 2026-03-03T10:30:00+00:00\n");
+            return CLI_USAGE;
+        }
+        e->received = g_date_time_to_unix(at);
+        g_date_time_unref(at);
+    }
+    e->mailbox = o->mailbox ? config_find_mailbox(cfg, o->mailbox) : (cfg->n_mailboxes ? &cfg->mailboxes[0] : NULL);
+    if (o->mailbox && !e->mailbox) {
+        fprintf(stderr, "caselog explain: no mailbox named %s in the config\n", o->mailbox);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* Decide as the daemon would for the parsed e->msg, and print it. */
+static void explain_decide(const struct config *cfg, const struct calendar *cal, const struct explain_opts *o,
+                           struct explanation *e)
+{
+    explain_lookups(cfg, e);
+    struct intake_times times;
+    intake_decide(cfg, cal, e->mailbox, e->msg, e->school, e->received, &e->triage, &times);
+    e->out_of_hours = !calendar_is_working(cal, e->received);
+    e->logged_at = times.logged_at;
+    e->response_due = times.response_due;
+    e->resolution_due = times.resolution_due;
+    if (o->json)
+        print_json(cfg, cal, e);
+    else
+        print_text(cfg, cal, e);
+}
+
 static int explain_run(const struct config *cfg, const struct explain_opts *o)
 {
     char *raw = NULL;
@@ -224,51 +263,31 @@ static int explain_run(const struct config *cfg, const struct explain_opts *o)
         return CLI_FAILED;
     }
     struct explanation e = { 0 };
-    e.received = clock_now();
-    if (o->at) {
-        GDateTime *at = g_date_time_new_from_iso8601(o->at, NULL);
-        if (!at) {
-            fprintf(stderr, "caselog explain: --at wants ISO 8601 with an offset, e.g. 2026-03-03T10:30:00+00:00\n");
-            g_free(raw);
-            return CLI_USAGE;
-        }
-        e.received = g_date_time_to_unix(at);
-        g_date_time_unref(at);
+    int status = explain_when_where(cfg, o, &e);
+    struct calendar *cal = status == CLI_OK ? calendar_new(cfg->desk.timezone, &cfg->hours, &error) : NULL;
+    if (status == CLI_OK && !cal) {
+        fprintf(stderr, "caselog explain: %s\n", error->message);
+        g_error_free(error);
+        status = CLI_USAGE;
     }
-    e.mailbox = o->mailbox ? config_find_mailbox(cfg, o->mailbox) : (cfg->n_mailboxes ? &cfg->mailboxes[0] : NULL);
-    if (o->mailbox && !e.mailbox) {
-        fprintf(stderr, "caselog explain: no mailbox named %s in the config\n", o->mailbox);
-        g_free(raw);
-        return CLI_USAGE;
-    }
-    struct parser_options popts = intake_parser_options(cfg);
-    const char *why = NULL;
-    parser_init();
-    e.msg = parser_parse(raw, len, &popts, &why);
-    int status = CLI_OK;
-    struct calendar *cal = calendar_new(cfg->desk.timezone, &cfg->hours, &error);
-    if (!e.msg) {
-        printf(o->json ? "{ \"unlogged\" : true, \"reason\" : \"%s\" }\n" : "Not a message: %s (it would go to unlogged)\n", why);
-        status = CLI_FAILED;
-    } else {
-        explain_lookups(cfg, &e);
-        struct intake_times times;
-        intake_decide(cfg, cal, e.mailbox, e.msg, e.school, e.received, &e.triage, &times);
-        e.out_of_hours = !calendar_is_working(cal, e.received);
-        e.logged_at = times.logged_at;
-        e.response_due = times.response_due;
-        e.resolution_due = times.resolution_due;
-        if (o->json)
-            print_json(cfg, cal, &e);
+    if (status == CLI_OK) {
+        struct parser_options popts = intake_parser_options(cfg);
+        const char *why = NULL;
+        parser_init();
+        e.msg = parser_parse(raw, len, &popts, &why);
+        if (e.msg)
+            explain_decide(cfg, cal, o, &e);
         else
-            print_text(cfg, cal, &e);
+            printf(o->json ? "{ \"unlogged\" : true, \"reason\" : \"%s\" }\n"
+                           : "Not a message: %s (it would go to unlogged)\n", why);
+        status = e.msg ? CLI_OK : CLI_FAILED;
+        parsed_message_free(&e.msg);
+        parser_shutdown();
     }
     calendar_free(&cal);
-    parsed_message_free(&e.msg);
     g_free(e.school);
     g_free(e.database);
     g_free(raw);
-    parser_shutdown();
     return status;
 }
 
