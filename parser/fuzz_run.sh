@@ -11,10 +11,11 @@ out=$(mktemp -d /tmp/caselog-fuzz.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -std=c11"
 # shellcheck disable=SC2046
-clang $flags -I"$here" -I"$here/include" -I"$top/rules/types" -I"$top/common/include" $(pkg-config --cflags gmime-3.0) \
-    "$here"/fuzz_parser.c "$here"/message.c "$here"/rfc2047.c "$here"/charset.c "$here"/html_text.c \
-    "$here"/classify.c "$here"/case_ref.c "$here"/streams.c "$top"/common/sha256.c "$top"/rules/types/domain_types.c \
-    -o "$out/fuzz_parser" $(pkg-config --libs gmime-3.0 gnutls)
+sources=$(sed -n '/^add_library(caselog_parser /,/^)/{s/^  \(.*\.c\)$/\1/p}' "$here/CMakeLists.txt")
+clang $flags -I"$here" -I"$here/include" -I"$top/rules/types" -I"$top/common/include" \
+    $(pkg-config --cflags gmime-3.0 libxml-2.0) "$here"/fuzz_parser.c $(for s in $sources; do echo "$here/$s"; done) \
+    "$top"/common/sha256.c "$top"/rules/types/domain_types.c \
+    -o "$out/fuzz_parser" $(pkg-config --libs gmime-3.0 libxml-2.0 gnutls)
 mkdir -p "$out/new"
 seeds=("$here/fuzz_corpus" "$top/tests/mail")
 [ -d "$top/../shared/corpus" ] && seeds+=("$top/../shared/corpus")

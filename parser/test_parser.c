@@ -26,6 +26,8 @@ static struct parsed_message *parse_text(const char *text)
 
 static void test_rfc2047(void **state)
 {
+    static const char *const cp1252[] = { "windows-1252", NULL };
+    const struct text_decoder latin = { .candidates = cp1252 };
     static const struct {
         const char *raw, *decoded;
     } rows[] = {
@@ -49,7 +51,7 @@ static void test_rfc2047(void **state)
         { "", "" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
-        char *got = rfc2047_decode(rows[i].raw, "windows-1252");
+        char *got = rfc2047_decode(rows[i].raw, &latin, "the Subject");
         if (strcmp(got, rows[i].decoded) != 0)
             fail_msg("rfc2047_decode(%s): expected \"%s\", got \"%s\"", rows[i].raw, rows[i].decoded, got);
         assert_true(g_utf8_validate(got, -1, NULL));
@@ -86,7 +88,7 @@ static void test_html_to_text(void **state)
         { "unclosed <b", "unclosed" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
-        char *got = html_to_text(rows[i].html);
+        char *got = html_to_text(rows[i].html, strlen(rows[i].html));
         if (strcmp(got, rows[i].text) != 0)
             fail_msg("html_to_text(%s): expected \"%s\", got \"%s\"", rows[i].html, rows[i].text, got);
         g_free(got);
