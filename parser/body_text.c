@@ -7,12 +7,11 @@
 
 char *body_text_clean(char *text)
 {
-    bool has_lf = strchr(text, '\n') != NULL;
     char *w = text;
     for (const char *r = text; *r; r++) {
         guint8 c = (guint8)*r;
         if (c == '\r') {
-            if (r[1] != '\n' && !has_lf) /* a text whose lines end in CR alone */
+            if (r[1] != '\n' && r[1] != '\r') /* a line that ends in CR alone; "\r\r\n" is one end */
                 *w++ = '\n';
         } else if (c == '\f' || c == '\v') {
             *w++ = '\n';

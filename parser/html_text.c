@@ -95,7 +95,10 @@ static enum html_kind kind_of(const xmlNode *n)
         return n->type == XML_TEXT_NODE ? K_INLINE : K_SKIP;
     if (name_is(n, skip) || is_hidden(n))
         return K_SKIP;
-    if (g_ascii_strcasecmp((const char *)n->name, "p") == 0 && has_class(n, "MsoNormal"))
+    bool p = g_ascii_strcasecmp((const char *)n->name, "p") == 0;
+    if (p && n->parent && n->parent->name && g_ascii_strcasecmp((const char *)n->parent->name, "p") == 0)
+        return K_INLINE; /* Word's <o:p>, which libxml2 reads as <p>: a real <p> never nests */
+    if (p && has_class(n, "MsoNormal"))
         return K_LINE; /* Outlook writes every line as a MsoNormal paragraph */
     if (name_is(n, paragraph))
         return K_PARAGRAPH;

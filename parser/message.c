@@ -143,6 +143,22 @@ static size_t header_length(const char *raw, size_t len)
     return len;
 }
 
+/* gmime's parse of text; gmime gives up on some header blocks that never end, so then
+ * again with the block ended, on a copy (*closed, which *text then points to). */
+static GMimeMessage *gmime_parse_closed(const char **text, size_t len, char **closed, struct parsed_message *msg)
+{
+    GMimeMessage *m = gmime_parse(*text, len);
+    if (m)
+        return m;
+    *closed = g_malloc(len + 3);
+    memcpy(*closed, *text, len);
+    memcpy(*closed + len, "\n\n", 3);
+    *text = *closed;
+    if ((m = gmime_parse(*closed, len + 2)))
+        parse_add_defect(msg, "the header block does not end with an empty line");
+    return m;
+}
+
 /* Skip what comes before the headers: a byte-order mark, blank space, an mbox "From "
  * line, or one junk line (a stray blank, ">From ...", a mailer's note) when a header
  * follows it. Sets *junk if a junk line went. */
@@ -161,8 +177,10 @@ static void skip_framing(const char **raw, size_t *len, bool *junk)
         if (!from_line && (line > 0 || looks_like_message(*raw, *len)))
             return;
         const char *nl = memchr(*raw, '\n', *len);
-        size_t skip = nl ? (size_t)(nl - *raw) + 1 : *len;
-        if (!from_line && !looks_like_message(*raw + skip, *len - skip))
+        size_t skip = nl ? (size_t)(nl - *raw) + 1 : *len, next = skip;
+        while (next < *len && g_ascii_isspace((*raw)[next]))
+            next++;
+        if (!from_line && !looks_like_message(*raw + next, *len - next))
             return; /* no header after it either: not a message */
         *junk = *junk || !from_line;
         *raw += skip;
@@ -223,9 +241,11 @@ static struct parsed_message *parse_normalised(const char *text, size_t len, con
         msg->body_nested_too_deep = true;
         msg->attachments_not_listed = count_leaf_parts(text + parse_len, len - parse_len);
     }
-    GMimeMessage *m = gmime_parse(text, parse_len);
+    char *closed = NULL;
+    GMimeMessage *m = gmime_parse_closed(&text, parse_len, &closed, msg);
     if (!m) {
         parsed_message_free(&msg);
+        g_free(closed);
         *reason_out = "gmime found no message in the bytes";
         return NULL;
     }
@@ -241,5 +261,6 @@ static struct parsed_message *parse_normalised(const char *text, size_t len, con
     classify_message(m, opts, msg);
     msg->case_ref = parser_find_case_ref(msg->subject, opts->ref_prefix, opts->ref_digits);
     g_object_unref(m);
+    g_free(closed);
     return msg;
 }

@@ -268,7 +268,7 @@ void mime_walk(GMimeMessage *m, struct parse_ctx *ctx)
     body_of(&w, top, 0, &body);
     g_free(ctx->msg->body_text);
     ctx->msg->body_text = g_string_free(body.text, FALSE);
-    ctx->msg->body_nested_too_deep = body.cut;
+    ctx->msg->body_nested_too_deep = ctx->msg->body_nested_too_deep || body.cut;
     list_files(&w, top, 0);
     g_ptr_array_unref(w.boundaries);
 }

@@ -53,7 +53,7 @@ char *html_meta_charset(const char *html, gsize len);
 
 /* ---------- body_text.c ---------- */
 
-/* text made fit to store as body text, in place: CRLF and lone CR to LF, form feed and
+/* text made fit to store as body text, in place: CRLF, CRCRLF and a lone CR to LF, form feed and
  * vertical tab to LF, every other C0 control, DEL and C1 control removed; leading
  * blank lines and trailing white space trimmed. Returns text. */
 char *body_text_clean(char *text);
