@@ -10,6 +10,12 @@
 
 const char *const charset_default_fallbacks[] = { "windows-1252", "gb18030", "shift_jis", "windows-1250", NULL };
 
+bool charset_label_ok(const char *label)
+{
+    size_t n = label ? strlen(label) : 0;
+    return n > 0 && n < 40 && strspn(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:+") == n;
+}
+
 /* The iconv name to read label's bytes with: its common superset, or iconv's name. */
 static const char *decoder_name(const char *label)
 {
@@ -122,7 +128,7 @@ static char *guess(const struct text_decoder *td, const char *bytes, gssize len,
     const char *first_converting = NULL;
     for (int i = -1; i < 0 || list[i]; i++) {
         const char *label = i < 0 ? td->declared : list[i];
-        if (!label || is_utf8_or_ascii(label))
+        if (!charset_label_ok(label) || is_utf8_or_ascii(label))
             continue;
         char *out = convert_strict(bytes, len, decoder_name(label));
         if (out && charset_plausible(bytes, (gsize)len, decoder_name(label), out)) {
@@ -154,7 +160,7 @@ char *text_decode(const struct text_decoder *td, const char *in, gssize len, con
     for (char *nul = memchr(bytes, '\0', (gsize)len); nul; nul = memchr(nul, '\0', (gsize)(bytes + len - nul)))
         *nul = ' ';
     char *out = NULL;
-    if (charset && *charset && !is_utf8_or_ascii(charset))
+    if (charset_label_ok(charset) && !is_utf8_or_ascii(charset))
         out = convert_declared(bytes, len, charset);
     if (!out && g_utf8_validate(bytes, len, NULL))
         out = g_strndup(bytes, (gsize)len);

@@ -32,7 +32,7 @@ static const char *tree_charset(GMimeObject *o, int depth, int *budget)
     }
     GMimeContentType *ct = g_mime_object_get_content_type(o);
     const char *cs = ct && g_mime_content_type_is_type(ct, "text", "*") ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
-    return cs && *cs && !is_utf8_or_ascii_label(cs) ? cs : NULL;
+    return charset_label_ok(cs) && !is_utf8_or_ascii_label(cs) ? cs : NULL;
 }
 
 /* The charset of the first encoded word in a header value, if not ASCII or UTF-8, into out. */
@@ -44,7 +44,7 @@ static bool word_charset(const char *value, char out[40])
             continue;
         memcpy(out, p + 2, n);
         out[n] = '\0';
-        if (!is_utf8_or_ascii_label(out))
+        if (charset_label_ok(out) && !is_utf8_or_ascii_label(out))
             return true;
     }
     return false;

@@ -24,6 +24,10 @@ extern const char *const charset_default_fallbacks[]; /* windows-1252, gb18030, 
 char *text_decode(const struct text_decoder *td, const char *bytes, gssize len, const char *charset,
                   const char *where);
 
+/* Is label a plausible charset name (letters, digits, "-_.:+", under 40 bytes)? Others
+ * are ignored as no declaration at all. */
+bool charset_label_ok(const char *label);
+
 /* text_decode() with the default candidates and no defects noted. */
 char *charset_to_utf8(const char *bytes, gssize len, const char *charset);
 

@@ -81,6 +81,10 @@ static bool parse_word(const char *p, struct encoded_word *w)
     char *star = strchr(w->charset, '*');
     if (star)
         *star = '\0';
+    if (!charset_label_ok(w->charset)) {
+        g_free(w->charset);
+        return false;
+    }
     w->bytes = g_byte_array_new();
     if (enc == 'Q')
         decode_q(text, (size_t)(end - text), w->bytes);

@@ -149,6 +149,7 @@ static const char *const tokens[] = {
     "--out\r\n", "--alt\r\n", "--rel--\r\n", "\r\n\r\n", "Content-Type: multipart/mixed; boundary=\"out\"\r\n",
     "Content-Type: text/html\r\n", "Content-Transfer-Encoding: base64\r\n", "=?utf-8?B?", "?=", "<p>", "</b>",
     "&auml;", "&#", "<table><tr><td>", "=\r\n", "=E9", "\x80\x81\xfe", "\xe9", "\x00", "\x1b[2J", "====", "<!--",
+    "=?\x83x-8?B?", "\xd3\xca\xbc\xfe",
     "Content-Type: message/rfc822\r\n\r\n", "filename=\".x\"", "\r", "\n",
 };
 
@@ -186,6 +187,9 @@ static void check_valid(const struct parsed_message *m)
     for (const char *p = m->body_text; *p; p++)
         if (((guint8)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
             fail_msg("control character 0x%02x in the body", (guint8)*p);
+    for (guint i = 0; i < m->defects->len; i++)
+        if (!g_utf8_validate(g_ptr_array_index(m->defects, i), -1, NULL))
+            fail_msg("invalid UTF-8 in defect %u", i);
     for (guint i = 0; i < m->attachments->len; i++) {
         const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
         if (a->filename && (a->filename[0] == '.' || !*a->filename || !g_utf8_validate(a->filename, -1, NULL)))
