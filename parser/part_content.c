@@ -11,15 +11,22 @@
 
 #include "parser_private.h"
 
+/* The 6-bit value of each base64 character, -1 for any other byte. */
+static const gint8 base64_table[256] = {
+    ['A'] = 0,  ['B'] = 1,  ['C'] = 2,  ['D'] = 3,  ['E'] = 4,  ['F'] = 5,  ['G'] = 6,  ['H'] = 7,
+    ['I'] = 8,  ['J'] = 9,  ['K'] = 10, ['L'] = 11, ['M'] = 12, ['N'] = 13, ['O'] = 14, ['P'] = 15,
+    ['Q'] = 16, ['R'] = 17, ['S'] = 18, ['T'] = 19, ['U'] = 20, ['V'] = 21, ['W'] = 22, ['X'] = 23,
+    ['Y'] = 24, ['Z'] = 25, ['a'] = 26, ['b'] = 27, ['c'] = 28, ['d'] = 29, ['e'] = 30, ['f'] = 31,
+    ['g'] = 32, ['h'] = 33, ['i'] = 34, ['j'] = 35, ['k'] = 36, ['l'] = 37, ['m'] = 38, ['n'] = 39,
+    ['o'] = 40, ['p'] = 41, ['q'] = 42, ['r'] = 43, ['s'] = 44, ['t'] = 45, ['u'] = 46, ['v'] = 47,
+    ['w'] = 48, ['x'] = 49, ['y'] = 50, ['z'] = 51, ['0'] = 52, ['1'] = 53, ['2'] = 54, ['3'] = 55,
+    ['4'] = 56, ['5'] = 57, ['6'] = 58, ['7'] = 59, ['8'] = 60, ['9'] = 61, ['+'] = 62, ['/'] = 63,
+};
+
+/* base64_table holds 0 for "A" and for every other byte alike: this tells them apart. */
 static int base64_value(guint8 c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
+    return base64_table[c] || c == 'A' ? base64_table[c] : -1;
 }
 
 /* After a padded end at text[0..len): does a line of base64 follow (only alphabet
@@ -58,20 +65,27 @@ static void base64_short_group(struct base64_decoder *d, GByteArray *out)
 static void base64_decode_range(struct base64_decoder *d, const char *text, gsize from, gsize to, gsize len,
                                 GByteArray *out)
 {
+    guint start = out->len;
+    g_byte_array_set_size(out, start + (guint)((to - from) / 4 * 3 + 3));
+    guint8 *w = out->data + start;
     for (gsize i = from; i < to && !d->ended; i++) {
         int v = base64_value((guint8)text[i]);
         if (v >= 0) {
             d->acc = d->acc << 6 | (guint32)v;
             if (++d->n == 4) {
-                guint8 b[3] = { (guint8)(d->acc >> 16), (guint8)(d->acc >> 8), (guint8)d->acc };
-                g_byte_array_append(out, b, 3);
+                *w++ = (guint8)(d->acc >> 16), *w++ = (guint8)(d->acc >> 8), *w++ = (guint8)d->acc;
                 d->n = 0;
             }
         } else if (text[i] == '=' && d->n >= 2) {
+            g_byte_array_set_size(out, (guint)(w - out->data));
             base64_short_group(d, out);
             d->ended = !more_base64_follows(text + i + 1, len - i - 1);
+            start = out->len; /* room again for what follows */
+            g_byte_array_set_size(out, start + (guint)((to - i) / 4 * 3 + 3));
+            w = out->data + start;
         }
     }
+    g_byte_array_set_size(out, (guint)(w - out->data));
 }
 
 void base64_decode_lenient(const char *text, gsize len, GByteArray *out)
