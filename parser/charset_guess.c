@@ -10,23 +10,28 @@
  *   none of the characters only mojibake gives (ƒ ˆ ˜ † ‡ ‰ ‹ › ‚ ¤ ¦ ¨ ¯ ¸);
  * - other alphabets: no non-ASCII symbol beside a letter;
  * - Chinese and Japanese: no character wedged between two ASCII letters, and (by the
- *   bytes) at least as many everyday characters as rare ones: GB2312 level 1 for
- *   GB18030, kana and JIS level 1 for Shift_JIS. */
+ *   bytes) everyday characters outnumbering rare ones: twice over in GB18030 (GB2312
+ *   level 1 hanzi), at least as many in Shift_JIS (kana and JIS level 1 kanji). */
 #include <string.h>
 
 #include "parser_private.h"
 
 enum script_class { CLASS_NONE, CLASS_LATIN, CLASS_CJK, CLASS_OTHER };
 
+static bool is_one_of(gunichar c, const gunichar *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c == set[i])
+            return true;
+    return false;
+}
+
 /* Punctuation that real Latin text puts next to letters (don’t, «École», l’été). */
 static bool is_quote_like(gunichar c)
 {
     static const gunichar quotes[] = { 0x2018, 0x2019, 0x201C, 0x201D, 0x201E, 0x00AB, 0x00BB, 0x2013,
                                        0x2014, 0x2026, 0x2022, 0x00B4, 0x00A0, 0x2122, 0x00AE };
-    for (size_t i = 0; i < G_N_ELEMENTS(quotes); i++)
-        if (c == quotes[i])
-            return true;
-    return false;
+    return is_one_of(c, quotes, G_N_ELEMENTS(quotes));
 }
 
 /* Characters of windows-1252 that undeclared Western mail practically never holds but
@@ -35,10 +40,7 @@ static bool is_mojibake_only(gunichar c)
 {
     static const gunichar rare[] = { 0x0192, 0x02C6, 0x02DC, 0x2020, 0x2021, 0x2030, 0x2039,
                                      0x203A, 0x201A, 0x00A4, 0x00A6, 0x00A8, 0x00AF, 0x00B8 };
-    for (size_t i = 0; i < G_N_ELEMENTS(rare); i++)
-        if (c == rare[i])
-            return true;
-    return false;
+    return is_one_of(c, rare, G_N_ELEMENTS(rare));
 }
 
 static bool is_letter(gunichar c)
