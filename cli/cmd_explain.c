@@ -118,6 +118,10 @@ static void add_parsed(JsonBuilder *b, const struct parsed_message *m)
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+    /* What a part or nesting limit left out (issue 15: nothing cut short in silence). */
+    cli_json_int(b, "attachments_not_listed", m->attachments_not_listed);
+    json_builder_set_member_name(b, "body_nested_too_deep");
+    json_builder_add_boolean_value(b, m->body_nested_too_deep);
     cli_json_string(b, "classification", msg_class_name(m->classification));
     cli_json_string(b, "classification_reason", m->classification_reason);
     cli_json_string(b, "case_ref", m->case_ref);
@@ -164,6 +168,11 @@ static void print_text(const struct config *cfg, const struct calendar *cal, con
     printf("Class:          %s (%s)\n", msg_class_name(m->classification), m->classification_reason);
     printf("Case reference: %s\n", m->case_ref ? m->case_ref : "(none in the subject)");
     printf("Attachments:    %u\n", m->attachments->len);
+    if (m->attachments_not_listed)
+        printf("                %u attachments not listed (past the part or nesting limit)\n",
+               m->attachments_not_listed);
+    if (m->body_nested_too_deep)
+        printf("Body:           not read: nested too deep\n");
     for (guint i = 0; i < m->attachments->len; i++) {
         const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
         printf("  %s (%s, %" G_GUINT64_FORMAT " bytes)\n", a->filename ? a->filename : "(unnamed)", a->content_type, a->size);

@@ -10,7 +10,7 @@
 
 static const char *const top_keys[] = { "desk", "database", "hours", "priorities", "mailboxes", "routing",
                                         "smtp", "closure", "limits", "templates", "unknown_senders",
-                                        "fallback_charset", "log_level", NULL };
+                                        "fallback_charset", "fallback_charsets", "log_level", NULL };
 static const char *const unknown_sender_names[] = { "log", "hold", "unlogged", NULL };
 
 static void load_database(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
@@ -26,18 +26,41 @@ static void load_database(struct cfg_reader *r, const config_setting_t *root, st
                   "database.conninfo must not hold a password: use ~/.pgpass or PGPASSFILE");
 }
 
+/* fallback_charsets (a list), or the old fallback_charset (a list of one), or the
+ * default list; every name must be one iconv knows. */
+static void load_fallback_charsets(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
+{
+    static const char *const defaults[] = { "windows-1252", "gb18030", "shift_jis", "windows-1250", NULL };
+    const config_setting_t *list = config_setting_get_member(root, "fallback_charsets");
+    const config_setting_t *one = config_setting_get_member(root, "fallback_charset");
+    if (list && one)
+        cfg_error(r, one, "fallback_charset and fallback_charsets both set: keep fallback_charsets");
+    if (list) {
+        cfg->fallback_charsets = cfg_string_list(r, root, "fallback_charsets");
+        if (cfg->fallback_charsets && !cfg->fallback_charsets[0])
+            cfg_error(r, list, "fallback_charsets is empty: name at least one charset");
+    } else if (one) {
+        char *name = cfg_string(r, root, "fallback_charset", NULL);
+        cfg->fallback_charsets = g_new0(char *, 2);
+        cfg->fallback_charsets[0] = name;
+    }
+    if (!cfg->fallback_charsets)
+        cfg->fallback_charsets = g_strdupv((char **)defaults);
+    for (char **cs = cfg->fallback_charsets; *cs; cs++) {
+        GIConv probe = g_iconv_open("UTF-8", *cs);
+        if (probe == (GIConv)-1)
+            cfg_error(r, list ? list : one, "unknown charset '%s'", *cs);
+        else
+            g_iconv_close(probe);
+    }
+}
+
 static void load_top(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
 {
     cfg_check_keys(r, root, "the top level", top_keys);
     cfg->unknown_senders = (enum unknown_senders)cfg_enum(r, root, "unknown_senders", UNKNOWN_SENDERS_HOLD,
                                                           unknown_sender_names);
-    cfg->fallback_charset = cfg_string(r, root, "fallback_charset", "windows-1252");
-    GIConv probe = g_iconv_open("UTF-8", cfg->fallback_charset);
-    if (probe == (GIConv)-1)
-        cfg_error(r, config_setting_get_member(root, "fallback_charset"), "unknown charset '%s'",
-                  cfg->fallback_charset);
-    else
-        g_iconv_close(probe);
+    load_fallback_charsets(r, root, cfg);
     char *level = cfg_string(r, root, "log_level", "info");
     cfg->log_level = log_level_from_name(level);
     if (cfg->log_level < 0) {
@@ -120,7 +143,7 @@ void config_free(struct config **cfgp)
     char *strings[] = { cfg->path, d->name, d->address, d->domain, d->reference_prefix, d->timezone,
                         d->loop_header, cfg->db_conninfo, cfg->smtp.host, cfg->smtp.ca_file, cfg->smtp.user,
                         cfg->smtp.password_file, cfg->smtp.password_env, cfg->smtp.token_command,
-                        cfg->templates_dir, cfg->fallback_charset };
+                        cfg->templates_dir };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(strings[i]);
     g_free(cfg->hours.closures);
@@ -133,6 +156,7 @@ void config_free(struct config **cfgp)
         rule_clear(&cfg->routing[i]);
     g_free(cfg->routing);
     g_strfreev(cfg->closure.confirm_words);
+    g_strfreev(cfg->fallback_charsets);
     g_free(cfg);
     *cfgp = NULL;
 }

@@ -156,6 +156,10 @@ static void test_defaults_of_minimal_file(void **state)
     assert_int_equal(cfg->closure.attempts, 3);
     assert_string_equal(cfg->closure.confirm_words[4], "please close");
     assert_null(cfg->smtp.host);
+    const char *const charsets[] = { "windows-1252", "gb18030", "shift_jis", "windows-1250" };
+    assert_int_equal(g_strv_length(cfg->fallback_charsets), 4);
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(cfg->fallback_charsets[i], charsets[i]);
     config_free(&cfg);
     assert_null(cfg);
     g_ptr_array_unref(errors);
@@ -171,6 +175,38 @@ static struct config *load_text(const char *text, GPtrArray *errors)
     struct config *cfg = config_load(path, errors);
     unlink(path);
     return cfg;
+}
+
+/* fallback_charsets is a list tried in order; the old fallback_charset is a list of one;
+ * both at once, an empty list or a charset iconv does not know are errors. */
+static void test_fallback_charsets(void **state)
+{
+    static const char head[] = "desk = { address = \"d@x.example\"; domain = \"x.example\"; };\n"
+                               "database = { conninfo = \"dbname=x\"; };\n";
+    static const struct {
+        const char *line, *first, *error;
+    } rows[] = {
+        { "fallback_charsets = [\"windows-1250\", \"iso-8859-2\"];", "windows-1250", NULL },
+        { "fallback_charset = \"koi8-r\";", "koi8-r", NULL },
+        { "fallback_charsets = [];", NULL, "fallback_charsets is empty" },
+        { "fallback_charsets = [\"windows-1252\", \"klingon-8\"];", NULL, "unknown charset 'klingon-8'" },
+        { "fallback_charset = \"x\";\nfallback_charsets = [\"koi8-r\"];", NULL, "both set" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        char *text = g_strconcat(head, rows[i].line, "\n", NULL);
+        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+        struct config *cfg = load_text(text, errors);
+        if (rows[i].first) {
+            if (!cfg)
+                fail_msg("%s: %s", rows[i].line, (const char *)g_ptr_array_index(errors, 0));
+            assert_string_equal(cfg->fallback_charsets[0], rows[i].first);
+        } else if (cfg || !strstr(g_ptr_array_index(errors, 0), rows[i].error)) {
+            fail_msg("%s: expected the error \"%s\"", rows[i].line, rows[i].error);
+        }
+        config_free(&cfg);
+        g_ptr_array_unref(errors);
+        g_free(text);
+    }
 }
 
 static void test_mailbox_defaults_and_ignore_case(void **state)
@@ -236,7 +272,7 @@ int main(void)
         cmocka_unit_test(test_durations_and_sizes),
         cmocka_unit_test(test_names_and_loopback),
         cmocka_unit_test(test_defaults_of_minimal_file),
-        cmocka_unit_test(test_mailbox_defaults_and_ignore_case),
+        cmocka_unit_test(test_mailbox_defaults_and_ignore_case), cmocka_unit_test(test_fallback_charsets),
         cmocka_unit_test(test_example_config),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -1,18 +1,60 @@
 /* charset: any bytes to valid UTF-8. A declared charset wins when iconv knows it and the
- * bytes convert; otherwise valid UTF-8 stays as it is, and anything else is read in the
- * fallback charset (windows-1252 by default: what undeclared school mail mostly is). */
+ * bytes convert (read through its usual superset: gb2312 as GB18030, iso-8859-1 as
+ * windows-1252, shift_jis as CP932, as mail readers do). Otherwise valid UTF-8 stays
+ * as it is, and other 8-bit text is guessed: the charset the message declares
+ * elsewhere, then the configured list, the first that reads plausibly
+ * (charset_guess.c); the guess is noted as a defect. */
 #include <string.h>
 
 #include "parser_private.h"
 
-static char *try_convert(const char *bytes, gssize len, const char *charset)
+const char *const charset_default_fallbacks[] = { "windows-1252", "gb18030", "shift_jis", "windows-1250", NULL };
+
+bool charset_label_ok(const char *label)
 {
-    if (!charset || !*charset)
-        return NULL;
-    const char *name = g_mime_charset_iconv_name(charset);
+    size_t n = label ? strlen(label) : 0;
+    return n > 0 && n < 40 && strspn(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:+") == n;
+}
+
+/* The iconv name to read label's bytes with: its common superset, or iconv's name. */
+static const char *decoder_name(const char *label)
+{
+    static const struct {
+        const char *decoder;
+        const char *labels[12];
+    } supersets[] = {
+        { "WINDOWS-1252", { "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "cp819", "ibm819", NULL } },
+        { "GB18030", { "gb2312", "gbk", "euc-cn", "x-gbk", "cp936", "csgb2312", "chinese", "x-euc-cn", NULL } },
+        { "CP932", { "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j", "csshiftjis", NULL } },
+        { "CP949", { "euc-kr", "ks_c_5601-1987", "ksc5601", "ks_c_5601", "windows-949", "cseuckr", NULL } },
+        { "WINDOWS-1254", { "iso-8859-9", "iso8859-9", "latin5", NULL } },
+        { "CP874", { "tis-620", "iso-8859-11", "windows-874", NULL } },
+        { "BIG5-HKSCS", { "big5", "x-x-big5", "cn-big5", "csbig5", NULL } },
+        { "ISO-8859-8", { "iso-8859-8-i", "logical", NULL } },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(supersets); i++)
+        for (size_t j = 0; supersets[i].labels[j]; j++)
+            if (g_ascii_strcasecmp(label, supersets[i].labels[j]) == 0)
+                return supersets[i].decoder;
+    const char *name = g_mime_charset_iconv_name(label);
+    return name ? name : label;
+}
+
+static bool is_utf8_or_ascii(const char *label)
+{
+    static const char *const names[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", "646", NULL };
+    for (size_t i = 0; names[i]; i++)
+        if (g_ascii_strcasecmp(label, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Strict conversion from iconv name: NULL if iconv does not know it or any byte fails. */
+static char *convert_strict(const char *bytes, gssize len, const char *name)
+{
     gsize written = 0;
-    char *out = g_convert(bytes, len, "UTF-8", name ? name : charset, NULL, &written, NULL);
-    if (out && !g_utf8_validate(out, (gssize)written, NULL)) {
+    char *out = g_convert(bytes, len, "UTF-8", name, NULL, &written, NULL);
+    if (out && (memchr(out, '\0', written) || !g_utf8_validate(out, (gssize)written, NULL))) {
         g_free(out);
         return NULL;
     }
@@ -46,35 +88,90 @@ static char *iso2022jp_extended(const char *bytes, gssize len)
             ok = false;
         }
     }
-    char *out = ok ? try_convert(euc->str, (gssize)euc->len, "EUC-JP-MS") : NULL;
+    char *out = ok ? convert_strict(euc->str, (gssize)euc->len, "EUC-JP-MS") : NULL;
     g_string_free(euc, TRUE);
     return out;
 }
 
-char *charset_to_utf8(const char *in, gssize len, const char *charset, const char *fallback)
+/* bytes read as the declared label: its superset first, then the label itself. */
+static char *convert_declared(const char *bytes, gssize len, const char *label)
+{
+    const char *decoder = decoder_name(label);
+    char *out = convert_strict(bytes, len, decoder);
+    if (!out && strcmp(decoder, label) != 0)
+        out = convert_strict(bytes, len, label);
+    if (!out && g_ascii_strncasecmp(label, "iso-2022-jp", 11) == 0)
+        out = iso2022jp_extended(bytes, len);
+    return out;
+}
+
+/* Note "read as CHARSET (how)" once per place and charset. */
+static void note_guess(const struct text_decoder *td, const char *where, const char *charset, const char *how)
+{
+    if (!td->defects)
+        return;
+    char *defect = g_strdup_printf("8-bit text without a charset that fits in %s: %s%s%s", where,
+                                   charset ? "read as " : "", charset ? charset : "", how);
+    for (guint i = 0; i < td->defects->len; i++)
+        if (strcmp(g_ptr_array_index(td->defects, i), defect) == 0) {
+            g_free(defect);
+            return;
+        }
+    g_ptr_array_add(td->defects, defect);
+}
+
+/* The first candidate (declared elsewhere, then the list) that reads plausibly; else
+ * the first that converts at all; else the bytes with bad sequences replaced. */
+static char *guess(const struct text_decoder *td, const char *bytes, gssize len, const char *where)
+{
+    const char *const *list = td->candidates ? td->candidates : charset_default_fallbacks;
+    const char *first_converting = NULL;
+    for (int i = -1; i < 0 || list[i]; i++) {
+        const char *label = i < 0 ? td->declared : list[i];
+        if (!charset_label_ok(label) || is_utf8_or_ascii(label))
+            continue;
+        char *out = convert_strict(bytes, len, decoder_name(label));
+        if (out && charset_plausible(bytes, (gsize)len, decoder_name(label), out)) {
+            note_guess(td, where, label, " (a guess)");
+            return out;
+        }
+        if (out && !first_converting)
+            first_converting = label;
+        g_free(out);
+    }
+    if (first_converting) {
+        note_guess(td, where, first_converting, " (nothing read well)");
+        return convert_strict(bytes, len, decoder_name(first_converting));
+    }
+    note_guess(td, where, NULL, "invalid bytes replaced");
+    return g_utf8_make_valid(bytes, len);
+}
+
+char *text_decode(const struct text_decoder *td, const char *in, gssize len, const char *charset, const char *where)
 {
     if (len < 0)
-        len = (gssize)strlen(in);
-    /* A NUL would cut the text short in C and is refused by PostgreSQL: make it a space. */
+        len = in ? (gssize)strlen(in) : 0;
     if (len == 0 || !in)
         return g_strdup("");
+    /* A NUL would cut the text short in C and is refused by PostgreSQL: make it a space. */
     char *bytes = g_malloc((gsize)len + 1);
     memcpy(bytes, in, (gsize)len);
     bytes[len] = '\0';
-    for (gssize i = 0; i < len; i++)
-        if (bytes[i] == '\0')
-            bytes[i] = ' ';
+    for (char *nul = memchr(bytes, '\0', (gsize)len); nul; nul = memchr(nul, '\0', (gsize)(bytes + len - nul)))
+        *nul = ' ';
     char *out = NULL;
-    if (charset && g_ascii_strcasecmp(charset, "us-ascii") != 0 && g_ascii_strcasecmp(charset, "utf-8") != 0)
-        out = try_convert(bytes, len, charset);
-    if (!out && charset && g_ascii_strncasecmp(charset, "iso-2022-jp", 11) == 0)
-        out = iso2022jp_extended(bytes, len);
+    if (charset_label_ok(charset) && !is_utf8_or_ascii(charset))
+        out = convert_declared(bytes, len, charset);
     if (!out && g_utf8_validate(bytes, len, NULL))
         out = g_strndup(bytes, (gsize)len);
     if (!out)
-        out = try_convert(bytes, len, fallback ? fallback : "windows-1252");
-    if (!out)
-        out = g_utf8_make_valid(bytes, len);
+        out = guess(td, bytes, len, where);
     g_free(bytes);
     return out;
+}
+
+char *charset_to_utf8(const char *bytes, gssize len, const char *charset)
+{
+    static const struct text_decoder plain = { 0 };
+    return text_decode(&plain, bytes, len, charset, "text");
 }

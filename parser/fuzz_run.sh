@@ -2,19 +2,21 @@
 # fuzz_run.sh SECONDS: build the parser with clang's libFuzzer, AddressSanitizer and
 # UndefinedBehaviorSanitizer, and fuzz it for SECONDS (default 60), seeded with the
 # real-world corpus (../shared/corpus), the sample school mail and parser/fuzz_corpus.
-# Fails on any crash, leak or timeout. New inputs go to a scratch dir, not the repo.
+# Fails on any crash, leak or timeout. New inputs go to a scratch dir, not the repo;
+# KEEP_FUZZ=1 keeps that dir (the log, a crashing input) for a look afterwards.
 set -euo pipefail
 seconds=${1:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 out=$(mktemp -d /tmp/caselog-fuzz.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+trap '[ -n "${KEEP_FUZZ:-}" ] || rm -rf "$out"' EXIT
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE -std=c11"
 # shellcheck disable=SC2046
-clang $flags -I"$here" -I"$here/include" -I"$top/rules/types" -I"$top/common/include" $(pkg-config --cflags gmime-3.0) \
-    "$here"/fuzz_parser.c "$here"/message.c "$here"/rfc2047.c "$here"/charset.c "$here"/html_text.c \
-    "$here"/classify.c "$here"/case_ref.c "$here"/streams.c "$top"/common/sha256.c "$top"/rules/types/domain_types.c \
-    -o "$out/fuzz_parser" $(pkg-config --libs gmime-3.0 gnutls)
+sources=$(sed -n '/^add_library(caselog_parser /,/^)/{s/^  \(.*\.c\)$/\1/p}' "$here/CMakeLists.txt")
+clang $flags -I"$here" -I"$here/include" -I"$top/rules/types" -I"$top/common/include" \
+    $(pkg-config --cflags gmime-3.0 libxml-2.0) "$here"/fuzz_parser.c $(for s in $sources; do echo "$here/$s"; done) \
+    "$top"/common/sha256.c "$top"/rules/types/domain_types.c \
+    -o "$out/fuzz_parser" $(pkg-config --libs gmime-3.0 libxml-2.0 gnutls)
 mkdir -p "$out/new"
 seeds=("$here/fuzz_corpus" "$top/tests/mail")
 [ -d "$top/../shared/corpus" ] && seeds+=("$top/../shared/corpus")

@@ -1,159 +1,347 @@
-/* html_text: HTML reduced to the text a person reads. Not a full HTML parser: a small
- * tag scanner that keeps paragraphs, line breaks, list items and link targets, drops
- * script, style and head, decodes entities, and folds runs of white space. */
+/* html_text: HTML reduced to the text a person reads, with libxml2's HTML parser (it
+ * recovers from any markup and knows every named entity). Paragraphs, headings and
+ * blocks become lines, <br> a line break, list items "- " (numbered in <ol>),
+ * blockquotes "> ", table rows lines with " | " between cells, links "text <url>" when
+ * the text is not the address; head, style, script and hidden elements are dropped,
+ * white space folds as a browser folds it. No network, no files: libxml2 is told never
+ * to fetch, and the input is already UTF-8 (a <meta> charset is ignored here). The
+ * tree is walked without recursion (libxml2 caps it at 256 levels anyway). */
+#include <libxml/HTMLparser.h>
 #include <string.h>
 
 #include "parser_private.h"
 
-struct html_state {
+#define HTML_OPTIONS                                                                                       \
+    (HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | \
+     HTML_PARSE_COMPACT)
+
+enum html_kind { K_INLINE, K_SKIP, K_BLOCK, K_LINE, K_PARAGRAPH, K_BR, K_LI, K_LIST, K_QUOTE, K_ROW, K_CELL, K_LINK, K_PRE };
+
+struct html_out {
     GString *out;
-    GString *href;      /* target of the open <a>, if any */
-    const char *skip_to; /* "</script" etc. while inside a dropped element */
-    bool space;          /* a space is pending */
+    int newlines;      /* owed before the next text: 0, 1 or 2 (a blank line) */
+    bool space;        /* a space owed */
+    const char *sep;   /* owed before the next text on this line (a cell separator) */
+    char bullet[16];   /* owed at the start of the next line (a list item's "- ") */
+    int quote, lists, pre;
+    GArray *frames;    /* struct html_frame per open element */
 };
 
-static void emit_newlines(struct html_state *s, int n)
+struct html_frame {
+    enum html_kind kind;
+    gsize start;  /* out->len when the element opened */
+    int counter;  /* <ol>: the next item's number; 0 for <ul> */
+    bool row_text; /* <tr>: a cell of this row has written text */
+};
+
+void html_init(void)
 {
-    s->space = false;
-    int have = 0;
-    for (gsize i = s->out->len; i > 0 && s->out->str[i - 1] == '\n'; i--)
-        have++;
-    if (s->out->len == 0)
-        return;
-    for (; have < n; have++)
-        g_string_append_c(s->out, '\n');
+    xmlInitParser();
 }
 
-static void emit_text(struct html_state *s, const char *text, size_t len)
+void html_shutdown(void)
 {
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        if (g_ascii_isspace(c)) {
-            s->space = true;
-            continue;
-        }
-        if (s->space && s->out->len && s->out->str[s->out->len - 1] != '\n')
-            g_string_append_c(s->out, ' ');
-        s->space = false;
-        g_string_append_c(s->out, c);
+    xmlCleanupParser();
+}
+
+static bool name_is(const xmlNode *n, const char *const *names)
+{
+    for (size_t i = 0; names[i]; i++)
+        if (g_ascii_strcasecmp((const char *)n->name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool has_class(const xmlNode *n, const char *cls)
+{
+    xmlChar *value = xmlGetProp(n, (const xmlChar *)"class");
+    bool found = value && strstr((const char *)value, cls);
+    xmlFree(value);
+    return found;
+}
+
+/* display:none, or the hidden attribute: text the sender's reader never shows. */
+static bool is_hidden(const xmlNode *n)
+{
+    if (xmlHasProp(n, (const xmlChar *)"hidden"))
+        return true;
+    xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
+    bool hidden = false;
+    if (style) {
+        char *squeezed = g_ascii_strdown((const char *)style, -1);
+        char *w = squeezed;
+        for (const char *r = squeezed; *r; r++)
+            if (!g_ascii_isspace(*r))
+                *w++ = *r;
+        *w = '\0';
+        hidden = strstr(squeezed, "display:none") != NULL;
+        g_free(squeezed);
     }
+    xmlFree(style);
+    return hidden;
 }
 
-/* Decode one entity at p ("&amp;" ...) into s; returns its length, 0 if none. */
-static size_t emit_entity(struct html_state *s, const char *p)
+static enum html_kind kind_of(const xmlNode *n)
 {
-    static const struct { const char *name; const char *text; } named[] = {
-        { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" }, { "nbsp", " " },
-        { "pound", "£" }, { "euro", "€" }, { "ndash", "–" }, { "mdash", "—" }, { "hellip", "…" },
-        { "rsquo", "’" }, { "lsquo", "‘" }, { "ldquo", "“" }, { "rdquo", "”" }, { "copy", "©" },
-    };
-    const char *semi = strchr(p, ';');
-    if (!semi || semi - p > 10)
-        return 0;
-    size_t len = (size_t)(semi - p) + 1;
-    if (p[1] == '#') {
-        gunichar u = p[2] == 'x' || p[2] == 'X' ? (gunichar)g_ascii_strtoull(p + 3, NULL, 16)
-                                                 : (gunichar)g_ascii_strtoull(p + 2, NULL, 10);
-        if (!g_unichar_validate(u) || u == 0)
-            return 0;
-        char buf[8];
-        int n = g_unichar_to_utf8(u, buf);
-        emit_text(s, buf, (size_t)n);
-        return len;
+    static const char *const skip[] = { "head", "style", "script", "title", "noscript", "template", "object",
+                                        "svg", "iframe", "select", "option", "xml", NULL };
+    static const char *const paragraph[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "dl", NULL };
+    static const char *const block[] = { "div", "address", "article", "aside", "footer", "header", "section",
+                                         "nav", "main", "figure", "figcaption", "form", "fieldset", "hr",
+                                         "center", "dt", "dd", "caption", "details", "summary", "body", NULL };
+    static const char *const list[] = { "ul", "ol", "menu", "dir", NULL };
+    static const char *const row[] = { "tr", NULL }, *const cell[] = { "td", "th", NULL };
+    if (n->type != XML_ELEMENT_NODE)
+        return n->type == XML_TEXT_NODE ? K_INLINE : K_SKIP;
+    if (name_is(n, skip) || is_hidden(n))
+        return K_SKIP;
+    bool p = g_ascii_strcasecmp((const char *)n->name, "p") == 0;
+    if (p && n->parent && n->parent->name && g_ascii_strcasecmp((const char *)n->parent->name, "p") == 0)
+        return K_INLINE; /* Word's <o:p>, which libxml2 reads as <p>: a real <p> never nests */
+    if (p && has_class(n, "MsoNormal"))
+        return K_LINE; /* Outlook writes every line as a MsoNormal paragraph */
+    if (name_is(n, paragraph))
+        return K_PARAGRAPH;
+    if (name_is(n, block))
+        return K_BLOCK;
+    if (name_is(n, list))
+        return K_LIST;
+    if (name_is(n, row))
+        return K_ROW;
+    if (name_is(n, cell))
+        return K_CELL;
+    const char *name = (const char *)n->name;
+    if (!g_ascii_strcasecmp(name, "br"))
+        return K_BR;
+    if (!g_ascii_strcasecmp(name, "li"))
+        return K_LI;
+    if (!g_ascii_strcasecmp(name, "blockquote"))
+        return K_QUOTE;
+    if (!g_ascii_strcasecmp(name, "pre"))
+        return K_PRE;
+    if (!g_ascii_strcasecmp(name, "a"))
+        return K_LINK;
+    return K_INLINE;
+}
+
+static void owe_newlines(struct html_out *h, int n)
+{
+    h->newlines = MAX(h->newlines, n);
+}
+
+/* Begin a line: owed newlines, then the blockquote marks, list indent and bullet. */
+static void start_text(struct html_out *h)
+{
+    bool line_start = h->out->len == 0;
+    if (h->out->len && h->newlines) {
+        for (int i = 0; i < h->newlines; i++)
+            g_string_append_c(h->out, '\n');
+        line_start = true;
+    } else if (h->out->len && h->sep) {
+        g_string_append(h->out, h->sep);
+    } else if (h->space && h->out->len && h->out->str[h->out->len - 1] != '\n') {
+        g_string_append_c(h->out, ' ');
     }
-    for (size_t i = 0; i < G_N_ELEMENTS(named); i++)
-        if (strlen(named[i].name) == len - 2 && strncmp(p + 1, named[i].name, len - 2) == 0) {
-            emit_text(s, named[i].text, strlen(named[i].text));
-            return len;
-        }
-    return 0;
-}
-
-/* The value of attribute name in a tag's text, or NULL. g_free(). */
-static char *tag_attribute(const char *tag, size_t len, const char *name)
-{
-    char *copy = g_ascii_strdown(tag, (gssize)len);
-    char *found = strstr(copy, name);
-    char *value = NULL;
-    if (found) {
-        const char *v = tag + (found - copy) + strlen(name);
-        while (*v == ' ' || *v == '=')
-            v++;
-        char quote = (*v == '"' || *v == '\'') ? *v++ : ' ';
-        const char *end = v;
-        while (end < tag + len && *end != quote && *end != '>' && (quote != ' ' || !g_ascii_isspace(*end)))
-            end++;
-        value = g_strndup(v, (size_t)(end - v));
+    if (line_start) {
+        for (int i = 0; i < h->quote; i++)
+            g_string_append(h->out, "> ");
+        for (int i = 1; i < h->lists; i++)
+            g_string_append(h->out, "  ");
+        g_string_append(h->out, h->bullet);
+        h->bullet[0] = '\0';
     }
-    g_free(copy);
-    return value;
+    h->newlines = 0;
+    h->space = false;
+    h->sep = NULL;
 }
 
-static void handle_tag(struct html_state *s, const char *tag, size_t len)
+/* Is the UTF-8 at p white space for folding (ASCII space or no-break space)? Its length. */
+static int space_len(const char *p)
 {
-    char name[16] = { 0 };
-    size_t i = 0, n = 0;
-    bool closing = tag[0] == '/';
-    if (closing)
-        i++;
-    while (i < len && n < sizeof name - 1 && (g_ascii_isalnum(tag[i])))
-        name[n++] = g_ascii_tolower(tag[i++]);
-    if (!closing && (!strcmp(name, "script") || !strcmp(name, "style") || !strcmp(name, "head"))) {
-        s->skip_to = !strcmp(name, "script") ? "</script" : !strcmp(name, "style") ? "</style" : "</head";
-    } else if (!strcmp(name, "br")) {
-        emit_newlines(s, 1);
-    } else if (!strcmp(name, "p") || !strcmp(name, "div") || !strcmp(name, "table") || !strcmp(name, "ul") ||
-               !strcmp(name, "ol") || !strcmp(name, "blockquote") || (name[0] == 'h' && g_ascii_isdigit(name[1]))) {
-        emit_newlines(s, 2);
-    } else if (!strcmp(name, "tr")) {
-        emit_newlines(s, 1);
-    } else if (!strcmp(name, "li") && !closing) {
-        emit_newlines(s, 1);
-        g_string_append(s->out, "- ");
-    } else if (!strcmp(name, "a") && !closing) {
-        char *href = tag_attribute(tag, len, "href");
-        g_string_assign(s->href, href && !g_str_has_prefix(href, "#") ? href : "");
-        g_free(href);
-    } else if (!strcmp(name, "a") && closing && s->href->len) {
-        g_string_append_printf(s->out, " <%s>", s->href->str);
-        g_string_truncate(s->href, 0);
-    }
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+        return 1;
+    return (guint8)p[0] == 0xC2 && (guint8)p[1] == 0xA0 ? 2 : 0;
 }
 
-char *html_to_text(const char *html)
+static void emit_text(struct html_out *h, const char *text)
 {
-    struct html_state s = { .out = g_string_new(NULL), .href = g_string_new(NULL) };
-    for (const char *p = html; *p;) {
-        if (s.skip_to) {
-            const char *end = strcasestr(p, s.skip_to);
-            if (!end)
-                break;
+    for (const char *p = text; *p;) {
+        int s = space_len(p);
+        if (h->pre && *p == '\n') {
+            owe_newlines(h, MIN(h->newlines + 1, 2));
+            p++;
+        } else if (s && !h->pre) {
+            h->space = true;
+            p += s;
+        } else {
+            const char *end = p + 1;
+            while (*end && (h->pre ? *end != '\n' : !space_len(end)))
+                end++;
+            start_text(h);
+            g_string_append_len(h->out, p, end - p);
             p = end;
-            s.skip_to = NULL;
-            continue;
         }
-        if (*p == '<') {
-            if (strncmp(p, "<!--", 4) == 0) {
-                const char *end = strstr(p + 4, "-->");
-                p = end ? end + 3 : p + strlen(p);
+    }
+}
+
+static struct html_frame *frame_top(struct html_out *h)
+{
+    return h->frames->len ? &g_array_index(h->frames, struct html_frame, h->frames->len - 1) : NULL;
+}
+
+/* The innermost open element of a kind (a list, a row), or NULL. */
+static struct html_frame *frame_open(struct html_out *h, enum html_kind want)
+{
+    for (guint i = h->frames->len; i > 0; i--) {
+        struct html_frame *f = &g_array_index(h->frames, struct html_frame, i - 1);
+        if (f->kind == want)
+            return f;
+    }
+    return NULL;
+}
+
+static void open_element(struct html_out *h, const xmlNode *n, enum html_kind kind)
+{
+    struct html_frame f = { .kind = kind, .start = h->out->len };
+    switch (kind) {
+    case K_BLOCK: case K_LINE: case K_ROW: owe_newlines(h, 1); break;
+    case K_PARAGRAPH: owe_newlines(h, 2); break;
+    case K_BR: owe_newlines(h, MIN(h->newlines + 1, 2)); break;
+    case K_QUOTE: owe_newlines(h, 2); h->quote++; break;
+    case K_PRE: owe_newlines(h, 2); h->pre++; break;
+    case K_LIST:
+        owe_newlines(h, h->lists ? 1 : 2);
+        h->lists++;
+        f.counter = g_ascii_strcasecmp((const char *)n->name, "ol") == 0 ? 1 : 0;
+        break;
+    case K_LI: {
+        owe_newlines(h, 1);
+        struct html_frame *list = frame_open(h, K_LIST);
+        if (list && list->counter)
+            g_snprintf(h->bullet, sizeof h->bullet, "%d. ", list->counter++);
+        else
+            g_strlcpy(h->bullet, "- ", sizeof h->bullet);
+        break;
+    }
+    case K_CELL: {
+        struct html_frame *row = frame_open(h, K_ROW);
+        if (row && row->row_text && !h->newlines)
+            h->sep = " | ";
+        break;
+    }
+    default: break;
+    }
+    g_array_append_val(h->frames, f);
+}
+
+/* A link's address, when it says more than its text. */
+static void close_link(struct html_out *h, const xmlNode *n, gsize start)
+{
+    xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+    if (href && *href && href[0] != '#' && g_ascii_strncasecmp((const char *)href, "javascript:", 11) != 0 &&
+        h->out->len > start) {
+        char *text = g_strstrip(g_strndup(h->out->str + start, h->out->len - start));
+        const char *target = (const char *)href;
+        const char *bare = g_ascii_strncasecmp(target, "mailto:", 7) == 0 ? target + 7 : target;
+        if (*text && strcmp(text, target) != 0 && strcmp(text, bare) != 0) {
+            g_string_append_printf(h->out, " <%s>", target);
+        }
+        g_free(text);
+    }
+    xmlFree(href);
+}
+
+static void close_element(struct html_out *h, const xmlNode *n)
+{
+    struct html_frame f = *frame_top(h);
+    g_array_set_size(h->frames, h->frames->len - 1);
+    switch (f.kind) {
+    case K_BLOCK: owe_newlines(h, 1); break;
+    case K_LINE: owe_newlines(h, h->out->len == f.start ? 2 : 1); break; /* an empty one (&nbsp;) is a blank line */
+    case K_PARAGRAPH: owe_newlines(h, 2); break;
+    case K_QUOTE: h->quote--; owe_newlines(h, 2); break;
+    case K_PRE: h->pre--; owe_newlines(h, 2); break;
+    case K_LIST: h->lists--; owe_newlines(h, h->lists ? 1 : 2); break;
+    case K_LI: case K_ROW: owe_newlines(h, 1); h->bullet[0] = '\0'; break;
+    case K_CELL: {
+        struct html_frame *row = frame_open(h, K_ROW);
+        if (row && h->out->len > f.start)
+            row->row_text = true;
+        break;
+    }
+    case K_LINK: close_link(h, n, f.start); break;
+    default: break;
+    }
+}
+
+static void html_ignore_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx, (void)msg;
+}
+
+/* Visit every node in document order, without recursion. */
+static void walk(struct html_out *h, xmlNode *root)
+{
+    xmlNode *n = root;
+    while (n) {
+        enum html_kind kind = kind_of(n);
+        if (n->type == XML_TEXT_NODE && n->content)
+            emit_text(h, (const char *)n->content);
+        if (n->type == XML_ELEMENT_NODE && kind != K_SKIP) {
+            open_element(h, n, kind);
+            if (n->children) {
+                n = n->children;
                 continue;
             }
-            const char *end = strchr(p, '>');
-            if (!end)
-                break;
-            handle_tag(&s, p + 1, (size_t)(end - p - 1));
-            p = end + 1;
-        } else if (*p == '&') {
-            size_t used = emit_entity(&s, p);
-            if (!used)
-                emit_text(&s, p, 1);
-            p += used ? used : 1;
-        } else {
-            const char *next = p + strcspn(p, "<&");
-            emit_text(&s, p, (size_t)(next - p));
-            p = next;
+            close_element(h, n);
         }
+        while (n && !n->next && n != root) {
+            n = n->parent;
+            if (n && n->type == XML_ELEMENT_NODE)
+                close_element(h, n);
+        }
+        n = n && n != root ? n->next : NULL;
     }
-    g_string_free(s.href, TRUE);
-    return g_strstrip(g_string_free(s.out, FALSE));
+}
+
+char *html_to_text(const char *html, gsize len)
+{
+    xmlSetGenericErrorFunc(NULL, html_ignore_error); /* per thread in libxml2 */
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    struct html_out h = { .out = g_string_new(NULL), .frames = g_array_new(FALSE, FALSE, sizeof(struct html_frame)) };
+    htmlDocPtr doc = len && len <= G_MAXINT ? htmlReadMemory(html, (int)len, NULL, "UTF-8", HTML_OPTIONS) : NULL;
+    if (doc) {
+        for (xmlNode *top = doc->children; top; top = top->next)
+            walk(&h, top);
+        xmlFreeDoc(doc);
+    }
+    g_array_free(h.frames, TRUE);
+    return g_strchomp(g_string_free(h.out, FALSE));
+}
+
+/* The charset a <meta> names in the first 4 KB (http-equiv or HTML5), or NULL. g_free(). */
+char *html_meta_charset(const char *html, gsize len)
+{
+    gsize n = MIN(len, 4096);
+    if (!html || !n)
+        return NULL;
+    char *head = g_ascii_strdown(html, (gssize)n);
+    char *found = NULL;
+    for (char *meta = strstr(head, "<meta"); meta && !found; meta = strstr(meta + 5, "<meta")) {
+        char *end = strchr(meta, '>');
+        char *cs = g_strstr_len(meta, end ? end - meta : -1, "charset");
+        if (!cs)
+            continue;
+        cs += 7;
+        cs += strspn(cs, " \t\r\n");
+        if (*cs != '=')
+            continue;
+        cs++;
+        cs += strspn(cs, " \t\r\n\"'");
+        size_t token = strspn(cs, "abcdefghijklmnopqrstuvwxyz0123456789-_:.");
+        if (token > 0 && token < 40)
+            found = g_strndup(cs, token);
+    }
+    g_free(head);
+    return found;
 }

@@ -35,8 +35,11 @@ static void decode_q(const char *text, size_t len, GByteArray *out)
 
 static bool decode_b(const char *text, size_t len, GByteArray *out)
 {
-    /* Tolerate missing padding: many mailers forget it. */
-    GString *padded = g_string_new_len(text, (gssize)len);
+    /* Tolerate missing padding (many mailers forget it) and stray spaces. */
+    GString *padded = g_string_sized_new(len + 4);
+    for (size_t i = 0; i < len; i++)
+        if (!g_ascii_isspace(text[i]))
+            g_string_append_c(padded, text[i]);
     while (padded->len % 4)
         g_string_append_c(padded, '=');
     gsize n = 0;
@@ -49,24 +52,39 @@ static bool decode_b(const char *text, size_t len, GByteArray *out)
     return true;
 }
 
+/* Does s[0..n) hold any of chars? */
+static bool strpbrk_n(const char *s, size_t n, const char *chars)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr(chars, s[i]))
+            return true;
+    return false;
+}
+
 /* Parse the encoded word at p (which starts with "=?"); false if it is not one. */
 static bool parse_word(const char *p, struct encoded_word *w)
 {
     const char *cs = p + 2;
     const char *q1 = strchr(cs, '?');
-    if (!q1 || q1 == cs || !q1[1] || q1[2] != '?')
+    if (!q1 || q1 == cs || !q1[1] || q1[2] != '?' || strpbrk_n(cs, (size_t)(q1 - cs), " \t\r\n\"()<>,;"))
         return false;
     char enc = g_ascii_toupper(q1[1]);
     if (enc != 'B' && enc != 'Q')
         return false;
     const char *text = q1 + 3;
     const char *end = strstr(text, "?=");
-    if (!end || memchr(text, ' ', (size_t)(end - text)))
+    /* Spaces inside a word are wrong but common ("=?us-ascii?Q?ABC / 123?="), and other
+     * readers decode them; a word never holds the start of another, nor a line break. */
+    if (!end || g_strstr_len(text, end - text, "=?") || strpbrk_n(text, (size_t)(end - text), "\r\n"))
         return false;
     w->charset = g_strndup(cs, (size_t)(q1 - cs));
     char *star = strchr(w->charset, '*');
     if (star)
         *star = '\0';
+    if (!charset_label_ok(w->charset)) {
+        g_free(w->charset);
+        return false;
+    }
     w->bytes = g_byte_array_new();
     if (enc == 'Q')
         decode_q(text, (size_t)(end - text), w->bytes);
@@ -80,10 +98,10 @@ static bool parse_word(const char *p, struct encoded_word *w)
 }
 
 /* Convert pending (bytes in charset) onto out and reset it. */
-static void flush(GString *out, GByteArray *pending, char **charset, const char *fallback)
+static void flush(GString *out, GByteArray *pending, char **charset, const struct text_decoder *td, const char *where)
 {
     if (pending->len) {
-        char *text = charset_to_utf8((const char *)pending->data, pending->len, *charset, fallback);
+        char *text = text_decode(td, (const char *)pending->data, pending->len, *charset, where);
         g_string_append(out, text);
         g_free(text);
         g_byte_array_set_size(pending, 0);
@@ -92,7 +110,7 @@ static void flush(GString *out, GByteArray *pending, char **charset, const char 
     *charset = NULL;
 }
 
-char *rfc2047_decode(const char *raw, const char *fallback)
+char *rfc2047_decode(const char *raw, const struct text_decoder *td, const char *where)
 {
     GString *out = g_string_new(NULL);
     GByteArray *pending = g_byte_array_new(); /* decoded bytes of adjacent words */
@@ -103,12 +121,12 @@ char *rfc2047_decode(const char *raw, const char *fallback)
         if (p[0] == '=' && p[1] == '?' && parse_word(p, &w)) {
             bool only_space = strspn(plain->str, " \t\r\n") == plain->len;
             if (!(pending->len && only_space)) {
-                flush(out, pending, &pending_charset, fallback);
-                char *text = charset_to_utf8(plain->str, (gssize)plain->len, NULL, fallback);
+                flush(out, pending, &pending_charset, td, where);
+                char *text = text_decode(td, plain->str, (gssize)plain->len, NULL, where);
                 g_string_append(out, text);
                 g_free(text);
             } else if (g_ascii_strcasecmp(pending_charset, w.charset) != 0) {
-                flush(out, pending, &pending_charset, fallback);
+                flush(out, pending, &pending_charset, td, where);
             }
             g_string_truncate(plain, 0);
             if (!pending_charset)
@@ -125,8 +143,8 @@ char *rfc2047_decode(const char *raw, const char *fallback)
         }
         g_string_append_c(plain, *p++);
     }
-    flush(out, pending, &pending_charset, fallback);
-    char *text = charset_to_utf8(plain->str, (gssize)plain->len, NULL, fallback);
+    flush(out, pending, &pending_charset, td, where);
+    char *text = text_decode(td, plain->str, (gssize)plain->len, NULL, where);
     g_string_append(out, text);
     g_free(text);
     g_string_free(plain, TRUE);

@@ -137,6 +137,17 @@ GMimeStream *view_stream_new(const char *data, size_t len)
     return GMIME_STREAM(view);
 }
 
+bool view_stream_bytes(GMimeStream *stream, const char **data_out, size_t *len_out)
+{
+    if (!G_TYPE_CHECK_INSTANCE_TYPE(stream, view_stream_get_type()))
+        return false;
+    ViewStream *view = (ViewStream *)stream;
+    gint64 start = MAX(stream->bound_start, 0), end = MIN(view_end(stream), view->len);
+    *data_out = view->data + start;
+    *len_out = end > start ? (size_t)(end - start) : 0;
+    return true;
+}
+
 /* ---------- hash ---------- */
 
 typedef struct {

@@ -7,7 +7,7 @@
 struct parser_options intake_parser_options(const struct config *cfg)
 {
     return (struct parser_options){
-        .fallback_charset = cfg->fallback_charset,
+        .fallback_charsets = (const char *const *)cfg->fallback_charsets,
         .loop_header = cfg->desk.loop_header,
         .ref_prefix = cfg->desk.reference_prefix,
         .ref_digits = cfg->desk.reference_digits,

@@ -10,7 +10,7 @@ import json, subprocess, sys
 caselog, top = sys.argv[1], sys.argv[2]
 conf = top + "/packaging/caselog.conf.example"
 contract = ["subject", "from", "reply_to", "to", "cc", "message_id", "in_reply_to", "references", "date",
-            "body_text", "attachments", "classification", "classification_reason", "case_ref", "size", "defects",
+            "body_text", "attachments", "attachments_not_listed", "body_nested_too_deep", "classification", "classification_reason", "case_ref", "size", "defects",
             "received", "logged_at", "out_of_hours", "type", "queue", "priority", "priority_reason",
             "response_due", "resolution_due"]
 # file, --at, --mailbox, expected fields
@@ -53,6 +53,34 @@ for name, at, mailbox, expected in rows:
         failed += 1
     else:
         print("ok: %s" % name); passed += 1
+# What the parser cut short is said, not hidden; a junk line before the headers is no
+# reason to refuse a message (issues 15 and 16).
+import os, tempfile
+many = ("From: a@oakfield-primary.sch.uk\r\nSubject: many\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nsee files\r\n"
+        + "".join("--m\r\nContent-Type: text/plain; name=f%d.txt\r\n\r\n%d\r\n" % (i, i) for i in range(1005)) + "--m--\r\n")
+deep = ("From: a@oakfield-primary.sch.uk\r\nSubject: deep\r\nMIME-Version: 1.0\r\n"
+        + "".join("Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i) for i in range(300))
+        + "Content-Type: text/plain\r\n\r\nbottom\r\n")
+junk = open(top + "/parser/testdata/junk-mailer-note.eml", "rb").read().decode()
+generated = [("1,005 parts", many, dict(attachments_not_listed=7, body_nested_too_deep=False, body_text="see files")),
+             ("300 nested multiparts", deep, dict(attachments_not_listed=1, body_nested_too_deep=True, body_text="")),
+             ("a junk line before the headers", junk, dict(subject="Broken chair in IT suite", attachments_not_listed=0))]
+for label, text, expected in generated:
+    with tempfile.NamedTemporaryFile("w", suffix=".eml", delete=False, newline="") as f:
+        f.write(text)
+    out = subprocess.run([caselog, "-c", conf, "explain", f.name, "--json"], capture_output=True, text=True,
+                         env={"PGCONNECT_TIMEOUT": "2", "PGHOST": "/nonexistent", "PATH": "/usr/bin:/bin"})
+    os.unlink(f.name)
+    try:
+        got = json.loads(out.stdout)
+    except ValueError:
+        print("FAILED: %s: no JSON (exit %d): %s" % (label, out.returncode, out.stderr[-300:])); failed += 1; continue
+    bad = {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v}
+    if bad:
+        print("FAILED: %s: wrong %s" % (label, bad)); failed += 1
+    else:
+        print("ok: %s" % label); passed += 1
 print("explain: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY

@@ -155,7 +155,7 @@ struct config {
     struct config_closure closure;
     struct config_limits limits;
     char *templates_dir; /* admin overrides; may be NULL */
-    char *fallback_charset; /* for undeclared 8-bit text; default windows-1252 */
+    char **fallback_charsets; /* for undeclared 8-bit text, tried in order (never NULL or empty) */
     int log_level;          /* enum log_level of common/log.h; default info */
 };
 

@@ -34,8 +34,18 @@ struct parsed_message {
     GPtrArray *references;      /* char *, without <> */
     char *date_header;          /* as written, NULL if none */
     int64_t date;               /* Unix seconds from the Date header, 0 if none/unparseable */
-    char *body_text;            /* chosen body as UTF-8 text; "" if none */
-    GPtrArray *attachments;     /* struct attachment_info * */
+    char *body_text;            /* the body as UTF-8 text, "" if none: the first non-empty
+                                 * text of an alternative (plain before HTML), every inline
+                                 * text part of a mixed message joined by PARSER_PART_SEPARATOR;
+                                 * no control characters but tab and newline, no CR */
+    GPtrArray *attachments;     /* struct attachment_info *: every part not shown in the body
+                                 * (an unnamed text/calendar too), in message order */
+    unsigned attachments_not_listed; /* parts not examined (past max_parts or max_depth, or all
+                                      * of them when only the headers were read) that would
+                                      * have been listed as attachments; 0 normally */
+    bool body_nested_too_deep;  /* a text part of the body lay deeper than max_depth (or the
+                                 * nesting was too deep to read the body at all): body_text
+                                 * lacks it */
     GBytes *kept_attachment;    /* parser_options.keep_attachment's bytes, or NULL */
     uint64_t size;              /* raw bytes */
     GPtrArray *defects;         /* char *: what was wrong, as data */
@@ -44,8 +54,15 @@ struct parsed_message {
     char *case_ref;             /* "INC0001234" found in the subject, NULL if none */
 };
 
+/* Between the texts of a mixed message's inline text parts, in body_text. */
+#define PARSER_PART_SEPARATOR "\n\n----------\n\n"
+
 struct parser_options {
-    const char *fallback_charset; /* undeclared 8-bit text that is not UTF-8; default windows-1252 */
+    /* Undeclared 8-bit text that is not UTF-8 is read in the charset the message declares
+     * elsewhere, or in the first of these that reads plausibly (NULL-terminated; default
+     * windows-1252, gb18030, shift_jis, windows-1250). */
+    const char *const *fallback_charsets;
+    const char *fallback_charset; /* the same as a list of one, if fallback_charsets is NULL (old key) */
     const char *loop_header;      /* our loop header name; a message carrying it is MSG_CLASS_LOOP */
     const char *ref_prefix;       /* "INC" */
     int ref_digits;               /* 7 */
@@ -54,7 +71,7 @@ struct parser_options {
     int keep_attachment;          /* 1-based: keep that attachment's decoded bytes in kept_attachment */
 };
 
-/* Initialise gmime once per process, before any thread starts. */
+/* Initialise gmime and libxml2 once per process, before any thread starts. */
 void parser_init(void);
 void parser_shutdown(void);
 
