@@ -200,10 +200,7 @@ static bool case_change_resolved(struct store *st, int64_t case_id, enum reply_a
         : "UPDATE cases SET state = CASE WHEN assignee IS NULL THEN 'open' ELSE 'assigned' END,"
           " reactivations = reactivations + 1, resolved_at = NULL, updated_at = caselog_now()"
           " WHERE id = $1 AND state = 'resolved' RETURNING id";
-    int rows = 0;
-    bool ok = db_count(st->db, sql, DB_ARGS(db_arg_int(case_id)), &rows, error);
-    *changed = rows == 1;
-    return ok;
+    return db_any_row(st->db, sql, DB_ARGS(db_arg_int(case_id)), changed, error);
 }
 
 /* A reply to a resolved case: close on a confirmation, else reopen. */

@@ -148,6 +148,8 @@ bool db_one_row(struct db *db, const char *sql, const struct db_arg *args, db_ro
 /* An item per row (made by make, freed by free_item); caller g_ptr_array_unref()s. */
 GPtrArray *db_list(struct db *db, const char *sql, const struct db_arg *args, db_item_fn make,
                    GDestroyNotify free_item, GError **error);
+/* Did sql return a row (SELECT 1 ... : does it exist; UPDATE ... RETURNING: did it change one)? */
+bool db_any_row(struct db *db, const char *sql, const struct db_arg *args, bool *found_out, GError **error);
 /* How many rows sql returned (e.g. UPDATE ... RETURNING: how many it changed). */
 bool db_count(struct db *db, const char *sql, const struct db_arg *args, int *rows_out, GError **error);
 /* The first column of the first row as an integer (0 if no row or NULL). */

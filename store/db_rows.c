@@ -54,6 +54,14 @@ GPtrArray *db_list(struct db *db, const char *sql, const struct db_arg *args, db
     return items;
 }
 
+bool db_any_row(struct db *db, const char *sql, const struct db_arg *args, bool *found_out, GError **error)
+{
+    int rows = 0;
+    bool ok = db_count(db, sql, args, &rows, error);
+    *found_out = rows > 0;
+    return ok;
+}
+
 bool db_count(struct db *db, const char *sql, const struct db_arg *args, int *rows_out, GError **error)
 {
     PGresult *res = db_exec(db, sql, args, error);

@@ -82,9 +82,6 @@ bool store_holds_mailbox(struct store *st, const char *mailbox)
 bool store_uid_was_unlogged(struct store *st, const char *mailbox, uint32_t uidvalidity, uint32_t uid,
                             bool *unlogged_out, GError **error)
 {
-    int rows = 0;
-    bool ok = db_count(st->db, "SELECT 1 FROM unlogged WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3",
-                       DB_ARGS(db_arg_text(mailbox), db_arg_int(uidvalidity), db_arg_int(uid)), &rows, error);
-    *unlogged_out = rows > 0;
-    return ok;
+    return db_any_row(st->db, "SELECT 1 FROM unlogged WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3",
+                      DB_ARGS(db_arg_text(mailbox), db_arg_int(uidvalidity), db_arg_int(uid)), unlogged_out, error);
 }

@@ -59,11 +59,8 @@ static GPtrArray *migrate_list(const char *dir, GError **error)
 
 static bool migrate_is_applied(struct store *st, int version, bool *applied, GError **error)
 {
-    int rows = 0;
-    bool ok = db_count(st->db, "SELECT 1 FROM schema_migrations WHERE version = $1", DB_ARGS(db_arg_int(version)),
-                       &rows, error);
-    *applied = rows > 0;
-    return ok;
+    return db_any_row(st->db, "SELECT 1 FROM schema_migrations WHERE version = $1", DB_ARGS(db_arg_int(version)),
+                      applied, error);
 }
 
 /* The file's statements (several per file, no values in them) and its record, in one

@@ -180,14 +180,11 @@ bool store_outbox_mark_suppressed(struct store *st, const struct outbox_item *it
 
 bool store_outbox_requeue(struct store *st, int64_t id, bool *found, GError **error)
 {
-    int rows = 0;
-    bool ok = db_count(st->db,
-                       "UPDATE outbox SET state = 'pending', next_attempt_at = caselog_now(), lease_until = NULL,"
-                       " attempts = 0, created_at = caselog_now() WHERE id = $1 AND state IN ('failed', 'suppressed')"
-                       " RETURNING id",
-                       DB_ARGS(db_arg_int(id)), &rows, error);
-    *found = rows == 1;
-    return ok;
+    return db_any_row(st->db,
+                      "UPDATE outbox SET state = 'pending', next_attempt_at = caselog_now(), lease_until = NULL,"
+                      " attempts = 0, created_at = caselog_now() WHERE id = $1 AND state IN ('failed', 'suppressed')"
+                      " RETURNING id",
+                      DB_ARGS(db_arg_int(id)), found, error);
 }
 
 void outbox_row_free(gpointer p)
