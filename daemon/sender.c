@@ -106,7 +106,7 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     const struct config *cfg = s->cfg;
     GHashTable *vars = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     put(vars, "reference", g_strdup(it->reference));
-    put(vars, "subject", g_strdup(it->subject));
+    put(vars, "subject", outgoing_subject_cut(it->subject)); /* the body may echo it too */
     put(vars, "desk_name", g_strdup(cfg->desk.name));
     put(vars, "desk_address", g_strdup(cfg->desk.address));
     put(vars, "school_name", g_strdup(it->school));
@@ -169,7 +169,7 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
     bool ok = outgoing_build(&req, &mail, error);
     int64_t row = 0;
     if (ok)
-        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, r.subject, mail.bytes, mail.length, &row, error);
+        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, mail.bytes, mail.length, &row, error);
     if (ok)
         *raw_out = g_bytes_new(mail.bytes, mail.length);
     outgoing_mail_clear(&mail);
