@@ -244,6 +244,7 @@ bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
     case THREAD_REPLY:
         return case_apply_event(st, ctx, d, false, d->reason, out, error);
     case THREAD_INTERNAL:
+    case THREAD_OUTSIDE:
         return case_apply_event(st, ctx, d, true, d->reason, out, error);
     case THREAD_REPLY_RESOLVED:
         return case_apply_resolved(st, ctx, d, out, error);
