@@ -23,7 +23,7 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
         return fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | (exclusive ? O_EXCL : 0), 0644);
     if (fd < 0) {
-        fprintf(stderr, "caselog attachment: %s: %s\n", path, g_strerror(errno));
+        cli_fprintf(stderr, "caselog attachment: %s: %s\n", path, g_strerror(errno));
         return false;
     }
     bool ok = true;
@@ -36,7 +36,7 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
     }
     ok = close(fd) == 0 && ok;
     if (!ok)
-        fprintf(stderr, "caselog attachment: writing %s: %s\n", path, g_strerror(errno));
+        cli_fprintf(stderr, "caselog attachment: writing %s: %s\n", path, g_strerror(errno));
     return ok;
 }
 
@@ -46,7 +46,7 @@ static GBytes *attachment_bytes(const struct config *cfg, struct store *st, cons
     GError *error = NULL;
     GBytes *raw = store_message_raw(st, a->message_row, &error);
     if (!raw) {
-        fprintf(stderr, "caselog attachment: %s\n", error->message);
+        cli_fprintf(stderr, "caselog attachment: %s\n", error->message);
         g_error_free(error);
         return NULL;
     }
@@ -71,7 +71,7 @@ static GBytes *attachment_bytes(const struct config *cfg, struct store *st, cons
             return out;
         g_bytes_unref(out);
     }
-    fprintf(stderr, "caselog attachment: the stored message no longer yields attachment %d as logged\n", a->ordinal);
+    cli_fprintf(stderr, "caselog attachment: the stored message no longer yields attachment %d as logged\n", a->ordinal);
     return NULL;
 }
 
@@ -113,10 +113,10 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
     struct desk_case *dc = store_desk_show(s.st, argv[optind], &thread, &attachments, &error);
     status = CLI_FAILED;
     if (!dc) {
-        fprintf(stderr, "caselog attachment: %s\n", error ? error->message : "no such case");
+        cli_fprintf(stderr, "caselog attachment: %s\n", error ? error->message : "no such case");
         g_clear_error(&error);
     } else if (n > (long)attachments->len) {
-        fprintf(stderr, "caselog attachment: %s has %u attachments\n", argv[optind], attachments->len);
+        cli_fprintf(stderr, "caselog attachment: %s has %u attachments\n", argv[optind], attachments->len);
     } else {
         const struct desk_attachment *a = g_ptr_array_index(attachments, n - 1);
         GBytes *bytes = attachment_bytes(s.cfg, s.st, a);
@@ -124,7 +124,7 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
         if (bytes && attachment_write(output ? output : own, output == NULL, bytes)) {
             status = CLI_OK;
             if (!output || strcmp(output, "-"))
-                fprintf(stderr, "saved %s (%" G_GINT64_FORMAT " bytes)\n", output ? output : own, a->size);
+                cli_fprintf(stderr, "saved %s (%" G_GINT64_FORMAT " bytes)\n", output ? output : own, a->size);
         }
         g_free(own);
         if (bytes)
@@ -138,6 +138,6 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
     cli_session_close(&s);
     return status;
 usage:
-    fprintf(stderr, "usage: caselog attachment REF N [-o FILE|-]\n");
+    cli_fprintf(stderr, "usage: caselog attachment REF N [-o FILE|-]\n");
     return CLI_USAGE;
 }

@@ -19,11 +19,11 @@ static void unlogged_print(const struct config *cfg, GPtrArray *rows, bool json)
 {
     if (!json) {
         if (rows->len == 0)
-            printf("Nothing unlogged.\n");
+            cli_printf("Nothing unlogged.\n");
         for (guint i = 0; i < rows->len; i++) {
             const struct unlogged_row *r = g_ptr_array_index(rows, i);
             char *when = cli_format_time(cfg->desk.timezone, r->created_at);
-            printf("%-6" G_GINT64_FORMAT " %s  %s uid %u  %" G_GINT64_FORMAT " bytes\n       from %s: %s\n       why: %s\n",
+            cli_printf("%-6" G_GINT64_FORMAT " %s  %s uid %u  %" G_GINT64_FORMAT " bytes\n       from %s: %s\n       why: %s\n",
                    r->id, when, r->mailbox ? r->mailbox : "-", r->uid, r->size, r->from_address ? r->from_address : "?",
                    r->subject ? r->subject : "(no subject)", r->reason);
             g_free(when);
@@ -65,7 +65,7 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
     int status = CLI_FAILED;
     GError *error = NULL;
     if (!msg) {
-        fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " still cannot be read: %s\n", id, why);
+        cli_fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " still cannot be read: %s\n", id, why);
         parser_shutdown();
         return CLI_FAILED;
     }
@@ -85,14 +85,14 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
     bool ok = store_batch_begin(s->st, &error) && store_log_message(s->st, &in, &out, &error);
     if (ok && (out.action == STORE_UNLOGGED || out.action == STORE_DUPLICATE)) {
         store_batch_abort(s->st);
-        fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " not logged: %s\n", id, out.reason);
+        cli_fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " not logged: %s\n", id, out.reason);
     } else if (ok && store_unlogged_delete(s->st, id, &error) && store_batch_commit(s->st, &error)) {
-        printf("unlogged %" G_GINT64_FORMAT ": %s %s (%s)\n", id, store_action_name(out.action),
+        cli_printf("unlogged %" G_GINT64_FORMAT ": %s %s (%s)\n", id, store_action_name(out.action),
                out.reference[0] ? out.reference : "-", out.reason);
         status = CLI_OK;
     } else {
         store_batch_abort(s->st);
-        fprintf(stderr, "caselog unlogged reprocess: %s\n", error ? error->message : "failed");
+        cli_fprintf(stderr, "caselog unlogged reprocess: %s\n", error ? error->message : "failed");
     }
     g_clear_error(&error);
     parsed_message_free(&msg);
@@ -105,7 +105,7 @@ static int unlogged_one(struct cli_session *s, const char *action, const char *i
     char *end = NULL;
     gint64 id = g_ascii_strtoll(id_text, &end, 10);
     if (!*id_text || *end || id <= 0) {
-        fprintf(stderr, "usage: caselog unlogged show|reprocess ID\n");
+        cli_fprintf(stderr, "usage: caselog unlogged show|reprocess ID\n");
         return CLI_USAGE;
     }
     GError *error = NULL;
@@ -113,9 +113,9 @@ static int unlogged_one(struct cli_session *s, const char *action, const char *i
     struct unlogged_row *row = store_unlogged_get(s->st, id, &raw, &error);
     if (!row) {
         if (error)
-            fprintf(stderr, "caselog unlogged: %s\n", error->message);
+            cli_fprintf(stderr, "caselog unlogged: %s\n", error->message);
         else
-            fprintf(stderr, "caselog unlogged: no unlogged message with id %" G_GINT64_FORMAT "\n", id);
+            cli_fprintf(stderr, "caselog unlogged: no unlogged message with id %" G_GINT64_FORMAT "\n", id);
         g_clear_error(&error);
         return CLI_FAILED;
     }
@@ -160,7 +160,7 @@ int cmd_unlogged(const struct cli_context *ctx, int argc, char **argv)
             unlogged_print(s.cfg, rows, json);
             g_ptr_array_unref(rows);
         } else {
-            fprintf(stderr, "caselog unlogged: %s\n", error->message);
+            cli_fprintf(stderr, "caselog unlogged: %s\n", error->message);
             g_error_free(error);
             status = CLI_FAILED;
         }
@@ -168,6 +168,6 @@ int cmd_unlogged(const struct cli_context *ctx, int argc, char **argv)
     cli_session_close(&s);
     return status;
 usage:
-    fprintf(stderr, "usage: caselog unlogged [--json] | unlogged show ID | unlogged reprocess ID\n");
+    cli_fprintf(stderr, "usage: caselog unlogged [--json] | unlogged show ID | unlogged reprocess ID\n");
     return CLI_USAGE;
 }
