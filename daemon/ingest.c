@@ -233,14 +233,17 @@ static enum ingest_failure ingest_batch(const struct ingest_context *ctx, struct
 }
 
 /* Messages at or below the cursor still in the folder were committed before a crash
- * but never moved: move them now to where their outcome says. */
+ * but never moved: move them now to where their outcome says. With no processed folder
+ * logged mail stays where it is, flagged \\Seen: the leftovers are the unseen ones below
+ * the cursor (searched as such, so a folder of 100,000 logged messages costs nothing). */
 static enum ingest_failure recover_leftovers(const struct ingest_context *ctx, uint32_t last_uid,
                                              struct ingest_stats *stats, GError **error)
 {
     const struct config_mailbox *mb = ctx->session->mailbox;
-    if (!mb->processed_folder || last_uid == 0 || ctx->session->status.exists == 0)
+    if (last_uid == 0 || ctx->session->status.exists == 0)
         return INGEST_OK;
-    GArray *uids = imap_client_search_from(ctx->session->imap, 1, error);
+    GArray *uids = mb->processed_folder ? imap_client_search_from(ctx->session->imap, 1, error)
+                                        : imap_client_search_unseen_upto(ctx->session->imap, last_uid, error);
     if (!uids)
         return INGEST_IMAP_DOWN;
     stats->found = uids->len;
