@@ -9,6 +9,7 @@
 #include "log.h"
 #include "outgoing.h"
 #include "secrets.h"
+#include "sender_rule.h"
 #include "smtp_client.h"
 #include "store_desk.h"
 #include "store_outbox.h"
@@ -228,6 +229,16 @@ static bool sender_failed(struct sender *s, struct store *st, const struct outbo
     return store_outbox_mark_retry(st, it->id, retry_delay(it->attempts), why->message, error);
 }
 
+/* Is the recipient one of the desk's own addresses? Mail forged as from the desk (without
+ * our loop header) would otherwise be answered to the desk itself. */
+static bool to_desk(const struct sender *s, const struct outbox_item *it)
+{
+    char **desk = config_desk_addresses(s->cfg);
+    bool ours = sender_rule_is_desk(it->recipient, (const char *const *)desk);
+    g_strfreev(desk);
+    return ours;
+}
+
 static bool sender_one(struct sender *s, struct store *st, const struct outbox_item *it, int64_t now,
                        struct sender_stats *stats, GError **error)
 {
@@ -236,6 +247,12 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
     char ref[LOG_CLIP_SIZE], template[LOG_CLIP_SIZE], reason[LOG_CLIP_SIZE];
     log_clip(ref, it->reference);
     log_clip(template, it->template); /* outbox rows may come from plain SQL */
+    if (to_desk(s, it)) {
+        stats->suppressed++;
+        why = "the recipient is one of the desk's own addresses";
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));
+        return store_outbox_mark_suppressed(st, it, why, error);
+    }
     if (over_cap(s, st, it, &why, &db_error)) {
         stats->suppressed++;
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));

@@ -168,6 +168,11 @@ void config_free(struct config **cfg);
 /* The mailbox named name, or NULL. Borrowed. */
 const struct config_mailbox *config_find_mailbox(const struct config *cfg, const char *name);
 
+/* The desk's own addresses, lower case: desk.address, each mailbox's address and user
+ * (when it is an address), and the `to` of routing rules. NULL-terminated; caller
+ * g_strfreev()s. */
+char **config_desk_addresses(const struct config *cfg);
+
 /* True if host is a loopback name or address (localhost, 127.0.0.0/8, ::1). */
 bool config_host_is_loopback(const char *host);
 
