@@ -51,9 +51,28 @@ static void unlogged_print(const struct config *cfg, GPtrArray *rows, bool json)
     g_object_unref(b);
 }
 
+/* A too-large row holds only the message's header: logging that would make a case of
+ * a header. The whole message is on the IMAP server, which the CLI does not speak to
+ * (layers: only the daemon meets IMAP), so the admin is told how to have it logged. */
+static int unlogged_refuse_too_large(const struct cli_session *s, const struct unlogged_row *row)
+{
+    const struct config_mailbox *mb = row->mailbox ? config_find_mailbox(s->cfg, row->mailbox) : NULL;
+    cli_fprintf(stderr,
+                "caselog unlogged reprocess: %" G_GINT64_FORMAT " refused: %s, and only its header was kept, so it"
+                " cannot be logged from here.\nThe whole message is in the folder \"%s\" of mailbox %s. To log it,"
+                " raise limits.max_message_size above its size, reload caselogd, and move the message from \"%s\""
+                " back to \"%s\": the daemon then logs it as new mail.\n",
+                row->id, row->reason, mb && mb->failed_folder ? mb->failed_folder : "(the failed folder)",
+                row->mailbox ? row->mailbox : "-", mb && mb->failed_folder ? mb->failed_folder : "(the failed folder)",
+                mb ? mb->folder : "(its folder)");
+    return CLI_FAILED;
+}
+
 /* Log raw now, in one transaction with dropping the row; the outcome is printed. */
 static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, GBytes *raw)
 {
+    if (row->reason && strstr(row->reason, STORE_UNLOGGED_TOO_LARGE))
+        return unlogged_refuse_too_large(s, row);
     int64_t id = row->id;
     gsize len = 0;
     const char *data = g_bytes_get_data(raw, &len);
