@@ -141,6 +141,9 @@ static void print_json(const struct config *cfg, const struct calendar *cal, con
     cli_json_string(b, "thread_action", e->threaded ? thread_action_name(e->thread.action) : NULL);
     cli_json_string(b, "thread_case", e->threaded && e->thread_case[0] ? e->thread_case : NULL);
     cli_json_string(b, "thread_reason", e->threaded ? e->thread.reason : "database not consulted");
+    bool sender = e->threaded && e->thread.sender_checked; /* the sender rule ran on a target case */
+    cli_json_string(b, "sender_rule", sender ? e->thread.sender.rule : NULL);
+    cli_json_string(b, "sender_reason", sender ? e->thread.sender.reason : NULL);
     add_time(b, cal, "received", e->received);
     add_time(b, cal, "logged_at", e->logged_at);
     json_builder_set_member_name(b, "out_of_hours");
@@ -185,6 +188,8 @@ static void print_text(const struct config *cfg, const struct calendar *cal, con
                e->thread_case, e->thread.reason);
     else
         cli_printf("Thread:         not looked up (database not consulted)\n");
+    if (e->threaded && e->thread.sender_checked)
+        cli_printf("Sender:         %s (rule %s)\n", e->thread.sender.reason, e->thread.sender.rule);
     char *received = calendar_format_words(cal, e->received), *logged = calendar_format_words(cal, e->logged_at);
     cli_printf("Received:       %s%s\n", received, e->out_of_hours ? " (out of hours)" : "");
     cli_printf("Logged at:      %s\n", logged);
