@@ -217,7 +217,8 @@ static void explain_lookups(const struct config *cfg, struct explanation *e)
     }
     int64_t id = 0;
     if (store_find_school(st, e->msg->from ? e->msg->from->address : "", &id, &e->school, &error) &&
-        store_thread_lookup(st, e->msg, &e->thread, e->thread_case, sizeof e->thread_case, &error)) {
+        store_thread_lookup(st, e->msg, cfg->desk_addresses, &e->thread, e->thread_case, sizeof e->thread_case,
+                            &error)) {
         e->database = g_strdup("consulted");
         e->threaded = true;
     } else {

@@ -105,6 +105,7 @@ struct config *config_load(const char *path, GPtrArray *errors)
         cfg_load_routing(&r, root, cfg);
         cfg_load_smtp(&r, root, cfg);
         cfg_load_closure_limits(&r, root, cfg);
+        cfg->desk_addresses = config_desk_addresses(cfg);
     }
     config_destroy(&c);
     if (errors->len > errors_before)
@@ -157,6 +158,7 @@ void config_free(struct config **cfgp)
     g_free(cfg->routing);
     g_strfreev(cfg->closure.confirm_words);
     g_strfreev(cfg->fallback_charsets);
+    g_strfreev(cfg->desk_addresses);
     g_free(cfg);
     *cfgp = NULL;
 }

@@ -233,10 +233,7 @@ static bool sender_failed(struct sender *s, struct store *st, const struct outbo
  * our loop header) would otherwise be answered to the desk itself. */
 static bool to_desk(const struct sender *s, const struct outbox_item *it)
 {
-    char **desk = config_desk_addresses(s->cfg);
-    bool ours = sender_rule_is_desk(it->recipient, (const char *const *)desk);
-    g_strfreev(desk);
-    return ours;
+    return sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses);
 }
 
 static bool sender_one(struct sender *s, struct store *st, const struct outbox_item *it, int64_t now,
@@ -247,6 +244,10 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
     char ref[LOG_CLIP_SIZE], template[LOG_CLIP_SIZE], reason[LOG_CLIP_SIZE];
     log_clip(ref, it->reference);
     log_clip(template, it->template); /* outbox rows may come from plain SQL */
+    if (it->reclaimed)
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
+                 " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
+                 it->id, ref, it->attempts);
     if (to_desk(s, it)) {
         stats->suppressed++;
         why = "the recipient is one of the desk's own addresses";

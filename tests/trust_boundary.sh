@@ -219,17 +219,15 @@ h_check "the school's reply to its closed case follows it" "$ref_a4" \
     "$(q "SELECT f.reference FROM messages m JOIN cases c ON c.id = m.case_id JOIN cases f ON f.id = c.follows WHERE m.message_id = 'c2-$tag@stmarys.example'")"
 
 section "confirm words are read in the reply's own text only"
-# (Earlier failures may have moved these cases on: each step is tried, the checks say.)
-desk reopen "$ref_a3" >/dev/null || true; desk resolve "$ref_a3" "Toner replaced." >/dev/null || true
-desk reopen "$ref_a2" >/dev/null || true; desk resolve "$ref_a2" "Access point replaced." >/dev/null || true
-once
+# Both are resolved now (unless a stranger moved them, which the checks above catch).
+reactivations=$(q "SELECT reactivations FROM cases WHERE reference = '$ref_a3'")
 mk "$work/d1.eml" --from "Office <$school_a>" --msgid "d1-$tag@stmarys.example" --subject "Re: [$ref_a3] Resolved" \
     --body "Hi,\n\nThe interactive whiteboard in Year 4 has gone blank now as well.\n\nMany thanks, Mrs X\nOffice Manager\n"
 mk "$work/d2.eml" --from "Siân Hâf <$school_b>" --msgid "d2-$tag@llanhari.example" --subject "Re: [$ref_a2] Resolved" \
     --body "Thanks, that's all working now.\n\nSiân\n\nThis email and any files transmitted with it are confidential. If you are not the intended recipient you must not copy it.\n"
 append "$work/d1.eml" "$work/d2.eml"
 once
-h_check "\"Many thanks, Mrs X\" below a new fault reopens" "open|1" \
+h_check "\"Many thanks, Mrs X\" below a new fault reopens" "open|$((reactivations + 1))" \
     "$(q "SELECT state || '|' || reactivations FROM cases WHERE reference = '$ref_a3'")"
 h_check "a real \"thanks\" above a disclaimer closes" closed "$(state_of "$ref_a2")"
 
