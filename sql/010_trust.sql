@@ -9,7 +9,8 @@
 --   message only with the same content; rows stored before this migration have none,
 --   and are taken to be the same (as they were).
 -- messages.defects: what was wrong with the message, as the parser and the store found
---   it (e.g. reused_message_id).
+--   it (e.g. reused_message_id). Issue #17's 021 adds the same column for `caselog
+--   show`: whichever comes second must add it IF NOT EXISTS.
 -- messages.attachments_not_listed / body_not_read: what the parser could not take in
 --   (too many parts; the body nested too deep), so that nothing is cut short in silence.
 -- outbox.claimed_pid / claimed_backend_start: the database session of the daemon that
@@ -17,7 +18,7 @@
 --   as the fallback).
 ALTER TABLE messages ADD COLUMN from_outside boolean NOT NULL DEFAULT false,
                      ADD COLUMN content_sha256 text CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
-                     ADD COLUMN defects text[] NOT NULL DEFAULT '{}',
+                     ADD COLUMN IF NOT EXISTS defects text[] NOT NULL DEFAULT '{}',
                      ADD COLUMN attachments_not_listed integer NOT NULL DEFAULT 0
                          CHECK (attachments_not_listed >= 0),
                      ADD COLUMN body_not_read text;

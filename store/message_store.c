@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "store_case.h"
 #include "thread.h"
 
 static GPtrArray *message_addresses(const GPtrArray *list)
@@ -38,6 +39,35 @@ static const char *message_unread(const struct parsed_message *m, unsigned *not_
     (void)m; /* the parser's fields for these land with issue #15's parser side */
     *not_listed_out = 0;
     return NULL;
+}
+
+/* "1002 attachments not listed; body not read: nested too deep", or NULL if the
+ * parser took everything in. Caller g_free()s. */
+static char *message_unread_words(unsigned not_listed, const char *body_not_read)
+{
+    if (!not_listed && !body_not_read)
+        return NULL;
+    GString *w = g_string_new(NULL);
+    if (not_listed)
+        g_string_append_printf(w, "%u attachment%s not listed", not_listed, not_listed == 1 ? "" : "s");
+    if (body_not_read)
+        g_string_append_printf(w, "%sbody not read: %s", w->len ? "; " : "", body_not_read);
+    return g_string_free(w, FALSE);
+}
+
+/* Nothing cut short in silence: what the parser could not take in is an internal
+ * event on the case, beside the message (queued after it). */
+static bool message_unread_event(struct store *st, const struct case_apply_ctx *ctx, int64_t case_id,
+                                 unsigned not_listed, const char *body_not_read, GError **error)
+{
+    char *words = message_unread_words(not_listed, body_not_read);
+    if (!words)
+        return true;
+    struct case_event_in ev = { .actor = "caselog", .kind = "not_read", .text = words,
+                                .message_row = ctx->message_row };
+    bool ok = case_event_queue(st, case_id, &ev, false, 0, error);
+    g_free(words);
+    return ok;
 }
 
 /* The parser's defects, and the store's own: a Message-ID another stored message
@@ -83,7 +113,8 @@ static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, i
     g_ptr_array_unref(to);
     g_ptr_array_unref(cc);
     g_ptr_array_unref(defects);
-    ok = ok && raw_stage_drop(st, staged, error);
+    ok = ok && raw_stage_drop(st, staged, error) &&
+         message_unread_event(st, ctx, case_id, not_listed, body_not_read, error);
     for (guint i = 0; ok && m->attachments && i < m->attachments->len; i++) {
         const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
         ok = db_defer(st->db, "INSERT INTO attachments (message_id, ordinal, name, content_type,"

@@ -319,4 +319,34 @@ rc=$?
 set -e
 h_check "mode 0600 accepted" 0 "$rc"
 
+section "nothing cut short in silence: unlisted attachments, a body nested too deep"
+mk "$work/h1.eml" --from "Office <$school_a>" --msgid "h1-$tag@stmarys.example" --subject "Scans $tag" --attachments 1005
+mk "$work/h2.eml" --from "Office <$school_a>" --msgid "h2-$tag@stmarys.example" --subject "Deep $tag" --nest 60 \
+    --body "The deep text.\n"
+mk "$work/h3.eml" --from "Office <$school_a>" --msgid "h3-$tag@stmarys.example" --subject "Dotfiles $tag" \
+    --attach-name .bashrc --attach-name ..profile
+append "$work"/h[1-3].eml
+once
+ref_h1=$(ref_of "h1-$tag@stmarys.example")
+ref_h2=$(ref_of "h2-$tag@stmarys.example")
+listed=$(q "SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.message_id = 'h1-$tag@stmarys.example'")
+unlisted=$(q "SELECT attachments_not_listed FROM messages WHERE message_id = 'h1-$tag@stmarys.example'")
+h_check "1,005 attachments: every one listed or counted as not listed" 1005 "$((listed + unlisted))"
+h_check "the case says so" "$unlisted attachments not listed" \
+    "$(q "SELECT e.data->>'text' FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$ref_h1' AND e.kind = 'not_read'")"
+desk show "$ref_h1" > "$work/show-h1.txt"
+h_check "caselog show says so" yes "$(grep -qF "$unlisted attachments not listed" "$work/show-h1.txt" && echo yes || echo no)"
+h_check "caselog attachment extracts the first one not listed" "payload-$(printf %04d $((listed + 1)))" \
+    "$(desk attachment "$ref_h1" $((listed + 1)) -o - 2>/dev/null)"
+h_check "and the last" "payload-1005" "$(desk attachment "$ref_h1" 1005 -o - 2>/dev/null)"
+h_check "a body nested too deep: the case says so" "body not read: nested too deep" \
+    "$(q "SELECT e.data->>'text' FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$ref_h2' AND e.kind = 'not_read'" | sed 's/^.*; //')"
+desk show "$ref_h2" > "$work/show-h2.txt"
+h_check "caselog show says so" yes "$(grep -qF "body not read: nested too deep" "$work/show-h2.txt" && echo yes || echo no)"
+deep_n=$(q "SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.case_id = (SELECT id FROM cases WHERE reference = '$ref_h2')")
+h_check "caselog attachment extracts the deep part from the stored message" "payload-deep" \
+    "$(desk attachment "$ref_h2" $((deep_n + 1)) -o - 2>/dev/null)"
+h_check "dotfile names get an attachment- prefix" "attachment-.bashrc,attachment-..profile" \
+    "$(q "SELECT string_agg(a.name, ',' ORDER BY a.ordinal) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.message_id = 'h3-$tag@stmarys.example'")"
+
 h_summary trust_boundary
