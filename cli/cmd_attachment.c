@@ -100,8 +100,10 @@ static char *attachment_file_name(const struct desk_attachment *a)
  * cannot be read. keep (1-based, or 0) is kept in *kept_out. */
 static struct parsed_message *attachment_parse_all(const struct config *cfg, GBytes *raw, int keep)
 {
-    struct parser_options opts = { .fallback_charset = cfg->fallback_charset, .max_parts = ATTACHMENT_ALL_PARTS,
-                                   .max_depth = ATTACHMENT_ALL_DEPTH, .keep_attachment = keep };
+    struct parser_options opts = intake_parser_options(cfg);
+    opts.max_parts = ATTACHMENT_ALL_PARTS;
+    opts.max_depth = ATTACHMENT_ALL_DEPTH;
+    opts.keep_attachment = keep;
     gsize len = 0;
     const char *data = g_bytes_get_data(raw, &len);
     const char *why = NULL;

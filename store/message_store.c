@@ -36,9 +36,8 @@ static GPtrArray *message_addresses(const GPtrArray *list)
  * why the body was not read whole (NULL if it was). */
 static const char *message_unread(const struct parsed_message *m, unsigned *not_listed_out)
 {
-    (void)m; /* the parser's fields for these land with issue #15's parser side */
-    *not_listed_out = 0;
-    return NULL;
+    *not_listed_out = m->attachments_not_listed;
+    return m->body_nested_too_deep ? "nested too deep" : NULL;
 }
 
 /* "1002 attachments not listed; body not read: nested too deep", or NULL if the
