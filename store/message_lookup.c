@@ -19,22 +19,6 @@ static char *message_sender(const struct parsed_message *msg)
     return g_ascii_strdown(msg->from->address, -1);
 }
 
-/* SHA-256 (hex, into out) of raw from its first blank line on: the body and attachments
- * as sent. A copy of one message through a second desk mailbox differs only above it. */
-static void message_content_sha(const char *raw, size_t len, char *out)
-{
-    size_t at = 0;
-    for (size_t i = 0; i + 1 < len && at == 0; i++) {
-        if (raw[i] != '\n')
-            continue;
-        if (raw[i + 1] == '\n')
-            at = i + 2;
-        else if (raw[i + 1] == '\r' && i + 2 < len && raw[i + 2] == '\n')
-            at = i + 3;
-    }
-    sha256_hex(raw + at, len - at, out);
-}
-
 /* Queue: is this message already stored (the same mailbox location, in messages or
  * unlogged; or the same Message-ID from the same sender with the same content; or the
  * same bytes)? Also takes the ids its rows would get, and says whether another stored
@@ -231,7 +215,10 @@ bool message_lookup_send(struct store *st, const struct store_message_in *in, st
     else
         sha256_hex(in->raw, in->raw_len, lk->sha);
     lk->content_sha = g_malloc(SHA256_HEX_SIZE);
-    message_content_sha(in->raw, in->raw_len, lk->content_sha);
+    if (in->content_sha256)
+        g_strlcpy(lk->content_sha, in->content_sha256, SHA256_HEX_SIZE);
+    else
+        sha256_content_hex(in->raw, in->raw_len, lk->content_sha);
     return (!in->intake || school_lookup_send(st, lk->sender, &lk->school_res, error)) &&
            thread_lookup_send(st, in->msg, in->desk_addresses, &lk->thread, error) &&
            message_duplicate_send(st, in, lk, &lk->dup_res, error);

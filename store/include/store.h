@@ -63,6 +63,7 @@ struct store_message_in {
     const char *raw;                 /* the message's bytes, stored as bytea */
     size_t raw_len;
     const char *raw_sha256;          /* their SHA-256 in hex if already known, else NULL */
+    const char *content_sha256;      /* sha256_content_hex() of them if already known, else NULL */
     const struct parsed_message *msg;
     const char *mailbox;             /* configured mailbox name */
     uint32_t uidvalidity;
