@@ -14,7 +14,7 @@ struct config *cli_load_config(const struct cli_context *ctx)
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     struct config *cfg = config_load(ctx->config_path, errors);
     for (guint i = 0; i < errors->len; i++)
-        fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
+        cli_fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
     g_ptr_array_unref(errors);
     return cfg;
 }
@@ -24,7 +24,7 @@ struct store *cli_open_store(const struct config *cfg)
     GError *error = NULL;
     struct store *st = store_open(cfg->db_conninfo, &error);
     if (!st) {
-        fprintf(stderr, "caselog: %s\n", error->message);
+        cli_fprintf(stderr, "caselog: %s\n", error->message);
         g_error_free(error);
     }
     return st;
@@ -37,7 +37,7 @@ int cli_session_open(const struct cli_context *ctx, struct cli_session *s)
         return CLI_USAGE;
     GError *error = NULL;
     if (!(s->cal = calendar_new(s->cfg->desk.timezone, &s->cfg->hours, &error))) {
-        fprintf(stderr, "caselog: %s\n", error->message);
+        cli_fprintf(stderr, "caselog: %s\n", error->message);
         g_error_free(error);
         cli_session_close(s);
         return CLI_USAGE;
@@ -95,7 +95,9 @@ void cli_print_json(JsonBuilder *builder)
     json_generator_set_root(gen, root);
     json_generator_set_pretty(gen, TRUE);
     char *text = json_generator_to_data(gen, NULL);
-    printf("%s\n", text);
+    char *safe = cli_json_safe(text);
+    printf("%s\n", safe);
+    g_free(safe);
     g_free(text);
     g_object_unref(gen);
     json_node_unref(root);

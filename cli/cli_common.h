@@ -5,6 +5,8 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "config.h"
@@ -42,6 +44,20 @@ void cli_print_json(JsonBuilder *builder);
 struct desk_case;
 /* Add a case's fields (reference, state, times in ISO 8601 ...) to an open JSON object. */
 void cli_json_case_fields(JsonBuilder *b, const struct config *cfg, const struct desk_case *c);
+
+/* --- untrusted text on the way out (cli_text.c) --- */
+
+/* text made safe for a terminal: valid UTF-8, with C0 and C1 control characters, ESC,
+ * DEL and bidirectional overrides each replaced by U+FFFD; newline and tab kept. NULL
+ * is "". Caller g_free()s. */
+char *cli_safe_text(const char *text);
+/* fprintf through cli_safe_text(): every text the CLI writes goes this way. */
+void cli_fprintf(FILE *f, const char *format, ...) G_GNUC_PRINTF(2, 3);
+#define cli_printf(...) cli_fprintf(stdout, __VA_ARGS__)
+/* A generated JSON document made valid whatever its strings held: invalid UTF-8
+ * replaced, and every control character json-glib 1.6 leaves raw (0x1F), DEL, C1 and
+ * U+2028/U+2029 written as \uXXXX. Caller g_free()s. */
+char *cli_json_safe(const char *json);
 
 /* Columns of the terminal (COLUMNS, the tty's width, else 100). */
 int cli_terminal_width(void);

@@ -1,6 +1,8 @@
 /* cmd_attachment: `caselog attachment REF N [-o FILE]`: attachment N of a case (as
  * numbered by `caselog show`), decoded from the stored raw message and checked against
- * the SHA-256 recorded at logging. Without -o it is saved under its own name in the
+ * the SHA-256 recorded at logging. Past the listed ones, N goes on through the parts a
+ * message's logging left unlisted (too many parts, nested too deep), read again from
+ * the stored message with the limits raised. Without -o it is saved under its own name in the
  * current directory (never over an existing file); -o - writes it to standard output. */
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,7 +25,7 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
         return fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0;
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | (exclusive ? O_EXCL : 0), 0644);
     if (fd < 0) {
-        fprintf(stderr, "caselog attachment: %s: %s\n", path, g_strerror(errno));
+        cli_fprintf(stderr, "caselog attachment: %s: %s\n", path, g_strerror(errno));
         return false;
     }
     bool ok = true;
@@ -36,7 +38,7 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
     }
     ok = close(fd) == 0 && ok;
     if (!ok)
-        fprintf(stderr, "caselog attachment: writing %s: %s\n", path, g_strerror(errno));
+        cli_fprintf(stderr, "caselog attachment: writing %s: %s\n", path, g_strerror(errno));
     return ok;
 }
 
@@ -46,7 +48,7 @@ static GBytes *attachment_bytes(const struct config *cfg, struct store *st, cons
     GError *error = NULL;
     GBytes *raw = store_message_raw(st, a->message_row, &error);
     if (!raw) {
-        fprintf(stderr, "caselog attachment: %s\n", error->message);
+        cli_fprintf(stderr, "caselog attachment: %s\n", error->message);
         g_error_free(error);
         return NULL;
     }
@@ -71,7 +73,7 @@ static GBytes *attachment_bytes(const struct config *cfg, struct store *st, cons
             return out;
         g_bytes_unref(out);
     }
-    fprintf(stderr, "caselog attachment: the stored message no longer yields attachment %d as logged\n", a->ordinal);
+    cli_fprintf(stderr, "caselog attachment: the stored message no longer yields attachment %d as logged\n", a->ordinal);
     return NULL;
 }
 
@@ -87,6 +89,113 @@ static char *attachment_file_name(const struct desk_attachment *a)
         name = with;
     }
     return name;
+}
+
+/* Limits for reading a message again for a part its logging left unlisted: far more
+ * parts, and the parser's deepest nesting (its walk and gmime's recurse per level). */
+#define ATTACHMENT_ALL_PARTS 1000000
+#define ATTACHMENT_ALL_DEPTH 200
+
+/* The message's attachments as the parser lists them with the limits raised; NULL if it
+ * cannot be read. keep (1-based, or 0) is kept in *kept_out. */
+static struct parsed_message *attachment_parse_all(const struct config *cfg, GBytes *raw, int keep)
+{
+    struct parser_options opts = intake_parser_options(cfg);
+    opts.max_parts = ATTACHMENT_ALL_PARTS;
+    opts.max_depth = ATTACHMENT_ALL_DEPTH;
+    opts.keep_attachment = keep;
+    gsize len = 0;
+    const char *data = g_bytes_get_data(raw, &len);
+    const char *why = NULL;
+    return parser_parse(data, len, &opts, &why);
+}
+
+/* In the full list of m's attachments, the ordinal of the k-th one that is not among
+ * listed (the message's listed attachments, in order, matched by SHA-256); 0 if none. */
+static int attachment_unlisted_ordinal(const struct parsed_message *m, GPtrArray *listed, int64_t message_row,
+                                       int k)
+{
+    guint j = 0;
+    while (j < listed->len && ((struct desk_attachment *)g_ptr_array_index(listed, j))->message_row != message_row)
+        j++;
+    for (guint i = 0; i < m->attachments->len; i++) {
+        const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
+        const struct desk_attachment *l = j < listed->len ? g_ptr_array_index(listed, j) : NULL;
+        if (l && l->message_row == message_row && strcmp(l->sha256, a->sha256) == 0) {
+            j++;
+            continue;
+        }
+        if (--k == 0)
+            return (int)i + 1;
+    }
+    return 0;
+}
+
+/* Part k of the parts message_row's parse left unlisted, read from the stored raw
+ * message with the limits raised; *a_out describes it (the caller frees its strings). */
+static GBytes *attachment_unlisted(const struct config *cfg, struct store *st, GPtrArray *listed,
+                                   int64_t message_row, int k, struct desk_attachment *a_out)
+{
+    GError *error = NULL;
+    GBytes *raw = store_message_raw(st, message_row, &error);
+    if (!raw) {
+        cli_fprintf(stderr, "caselog attachment: %s\n", error->message);
+        g_error_free(error);
+        return NULL;
+    }
+    parser_init();
+    struct parsed_message *all = attachment_parse_all(cfg, raw, 0);
+    int ordinal = all ? attachment_unlisted_ordinal(all, listed, message_row, k) : 0;
+    struct parsed_message *kept = ordinal ? attachment_parse_all(cfg, raw, ordinal) : NULL;
+    GBytes *out = kept && kept->kept_attachment ? g_bytes_ref(kept->kept_attachment) : NULL;
+    if (out) {
+        const struct attachment_info *a = g_ptr_array_index(kept->attachments, ordinal - 1);
+        a_out->name = g_strdup(a->filename);
+        a_out->content_type = g_strdup(a->content_type ? a->content_type : "application/octet-stream");
+        a_out->size = (int64_t)a->size;
+    } else {
+        cli_fprintf(stderr, "caselog attachment: the part lies deeper than %d levels or the message cannot be"
+                            " read whole; `caselog show` says what was left out\n", ATTACHMENT_ALL_DEPTH);
+    }
+    parsed_message_free(&kept);
+    parsed_message_free(&all);
+    parser_shutdown();
+    g_bytes_unref(raw);
+    return out;
+}
+
+/* Attachment n of the case: a listed one (checked against its SHA-256), or past them
+ * the parts its messages' parses left unlisted, numbered on. *a_out describes it. */
+static GBytes *attachment_nth(const struct cli_session *s, const char *ref, int64_t case_id, GPtrArray *listed,
+                              long n, struct desk_attachment *a_out)
+{
+    if (n <= (long)listed->len) {
+        const struct desk_attachment *a = g_ptr_array_index(listed, n - 1);
+        *a_out = (struct desk_attachment){ .name = g_strdup(a->name), .content_type = g_strdup(a->content_type),
+                                           .size = a->size };
+        return attachment_bytes(s->cfg, s->st, a);
+    }
+    GError *error = NULL;
+    GPtrArray *unlisted = store_desk_unlisted(s->st, case_id, &error);
+    if (!unlisted) {
+        cli_fprintf(stderr, "caselog attachment: %s\n", error->message);
+        g_error_free(error);
+        return NULL;
+    }
+    long k = n - (long)listed->len, total = (long)listed->len;
+    GBytes *out = NULL;
+    for (guint i = 0; i < unlisted->len && !out; i++) {
+        const struct desk_unlisted *u = g_ptr_array_index(unlisted, i);
+        total += u->not_listed;
+        if (k <= u->not_listed)
+            out = attachment_unlisted(s->cfg, s->st, listed, u->message_row, (int)k, a_out);
+        else
+            k -= u->not_listed;
+    }
+    if (!out && n > total)
+        cli_fprintf(stderr, "caselog attachment: %s has %ld attachments\n", ref, total);
+    g_ptr_array_unref(unlisted);
+    return out;
 }
 
 int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
@@ -113,20 +222,21 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
     struct desk_case *dc = store_desk_show(s.st, argv[optind], &thread, &attachments, &error);
     status = CLI_FAILED;
     if (!dc) {
-        fprintf(stderr, "caselog attachment: %s\n", error ? error->message : "no such case");
+        cli_fprintf(stderr, "caselog attachment: %s\n", error ? error->message : "no such case");
         g_clear_error(&error);
-    } else if (n > (long)attachments->len) {
-        fprintf(stderr, "caselog attachment: %s has %u attachments\n", argv[optind], attachments->len);
     } else {
-        const struct desk_attachment *a = g_ptr_array_index(attachments, n - 1);
-        GBytes *bytes = attachment_bytes(s.cfg, s.st, a);
-        char *own = attachment_file_name(a);
+        struct desk_attachment a = { 0 };
+        GBytes *bytes = attachment_nth(&s, argv[optind], dc->id, attachments, n, &a);
+        char *own = bytes ? attachment_file_name(&a) : NULL;
         if (bytes && attachment_write(output ? output : own, output == NULL, bytes)) {
             status = CLI_OK;
             if (!output || strcmp(output, "-"))
-                fprintf(stderr, "saved %s (%" G_GINT64_FORMAT " bytes)\n", output ? output : own, a->size);
+                cli_fprintf(stderr, "saved %s (%" G_GINT64_FORMAT " bytes%s)\n", output ? output : own, a.size,
+                            n > (long)attachments->len ? ", not listed when logged: no SHA-256 to check" : "");
         }
         g_free(own);
+        g_free(a.name);
+        g_free(a.content_type);
         if (bytes)
             g_bytes_unref(bytes);
     }
@@ -138,6 +248,6 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
     cli_session_close(&s);
     return status;
 usage:
-    fprintf(stderr, "usage: caselog attachment REF N [-o FILE|-]\n");
+    cli_fprintf(stderr, "usage: caselog attachment REF N [-o FILE|-]\n");
     return CLI_USAGE;
 }

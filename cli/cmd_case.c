@@ -101,7 +101,7 @@ static int case_parse(int argc, char **argv, struct case_args *a)
     bool needs_text = a->command == CASE_CMD_COMMENT || a->command == CASE_CMD_NOTE;
     a->text = case_text(argc, argv, optind, needs_text);
     if (needs_text && (!a->text || !*g_strstrip(a->text))) {
-        fprintf(stderr, "caselog %s: the comment is empty\n", a->name);
+        cli_fprintf(stderr, "caselog %s: the comment is empty\n", a->name);
         return -1;
     }
     return 0;
@@ -154,21 +154,21 @@ static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, in
         return true;
     int h = hold_reason_from_name(a->reason);
     if (h <= HOLD_NONE) {
-        fprintf(stderr, "caselog hold: --reason must be awaiting_customer, awaiting_change or customer_deferral\n");
+        cli_fprintf(stderr, "caselog hold: --reason must be awaiting_customer, awaiting_change or customer_deferral\n");
         return false;
     }
     *hold = (enum hold_reason)h;
     if (a->until) {
         GDateTime *t = g_date_time_new_from_iso8601(a->until, NULL);
         if (!t) {
-            fprintf(stderr, "caselog hold: --until wants ISO 8601 with an offset, e.g. 2026-03-10T08:00:00+00:00\n");
+            cli_fprintf(stderr, "caselog hold: --until wants ISO 8601 with an offset, e.g. 2026-03-10T08:00:00+00:00\n");
             return false;
         }
         *until = g_date_time_to_unix(t);
         g_date_time_unref(t);
     }
     if (*hold == HOLD_CUSTOMER_DEFERRAL && !*until) {
-        fprintf(stderr, "caselog hold: customer_deferral needs --until TIME\n");
+        cli_fprintf(stderr, "caselog hold: customer_deferral needs --until TIME\n");
         return false;
     }
     return true;
@@ -190,13 +190,13 @@ static int case_run(const struct cli_context *ctx, struct case_args *a)
     bool found = false;
     GError *error = NULL;
     if (!store_case_begin(s.st, a->reference, &c, &found, &error)) {
-        fprintf(stderr, "caselog %s: %s\n", a->name, error->message);
+        cli_fprintf(stderr, "caselog %s: %s\n", a->name, error->message);
         g_error_free(error);
         cli_session_close(&s);
         return CLI_FAILED;
     }
     if (!found) {
-        fprintf(stderr, "caselog %s: no case %s\n", a->name, a->reference);
+        cli_fprintf(stderr, "caselog %s: no case %s\n", a->name, a->reference);
         cli_session_close(&s);
         return CLI_FAILED;
     }
@@ -206,7 +206,7 @@ static int case_run(const struct cli_context *ctx, struct case_args *a)
     lifecycle_decide(&in, &d);
     if (!d.allowed) {
         store_case_rollback(s.st);
-        fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, d.reason);
+        cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, d.reason);
         status = CLI_FAILED;
     } else {
         struct case_change ch;
@@ -223,10 +223,10 @@ static int case_run(const struct cli_context *ctx, struct case_args *a)
             ev.extra_key = "priority", ev.extra_value = priority;
         int64_t event_id = 0;
         if (store_case_commit(s.st, &c, &ch, &ev, &event_id, &error)) {
-            printf("%s: %s (%s -> %s)%s\n", c.reference, d.event_kind, case_state_name(c.state),
+            cli_printf("%s: %s (%s -> %s)%s\n", c.reference, d.event_kind, case_state_name(c.state),
                    case_state_name(d.new_state), d.public ? "; the school will be told" : "");
         } else {
-            fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, error->message);
+            cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, error->message);
             g_error_free(error);
             status = CLI_FAILED;
         }
@@ -241,7 +241,7 @@ static int case_command(const struct cli_context *ctx, int argc, char **argv, en
     struct case_args a = { .command = command, .name = argv[0] };
     int status;
     if (case_parse(argc, argv, &a) < 0) {
-        fprintf(stderr, "usage: caselog %s\n", usages[command]);
+        cli_fprintf(stderr, "usage: caselog %s\n", usages[command]);
         status = CLI_USAGE;
     } else {
         status = case_run(ctx, &a);

@@ -141,6 +141,9 @@ static void print_json(const struct config *cfg, const struct calendar *cal, con
     cli_json_string(b, "thread_action", e->threaded ? thread_action_name(e->thread.action) : NULL);
     cli_json_string(b, "thread_case", e->threaded && e->thread_case[0] ? e->thread_case : NULL);
     cli_json_string(b, "thread_reason", e->threaded ? e->thread.reason : "database not consulted");
+    bool sender = e->threaded && e->thread.sender_checked; /* the sender rule ran on a target case */
+    cli_json_string(b, "sender_rule", sender ? e->thread.sender.rule : NULL);
+    cli_json_string(b, "sender_reason", sender ? e->thread.sender.reason : NULL);
     add_time(b, cal, "received", e->received);
     add_time(b, cal, "logged_at", e->logged_at);
     json_builder_set_member_name(b, "out_of_hours");
@@ -161,38 +164,40 @@ static void print_json(const struct config *cfg, const struct calendar *cal, con
 static void print_text(const struct config *cfg, const struct calendar *cal, const struct explanation *e)
 {
     const struct parsed_message *m = e->msg;
-    printf("Subject:        %s\n", m->subject);
-    printf("From:           %s%s%s%s\n", m->from && m->from->name ? m->from->name : "", m->from && m->from->name ? " <" : "",
+    cli_printf("Subject:        %s\n", m->subject);
+    cli_printf("From:           %s%s%s%s\n", m->from && m->from->name ? m->from->name : "", m->from && m->from->name ? " <" : "",
            m->from ? m->from->address : "(none)", m->from && m->from->name ? ">" : "");
-    printf("Message-ID:     %s\n", m->message_id ? m->message_id : "(none usable: never threads)");
-    printf("Class:          %s (%s)\n", msg_class_name(m->classification), m->classification_reason);
-    printf("Case reference: %s\n", m->case_ref ? m->case_ref : "(none in the subject)");
-    printf("Attachments:    %u\n", m->attachments->len);
+    cli_printf("Message-ID:     %s\n", m->message_id ? m->message_id : "(none usable: never threads)");
+    cli_printf("Class:          %s (%s)\n", msg_class_name(m->classification), m->classification_reason);
+    cli_printf("Case reference: %s\n", m->case_ref ? m->case_ref : "(none in the subject)");
+    cli_printf("Attachments:    %u\n", m->attachments->len);
     if (m->attachments_not_listed)
-        printf("                %u attachments not listed (past the part or nesting limit)\n",
+        cli_printf("                %u attachments not listed (past the part or nesting limit)\n",
                m->attachments_not_listed);
     if (m->body_nested_too_deep)
-        printf("Body:           not read: nested too deep\n");
+        cli_printf("Body:           not read: nested too deep\n");
     for (guint i = 0; i < m->attachments->len; i++) {
         const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
-        printf("  %s (%s, %" G_GUINT64_FORMAT " bytes)\n", a->filename ? a->filename : "(unnamed)", a->content_type, a->size);
+        cli_printf("  %s (%s, %" G_GUINT64_FORMAT " bytes)\n", a->filename ? a->filename : "(unnamed)", a->content_type, a->size);
     }
     for (guint i = 0; i < m->defects->len; i++)
-        printf("Defect:         %s\n", (const char *)g_ptr_array_index(m->defects, i));
-    printf("School:         %s (database %s)\n", e->school ? e->school : "unknown", e->database);
+        cli_printf("Defect:         %s\n", (const char *)g_ptr_array_index(m->defects, i));
+    cli_printf("School:         %s (database %s)\n", e->school ? e->school : "unknown", e->database);
     if (e->threaded)
-        printf("Thread:         %s%s%s (%s)\n", thread_action_name(e->thread.action), e->thread_case[0] ? " onto " : "",
+        cli_printf("Thread:         %s%s%s (%s)\n", thread_action_name(e->thread.action), e->thread_case[0] ? " onto " : "",
                e->thread_case, e->thread.reason);
     else
-        printf("Thread:         not looked up (database not consulted)\n");
+        cli_printf("Thread:         not looked up (database not consulted)\n");
+    if (e->threaded && e->thread.sender_checked)
+        cli_printf("Sender:         %s (rule %s)\n", e->thread.sender.reason, e->thread.sender.rule);
     char *received = calendar_format_words(cal, e->received), *logged = calendar_format_words(cal, e->logged_at);
-    printf("Received:       %s%s\n", received, e->out_of_hours ? " (out of hours)" : "");
-    printf("Logged at:      %s\n", logged);
-    printf("Type, queue:    %s, %s\n", case_type_name(e->triage.type), e->triage.queue ? e->triage.queue : "-");
-    printf("Priority:       %d %s, because: %s\n", e->triage.priority, cfg->priorities[e->triage.priority - 1].name,
+    cli_printf("Received:       %s%s\n", received, e->out_of_hours ? " (out of hours)" : "");
+    cli_printf("Logged at:      %s\n", logged);
+    cli_printf("Type, queue:    %s, %s\n", case_type_name(e->triage.type), e->triage.queue ? e->triage.queue : "-");
+    cli_printf("Priority:       %d %s, because: %s\n", e->triage.priority, cfg->priorities[e->triage.priority - 1].name,
            e->triage.priority_reason);
     char *response = calendar_format_words(cal, e->response_due), *resolution = calendar_format_words(cal, e->resolution_due);
-    printf("Respond by:     %s\nResolve by:     %s\n", response, resolution);
+    cli_printf("Respond by:     %s\nResolve by:     %s\n", response, resolution);
     g_free(received);
     g_free(logged);
     g_free(response);
@@ -212,7 +217,8 @@ static void explain_lookups(const struct config *cfg, struct explanation *e)
     }
     int64_t id = 0;
     if (store_find_school(st, e->msg->from ? e->msg->from->address : "", &id, &e->school, &error) &&
-        store_thread_lookup(st, e->msg, &e->thread, e->thread_case, sizeof e->thread_case, &error)) {
+        store_thread_lookup(st, e->msg, cfg->desk_addresses, &e->thread, e->thread_case, sizeof e->thread_case,
+                            &error)) {
         e->database = g_strdup("consulted");
         e->threaded = true;
     } else {
@@ -230,7 +236,7 @@ static int explain_when_where(const struct config *cfg, const struct explain_opt
     if (o->at) {
         GDateTime *at = g_date_time_new_from_iso8601(o->at, NULL);
         if (!at) {
-            fprintf(stderr, "caselog explain: --at wants ISO 8601 with an offset, e.g. 2026-03-03T10:30:00+00:00\n");
+            cli_fprintf(stderr, "caselog explain: --at wants ISO 8601 with an offset, e.g. 2026-03-03T10:30:00+00:00\n");
             return CLI_USAGE;
         }
         e->received = g_date_time_to_unix(at);
@@ -238,7 +244,7 @@ static int explain_when_where(const struct config *cfg, const struct explain_opt
     }
     e->mailbox = o->mailbox ? config_find_mailbox(cfg, o->mailbox) : (cfg->n_mailboxes ? &cfg->mailboxes[0] : NULL);
     if (o->mailbox && !e->mailbox) {
-        fprintf(stderr, "caselog explain: no mailbox named %s in the config\n", o->mailbox);
+        cli_fprintf(stderr, "caselog explain: no mailbox named %s in the config\n", o->mailbox);
         return CLI_USAGE;
     }
     return CLI_OK;
@@ -267,7 +273,7 @@ static int explain_run(const struct config *cfg, const struct explain_opts *o)
     gsize len = 0;
     GError *error = NULL;
     if (!g_file_get_contents(o->file, &raw, &len, &error)) {
-        fprintf(stderr, "caselog explain: %s\n", error->message);
+        cli_fprintf(stderr, "caselog explain: %s\n", error->message);
         g_error_free(error);
         return CLI_FAILED;
     }
@@ -275,7 +281,7 @@ static int explain_run(const struct config *cfg, const struct explain_opts *o)
     int status = explain_when_where(cfg, o, &e);
     struct calendar *cal = status == CLI_OK ? calendar_new(cfg->desk.timezone, &cfg->hours, &error) : NULL;
     if (status == CLI_OK && !cal) {
-        fprintf(stderr, "caselog explain: %s\n", error->message);
+        cli_fprintf(stderr, "caselog explain: %s\n", error->message);
         g_error_free(error);
         status = CLI_USAGE;
     }
@@ -287,7 +293,7 @@ static int explain_run(const struct config *cfg, const struct explain_opts *o)
         if (e.msg)
             explain_decide(cfg, cal, o, &e);
         else
-            printf(o->json ? "{ \"unlogged\" : true, \"reason\" : \"%s\" }\n"
+            cli_printf(o->json ? "{ \"unlogged\" : true, \"reason\" : \"%s\" }\n"
                            : "Not a message: %s (it would go to unlogged)\n", why);
         status = e.msg ? CLI_OK : CLI_FAILED;
         parsed_message_free(&e.msg);
@@ -304,7 +310,7 @@ int cmd_explain(const struct cli_context *ctx, int argc, char **argv)
 {
     struct explain_opts o = { 0 };
     if (explain_parse_args(argc, argv, &o) < 0) {
-        fprintf(stderr, "usage: caselog explain FILE [--at ISO8601] [--mailbox NAME] [--json]\n");
+        cli_fprintf(stderr, "usage: caselog explain FILE [--at ISO8601] [--mailbox NAME] [--json]\n");
         return CLI_USAGE;
     }
     struct config *cfg = cli_load_config(ctx);

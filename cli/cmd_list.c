@@ -73,20 +73,20 @@ static void list_print_table(const struct config *cfg, GPtrArray *rows)
     /* REF(w) P STATE TYPE SCHOOL DUE SLA SUBJECT: the subject takes what is left. */
     int ref_w = cfg->desk.reference_digits + (int)strlen(cfg->desk.reference_prefix);
     long subject_w = width - (ref_w + 1 + 2 + 9 + 16 + 20 + 21 + 9);
-    printf("%-*s %-1s %-8s %-15s %-19s %-20s %-8s %s\n", ref_w, "REF", "P", "STATE", "TYPE", "SCHOOL",
+    cli_printf("%-*s %-1s %-8s %-15s %-19s %-20s %-8s %s\n", ref_w, "REF", "P", "STATE", "TYPE", "SCHOOL",
            "RESOLUTION DUE", "SLA", "SUBJECT");
     for (guint i = 0; i < rows->len; i++) {
         const struct desk_case *c = g_ptr_array_index(rows, i);
         char *due = cli_format_time(cfg->desk.timezone, c->resolution_due);
         char *school = cut(c->school ? c->school : c->requester, 19);
         char *subject = cut(c->subject, subject_w);
-        printf("%-*s %d %-8s %-15s %-19s %-20s %-8s %s\n", ref_w, c->reference, c->priority, c->state, c->type,
+        cli_printf("%-*s %d %-8s %-15s %-19s %-20s %-8s %s\n", ref_w, c->reference, c->priority, c->state, c->type,
                school, due, sla_word(c), subject);
         g_free(due);
         g_free(school);
         g_free(subject);
     }
-    printf("%u case%s\n", rows->len, rows->len == 1 ? "" : "s");
+    cli_printf("%u case%s\n", rows->len, rows->len == 1 ? "" : "s");
 }
 
 void cli_json_case_fields(JsonBuilder *b, const struct config *cfg, const struct desk_case *c)
@@ -140,7 +140,7 @@ int cmd_list(const struct cli_context *ctx, int argc, char **argv)
     GError *error = NULL;
     GPtrArray *rows = store_desk_list(s.st, &f, &error);
     if (!rows) {
-        fprintf(stderr, "caselog list: %s\n", error->message);
+        cli_fprintf(stderr, "caselog list: %s\n", error->message);
         g_error_free(error);
         status = CLI_FAILED;
     } else {

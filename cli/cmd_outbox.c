@@ -12,18 +12,18 @@
 static void outbox_print_text(const struct config *cfg, GPtrArray *rows, bool failed)
 {
     if (rows->len == 0) {
-        printf(failed ? "No failed mail.\n" : "Nothing waiting to be sent.\n");
+        cli_printf(failed ? "No failed mail.\n" : "Nothing waiting to be sent.\n");
         return;
     }
-    printf("%-6s %-12s %-16s %-10s %-8s %-18s %s\n", "ID", "CASE", "TEMPLATE", "STATE", "TRIES", "CREATED",
+    cli_printf("%-6s %-12s %-16s %-10s %-8s %-18s %s\n", "ID", "CASE", "TEMPLATE", "STATE", "TRIES", "CREATED",
            failed ? "WHY" : "NEXT TRY");
     for (guint i = 0; i < rows->len; i++) {
         const struct outbox_row *r = g_ptr_array_index(rows, i);
         char *created = cli_format_time(cfg->desk.timezone, r->created_at);
         char *next = cli_format_time(cfg->desk.timezone, r->next_attempt_at);
-        printf("%-6" G_GINT64_FORMAT " %-12s %-16s %-10s %-8d %-18s %s\n", r->id, r->reference ? r->reference : "-",
+        cli_printf("%-6" G_GINT64_FORMAT " %-12s %-16s %-10s %-8d %-18s %s\n", r->id, r->reference ? r->reference : "-",
                r->template, r->state, r->attempts, created, failed ? (r->last_error ? r->last_error : "-") : next);
-        printf("       to %s%s%s\n", r->recipient, !failed && r->last_error ? "; last error: " : "",
+        cli_printf("       to %s%s%s\n", r->recipient, !failed && r->last_error ? "; last error: " : "",
                !failed && r->last_error ? r->last_error : "");
         g_free(created);
         g_free(next);
@@ -59,21 +59,21 @@ static int outbox_retry(struct cli_session *s, const char *id_text)
     char *end = NULL;
     gint64 id = g_ascii_strtoll(id_text, &end, 10);
     if (!*id_text || *end || id <= 0) {
-        fprintf(stderr, "usage: caselog outbox retry ID\n");
+        cli_fprintf(stderr, "usage: caselog outbox retry ID\n");
         return CLI_USAGE;
     }
     bool found = false;
     GError *error = NULL;
     if (!store_outbox_requeue(s->st, id, &found, &error)) {
-        fprintf(stderr, "caselog outbox retry: %s\n", error->message);
+        cli_fprintf(stderr, "caselog outbox retry: %s\n", error->message);
         g_error_free(error);
         return CLI_FAILED;
     }
     if (!found) {
-        fprintf(stderr, "caselog outbox retry: no failed or suppressed mail with id %" G_GINT64_FORMAT "\n", id);
+        cli_fprintf(stderr, "caselog outbox retry: no failed or suppressed mail with id %" G_GINT64_FORMAT "\n", id);
         return CLI_FAILED;
     }
-    printf("outbox %" G_GINT64_FORMAT ": queued again\n", id);
+    cli_printf("outbox %" G_GINT64_FORMAT ": queued again\n", id);
     return CLI_OK;
 }
 
@@ -106,7 +106,7 @@ int cmd_outbox(const struct cli_context *ctx, int argc, char **argv)
         GError *error = NULL;
         GPtrArray *rows = store_outbox_list(s.st, failed, &error);
         if (!rows) {
-            fprintf(stderr, "caselog outbox: %s\n", error->message);
+            cli_fprintf(stderr, "caselog outbox: %s\n", error->message);
             g_error_free(error);
             status = CLI_FAILED;
         } else {
@@ -120,6 +120,6 @@ int cmd_outbox(const struct cli_context *ctx, int argc, char **argv)
     cli_session_close(&s);
     return status;
 usage:
-    fprintf(stderr, "usage: caselog outbox [--failed] [--json] | caselog outbox retry ID\n");
+    cli_fprintf(stderr, "usage: caselog outbox [--failed] [--json] | caselog outbox retry ID\n");
     return CLI_USAGE;
 }

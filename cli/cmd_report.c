@@ -107,15 +107,15 @@ static const char *dash(const char *s)
 
 static void report_text(const char *from, const char *to, const struct report_group *groups, size_t n)
 {
-    printf("Service report, cases logged %s to %s (times in working hours)\n\n", from, to);
-    printf("%-22s %7s %9s %9s %7s %7s %8s %8s %8s %8s\n", "", "logged", "missed", "missed", "first", "react-",
+    cli_printf("Service report, cases logged %s to %s (times in working hours)\n\n", from, to);
+    cli_printf("%-22s %7s %9s %9s %7s %7s %8s %8s %8s %8s\n", "", "logged", "missed", "missed", "first", "react-",
            "respond", "respond", "resolve", "resolve");
-    printf("%-22s %7s %9s %9s %7s %7s %8s %8s %8s %8s\n", "group", "", "resp. %", "resol. %", "cont. %", "ivated %",
+    cli_printf("%-22s %7s %9s %9s %7s %7s %8s %8s %8s %8s\n", "group", "", "resp. %", "resol. %", "cont. %", "ivated %",
            "median", "p90", "median", "p90");
     for (size_t i = 0; i < n; i++) {
         struct report_cells c;
         report_cells(&groups[i].f, &c);
-        printf("%-22s %7d %9s %9s %7s %7s %8s %8s %8s %8s\n", groups[i].name, groups[i].f.logged, dash(c.missed_response),
+        cli_printf("%-22s %7d %9s %9s %7s %7s %8s %8s %8s %8s\n", groups[i].name, groups[i].f.logged, dash(c.missed_response),
                dash(c.missed_resolution), dash(c.first_contact), dash(c.reactivated), dash(c.respond_median),
                dash(c.respond_p90), dash(c.resolve_median), dash(c.resolve_p90));
     }
@@ -123,12 +123,12 @@ static void report_text(const char *from, const char *to, const struct report_gr
 
 static void report_csv(const struct report_group *groups, size_t n)
 {
-    printf("group,logged,missed_response_pct,missed_resolution_pct,first_contact_resolution_pct,reactivated_pct,"
+    cli_printf("group,logged,missed_response_pct,missed_resolution_pct,first_contact_resolution_pct,reactivated_pct,"
            "respond_hours_median,respond_hours_p90,resolve_hours_median,resolve_hours_p90\n");
     for (size_t i = 0; i < n; i++) {
         struct report_cells c;
         report_cells(&groups[i].f, &c);
-        printf("%s,%d,%s,%s,%s,%s,%s,%s,%s,%s\n", groups[i].name, groups[i].f.logged, c.missed_response,
+        cli_printf("%s,%d,%s,%s,%s,%s,%s,%s,%s,%s\n", groups[i].name, groups[i].f.logged, c.missed_response,
                c.missed_resolution, c.first_contact, c.reactivated, c.respond_median, c.respond_p90, c.resolve_median,
                c.resolve_p90);
     }
@@ -215,7 +215,7 @@ int cmd_report(const struct cli_context *ctx, int argc, char **argv)
     const char *from_text = NULL, *to_text = NULL;
     enum report_format format = REPORT_TEXT;
     if (report_parse(argc, argv, &from_text, &to_text, &format) < 0) {
-        fprintf(stderr, "usage: caselog report --from YYYY-MM-DD --to YYYY-MM-DD [--format text|csv|json]\n");
+        cli_fprintf(stderr, "usage: caselog report --from YYYY-MM-DD --to YYYY-MM-DD [--format text|csv|json]\n");
         return CLI_USAGE;
     }
     struct cli_session s;
@@ -224,14 +224,14 @@ int cmd_report(const struct cli_context *ctx, int argc, char **argv)
         return status;
     int64_t from = 0, to = 0;
     if (!report_day(s.cal, from_text, 0, &from) || !report_day(s.cal, to_text, 1, &to) || to <= from) {
-        fprintf(stderr, "caselog report: --from and --to want dates YYYY-MM-DD, --to not before --from\n");
+        cli_fprintf(stderr, "caselog report: --from and --to want dates YYYY-MM-DD, --to not before --from\n");
         cli_session_close(&s);
         return CLI_USAGE;
     }
     GError *error = NULL;
     GPtrArray *rows = store_report_cases(s.st, from, to, &error);
     if (!rows) {
-        fprintf(stderr, "caselog report: %s\n", error->message);
+        cli_fprintf(stderr, "caselog report: %s\n", error->message);
         g_error_free(error);
         cli_session_close(&s);
         return CLI_FAILED;

@@ -11,7 +11,7 @@
 
 static int schools_usage(void)
 {
-    fprintf(stderr, "usage: caselog schools add NAME IDENTIFIER [DOMAIN...] [--contact \"Name <address>\"]...\n"
+    cli_fprintf(stderr, "usage: caselog schools add NAME IDENTIFIER [DOMAIN...] [--contact \"Name <address>\"]...\n"
                     "       caselog schools list\n"
                     "       caselog schools import FILE.csv\n");
     return CLI_USAGE;
@@ -20,7 +20,7 @@ static int schools_usage(void)
 static int schools_status_of(GError *err)
 {
     int status = err->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
-    fprintf(stderr, "caselog schools: %s\n", err->message);
+    cli_fprintf(stderr, "caselog schools: %s\n", err->message);
     g_error_free(err);
     return status;
 }
@@ -37,7 +37,7 @@ static struct store_school *schools_from_args(int argc, char **argv)
         } else if (!contact && schools_csv_domain_ok(argv[i])) {
             store_school_add_domain(s, argv[i][0] == '@' ? argv[i] + 1 : argv[i]);
         } else {
-            fprintf(stderr, "caselog schools: bad %s \"%s\"\n", contact ? "contact" : "domain", argv[i]);
+            cli_fprintf(stderr, "caselog schools: bad %s \"%s\"\n", contact ? "contact" : "domain", argv[i]);
             store_school_free(&s);
         }
         g_free(email);
@@ -61,7 +61,7 @@ static int schools_add(const struct cli_context *ctx, int argc, char **argv)
     if (status == CLI_OK && !store_school_upsert(session.st, s, &err))
         status = schools_status_of(err);
     else if (status == CLI_OK)
-        printf("school %s (%s) saved: %u domain(s), %u contact(s)\n", s->identifier, s->name,
+        cli_printf("school %s (%s) saved: %u domain(s), %u contact(s)\n", s->identifier, s->name,
                s->domains->len, s->contacts->len);
     cli_session_close(&session);
     store_school_free(&s);
@@ -99,7 +99,7 @@ static int schools_list(const struct cli_context *ctx)
         char *domains = g_strjoinv(" ", (char **)s->domains->pdata);
         g_ptr_array_remove_index(s->domains, s->domains->len - 1);
         char *contacts = schools_join_contacts(s->contacts);
-        printf("%s\t%s\t%s\t%s\n", s->identifier, s->name, domains, contacts);
+        cli_printf("%s\t%s\t%s\t%s\n", s->identifier, s->name, domains, contacts);
         g_free(domains);
         g_free(contacts);
     }
@@ -122,7 +122,7 @@ static int schools_write_all(struct store *st, GPtrArray *schools)
         store_batch_abort(st);
     if (!ok)
         return schools_status_of(err);
-    printf("imported %u school(s)\n", schools->len);
+    cli_printf("imported %u school(s)\n", schools->len);
     return CLI_OK;
 }
 
@@ -137,7 +137,7 @@ static int schools_import(const struct cli_context *ctx, const char *path)
     char *text = NULL;
     GError *err = NULL;
     if (!g_file_get_contents(path, &text, NULL, &err)) {
-        fprintf(stderr, "caselog schools: %s\n", err->message);
+        cli_fprintf(stderr, "caselog schools: %s\n", err->message);
         g_error_free(err);
         return CLI_FAILED;
     }
@@ -145,10 +145,10 @@ static int schools_import(const struct cli_context *ctx, const char *path)
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     bool ok = schools_csv_parse(path, text, schools, errors);
     for (guint i = 0; i < errors->len; i++)
-        fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
+        cli_fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
     int status = ok ? CLI_OK : CLI_FAILED;
     if (!ok)
-        fprintf(stderr, "caselog schools: nothing imported\n");
+        cli_fprintf(stderr, "caselog schools: nothing imported\n");
     struct cli_session session = { 0 };
     if (ok && (status = cli_session_open(ctx, &session)) == CLI_OK)
         status = schools_write_all(session.st, schools);

@@ -8,7 +8,7 @@
 
 static void show_line(const char *label, const char *value)
 {
-    printf("  %-16s %s\n", label, value && *value ? value : "-");
+    cli_printf("  %-16s %s\n", label, value && *value ? value : "-");
 }
 
 static void show_time(const struct config *cfg, const char *label, int64_t t)
@@ -20,7 +20,7 @@ static void show_time(const struct config *cfg, const char *label, int64_t t)
 
 static void show_case(const struct config *cfg, const struct desk_case *c)
 {
-    printf("%s  %s\n", c->reference, c->subject);
+    cli_printf("%s  %s\n", c->reference, c->subject);
     char priority[96];
     g_snprintf(priority, sizeof priority, "%d %s (%s)", c->priority, cfg->priorities[c->priority - 1].name,
                c->priority_reason ? c->priority_reason : "-");
@@ -51,20 +51,20 @@ static void show_case(const struct config *cfg, const struct desk_case *c)
 
 static void show_thread(const struct config *cfg, GPtrArray *thread)
 {
-    printf("\nThread\n");
+    cli_printf("\nThread\n");
     for (guint i = 0; i < thread->len; i++) {
         const struct desk_thread_item *t = g_ptr_array_index(thread, i);
         char *when = cli_format_time(cfg->desk.timezone, t->at);
         if (t->message_row) {
-            printf("\n[%s] %s %s %s\n  Subject: %s\n", when, strcmp(t->kind, "in") == 0 ? "mail from" : "mail to",
+            cli_printf("\n[%s] %s %s %s\n  Subject: %s\n", when, strcmp(t->kind, "in") == 0 ? "mail from" : "mail to",
                    t->actor ? t->actor : "-", "", t->subject ? t->subject : "");
             /* The body indented, so it stands apart from the headers. */
             char **lines = g_strsplit(t->text ? t->text : "", "\n", -1);
             for (char **l = lines; *l; l++)
-                printf("  | %s\n", *l);
+                cli_printf("  | %s\n", *l);
             g_strfreev(lines);
         } else {
-            printf("[%s] %s by %s%s %s\n", when, t->kind, t->actor ? t->actor : "-",
+            cli_printf("[%s] %s by %s%s %s\n", when, t->kind, t->actor ? t->actor : "-",
                    t->is_public ? "" : " (internal)", t->text && strcmp(t->text, "{}") ? t->text : "");
         }
         g_free(when);
@@ -75,10 +75,10 @@ static void show_attachments(GPtrArray *attachments)
 {
     if (attachments->len == 0)
         return;
-    printf("\nAttachments (caselog attachment REF N)\n");
+    cli_printf("\nAttachments (caselog attachment REF N)\n");
     for (guint i = 0; i < attachments->len; i++) {
         const struct desk_attachment *a = g_ptr_array_index(attachments, i);
-        printf("  %d  %s  %s  %" G_GINT64_FORMAT " bytes  sha256:%.16s…\n", a->ordinal, a->name ? a->name : "(unnamed)",
+        cli_printf("  %d  %s  %s  %" G_GINT64_FORMAT " bytes  sha256:%.16s…\n", a->ordinal, a->name ? a->name : "(unnamed)",
                a->content_type, a->size, a->sha256);
     }
 }
@@ -86,7 +86,7 @@ static void show_attachments(GPtrArray *attachments)
 int cmd_show(const struct cli_context *ctx, int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: caselog show REF\n");
+        cli_fprintf(stderr, "usage: caselog show REF\n");
         return CLI_USAGE;
     }
     struct cli_session s;
@@ -97,7 +97,7 @@ int cmd_show(const struct cli_context *ctx, int argc, char **argv)
     GError *error = NULL;
     struct desk_case *c = store_desk_show(s.st, argv[1], &thread, &attachments, &error);
     if (!c) {
-        fprintf(stderr, "caselog show: %s\n", error->message);
+        cli_fprintf(stderr, "caselog show: %s\n", error->message);
         g_error_free(error);
         status = CLI_FAILED;
     } else {

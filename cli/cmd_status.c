@@ -27,37 +27,37 @@ static bool mailbox_troubled(const struct config *cfg, const struct mailbox_heal
 
 static void status_text(const struct config *cfg, const struct desk_health *h, int64_t now)
 {
-    printf("Database:   reachable, schema version %d\n", h->schema_version);
+    cli_printf("Database:   reachable, schema version %d\n", h->schema_version);
     for (int i = 0; i < cfg->n_mailboxes; i++) { /* configured but never passed */
         bool seen = false;
         for (guint k = 0; k < h->mailboxes->len; k++)
             seen = seen || strcmp(((struct mailbox_health *)g_ptr_array_index(h->mailboxes, k))->name,
                                   cfg->mailboxes[i].name) == 0;
         if (!seen)
-            printf("Mailbox %-10s no pass recorded yet\n", cfg->mailboxes[i].name);
+            cli_printf("Mailbox %-10s no pass recorded yet\n", cfg->mailboxes[i].name);
     }
     for (guint i = 0; i < h->mailboxes->len; i++) {
         const struct mailbox_health *m = g_ptr_array_index(h->mailboxes, i);
         char *pass = cli_format_time(cfg->desk.timezone, m->last_pass_at);
         char *ok = cli_format_time(cfg->desk.timezone, m->last_ok_at);
-        printf("Mailbox %-10s last pass %s (%s), last good pass %s, backlog %d, %s%s\n", m->name, pass,
+        cli_printf("Mailbox %-10s last pass %s (%s), last good pass %s, backlog %d, %s%s\n", m->name, pass,
                m->last_error ? "failed" : "ok", ok, m->backlog, m->locked ? "worked by " : "no daemon holds it",
                m->locked ? (m->daemon ? m->daemon : "a daemon") : "");
         if (m->last_error)
-            printf("           last error: %s\n", m->last_error);
+            cli_printf("           last error: %s\n", m->last_error);
         if (mailbox_late(cfg, m, now))
-            printf("           LATE: no good pass for %" G_GINT64_FORMAT " minutes\n",
+            cli_printf("           LATE: no good pass for %" G_GINT64_FORMAT " minutes\n",
                    m->last_ok_at ? (now - m->last_ok_at) / 60 : (int64_t)-1);
         g_free(pass);
         g_free(ok);
     }
     char *oldest = cli_format_time(cfg->desk.timezone, h->outbox_oldest_pending);
-    printf("Outbox:     %d waiting (oldest %s), %d failed, %d held back by loop guards today\n", h->outbox_pending,
+    cli_printf("Outbox:     %d waiting (oldest %s), %d failed, %d held back by loop guards today\n", h->outbox_pending,
            oldest, h->outbox_failed, h->outbox_suppressed_day);
     g_free(oldest);
-    printf("Scheduler:  %d notices and %d timers waiting\n", h->notices_waiting, h->timers_due);
-    printf("Unlogged:   %d (caselog unlogged)\n", h->unlogged);
-    printf("Cases:      %d open, %d breaching or breached\n", h->cases_open, h->cases_breached);
+    cli_printf("Scheduler:  %d notices and %d timers waiting\n", h->notices_waiting, h->timers_due);
+    cli_printf("Unlogged:   %d (caselog unlogged)\n", h->unlogged);
+    cli_printf("Cases:      %d open, %d breaching or breached\n", h->cases_open, h->cases_breached);
 }
 
 static void status_json(const struct config *cfg, const struct desk_health *h, int64_t now, bool healthy)
@@ -105,7 +105,7 @@ int cmd_status(const struct cli_context *ctx, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (c != 'j') {
-            fprintf(stderr, "usage: caselog status [--json]\n");
+            cli_fprintf(stderr, "usage: caselog status [--json]\n");
             return CLI_USAGE;
         }
         json = true;
@@ -117,7 +117,7 @@ int cmd_status(const struct cli_context *ctx, int argc, char **argv)
     struct desk_health h;
     GError *error = NULL;
     if (!store_desk_health(s.st, &h, &error)) {
-        fprintf(stderr, "caselog status: %s\n", error->message);
+        cli_fprintf(stderr, "caselog status: %s\n", error->message);
         g_error_free(error);
         desk_health_clear(&h);
         cli_session_close(&s);

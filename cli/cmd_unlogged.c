@@ -19,11 +19,11 @@ static void unlogged_print(const struct config *cfg, GPtrArray *rows, bool json)
 {
     if (!json) {
         if (rows->len == 0)
-            printf("Nothing unlogged.\n");
+            cli_printf("Nothing unlogged.\n");
         for (guint i = 0; i < rows->len; i++) {
             const struct unlogged_row *r = g_ptr_array_index(rows, i);
             char *when = cli_format_time(cfg->desk.timezone, r->created_at);
-            printf("%-6" G_GINT64_FORMAT " %s  %s uid %u  %" G_GINT64_FORMAT " bytes\n       from %s: %s\n       why: %s\n",
+            cli_printf("%-6" G_GINT64_FORMAT " %s  %s uid %u  %" G_GINT64_FORMAT " bytes\n       from %s: %s\n       why: %s\n",
                    r->id, when, r->mailbox ? r->mailbox : "-", r->uid, r->size, r->from_address ? r->from_address : "?",
                    r->subject ? r->subject : "(no subject)", r->reason);
             g_free(when);
@@ -51,9 +51,28 @@ static void unlogged_print(const struct config *cfg, GPtrArray *rows, bool json)
     g_object_unref(b);
 }
 
+/* A too-large row holds only the message's header: logging that would make a case of
+ * a header. The whole message is on the IMAP server, which the CLI does not speak to
+ * (layers: only the daemon meets IMAP), so the admin is told how to have it logged. */
+static int unlogged_refuse_too_large(const struct cli_session *s, const struct unlogged_row *row)
+{
+    const struct config_mailbox *mb = row->mailbox ? config_find_mailbox(s->cfg, row->mailbox) : NULL;
+    cli_fprintf(stderr,
+                "caselog unlogged reprocess: %" G_GINT64_FORMAT " refused: %s, and only its header was kept, so it"
+                " cannot be logged from here.\nThe whole message is in the folder \"%s\" of mailbox %s. To log it,"
+                " raise limits.max_message_size above its size, reload caselogd, and move the message from \"%s\""
+                " back to \"%s\": the daemon then logs it as new mail.\n",
+                row->id, row->reason, mb && mb->failed_folder ? mb->failed_folder : "(the failed folder)",
+                row->mailbox ? row->mailbox : "-", mb && mb->failed_folder ? mb->failed_folder : "(the failed folder)",
+                mb ? mb->folder : "(its folder)");
+    return CLI_FAILED;
+}
+
 /* Log raw now, in one transaction with dropping the row; the outcome is printed. */
 static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, GBytes *raw)
 {
+    if (row->reason && strstr(row->reason, STORE_UNLOGGED_TOO_LARGE))
+        return unlogged_refuse_too_large(s, row);
     int64_t id = row->id;
     gsize len = 0;
     const char *data = g_bytes_get_data(raw, &len);
@@ -65,7 +84,7 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
     int status = CLI_FAILED;
     GError *error = NULL;
     if (!msg) {
-        fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " still cannot be read: %s\n", id, why);
+        cli_fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " still cannot be read: %s\n", id, why);
         parser_shutdown();
         return CLI_FAILED;
     }
@@ -85,14 +104,14 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
     bool ok = store_batch_begin(s->st, &error) && store_log_message(s->st, &in, &out, &error);
     if (ok && (out.action == STORE_UNLOGGED || out.action == STORE_DUPLICATE)) {
         store_batch_abort(s->st);
-        fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " not logged: %s\n", id, out.reason);
+        cli_fprintf(stderr, "caselog unlogged reprocess: %" G_GINT64_FORMAT " not logged: %s\n", id, out.reason);
     } else if (ok && store_unlogged_delete(s->st, id, &error) && store_batch_commit(s->st, &error)) {
-        printf("unlogged %" G_GINT64_FORMAT ": %s %s (%s)\n", id, store_action_name(out.action),
+        cli_printf("unlogged %" G_GINT64_FORMAT ": %s %s (%s)\n", id, store_action_name(out.action),
                out.reference[0] ? out.reference : "-", out.reason);
         status = CLI_OK;
     } else {
         store_batch_abort(s->st);
-        fprintf(stderr, "caselog unlogged reprocess: %s\n", error ? error->message : "failed");
+        cli_fprintf(stderr, "caselog unlogged reprocess: %s\n", error ? error->message : "failed");
     }
     g_clear_error(&error);
     parsed_message_free(&msg);
@@ -105,7 +124,7 @@ static int unlogged_one(struct cli_session *s, const char *action, const char *i
     char *end = NULL;
     gint64 id = g_ascii_strtoll(id_text, &end, 10);
     if (!*id_text || *end || id <= 0) {
-        fprintf(stderr, "usage: caselog unlogged show|reprocess ID\n");
+        cli_fprintf(stderr, "usage: caselog unlogged show|reprocess ID\n");
         return CLI_USAGE;
     }
     GError *error = NULL;
@@ -113,9 +132,9 @@ static int unlogged_one(struct cli_session *s, const char *action, const char *i
     struct unlogged_row *row = store_unlogged_get(s->st, id, &raw, &error);
     if (!row) {
         if (error)
-            fprintf(stderr, "caselog unlogged: %s\n", error->message);
+            cli_fprintf(stderr, "caselog unlogged: %s\n", error->message);
         else
-            fprintf(stderr, "caselog unlogged: no unlogged message with id %" G_GINT64_FORMAT "\n", id);
+            cli_fprintf(stderr, "caselog unlogged: no unlogged message with id %" G_GINT64_FORMAT "\n", id);
         g_clear_error(&error);
         return CLI_FAILED;
     }
@@ -160,7 +179,7 @@ int cmd_unlogged(const struct cli_context *ctx, int argc, char **argv)
             unlogged_print(s.cfg, rows, json);
             g_ptr_array_unref(rows);
         } else {
-            fprintf(stderr, "caselog unlogged: %s\n", error->message);
+            cli_fprintf(stderr, "caselog unlogged: %s\n", error->message);
             g_error_free(error);
             status = CLI_FAILED;
         }
@@ -168,6 +187,6 @@ int cmd_unlogged(const struct cli_context *ctx, int argc, char **argv)
     cli_session_close(&s);
     return status;
 usage:
-    fprintf(stderr, "usage: caselog unlogged [--json] | unlogged show ID | unlogged reprocess ID\n");
+    cli_fprintf(stderr, "usage: caselog unlogged [--json] | unlogged show ID | unlogged reprocess ID\n");
     return CLI_USAGE;
 }

@@ -48,3 +48,17 @@ void sha256_finish(struct sha256 *h, char hex[SHA256_HEX_SIZE])
     sha256_to_hex(digest, hex);
     g_free(h);
 }
+
+void sha256_content_hex(const char *raw, size_t len, char hex[SHA256_HEX_SIZE])
+{
+    size_t at = 0;
+    for (size_t i = 0; i + 1 < len && at == 0; i++) {
+        if (raw[i] != '\n')
+            continue;
+        if (raw[i + 1] == '\n')
+            at = i + 2;
+        else if (raw[i + 1] == '\r' && i + 2 < len && raw[i + 2] == '\n')
+            at = i + 3;
+    }
+    sha256_hex(raw + at, len - at, hex);
+}

@@ -105,6 +105,7 @@ struct config *config_load(const char *path, GPtrArray *errors)
         cfg_load_routing(&r, root, cfg);
         cfg_load_smtp(&r, root, cfg);
         cfg_load_closure_limits(&r, root, cfg);
+        cfg->desk_addresses = config_desk_addresses(cfg);
     }
     config_destroy(&c);
     if (errors->len > errors_before)
@@ -157,6 +158,7 @@ void config_free(struct config **cfgp)
     g_free(cfg->routing);
     g_strfreev(cfg->closure.confirm_words);
     g_strfreev(cfg->fallback_charsets);
+    g_strfreev(cfg->desk_addresses);
     g_free(cfg);
     *cfgp = NULL;
 }
@@ -167,4 +169,32 @@ const struct config_mailbox *config_find_mailbox(const struct config *cfg, const
         if (g_strcmp0(cfg->mailboxes[i].name, name) == 0)
             return &cfg->mailboxes[i];
     return NULL;
+}
+
+/* Add address (lower case) to out unless it is empty, no address or already there. */
+static void desk_address_add(GPtrArray *out, const char *address)
+{
+    if (!address || !strchr(address, '@'))
+        return;
+    char *lower = g_ascii_strdown(address, -1);
+    for (guint i = 0; i < out->len; i++)
+        if (strcmp(g_ptr_array_index(out, i), lower) == 0) {
+            g_free(lower);
+            return;
+        }
+    g_ptr_array_add(out, lower);
+}
+
+char **config_desk_addresses(const struct config *cfg)
+{
+    GPtrArray *out = g_ptr_array_new();
+    desk_address_add(out, cfg->desk.address);
+    for (int i = 0; i < cfg->n_mailboxes; i++) {
+        desk_address_add(out, cfg->mailboxes[i].address);
+        desk_address_add(out, cfg->mailboxes[i].user);
+    }
+    for (int i = 0; i < cfg->n_routing; i++)
+        desk_address_add(out, cfg->routing[i].to);
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
 }

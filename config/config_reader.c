@@ -1,4 +1,5 @@
 /* config_reader: typed, error-collecting access to libconfig settings. */
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -148,6 +149,20 @@ char **cfg_string_list(struct cfg_reader *r, const config_setting_t *group, cons
     return (char **)g_ptr_array_free(out, FALSE);
 }
 
+/* A secret file must be readable by us and by nobody else: as ssh does with a private
+ * key, one that group or others may read or write is refused. */
+static void cfg_check_secret_file(struct cfg_reader *r, const config_setting_t *at, const char *path)
+{
+    struct stat st;
+    if (g_access(path, R_OK) != 0 || stat(path, &st) != 0)
+        cfg_error(r, at, "password_file %s cannot be read", path);
+    else if (!S_ISREG(st.st_mode))
+        cfg_error(r, at, "password_file %s is not a regular file", path);
+    else if (st.st_mode & (S_IRWXG | S_IRWXO))
+        cfg_error(r, at, "password_file %s is accessible by group or others (mode %04o): chmod 600 it",
+                  path, (unsigned)(st.st_mode & 07777));
+}
+
 void cfg_check_secret(struct cfg_reader *r, const config_setting_t *group, enum auth_mode auth,
                       const char *password_file, const char *password_env, const char *token_command,
                       bool none_allowed)
@@ -158,10 +173,8 @@ void cfg_check_secret(struct cfg_reader *r, const config_setting_t *group, enum 
         if (!token_command || !*token_command)
             cfg_error(r, group, "auth = \"xoauth2\" needs a token_command");
     } else if (auth == AUTH_PASSWORD) {
-        if (password_file && *password_file) {
-            if (g_access(password_file, R_OK) != 0)
-                cfg_error(r, member(group, "password_file"), "password_file %s cannot be read", password_file);
-        } else if (password_env && *password_env) {
+        if (password_file && *password_file)
+            cfg_check_secret_file(r, member(group, "password_file"), password_file); else if (password_env && *password_env) {
             if (!g_getenv(password_env))
                 cfg_error(r, member(group, "password_env"), "password_env %s is not set in the environment",
                           password_env);

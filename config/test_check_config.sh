@@ -45,5 +45,32 @@ rc=$?
 grep -qF -- "$tdir/templates/update.txt:3: unknown variable 'nonsense'" "$out" || { fail "bad template: no file:line in:"; cat "$out"; }
 rm -rf "$tdir"
 
+# A password_file that group or others may read is refused, as ssh refuses such a key.
+sdir=$(mktemp -d)
+printf 'secret-desk\n' > "$sdir/support.secret"
+cat > "$sdir/caselog.conf" <<CONF
+desk = { address = "servicedesk@desk.example.org"; domain = "desk.example.org"; };
+database = { conninfo = "dbname=caselog"; };
+mailboxes = (
+  { name = "support"; host = "127.0.0.1"; tls = "none"; user = "desk";
+    password_file = "$sdir/support.secret"; }
+);
+CONF
+for mode in 644 640 604 660; do
+    chmod "$mode" "$sdir/support.secret"
+    "$bin" --check-config -c "$sdir/caselog.conf" >"$out" 2>&1
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "password_file mode $mode: exit $rc, expected 2"
+    grep -qF -- "$sdir/caselog.conf:5: password_file $sdir/support.secret is accessible by group or others (mode 0$mode)" "$out" ||
+        { fail "password_file mode $mode: no file:line in:"; cat "$out"; }
+done
+for mode in 600 400; do
+    chmod "$mode" "$sdir/support.secret"
+    "$bin" --check-config -c "$sdir/caselog.conf" >"$out" 2>&1
+    rc=$?
+    [ "$rc" -eq 0 ] || { fail "password_file mode $mode: exit $rc, expected 0"; cat "$out"; }
+done
+rm -rf "$sdir"
+
 [ "$failures" -eq 0 ] && echo "check-config: all passed"
 exit "$failures"

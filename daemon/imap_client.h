@@ -105,6 +105,10 @@ bool imap_client_ensure_folder(struct imap_client *c, const char *folder, GError
  * g_array_unref(); elements are uint32_t. */
 GArray *imap_client_search_from(struct imap_client *c, uint32_t first_uid, GError **error);
 
+/* UIDs 1..last_uid of the selected folder not flagged \\Seen, ascending (UID SEARCH UID
+ * 1:last_uid UNSEEN). Caller frees with g_array_unref(). */
+GArray *imap_client_search_unseen_upto(struct imap_client *c, uint32_t last_uid, GError **error);
+
 /* Fetch UID, INTERNALDATE and RFC822.SIZE of uids (ascending), in batches; with
  * bodies, then BODY.PEEK[] of those whose size is <= max_body_size (0: no limit).
  * UIDs that no longer exist are left out. Caller frees with g_ptr_array_unref();

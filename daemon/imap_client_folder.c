@@ -194,42 +194,77 @@ GArray *imap_client_sorted_uids(const uint32_t *uids, size_t n)
 
 /* ---------- search ---------- */
 
-GArray *imap_client_search_from(struct imap_client *c, uint32_t first_uid, GError **error)
+/* key AND UNSEEN; takes key (freed on failure); NULL if out of memory. */
+static struct mailimap_search_key *imap_client_and_unseen(struct mailimap_search_key *key)
 {
-    struct mailimap_search_key *key;
-    struct mailimap_set *set;
-    clist *result = NULL;
-    GArray *uids;
-    int r;
+    struct mailimap_search_key *both = mailimap_search_key_new_multiple_empty();
+    struct mailimap_search_key *unseen =
+        mailimap_search_key_new(MAILIMAP_SEARCH_KEY_UNSEEN, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL,
+                                NULL, NULL);
+    if (both != NULL && mailimap_search_key_multiple_add(both, key) == MAILIMAP_NO_ERROR) {
+        key = NULL; /* owned by both now */
+        if (unseen != NULL && mailimap_search_key_multiple_add(both, unseen) == MAILIMAP_NO_ERROR)
+            return both;
+    }
+    if (unseen != NULL)
+        mailimap_search_key_free(unseen);
+    if (key != NULL)
+        mailimap_search_key_free(key);
+    if (both != NULL)
+        mailimap_search_key_free(both);
+    return NULL;
+}
 
+/* UID SEARCH of the uids in [first_uid, last_uid] (0: "*"), unseen ones only if asked;
+ * the answer filtered to the range and sorted. */
+static GArray *imap_client_search(struct imap_client *c, uint32_t first_uid, uint32_t last_uid, bool unseen,
+                                  GError **error)
+{
     if (!imap_client_ready(c, true, true, error))
         return NULL;
     if (first_uid == 0)
         first_uid = 1;
-    set = mailimap_set_new_interval(first_uid, 0); /* 0 = "*" */
-    key = set != NULL ? mailimap_search_key_new_uid(set) : NULL;
+    struct mailimap_set *set = mailimap_set_new_interval(first_uid, last_uid); /* 0 = "*" */
+    struct mailimap_search_key *key = set != NULL ? mailimap_search_key_new_uid(set) : NULL;
+    if (key == NULL && set != NULL)
+        mailimap_set_free(set);
+    if (key != NULL && unseen)
+        key = imap_client_and_unseen(key);
     if (key == NULL) {
-        if (set != NULL)
-            mailimap_set_free(set);
         imap_client_oom(c, error);
         return NULL;
     }
-    r = mailimap_uid_search(c->imap, NULL, key, &result);
+    clist *result = NULL;
+    int r = mailimap_uid_search(c->imap, NULL, key, &result);
     mailimap_search_key_free(key);
     if (r != MAILIMAP_NO_ERROR) {
         imap_client_fail(c, r, "UID SEARCH at", error);
         return NULL;
     }
-    uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    GArray *uids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     for (clistiter *it = imap_client_first(result); it != NULL; it = clist_next(it)) {
         uint32_t uid = *(uint32_t *)clist_content(it);
-        if (uid >= first_uid) /* "n:*" includes the last message even when n > max */
+        /* "n:*" includes the last message even when n > max */
+        if (uid >= first_uid && (last_uid == 0 || uid <= last_uid))
             g_array_append_val(uids, uid);
     }
     if (result != NULL)
         mailimap_search_result_free(result);
     g_array_sort(uids, imap_client_uid_cmp);
     return uids;
+}
+
+GArray *imap_client_search_from(struct imap_client *c, uint32_t first_uid, GError **error)
+{
+    return imap_client_search(c, first_uid, 0, false, error);
+}
+
+GArray *imap_client_search_unseen_upto(struct imap_client *c, uint32_t last_uid, GError **error)
+{
+    if (last_uid == 0)
+        return g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    return imap_client_search(c, 1, last_uid, true, error);
 }
 
 /* ---------- flags and moves ---------- */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store_status.h"
+#include "store_unlogged.h"
 
 #include <string.h>
 
@@ -75,8 +76,7 @@ static bool log_too_large(const struct ingest_context *ctx, const struct imap_me
                           struct ingest_stats *stats, GError **error)
 {
     char reason[128];
-    g_snprintf(reason, sizeof reason, "message of %" G_GINT64_FORMAT " bytes is over limits.max_message_size",
-               m->size);
+    g_snprintf(reason, sizeof reason, "message of %" G_GINT64_FORMAT " bytes is " STORE_UNLOGGED_TOO_LARGE, m->size);
     struct parsed_message *header = NULL;
     if (m->body) {
         gsize len = 0;
@@ -91,8 +91,12 @@ static bool log_too_large(const struct ingest_context *ctx, const struct imap_me
                                       ? g_ptr_array_index(header->reply_to, 0) : header->from;
         sender = to ? to->address : NULL;
     }
+    /* Old mail (limits.no_ack_older_than) is recorded but not answered, as with every
+     * automatic mail. */
+    bool old = m->internaldate < ctx->now - duration_seconds(&ctx->cfg->limits.no_ack_older_than);
     char size[32];
-    bool ok = log_unlogged(ctx, m, reason, header, sender, size_words(m->size, size), moves, stats, error);
+    bool ok = log_unlogged(ctx, m, reason, header, sender, old ? NULL : size_words(m->size, size), moves, stats,
+                           error);
     parsed_message_free(&header);
     return ok;
 }
@@ -233,14 +237,17 @@ static enum ingest_failure ingest_batch(const struct ingest_context *ctx, struct
 }
 
 /* Messages at or below the cursor still in the folder were committed before a crash
- * but never moved: move them now to where their outcome says. */
+ * but never moved: move them now to where their outcome says. With no processed folder
+ * logged mail stays where it is, flagged \\Seen: the leftovers are the unseen ones below
+ * the cursor (searched as such, so a folder of 100,000 logged messages costs nothing). */
 static enum ingest_failure recover_leftovers(const struct ingest_context *ctx, uint32_t last_uid,
                                              struct ingest_stats *stats, GError **error)
 {
     const struct config_mailbox *mb = ctx->session->mailbox;
-    if (!mb->processed_folder || last_uid == 0 || ctx->session->status.exists == 0)
+    if (last_uid == 0 || ctx->session->status.exists == 0)
         return INGEST_OK;
-    GArray *uids = imap_client_search_from(ctx->session->imap, 1, error);
+    GArray *uids = mb->processed_folder ? imap_client_search_from(ctx->session->imap, 1, error)
+                                        : imap_client_search_unseen_upto(ctx->session->imap, last_uid, error);
     if (!uids)
         return INGEST_IMAP_DOWN;
     stats->found = uids->len;

@@ -80,11 +80,13 @@ static void item_prepare(const struct ingest_context *ctx, const struct imap_mes
     struct parser_options popts = intake_parser_options(cfg);
     item->msg = parser_parse(raw, len, &popts, &item->parse_reason);
     sha256_hex(raw, len, item->raw_sha256);
+    sha256_content_hex(raw, len, item->content_sha256);
     struct store_message_in *in = &item->in;
     store_message_in_from_config(in, &item->intake, cfg, ctx->cal, ctx->session->mailbox);
     in->raw = raw;
     in->raw_len = len;
     in->raw_sha256 = item->raw_sha256;
+    in->content_sha256 = item->content_sha256;
     in->msg = item->msg;
     in->mailbox = ctx->session->mailbox->name;
     in->uidvalidity = ctx->session->status.uidvalidity;

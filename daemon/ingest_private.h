@@ -24,6 +24,7 @@ struct ingest_item {
     struct parsed_message *msg;    /* NULL: too large, or not a message (parse_reason) */
     const char *parse_reason;
     char raw_sha256[65];
+    char content_sha256[65]; /* sha256_content_hex(): worked out here, off the store's thread */
     struct store_intake_config intake;
     struct store_message_in in;
 };

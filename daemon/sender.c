@@ -9,6 +9,7 @@
 #include "log.h"
 #include "outgoing.h"
 #include "secrets.h"
+#include "sender_rule.h"
 #include "smtp_client.h"
 #include "store_desk.h"
 #include "store_outbox.h"
@@ -106,7 +107,7 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     const struct config *cfg = s->cfg;
     GHashTable *vars = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     put(vars, "reference", g_strdup(it->reference));
-    put(vars, "subject", g_strdup(it->subject));
+    put(vars, "subject", outgoing_subject_cut(it->subject)); /* the body may echo it too */
     put(vars, "desk_name", g_strdup(cfg->desk.name));
     put(vars, "desk_address", g_strdup(cfg->desk.address));
     put(vars, "school_name", g_strdup(it->school));
@@ -169,7 +170,7 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
     bool ok = outgoing_build(&req, &mail, error);
     int64_t row = 0;
     if (ok)
-        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, r.subject, mail.bytes, mail.length, &row, error);
+        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, mail.bytes, mail.length, &row, error);
     if (ok)
         *raw_out = g_bytes_new(mail.bytes, mail.length);
     outgoing_mail_clear(&mail);
@@ -228,6 +229,13 @@ static bool sender_failed(struct sender *s, struct store *st, const struct outbo
     return store_outbox_mark_retry(st, it->id, retry_delay(it->attempts), why->message, error);
 }
 
+/* Is the recipient one of the desk's own addresses? Mail forged as from the desk (without
+ * our loop header) would otherwise be answered to the desk itself. */
+static bool to_desk(const struct sender *s, const struct outbox_item *it)
+{
+    return sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses);
+}
+
 static bool sender_one(struct sender *s, struct store *st, const struct outbox_item *it, int64_t now,
                        struct sender_stats *stats, GError **error)
 {
@@ -236,6 +244,16 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
     char ref[LOG_CLIP_SIZE], template[LOG_CLIP_SIZE], reason[LOG_CLIP_SIZE];
     log_clip(ref, it->reference);
     log_clip(template, it->template); /* outbox rows may come from plain SQL */
+    if (it->reclaimed)
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
+                 " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
+                 it->id, ref, it->attempts);
+    if (to_desk(s, it)) {
+        stats->suppressed++;
+        why = "the recipient is one of the desk's own addresses";
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));
+        return store_outbox_mark_suppressed(st, it, why, error);
+    }
     if (over_cap(s, st, it, &why, &db_error)) {
         stats->suppressed++;
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));

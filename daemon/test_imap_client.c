@@ -613,6 +613,33 @@ static void test_add_flags(void **state)
     imap_client_free(&c);
 }
 
+/* Leftovers with no processed folder: the unseen uids up to the cursor, nothing above. */
+static void test_search_unseen_upto(void **state)
+{
+    g_autofree char *folder = unique_folder("unseen");
+    uint32_t u1 = append_msg("desk", folder, "a");
+    uint32_t u2 = append_msg("desk", folder, "b");
+    uint32_t u3 = append_msg("desk", folder, "c");
+    struct imap_client *c = client_login("desk");
+    struct imap_folder_status st;
+    GError *error = NULL;
+
+    select_ok(c, folder, &st);
+    assert_true(imap_client_add_flag(c, &u1, 1, "\\Seen", &error));
+    GArray *uids = imap_client_search_unseen_upto(c, u2, &error);
+    assert_non_null(uids);
+    assert_int_equal(uids->len, 1);
+    assert_int_equal(g_array_index(uids, uint32_t, 0), u2);
+    g_array_unref(uids);
+    uids = imap_client_search_unseen_upto(c, u3, &error);
+    assert_int_equal(uids->len, 2);
+    g_array_unref(uids);
+    uids = imap_client_search_unseen_upto(c, 0, &error);
+    assert_int_equal(uids->len, 0);
+    g_array_unref(uids);
+    imap_client_free(&c);
+}
+
 typedef bool (*move_fn)(struct imap_client *, const uint32_t *, size_t, const char *,
                         GError **);
 
@@ -1187,6 +1214,7 @@ int main(void)
         cmocka_unit_test_setup(test_fetch_size_filter_and_batches, need_stack),
         cmocka_unit_test_setup(test_fetch_missing_uids_left_out, need_stack),
         cmocka_unit_test_setup(test_add_flags, need_stack),
+        cmocka_unit_test_setup(test_search_unseen_upto, need_stack),
         cmocka_unit_test_setup(test_move, need_stack),
         cmocka_unit_test_setup(test_move_fallback, need_stack),
         cmocka_unit_test_setup(test_idle_wakes_on_append, need_stack),

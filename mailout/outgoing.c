@@ -1,7 +1,8 @@
 /* outgoing: assemble the MIME message for one outgoing mail with gmime (see outgoing.h).
- * Headers follow SPEC section 5 and RFC 3834/5322; text is UTF-8, quoted-printable when
- * it is not plain ASCII; gmime encodes display names and the subject per RFC 2047.
- * It must not open connections or touch the database. */
+ * Headers follow SPEC section 5 and RFC 3834/5322. Text is UTF-8 bytes, always, labelled
+ * utf-8 and transfer-encoded as gmime finds best for 7-bit (quoted-printable or base64);
+ * display names and the subject go out as UTF-8 RFC 2047 words. A subject is cut at
+ * OUTGOING_SUBJECT_MAX characters. It must not open connections or touch the database. */
 #include "outgoing.h"
 
 #include <string.h>
@@ -66,15 +67,54 @@ static gboolean is_ascii(const char *s)
     return TRUE;
 }
 
+/* Does text have a line longer than RFC 5322 allows (998 octets)? */
+static gboolean has_long_line(const char *text)
+{
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len > 998)
+            return TRUE;
+        line += len + (nl != NULL);
+    }
+    return FALSE;
+}
+
+/* The body part: the UTF-8 bytes themselves as content. g_mime_text_part_set_text()
+ * is not used: it converts text that fits Latin-1 to Latin-1 bytes, which the utf-8
+ * label then garbles ("Zoë", "£5"). */
 static GMimeTextPart *build_body(const char *body)
 {
+    char *text = g_utf8_make_valid(body, -1);
+    GMimeStream *stream = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+    GMimeDataWrapper *content = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
     GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
-    g_mime_text_part_set_text(part, body); /* sets charset utf-8 (or us-ascii) */
+    g_mime_part_set_content(GMIME_PART(part), content);
     g_mime_text_part_set_charset(part, "utf-8");
-    g_mime_part_set_content_encoding(GMIME_PART(part), is_ascii(body)
-                                                           ? GMIME_CONTENT_ENCODING_7BIT
-                                                           : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+    /* Plain ASCII in short lines goes as it is; anything else as gmime finds best. */
+    g_mime_part_set_content_encoding(GMIME_PART(part), is_ascii(text) && !has_long_line(text)
+        ? GMIME_CONTENT_ENCODING_7BIT
+        : g_mime_part_get_best_content_encoding(GMIME_PART(part), GMIME_ENCODING_CONSTRAINT_7BIT));
+    g_object_unref(content);
+    g_object_unref(stream);
+    g_free(text);
     return part;
+}
+
+char *outgoing_subject_cut(const char *subject)
+{
+    char *valid = g_utf8_make_valid(subject ? subject : "", -1);
+    /* A header carries no line breaks or other controls of the school's text. */
+    for (char *p = valid; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    if (g_utf8_strlen(valid, -1) <= OUTGOING_SUBJECT_MAX)
+        return valid;
+    char *head = g_utf8_substring(valid, 0, OUTGOING_SUBJECT_MAX - 1);
+    char *cut = g_strconcat(head, "\xe2\x80\xa6", NULL); /* … */
+    g_free(head);
+    g_free(valid);
+    return cut;
 }
 
 static void set_threading(GMimeMessage *m, const struct outgoing_request *r)
@@ -126,13 +166,14 @@ static void add_address(GMimeMessage *m, GMimeAddressType type, const char *head
     g_string_free(raw, TRUE);
 }
 
-static void set_headers(GMimeMessage *m, const struct outgoing_request *r, const char *id)
+static void set_headers(GMimeMessage *m, const struct outgoing_request *r, const char *id,
+                        const char *subject)
 {
     const struct config_desk *d = r->desk;
     GMimeObject *o = GMIME_OBJECT(m);
     add_address(m, GMIME_ADDRESS_TYPE_FROM, "From", d->name, d->address);
     add_address(m, GMIME_ADDRESS_TYPE_TO, "To", r->to_name, r->to_address);
-    g_mime_message_set_subject(m, r->subject, "utf-8");
+    g_mime_message_set_subject(m, subject, "utf-8");
     g_mime_message_set_date(m, r->date);
     g_mime_message_set_message_id(m, id);
     set_threading(m, r);
@@ -150,7 +191,8 @@ gboolean outgoing_build(const struct outgoing_request *req, struct outgoing_mail
         return FALSE;
     GMimeMessage *m = g_mime_message_new(TRUE);
     char *id = g_mime_utils_generate_message_id(req->desk->domain);
-    set_headers(m, req, id);
+    out->subject = outgoing_subject_cut(req->subject);
+    set_headers(m, req, id, out->subject);
     GMimeTextPart *body = build_body(req->body);
     g_mime_message_set_mime_part(m, GMIME_OBJECT(body));
     g_object_unref(body);
@@ -167,6 +209,7 @@ gboolean outgoing_build(const struct outgoing_request *req, struct outgoing_mail
 void outgoing_mail_clear(struct outgoing_mail *m)
 {
     g_clear_pointer(&m->message_id, g_free);
+    g_clear_pointer(&m->subject, g_free);
     g_clear_pointer(&m->bytes, g_free);
     m->length = 0;
 }

@@ -1,6 +1,7 @@
 /* test_outgoing: outgoing mails built with gmime carry the SPEC section 5 headers, thread
- * per RFC 5322 3.6.4, and Welsh, Polish and Chinese names, subjects and bodies survive the
- * round trip (render, build, serialise, parse back with gmime, compare). Subjects and
+ * per RFC 5322 3.6.4, and Welsh, Polish, Chinese and Latin-1-fitting ("Zoë", "£5")
+ * names, subjects and bodies survive the round trip (render, build, serialise, parse
+ * back with gmime, compare, and decode every part with a strict decoder). Subjects and
  * display names are decoded from the raw header by this test's own RFC 2047 decoder,
  * because Debian's gmime 3.2.13 cuts adjacent base64 words (LIBRARIES.md section 3). */
 #include <setjmp.h>
@@ -144,6 +145,50 @@ static char *raw_display_name(GMimeMessage *m, const char *name)
     return decoded;
 }
 
+/* Every encoded word of a raw header: its charset must be UTF-8 and its bytes valid
+ * UTF-8 (a strict decoder: nothing is replaced or dropped). Returns the decoded text. */
+static char *strict_header(const char *raw)
+{
+    GString *out = g_string_new(NULL);
+    for (const char *p = raw; *p;) {
+        if (strncmp(p, "=?", 2) != 0) {
+            if (*p != '\r' && *p != '\n')
+                g_string_append_c(out, *p);
+            p++;
+            continue;
+        }
+        GByteArray *bytes = g_byte_array_new();
+        char *charset = NULL;
+        const char *next = decode_word(p, bytes, &charset);
+        assert_non_null(next);
+        if (g_ascii_strcasecmp(charset, "utf-8") != 0)
+            fail_msg("encoded word in %s, not UTF-8: %s", charset, raw);
+        if (!g_utf8_validate((const char *)bytes->data, bytes->len, NULL))
+            fail_msg("encoded word is not valid UTF-8: %s", raw);
+        g_string_append_len(out, (const char *)bytes->data, bytes->len);
+        g_byte_array_unref(bytes);
+        g_free(charset);
+        const char *ws = next + strspn(next, " \t\r\n");
+        p = strncmp(ws, "=?", 2) == 0 ? ws : next;
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* The part's content with only the transfer encoding undone: the bytes on the wire as
+ * a reader gets them before any charset conversion. Caller g_free()s. */
+static char *part_bytes(GMimeObject *part)
+{
+    GMimeStream *mem = g_mime_stream_mem_new();
+    g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(GMIME_PART(part)), mem);
+    GByteArray *a = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    GString *t = g_string_new(NULL);
+    for (guint i = 0; i < a->len; i++)
+        if (a->data[i] != '\r')
+            g_string_append_c(t, (char)a->data[i]);
+    g_object_unref(mem);
+    return g_string_free(t, FALSE);
+}
+
 struct trip_case {
     const char *school;   /* recipient display name */
     const char *subject;  /* the school's own subject */
@@ -159,6 +204,12 @@ static const struct trip_case trip_cases[] = {
     { "学校学校学校学校学校学校学校学校学校学校学校学校学校学校学校学校学校学校学校学校",
       "长主题 长主题 长主题 长主题 长主题 长主题 长主题 长主题 长主题 长主题 长主题 长主题 长主题 长主题",
       "line one\nline two — ŵ\n" },
+    /* Text that fits Latin-1 is the case that broke: gmime sent Latin-1 bytes as utf-8. */
+    { "Zoë Brontë", "Dear Zoë Brontë", "Dear Zoë Brontë,\ncafé £5, and £500 for the licence.\n" },
+    { "Café £5", "£500 — é", "£\n" },
+    { "Siân Hâf Ŵ ŷ", "Ysgol y Wâl: ŵ ŷ â", "Diolch, Siân — ŵ ŷ â ê î ô û\n" },
+    { "Łukasz Żółć", "Szkoła: zażółć gęślą jaźń", "Zażółć gęślą jaźń — ąćęłńóśźż\n" },
+    { "李老师", "学校电脑无法登录", "学校的电脑无法登录，请帮忙。£ é\n" },
 };
 
 static void render_case(const struct trip_case *c, char **subject, char **body)
@@ -227,6 +278,18 @@ static void check_round_trip(const struct trip_case *c)
             g_string_append_c(t, *p);
     assert_string_equal(t->str, want_body);
     assert_string_equal(g_mime_object_get_content_type_parameter(part, "charset"), "utf-8");
+    /* Strictly: the bytes on the wire, the transfer encoding undone, are the UTF-8 text,
+     * and every encoded word is UTF-8 (gmime's own reading above forgives bad bytes). */
+    char *bytes = part_bytes(part);
+    assert_true(g_utf8_validate(bytes, -1, NULL));
+    assert_string_equal(bytes, body);
+    char *strict_subject = strict_header(raw_header(m, "Subject"));
+    assert_string_equal(g_strstrip(strict_subject), subject);
+    char *strict_to = strict_header(raw_header(m, "To"));
+    assert_non_null(strstr(strict_to, c->school));
+    g_free(strict_to);
+    g_free(strict_subject);
+    g_free(bytes);
 
     g_string_free(t, TRUE);
     g_free(want_body);
@@ -296,8 +359,8 @@ static void test_headers(void **state)
     assert_null(g_mime_object_get_header(o, "In-Reply-To"));
     assert_null(g_mime_object_get_header(o, "References"));
     assert_string_equal(g_mime_object_get_header(o, "Auto-Submitted"), "auto-replied");
-    assert_int_equal(g_mime_part_get_content_encoding(GMIME_PART(g_mime_message_get_mime_part(m))),
-                     GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+    GMimeContentEncoding enc = g_mime_part_get_content_encoding(GMIME_PART(g_mime_message_get_mime_part(m)));
+    assert_true(enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE || enc == GMIME_CONTENT_ENCODING_BASE64);
     g_object_unref(m);
     outgoing_mail_clear(&out);
     g_date_time_unref(date);
@@ -391,12 +454,50 @@ static void test_reply_address_table(void **state)
     }
 }
 
+
+static void test_subject_cut(void **state)
+{
+    GString *huge = g_string_new("[INC0000001] ");
+    while (huge->len < 10 * 1024 * 1024)
+        g_string_append(huge, "ŵ£é学 ");
+    char *cut = outgoing_subject_cut(huge->str);
+    assert_int_equal(g_utf8_strlen(cut, -1), OUTGOING_SUBJECT_MAX);
+    assert_true(g_str_has_suffix(cut, "…"));
+    assert_true(g_str_has_prefix(cut, "[INC0000001] ŵ£é学"));
+    g_free(cut);
+    GDateTime *date = g_date_time_new_utc(2026, 1, 5, 9, 0, 0);
+    struct outgoing_request r = { .desk = &desk, .to_address = "a@school.example", .subject = huge->str,
+                                  .body = "b", .kind = OUTGOING_AUTO_REPLIED, .date = date };
+    struct outgoing_mail out = { 0 };
+    build_ok(&r, &out);
+    assert_true(out.length < 4096);
+    assert_int_equal(g_utf8_strlen(out.subject, -1), OUTGOING_SUBJECT_MAX);
+    outgoing_mail_clear(&out);
+    g_date_time_unref(date);
+    g_string_free(huge, TRUE);
+    const struct { const char *in, *out; } rows[] = {
+        { "short", "short" },
+        { "tab\tand\r\nbreak\x1b[2J", "tab and  break [2J" },
+        { "bad \xff byte", "bad \xef\xbf\xbd byte" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        char *got = outgoing_subject_cut(rows[i].in);
+        assert_string_equal(got, rows[i].out);
+        g_free(got);
+    }
+    char *exact = g_strnfill(OUTGOING_SUBJECT_MAX, 'x');
+    cut = outgoing_subject_cut(exact);
+    assert_string_equal(cut, exact);
+    g_free(cut);
+    g_free(exact);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_table), cmocka_unit_test(test_headers),
         cmocka_unit_test(test_references_table), cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_reply_address_table),
+        cmocka_unit_test(test_reply_address_table), cmocka_unit_test(test_subject_cut),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

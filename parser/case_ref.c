@@ -1,5 +1,7 @@
-/* case_ref: the first "<prefix><digits>" in a subject, bracketed or not, and not part
- * of a longer run of letters or digits ("INC00012345" is no INC0001234). */
+/* case_ref: the first bracketed "[<prefix><digits>]" in a subject (SPEC section 3 step
+ * 3: a bare number does not thread). The prefix matches in any case; at least `digits`
+ * digits, more once the numbers outgrow the padding. A supplier's own "INC0012345" in a
+ * forwarded subject is no tag of ours. */
 #include <string.h>
 
 #include "message.h"
@@ -9,17 +11,14 @@ char *parser_find_case_ref(const char *subject, const char *prefix, int digits)
     if (!subject || !prefix || !*prefix || digits <= 0)
         return NULL;
     size_t plen = strlen(prefix);
-    for (const char *p = subject; *p; p++) {
-        if (g_ascii_strncasecmp(p, prefix, plen) != 0)
+    for (const char *p = strchr(subject, '['); p; p = strchr(p + 1, '[')) {
+        if (g_ascii_strncasecmp(p + 1, prefix, plen) != 0)
             continue;
-        if (p > subject && g_ascii_isalnum(p[-1]))
+        const char *num = p + 1 + plen;
+        size_t n = strspn(num, "0123456789");
+        if (n < (size_t)digits || n > 18 || num[n] != ']')
             continue;
-        int n = 0;
-        while (n < digits && g_ascii_isdigit(p[plen + n]))
-            n++;
-        if (n != digits || g_ascii_isalnum(p[plen + n]))
-            continue;
-        char *ref = g_strndup(p, plen + (size_t)digits);
+        char *ref = g_strndup(p + 1, plen + n);
         for (size_t i = 0; i < plen; i++)
             ref[i] = g_ascii_toupper(ref[i]);
         return ref;

@@ -101,13 +101,15 @@ static void test_case_ref(void **state)
         const char *subject, *ref;
     } rows[] = {
         { "[INC0001234] Printer", "INC0001234" },
-        { "Re: FW: INC0001234 printer", "INC0001234" },
+        { "Re: FW: INC0001234 printer", NULL }, /* a bare number does not thread */
+        { "FW: Supplier ticket INC0012345 raised", NULL },
         { "AW: VS: SV: [INC0000042]", "INC0000042" },
-        { "re: inc0001234", "INC0001234" },
+        { "re: [inc0001234]", "INC0001234" },
         { "[INC0000001] and [INC0000002]", "INC0000001" },
-        { "INC00012345 too long", NULL },
-        { "XINC0001234 glued", NULL },
-        { "INC123 too short", NULL },
+        { "[INC12345678] outgrew the padding", "INC12345678" },
+        { "[INC00012345 ] not closed", NULL },
+        { "[XINC0001234] glued", NULL },
+        { "[INC123] too short", NULL },
         { "no reference", NULL },
         { "", NULL },
     };

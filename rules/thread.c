@@ -3,6 +3,8 @@
 #include "thread.h"
 
 #include <glib.h>
+
+#include "reply_text.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +32,7 @@ bool thread_id_usable(const char *id)
 const char *thread_action_name(enum thread_action action)
 {
     static const char *const names[] = { "new_case", "reply", "reply_resolved",
-                                         "follow_up", "internal", "unlogged" };
+                                         "follow_up", "internal", "unlogged", "outside" };
     return (unsigned)action < G_N_ELEMENTS(names) ? names[action] : "unknown";
 }
 
@@ -90,40 +92,37 @@ void thread_decide(const struct thread_input *in, struct thread_decision *out)
     thread_no_thread(in, out);
 }
 
+bool thread_needs_sender(const struct thread_decision *d)
+{
+    return d->target.id != 0 && (d->action == THREAD_REPLY || d->action == THREAD_REPLY_RESOLVED ||
+                                 d->action == THREAD_FOLLOW_UP || d->action == THREAD_INTERNAL);
+}
+
+void thread_apply_sender(struct thread_decision *d, const struct sender_verdict *verdict)
+{
+    if (!thread_needs_sender(d))
+        return;
+    d->sender_checked = true;
+    d->sender = *verdict;
+    if (verdict->standing != SENDER_OUTSIDE || d->action == THREAD_INTERNAL)
+        return;
+    char was[THREAD_REASON_SIZE];
+    g_strlcpy(was, d->reason, sizeof was);
+    if (d->action == THREAD_FOLLOW_UP) {
+        /* A stranger naming a closed case is new mail like any other. */
+        d->action = THREAD_NEW_CASE;
+        snprintf(d->reason, sizeof d->reason, "new mail: %.60s names a closed case, but is from outside it", was);
+        d->target = (struct thread_case){ 0 };
+    } else {
+        d->action = THREAD_OUTSIDE;
+        snprintf(d->reason, sizeof d->reason, "from outside the case (%.100s)", was);
+    }
+}
+
 const char *reply_action_name(enum reply_action action)
 {
     static const char *const names[] = { "nothing", "close", "reopen" };
     return (unsigned)action < G_N_ELEMENTS(names) ? names[action] : "unknown";
-}
-
-/* Is line where a quoted earlier message starts? */
-static bool reply_is_quote_start(const char *line)
-{
-    if (g_str_has_prefix(line, "-----original message-----") || g_str_has_prefix(line, "________________"))
-        return true;
-    if (g_str_has_prefix(line, "from:") || g_str_has_prefix(line, "sent from my"))
-        return true;
-    return g_str_has_prefix(line, "on ") && g_str_has_suffix(line, "wrote:");
-}
-
-/* The reply's own text, lower case, without quoted lines; caller g_free()s. */
-static char *reply_new_text(const char *text)
-{
-    char *lower = g_utf8_strdown(text ? text : "", -1);
-    char **lines = g_strsplit(lower, "\n", -1);
-    GString *out = g_string_new(NULL);
-    for (char **l = lines; *l; l++) {
-        char *line = g_strstrip(*l);
-        if (reply_is_quote_start(line))
-            break;
-        if (line[0] == '>')
-            continue;
-        g_string_append(out, line);
-        g_string_append_c(out, ' ');
-    }
-    g_strfreev(lines);
-    g_free(lower);
-    return g_string_free(out, FALSE);
 }
 
 static bool reply_is_word_char(char c)
@@ -148,7 +147,8 @@ static bool reply_has_word(const char *text, const char *word)
 
 static bool reply_has_negation(const char *text)
 {
-    static const char *const words[] = { "not", "still", "again", "no longer" };
+    static const char *const words[] = { "not", "still", "again", "no longer", "unfortunately", "however",
+                                         "but", "cannot", "stopped" };
     for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
         if (reply_has_word(text, words[i]))
             return true;
@@ -164,15 +164,19 @@ enum reply_action reply_decide(enum msg_class classification, const char *text,
         action = REPLY_NOTHING;
         reason = "automatic mail does not change a resolved case";
     } else {
-        char *own = reply_new_text(text);
+        char *text_own = reply_own_text(text);
+        char *own = g_strdelimit(g_utf8_strdown(text_own, -1), "\n\t", ' '); /* phrases may wrap */
+        g_free(text_own);
         bool confirmed = false;
         for (char *const *w = confirm_words; w && *w && !confirmed; w++)
             confirmed = reply_has_word(own, *w);
-        if (confirmed && !reply_has_negation(own)) {
+        if (confirmed && reply_has_negation(own)) {
+            reason = "reply thanks but says it is not fixed";
+        } else if (confirmed && strchr(own, '?')) {
+            reason = "reply thanks but asks a question";
+        } else if (confirmed) {
             action = REPLY_CLOSE;
             reason = "reply confirms the resolution";
-        } else if (confirmed) {
-            reason = "reply thanks but says it is not fixed";
         }
         g_free(own);
     }

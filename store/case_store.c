@@ -1,7 +1,7 @@
 /* case_store: what a logged message does to cases (SPEC section 3 steps 4-6): a new
  * case (or one following a closed case), a public reply event, an internal event for
- * automatic mail, or closing/reopening a resolved case, with the outbox rows each
- * causes. Runs inside the caller's savepoint; the decisions come from rules/thread.c. */
+ * automatic mail or mail from outside the case, or closing/reopening a resolved case,
+ * with the outbox rows each causes. Runs inside the caller's savepoint; the decisions come from rules/thread.c. */
 #include "store_private.h"
 
 #include <string.h>
@@ -134,7 +134,10 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
 {
     const struct store_message_in *in = ctx->in;
     bool follow = d->action == THREAD_FOLLOW_UP;
-    bool hold = !follow && in->school_id == 0 && in->unknown_senders == UNKNOWN_SENDERS_HOLD;
+    /* No automatic mail to old mail (limits.no_ack_older_than) or to the desk itself;
+     * without the more-info question there is no answer to hold the case for. */
+    bool mail = !in->no_ack && !sender_rule_is_desk(ctx->requester, (const char *const *)in->desk_addresses);
+    bool hold = mail && !follow && in->school_id == 0 && in->unknown_senders == UNKNOWN_SENDERS_HOLD;
     struct case_pending local, *res = case_results(ctx, &local);
     res->new_case = true;
     bool ok = case_insert(st, ctx, follow ? d->target.id : 0, hold, &res->case_res, error) &&
@@ -149,7 +152,7 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
         ok = case_mail_event(st, d->target.id, CASE_SYSTEM_ACTOR, "followed_up", false, 0,
                         "a reply to the closed case opened a new case", reference, 0, error);
     const char *template = hold ? "more-info"
-                         : (!in->no_ack && in->msg->classification == MSG_CLASS_ORDINARY) ? "acknowledgement"
+                         : (mail && in->msg->classification == MSG_CLASS_ORDINARY) ? "acknowledgement"
                          : NULL;
     if (ok && template)
         ok = case_outbox(st, ctx->case_row, template, ctx->event_row, ctx->message_row, &res->outbox, error);
@@ -175,18 +178,20 @@ static void case_outcome_joined(const struct case_apply_ctx *ctx, const struct t
     g_strlcpy(out->reason, why, sizeof out->reason);
 }
 
-/* A reply event (public for mail from the school, internal for automatic mail). */
+/* A reply event: public for mail from the school; internal for automatic mail, and
+ * for mail from outside the case ("from_outside", which changes nothing). */
 static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
                              const struct thread_decision *d, bool internal, const char *why,
                              struct store_outcome *out, GError **error)
 {
-    const char *kind = internal ? msg_class_name(ctx->in->msg->classification) : "reply";
+    bool outside = d->action == THREAD_OUTSIDE;
+    const char *kind = outside ? "from_outside" : internal ? msg_class_name(ctx->in->msg->classification) : "reply";
     struct case_pending local = { 0 }; /* no rows to read back: only for case_done() */
     if (!ctx->insert_message(st, ctx, d->target.id, error) || !case_touch(st, d->target.id, error) ||
         !case_mail_event(st, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL,
                     ctx->event_row, error))
         return false;
-    case_outcome_joined(ctx, d, internal ? STORE_INTERNAL : STORE_REPLY, why, out);
+    case_outcome_joined(ctx, d, outside ? STORE_OUTSIDE : internal ? STORE_INTERNAL : STORE_REPLY, why, out);
     return case_done(st, ctx, &local, out, error);
 }
 
@@ -223,7 +228,8 @@ static bool case_apply_resolved(struct store *st, const struct case_apply_ctx *c
     if (!ctx->insert_message(st, ctx, d->target.id, error) ||
         !case_mail_event(st, d->target.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, ctx->event_row,
                     error) ||
-        !case_outbox(st, d->target.id, kind, ctx->event_row, ctx->message_row, &res->outbox, error)) {
+        (!ctx->in->no_ack && /* old mail (no_ack_older_than) is not answered */
+         !case_outbox(st, d->target.id, kind, ctx->event_row, ctx->message_row, &res->outbox, error))) {
         case_pending_clear(&local);
         return false;
     }
@@ -241,6 +247,7 @@ bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
     case THREAD_REPLY:
         return case_apply_event(st, ctx, d, false, d->reason, out, error);
     case THREAD_INTERNAL:
+    case THREAD_OUTSIDE:
         return case_apply_event(st, ctx, d, true, d->reason, out, error);
     case THREAD_REPLY_RESOLVED:
         return case_apply_resolved(st, ctx, d, out, error);

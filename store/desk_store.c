@@ -184,3 +184,20 @@ GBytes *store_message_raw(struct store *st, int64_t message_row, GError **error)
                     "message %" G_GINT64_FORMAT " has no stored raw bytes: not found", message_row);
     return raw;
 }
+
+static gpointer desk_unlisted_from_row(struct db_row *r)
+{
+    struct desk_unlisted *u = g_new0(struct desk_unlisted, 1);
+    u->message_row = db_next_int(r);
+    u->not_listed = (int)db_next_int(r);
+    return u;
+}
+
+GPtrArray *store_desk_unlisted(struct store *st, int64_t case_id, GError **error)
+{
+    /* In the order of desk_attachments(): the numbers go on where the listed ones end. */
+    return db_list(st->db,
+                   "SELECT id, attachments_not_listed FROM messages WHERE case_id = $1 AND attachments_not_listed > 0"
+                   " ORDER BY received_at, id",
+                   DB_ARGS(db_arg_int(case_id)), desk_unlisted_from_row, g_free, error);
+}

@@ -29,5 +29,6 @@ void store_message_in_from_config(struct store_message_in *in, struct store_inta
         .ref_digits = cfg->desk.reference_digits,
         .intake = store_intake_from_config,
         .intake_data = intake,
+        .desk_addresses = cfg->desk_addresses,
     };
 }

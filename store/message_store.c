@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "store_case.h"
 #include "thread.h"
 
 static GPtrArray *message_addresses(const GPtrArray *list)
@@ -26,9 +27,60 @@ static GPtrArray *message_addresses(const GPtrArray *list)
     "INSERT INTO messages (id, case_id, direction, mailbox, uidvalidity, uid, message_id, in_reply_to,"      \
     " reference_ids, from_address, from_name, to_addresses, cc_addresses, subject, date_header,"            \
     " sent_date, received_at, body_text, classification, classification_reason, raw,"                       \
-    " raw_sha256, size) VALUES ($1, $2, 'in', $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::text[],"        \
+    " raw_sha256, size, content_sha256, from_outside, defects, attachments_not_listed, body_not_read)"      \
+    " VALUES ($1, $2, 'in', $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::text[],"                          \
     " $12::text[], $13, $14, to_timestamp($15), coalesce(to_timestamp($16), caselog_now()), $17, $18,"      \
-    " $19, " RAW_STAGE_SQL("$20", "$21") ", $22, $23)"
+    " $19, " RAW_STAGE_SQL("$20", "$21") ", $22, $23, $24, $25, $26::text[], $27, $28)"
+
+/* What the parser could not take in: *not_listed_out attachments it did not list, and
+ * why the body was not read whole (NULL if it was). */
+static const char *message_unread(const struct parsed_message *m, unsigned *not_listed_out)
+{
+    *not_listed_out = m->attachments_not_listed;
+    return m->body_nested_too_deep ? "nested too deep" : NULL;
+}
+
+/* "1002 attachments not listed; body not read: nested too deep", or NULL if the
+ * parser took everything in. Caller g_free()s. */
+static char *message_unread_words(unsigned not_listed, const char *body_not_read)
+{
+    if (!not_listed && !body_not_read)
+        return NULL;
+    GString *w = g_string_new(NULL);
+    if (not_listed)
+        g_string_append_printf(w, "%u attachment%s not listed", not_listed, not_listed == 1 ? "" : "s");
+    if (body_not_read)
+        g_string_append_printf(w, "%sbody not read: %s", w->len ? "; " : "", body_not_read);
+    return g_string_free(w, FALSE);
+}
+
+/* Nothing cut short in silence: what the parser could not take in is an internal
+ * event on the case, beside the message (queued after it). */
+static bool message_unread_event(struct store *st, const struct case_apply_ctx *ctx, int64_t case_id,
+                                 unsigned not_listed, const char *body_not_read, GError **error)
+{
+    char *words = message_unread_words(not_listed, body_not_read);
+    if (!words)
+        return true;
+    struct case_event_in ev = { .actor = "caselog", .kind = "not_read", .text = words,
+                                .message_row = ctx->message_row };
+    bool ok = case_event_queue(st, case_id, &ev, false, 0, error);
+    g_free(words);
+    return ok;
+}
+
+/* The parser's defects, and the store's own: a Message-ID another stored message
+ * carries. Strings borrowed; caller g_ptr_array_unref()s. */
+static GPtrArray *message_defects(const struct case_apply_ctx *ctx)
+{
+    const GPtrArray *parsed = ctx->in->msg->defects;
+    GPtrArray *out = g_ptr_array_new();
+    for (guint i = 0; parsed && i < parsed->len; i++)
+        g_ptr_array_add(out, g_ptr_array_index((GPtrArray *)parsed, i));
+    if (ctx->reused_id)
+        g_ptr_array_add(out, (char *)STORE_DEFECT_REUSED_MESSAGE_ID);
+    return out;
+}
 
 /* Queue the messages row (preallocated id, attached to case_id) and its attachments.
  * No ON CONFLICT: an equal message stored meanwhile (another connection) fails the
@@ -41,7 +93,9 @@ static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, i
     int64_t staged = 0;
     if (!raw_stage_args(st, in->raw, in->raw_len, raw, &staged, error))
         return false;
-    GPtrArray *to = message_addresses(m->to), *cc = message_addresses(m->cc);
+    GPtrArray *to = message_addresses(m->to), *cc = message_addresses(m->cc), *defects = message_defects(ctx);
+    unsigned not_listed = 0;
+    const char *body_not_read = message_unread(m, &not_listed);
     /* Not from a mailbox (reprocessed from unlogged): no location. */
     bool ok = db_defer(st->db, MESSAGE_INSERT_SQL, DB_ARGS(
         db_arg_int(ctx->message_row), db_arg_int(case_id), db_arg_text(in->mailbox),
@@ -52,10 +106,14 @@ static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, i
         db_arg_text(m->subject ? m->subject : ""), db_arg_text(m->date_header), db_arg_time(m->date),
         db_arg_time(in->received_at), db_arg_text(m->body_text ? m->body_text : ""),
         db_arg_text(msg_class_name(m->classification)), db_arg_text(m->classification_reason), raw[0], raw[1],
-        db_arg_text(ctx->sha), db_arg_int((int64_t)in->raw_len)), NULL, error);
+        db_arg_text(ctx->sha), db_arg_int((int64_t)in->raw_len), db_arg_text(ctx->content_sha),
+        db_arg_bool(ctx->from_outside), db_arg_texts(defects), db_arg_int(not_listed), db_arg_text(body_not_read)),
+        NULL, error);
     g_ptr_array_unref(to);
     g_ptr_array_unref(cc);
-    ok = ok && raw_stage_drop(st, staged, error);
+    g_ptr_array_unref(defects);
+    ok = ok && raw_stage_drop(st, staged, error) &&
+         message_unread_event(st, ctx, case_id, not_listed, body_not_read, error);
     for (guint i = 0; ok && m->attachments && i < m->attachments->len; i++) {
         const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
         ok = db_defer(st->db, "INSERT INTO attachments (message_id, ordinal, name, content_type,"
@@ -80,10 +138,14 @@ static bool message_refuse_unknown(const struct store_message_in *in, const stru
 static bool message_store_decided(struct store *st, const struct message_lookup *lk, struct case_pending *pending,
                                   struct store_outcome *out, GError **error)
 {
+    const struct thread_decision *d = &lk->decision;
     struct case_apply_ctx ctx = { .in = &lk->in, .message_row = lk->ids.message, .case_row = lk->ids.case_,
                                   .event_row = lk->ids.event, .requester = lk->sender,
                                   .target_ref = lk->target_ref, .insert_message = message_insert,
-                                  .sha = lk->sha, .pending = pending };
+                                  .sha = lk->sha, .content_sha = lk->content_sha, .reused_id = lk->reused_id,
+                                  .from_outside = d->sender_checked && d->sender.standing == SENDER_OUTSIDE &&
+                                                  d->action != THREAD_NEW_CASE,
+                                  .pending = pending };
     if (!case_store_apply(st, &ctx, &lk->decision, out, error))
         return false;
     out->message_row = lk->ids.message;
@@ -128,12 +190,16 @@ static bool batch_conflict(GHashTable *written, const struct message_lookup *lk,
     return lk->thread.tag_res && PQntuples(lk->thread.tag_res) == 0;
 }
 
-/* Can the decision be written without reading anything more first? */
+/* Can the decision be written without reading anything more first? Not mail from
+ * outside a case: an earlier message of the batch may have put its sender on the case
+ * (in its Cc), which the look-ups could not see; one by one they can. */
 static bool batch_can_take(const struct message_lookup *lk)
 {
-    enum thread_action a = lk->decision.action;
-    return (a == THREAD_NEW_CASE || a == THREAD_REPLY || a == THREAD_INTERNAL) &&
-           !message_refuse_unknown(&lk->in, &lk->decision);
+    const struct thread_decision *d = &lk->decision;
+    enum thread_action a = d->action;
+    bool outside = d->sender_checked && d->sender.standing == SENDER_OUTSIDE;
+    return (a == THREAD_NEW_CASE || a == THREAD_REPLY || a == THREAD_INTERNAL) && !outside &&
+           !message_refuse_unknown(&lk->in, d);
 }
 
 bool store_log_batch(struct store *st, const struct store_message_in *const *ins, size_t n,

@@ -1,5 +1,6 @@
-/* outbox_store: the sender's side of the outbox table. A claimed row carries a lease:
- * if the daemon dies mid-send, the row becomes claimable again when the lease ends, and
+/* outbox_store: the sender's side of the outbox table. A claimed row names the claiming
+ * database session: if the daemon dies mid-send, the row is claimable again as soon as
+ * that session is gone (the lease stays as the fallback for a daemon that hangs), and
  * because the rendered message was saved before sending, the retry resends the same
  * bytes with the same Message-ID (a receiver that got both can tell them apart). */
 #include "store_outbox.h"
@@ -48,32 +49,43 @@ static gpointer outbox_item_from_row(struct db_row *r)
         if (**ref)
             g_ptr_array_add(it->parent_references, g_strdup(*ref));
     g_strfreev(parts);
+    it->reclaimed = db_next_bool(r);
     return it;
 }
 
 GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError **error)
 {
+    /* Claimable: due pending rows, and rows in 'sending' whose claiming session is gone
+     * from pg_stat_activity (its daemon died: send at once) or whose lease ran out (its
+     * daemon hangs). A backend_start hidden from another role reads NULL: trusted then. */
     static const char sql[] =
-        "WITH claimed AS ("
+        "WITH picked AS (SELECT id, state = 'sending' AS was_sending FROM outbox"
+        "   WHERE (state = 'pending' AND next_attempt_at <= caselog_now())"
+        "    OR (state = 'sending' AND (lease_until < caselog_now() OR (claimed_pid IS NOT NULL AND NOT EXISTS"
+        "     (SELECT 1 FROM pg_stat_activity a WHERE a.pid = outbox.claimed_pid"
+        "      AND (a.backend_start IS NULL OR a.backend_start = outbox.claimed_backend_start)))))"
+        "   ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED),"
+        " claimed AS ("
         " UPDATE outbox o SET state = 'sending', attempts = o.attempts + 1,"
-        "   lease_until = caselog_now() + make_interval(secs => $2::int)"
-        " WHERE o.id IN (SELECT id FROM outbox"
-        "   WHERE (state = 'pending' AND next_attempt_at <= caselog_now()) OR (state = 'sending' AND lease_until < caselog_now())"
-        "   ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)"
-        " RETURNING o.*)"
+        "   lease_until = caselog_now() + make_interval(secs => $2::int), claimed_pid = pg_backend_pid(),"
+        "   claimed_backend_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())"
+        " FROM picked p WHERE o.id = p.id"
+        " RETURNING o.*, p.was_sending)"
         " SELECT o.id, coalesce(o.case_id, 0), o.template, o.recipient, o.data::text, o.attempts,"
         "  extract(epoch FROM o.created_at)::bigint, coalesce(o.sent_message_id, 0),"
         "  c.reference, coalesce(c.subject, o.data->>'subject'), c.state, c.requester_name, s.name, f.reference,"
         "  coalesce(e.data->>'text', e.data->>'comment'),"
         "  coalesce(c.priority, 0), extract(epoch FROM c.response_due)::bigint,"
-        "  extract(epoch FROM c.resolution_due)::bigint, pm.message_id, array_to_string(pm.reference_ids, ' ')"
+        "  extract(epoch FROM c.resolution_due)::bigint, pm.message_id, array_to_string(pm.reference_ids, ' '),"
+        "  o.was_sending"
         " FROM claimed o"
         " LEFT JOIN cases c ON c.id = o.case_id"
         " LEFT JOIN schools s ON s.id = c.school_id"
         " LEFT JOIN cases f ON f.id = c.follows"
         " LEFT JOIN case_events e ON e.id = o.event_id"
+        /* the school's latest mail: never a stranger's (from_outside) */
         " LEFT JOIN LATERAL (SELECT m.message_id, m.reference_ids FROM messages m"
-        "   WHERE m.case_id = o.case_id AND m.direction = 'in' AND m.message_id IS NOT NULL"
+        "   WHERE m.case_id = o.case_id AND m.direction = 'in' AND m.message_id IS NOT NULL AND NOT m.from_outside"
         "   ORDER BY m.received_at DESC, m.id DESC LIMIT 1) pm ON true"
         " ORDER BY o.id";
     return db_list(st->db, sql, DB_ARGS(db_arg_int(limit), db_arg_int(lease_s)), outbox_item_from_row,

@@ -35,7 +35,7 @@ GPtrArray *store_report_cases(struct store *st, int64_t from, int64_t to, GError
         " floor(extract(epoch FROM c.resolution_due))::bigint,"
         " floor(extract(epoch FROM coalesce(c.resolved_at, c.closed_at)))::bigint, c.reactivations,"
         " (SELECT count(*) FROM messages m WHERE m.case_id = c.id AND m.direction = 'in'"
-        "   AND m.classification = 'ordinary'),"
+        "   AND m.classification = 'ordinary' AND NOT m.from_outside),"
         " (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.public AND e.kind = 'comment'"
         "   AND e.message_id IS NULL AND e.actor NOT IN ('caselog', 'caselogd'))"
         " FROM cases c WHERE c.logged_at >= to_timestamp($1) AND c.logged_at < to_timestamp($2)"

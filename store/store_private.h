@@ -79,14 +79,19 @@ struct thread_lookup {
     GPtrArray *ref_ids;   /* In-Reply-To and References, borrowed strings */
     PGresult *tag_res;    /* the subject tag's case */
     PGresult *refs_res;   /* per reference id: matches and the case of a single match */
+    PGresult *facts_res;  /* per case it may thread onto: what the sender rule needs */
+    char *sender;         /* lower-case From address, "" if none */
+    char *const *desk;    /* the desk's own addresses (borrowed), for the sender rule */
 };
 struct message_lookup {
     char *sender;                 /* lower-case From address, "" if none */
     char *sha;                    /* hex SHA-256 of the raw bytes */
+    char *content_sha;            /* hex SHA-256 of the bytes from the first blank line on */
     PGresult *school_res, *dup_res;
     struct thread_lookup thread;
     /* after message_lookup_read(): */
     bool duplicate;               /* out says so; nothing else is valid */
+    bool reused_id;               /* another stored message carries its Message-ID */
     struct message_ids ids;
     struct store_message_in in;   /* the caller's, with the intake's triage and due times */
     struct thread_decision decision;
@@ -119,6 +124,9 @@ struct case_apply_ctx {
      * after the case row exists, so that the foreign key holds. */
     bool (*insert_message)(struct store *st, const struct case_apply_ctx *ctx, int64_t case_id, GError **error);
     const char *sha;          /* hex SHA-256 of the raw bytes, for insert_message */
+    const char *content_sha;  /* hex SHA-256 from the first blank line on, for insert_message */
+    bool reused_id;           /* its Message-ID is another stored message's: a defect */
+    bool from_outside;        /* the sender rule found the sender outside the case it joins */
     /* NULL: the writes run before case_store_apply() returns. Else they are left queued
      * and their results land here: the caller flushes, then case_store_finish(). */
     struct case_pending *pending;

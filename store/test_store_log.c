@@ -212,14 +212,89 @@ static void test_same_message_id_two_mailboxes(void **state)
     struct parsed_message *m = test_msg_new("cc1@school.example", "f@school.example", "Both desks",
                                             "Sent to both", NULL, NULL);
     struct store_outcome a = log_msg_in(fx.st, m, "support", next_uid++, NULL);
-    g_free(m->body_text);
-    m->body_text = g_strdup("Sent to both (copy with other headers)");
+    /* The copy through the other mailbox: other header bytes, the same content. */
+    g_free(m->subject);
+    m->subject = g_strdup("Both desks ");
     struct store_outcome b = log_msg_in(fx.st, m, "changes", next_uid++, NULL);
     assert_int_equal(a.action, STORE_NEW_CASE);
     assert_int_equal(b.action, STORE_DUPLICATE);
     assert_string_equal(b.reference, a.reference);
     assert_int_equal(q("SELECT count(*) FROM messages WHERE message_id = 'cc1@school.example'"), 1);
     assert_int_equal(q("SELECT count(*) FROM cases WHERE subject = 'Both desks'"), 1);
+    test_msg_free(&m);
+}
+
+/* A different message reusing a Message-ID (a scanner, a broken mailer): logged as its
+ * own message with a defect, and that id threads nothing from then on. */
+static void test_reused_message_id_is_its_own_message(void **state)
+{
+    (void)state;
+    struct parsed_message *m = test_msg_new("scan@copier.example", "office@school.example", "Scan",
+                                            "Page 1", NULL, NULL);
+    struct store_outcome a = log_msg_in(fx.st, m, "support", next_uid++, NULL);
+    g_free(m->body_text);
+    m->body_text = g_strdup("Page 2");
+    struct store_outcome b = log_msg_in(fx.st, m, "support", next_uid++, NULL);
+    assert_int_equal(a.action, STORE_NEW_CASE);
+    assert_int_equal(b.action, STORE_NEW_CASE);
+    assert_string_not_equal(b.reference, a.reference);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE message_id = 'scan@copier.example'"), 2);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE message_id = 'scan@copier.example'"
+                       " AND 'reused_message_id' = ANY (defects)"), 1);
+    struct parsed_message *r = test_msg_new("re-scan@school.example", "office@school.example", "Re: Scan",
+                                            "Which page?", "scan@copier.example", NULL);
+    struct store_outcome c = log_msg_in(fx.st, r, "support", next_uid++, NULL);
+    assert_int_equal(c.action, STORE_NEW_CASE); /* the id names two messages: no thread */
+    test_msg_free(&r);
+    test_msg_free(&m);
+}
+
+static void add_cc(struct parsed_message *m, const char *address)
+{
+    struct mail_address *a = g_new0(struct mail_address, 1);
+    a->address = g_strdup(address);
+    g_ptr_array_add(m->cc, a);
+}
+
+/* The sender rule on real cases: a stranger's tagged reply is kept as an internal
+ * event and changes nothing; a colleague Cc'd on the school's mail, and the desk's own
+ * address, belong to the case; a stranger Cc'd only by another stranger does not. */
+static void test_sender_rule_on_cases(void **state)
+{
+    (void)state;
+    struct parsed_message *m = test_msg_new("sr1@school.example", "head@school.example", "Projector", "Dim", NULL,
+                                            NULL);
+    add_cc(m, "deputy@school.example");
+    struct store_outcome a = log_msg_in(fx.st, m, "support", next_uid++, NULL);
+    char *subject = g_strdup_printf("Re: [%s] Projector", a.reference);
+    struct { const char *id, *from, *cc; enum store_action want; } rows[] = {
+        { "sr2@x.example", "eve@x.example", "mallory@y.example", STORE_OUTSIDE },
+        { "sr3@y.example", "mallory@y.example", NULL, STORE_OUTSIDE },   /* Cc'd by a stranger only */
+        { "sr4@school.example", "deputy@school.example", NULL, STORE_REPLY }, /* Cc'd by the school */
+        { "sr5@desk.example", "servicedesk@desk.example.org", NULL, STORE_REPLY },
+    };
+    char *desk[] = { "servicedesk@desk.example.org", NULL };
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        struct parsed_message *r = test_msg_new(rows[i].id, rows[i].from, subject, "thanks", NULL, NULL);
+        if (rows[i].cc)
+            add_cc(r, rows[i].cc);
+        char *raw = NULL;
+        struct store_message_in in = test_msg_input(r, "support", next_uid++, &raw);
+        in.desk_addresses = desk;
+        struct store_outcome out;
+        GError *err = NULL;
+        if (!store_log_one(fx.st, &in, &out, &err))
+            fail_msg("store_log_one: %s", err->message);
+        if (out.action != rows[i].want)
+            fail_msg("%s: want %s, got %s (%s)", rows[i].from, store_action_name(rows[i].want),
+                     store_action_name(out.action), out.reason);
+        g_free(raw);
+        test_msg_free(&r);
+    }
+    assert_int_equal(q("SELECT count(*) FROM case_events WHERE kind = 'from_outside' AND NOT public"), 2);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE from_outside"), 2);
+    assert_int_equal(q("SELECT count(*) FROM outbox WHERE recipient IN ('eve@x.example', 'mallory@y.example')"), 0);
+    g_free(subject);
     test_msg_free(&m);
 }
 
@@ -680,6 +755,8 @@ int main(void)
         cmocka_unit_test(test_auto_reply_is_internal),
         cmocka_unit_test(test_bounce_without_thread_unlogged),
         cmocka_unit_test(test_same_message_id_two_mailboxes),
+        cmocka_unit_test(test_reused_message_id_is_its_own_message),
+        cmocka_unit_test(test_sender_rule_on_cases),
         cmocka_unit_test(test_two_connections_same_message),
         cmocka_unit_test(test_reply_to_resolved_closes_on_thanks_else_reopens),
         cmocka_unit_test(test_reply_to_closed_opens_follow_up),

@@ -12,6 +12,10 @@
 /* The digest of len bytes at data into hex. */
 void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_SIZE]);
 
+/* The digest of a message's content: raw from its first blank line on (the body and
+ * attachments as sent; two deliveries of one message differ only above it). */
+void sha256_content_hex(const char *raw, size_t len, char hex[SHA256_HEX_SIZE]);
+
 /* Incremental: new, add any number of times, then finish (which frees it). */
 struct sha256;
 struct sha256 *sha256_new(void);

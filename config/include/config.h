@@ -157,6 +157,7 @@ struct config {
     char *templates_dir; /* admin overrides; may be NULL */
     char **fallback_charsets; /* for undeclared 8-bit text, tried in order (never NULL or empty) */
     int log_level;          /* enum log_level of common/log.h; default info */
+    char **desk_addresses;  /* config_desk_addresses(), made at load; NULL-terminated */
 };
 
 /* Load and check path. Every problem is appended to errors (g_free'd strings
@@ -167,6 +168,11 @@ void config_free(struct config **cfg);
 
 /* The mailbox named name, or NULL. Borrowed. */
 const struct config_mailbox *config_find_mailbox(const struct config *cfg, const char *name);
+
+/* The desk's own addresses, lower case: desk.address, each mailbox's address and user
+ * (when it is an address), and the `to` of routing rules. NULL-terminated; caller
+ * g_strfreev()s. config_load() keeps them in cfg->desk_addresses. */
+char **config_desk_addresses(const struct config *cfg);
 
 /* True if host is a loopback name or address (localhost, 127.0.0.0/8, ::1). */
 bool config_host_is_loopback(const char *host);

@@ -27,16 +27,24 @@ struct outgoing_request {
     GDateTime *date;               /* the Date header; the caller passes "now" */
 };
 
-/* Result: message_id (without <>) and bytes (CRLF-free RFC 5322 text) are g_free'd
- * by outgoing_mail_clear(). */
+/* Result: message_id (without <>), subject and bytes (RFC 5322 text, CRLF line ends)
+ * are g_free'd by outgoing_mail_clear(). */
 struct outgoing_mail {
     char *message_id;
+    char *subject; /* as sent: valid UTF-8, controls blanked, cut to OUTGOING_SUBJECT_MAX */
     char *bytes;
     gsize length;
 };
 
 /* Build the mail. g_mime_init() must have been called. Returns FALSE with error set if a
  * required field is missing or an address is unusable; out is then untouched. */
+/* Longest outgoing subject, in characters: a school's 10 MB subject is not echoed back. */
+#define OUTGOING_SUBJECT_MAX 200
+
+/* subject as valid UTF-8 with control characters blanked, cut to OUTGOING_SUBJECT_MAX
+ * characters (the last one "…") if longer. Caller g_free()s. */
+char *outgoing_subject_cut(const char *subject);
+
 gboolean outgoing_build(const struct outgoing_request *req, struct outgoing_mail *out,
                         GError **error);
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "domain_types.h" /* message classes, case states */
+#include "sender_rule.h"
 
 /* A case found by a lookup. */
 struct thread_case {
@@ -33,7 +34,8 @@ enum thread_action {
     THREAD_REPLY_RESOLVED,/* ordinary reply to a resolved case: see reply_decide() */
     THREAD_FOLLOW_UP,     /* ordinary reply to a closed case: a new case that follows it */
     THREAD_INTERNAL,      /* automatic mail threaded onto a case: an internal event */
-    THREAD_UNLOGGED       /* automatic mail with no thread: unlogged, never a case */
+    THREAD_UNLOGGED,      /* automatic mail with no thread: unlogged, never a case */
+    THREAD_OUTSIDE        /* ordinary mail from outside the case: an internal event, nothing changes */
 };
 
 struct thread_input {
@@ -49,10 +51,21 @@ struct thread_decision {
     enum thread_action action;
     struct thread_case target;    /* the case threaded onto; id 0 for new/unlogged */
     char reason[THREAD_REASON_SIZE];
+    bool sender_checked;          /* thread_apply_sender() ran on a target */
+    struct sender_verdict sender; /* its verdict, when sender_checked */
 };
 
 /* Decide where the message goes. Never fails. */
 void thread_decide(const struct thread_input *in, struct thread_decision *out);
+
+/* Apply the sender rule's verdict on d's target case (call it whenever d has a target).
+ * From outside the case, ordinary mail to a case that is not closed becomes
+ * THREAD_OUTSIDE; to a closed case it is new mail (THREAD_NEW_CASE, following
+ * nothing, so unknown_senders applies); automatic mail stays THREAD_INTERNAL. */
+void thread_apply_sender(struct thread_decision *d, const struct sender_verdict *verdict);
+
+/* Does the decision need the sender rule (has it a target case)? */
+bool thread_needs_sender(const struct thread_decision *d);
 
 /* Is id usable for threading: non-empty, "local@domain", printable ASCII without
  * spaces or angle brackets, at most 250 bytes? */
@@ -67,10 +80,11 @@ enum reply_action {
     REPLY_REOPEN   /* anything else: reopen (assigned if it had an assignee, else open) */
 };
 
-/* A reply to a resolved case. text is the reply's body (quoted text below the reply
- * is ignored), confirm_words a NULL-terminated list of lower-case words or phrases.
- * A confirm word closes unless the new text also says it is not fixed (a negation
- * such as "not", "still", "n't", "again"). reason_out gets a static string. */
+/* A reply to a resolved case. text is the reply's body, of which only its own new text
+ * counts (reply_own_text(): no quoted text, signature, sign-off or disclaimer);
+ * confirm_words a NULL-terminated list of lower-case words or phrases. A confirm word
+ * closes unless the new text also says it is not fixed (a negation such as "not",
+ * "still", "n't", "again", "unfortunately", "but"). reason_out gets a static string. */
 enum reply_action reply_decide(enum msg_class classification, const char *text,
                                char *const *confirm_words, const char **reason_out);
 

@@ -63,6 +63,7 @@ struct store_message_in {
     const char *raw;                 /* the message's bytes, stored as bytea */
     size_t raw_len;
     const char *raw_sha256;          /* their SHA-256 in hex if already known, else NULL */
+    const char *content_sha256;      /* sha256_content_hex() of them if already known, else NULL */
     const struct parsed_message *msg;
     const char *mailbox;             /* configured mailbox name */
     uint32_t uidvalidity;
@@ -75,11 +76,12 @@ struct store_message_in {
     int64_t logged_at;               /* received_at or the next opening */
     int64_t response_due;            /* 0 if none */
     int64_t resolution_due;          /* 0 if none */
-    bool no_ack;                     /* old mail on a first pass: no acknowledgement */
+    bool no_ack;                     /* old mail (limits.no_ack_older_than): no automatic mail at all */
     char *const *confirm_words;      /* closure.confirm_words, NULL-terminated */
     enum unknown_senders unknown_senders;
     const char *ref_prefix;          /* desk.reference_prefix, "INC" */
     int ref_digits;                  /* desk.reference_digits, 7 */
+    char *const *desk_addresses;     /* the desk's own, lower case, NULL-terminated (config's); may be NULL */
 };
 
 enum store_action {
@@ -91,7 +93,13 @@ enum store_action {
     STORE_FOLLOW_UP,  /* a reply to a closed case: a new case (reference) following it (follows) */
     STORE_UNLOGGED,   /* recorded in unlogged with reason */
     STORE_DUPLICATE,  /* already logged: nothing changed */
+    STORE_OUTSIDE,    /* from outside the case: an internal event, nothing changed (sender rule) */
 };
+
+/* The defect a message gets when another stored message already carries its
+ * Message-ID (messages.defects): it is logged as its own message, and that id threads
+ * nothing. */
+#define STORE_DEFECT_REUSED_MESSAGE_ID "reused_message_id"
 
 #define STORE_REF_SIZE 40
 #define STORE_REASON_SIZE 240
@@ -204,10 +212,11 @@ GPtrArray *store_school_list(struct store *st, GError **error);
  * or NULL; caller g_free()s. */
 bool store_find_school(struct store *st, const char *sender, int64_t *school_id_out,
                        char **identifier_out, GError **error);
-/* Where msg would thread if logged now (the same look-ups store_log_message makes),
- * without writing anything. The target case's reference goes to ref_out. */
-bool store_thread_lookup(struct store *st, const struct parsed_message *msg, struct thread_decision *d,
-                         char *ref_out, size_t ref_size, GError **error);
+/* Where msg would thread if logged now (the same look-ups store_log_message makes, the
+ * sender rule included: desk_addresses as in store_message_in), without writing
+ * anything. The target case's reference goes to ref_out. */
+bool store_thread_lookup(struct store *st, const struct parsed_message *msg, char *const *desk_addresses,
+                         struct thread_decision *d, char *ref_out, size_t ref_size, GError **error);
 
 /* --- wake-ups (store/notify.c) --- */
 

@@ -60,6 +60,16 @@ GPtrArray *store_desk_list(struct store *st, const struct desk_filter *f, GError
 struct desk_case *store_desk_show(struct store *st, const char *reference, GPtrArray **thread_out,
                                   GPtrArray **attachments_out, GError **error);
 
+/* A message of a case whose parse left attachments unlisted (too many parts, nested too
+ * deep): `caselog attachment` numbers them after the listed ones, in this order. */
+struct desk_unlisted {
+    int64_t message_row;
+    int not_listed;
+};
+/* The case's messages with unlisted attachments, in time order. Caller frees with
+ * g_ptr_array_unref() (elements g_free()d). */
+GPtrArray *store_desk_unlisted(struct store *st, int64_t case_id, GError **error);
+
 /* The raw bytes of messages.id = message_row (the caller re-reads an attachment from
  * them). Caller frees with g_bytes_unref(). */
 GBytes *store_message_raw(struct store *st, int64_t message_row, GError **error);

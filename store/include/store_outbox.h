@@ -24,10 +24,13 @@ struct outbox_item {
     /* the message we answer: its Message-ID and References, for threading */
     char *parent_message_id;
     GPtrArray *parent_references; /* char * */
+    bool reclaimed;       /* it was 'sending' under a daemon that died (or hung): may go twice */
 };
 void outbox_item_free(gpointer item);
 
-/* Claim up to limit due rows for lease_s seconds. Caller frees with g_ptr_array_unref(). */
+/* Claim up to limit due rows for this database session, with a lease of lease_s
+ * seconds: pending rows, and rows another session claimed that is gone (or whose lease
+ * ran out). Caller frees with g_ptr_array_unref(). */
 GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError **error);
 
 /* Automatic mails sent (or being sent) in the last hour to recipient and on case_id. */

@@ -5,6 +5,10 @@
 
 #include "store.h"
 
+/* The words every too-large row's reason holds ("message of N bytes is over
+ * limits.max_message_size"): such a row keeps only the message's header. */
+#define STORE_UNLOGGED_TOO_LARGE "over limits.max_message_size"
+
 struct unlogged_row {
     int64_t id, created_at, received_at;
     char *mailbox, *reason, *message_id, *from_address, *subject;
