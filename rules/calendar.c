@@ -311,12 +311,6 @@ int64_t calendar_working_between(const struct calendar *cal, int64_t from, int64
     return c.total;
 }
 
-int64_t calendar_resume_after_hold(const struct calendar *cal, int64_t due, int64_t hold_start, int64_t hold_end)
-{
-    int64_t left = calendar_working_between(cal, hold_start, due);
-    return add_working_seconds(cal, calendar_next_open(cal, hold_end), left);
-}
-
 static char *format_local(const struct calendar *cal, int64_t t, const char *format)
 {
     GDateTime *utc = g_date_time_new_from_unix_utc(t);

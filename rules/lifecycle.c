@@ -140,22 +140,6 @@ void lifecycle_decide(const struct lifecycle_input *in, struct lifecycle_decisio
         lifecycle_effect(in, out);
 }
 
-void lifecycle_due_times(const struct calendar *cal, const struct priority_target *target, int64_t logged_at,
-                         int64_t *response_due, int64_t *resolution_due)
-{
-    *response_due = calendar_add(cal, logged_at, &target->response);
-    *resolution_due = calendar_add(cal, logged_at, &target->resolution);
-}
-
-void lifecycle_priority_due(const struct calendar *cal, const struct priority_target *target,
-                            const struct priority_change_case *c, int64_t *response_due, int64_t *resolution_due)
-{
-    lifecycle_due_times(cal, target, c->logged_at, response_due, resolution_due);
-    bool paused = c->state == THREAD_STATE_ON_HOLD && hold_reason_pauses(c->hold) && c->hold_started_at;
-    if (paused)
-        *resolution_due = c->resolution_due; /* moved on when the hold ends */
-}
-
 /* --- lifecycle_plan: the clocks --- */
 
 static bool on_pausing_hold(const struct lifecycle_case *c)

@@ -49,11 +49,6 @@ int64_t calendar_add_seconds(const struct calendar *cal, int64_t start, int64_t 
 /* Working seconds in [from, to); 0 if to <= from. */
 int64_t calendar_working_between(const struct calendar *cal, int64_t from, int64_t to);
 
-/* Resolution due after a hold: the working time left at hold_start (due - hold_start),
- * added from hold_end. */
-int64_t calendar_resume_after_hold(const struct calendar *cal, int64_t due, int64_t hold_start,
-                                   int64_t hold_end);
-
 /* The name of the hours profile (hours.periods) in force on the local day of t, or
  * NULL where the standard weekly hours apply. Borrowed. */
 const char *calendar_profile_name(const struct calendar *cal, int64_t t);

@@ -136,26 +136,6 @@ struct lifecycle_decision {
 
 void lifecycle_decide(const struct lifecycle_input *in, struct lifecycle_decision *out);
 
-/* --- due times (SPEC section 4); lifecycle_plan() takes these over --- */
-struct priority_target; /* config.h */
-/* Both of a priority's targets counted in working time from logged_at. */
-void lifecycle_due_times(const struct calendar *cal, const struct priority_target *target, int64_t logged_at,
-                         int64_t *response_due, int64_t *resolution_due);
-
-/* A case as a priority change finds it. */
-struct priority_change_case {
-    int64_t logged_at;
-    enum thread_case_state state;
-    enum hold_reason hold;
-    int64_t hold_started_at; /* 0 if not on hold */
-    int64_t resolution_due;  /* as it is now */
-};
-/* Due times after a change to target's priority: both again from logged_at, never from
- * the moment of the change; while a hold pauses the resolution clock, the resolution
- * due time stays (it is moved on when the hold ends). */
-void lifecycle_priority_due(const struct calendar *cal, const struct priority_target *target,
-                            const struct priority_change_case *c, int64_t *response_due, int64_t *resolution_due);
-
 /* Does this hold stop the resolution clock (SPEC section 4)? */
 bool hold_reason_pauses(enum hold_reason reason);
 
