@@ -11,7 +11,8 @@
  *   the target holds the clock, so a stale resolution_due passing during it is no miss);
  *   missed if resolved after resolution_due or breached.
  * - first-contact resolution: of the resolved cases, those with at most one message
- *   from the school, at most one public staff reply, and never reopened by anyone.
+ *   from the school up to the resolution (a thank-you after it is no second contact),
+ *   at most one public staff reply, and never reopened by anyone.
  * - reactivated: of the cases ever resolved (resolved, closed, or reopened since), those
  *   the school reopened within the reopen window (lifecycle.h); staff reopens are not.
  * - time to respond / resolve: working time from logged_at on the case's clock, median
@@ -28,7 +29,7 @@
 struct kpi_case {
     struct lifecycle_case clocks;           /* the case's lifecycle columns */
     const char *queue, *school;             /* for grouping; NULL: none */
-    int inbound_messages;                   /* ordinary mail from the school on the case */
+    int inbound_messages;                   /* ordinary mail from the school up to its resolution */
     int staff_public_replies;               /* public comments by staff */
     int reopens;                            /* reopenings by anyone (school or staff) */
     int64_t respond_work_s, resolve_work_s; /* working seconds from logged_at; -1: not yet */

@@ -9,7 +9,7 @@
 struct report_case {
     struct lifecycle_case clocks;     /* the case's lifecycle columns */
     char *queue, *school;             /* NULL: none; school is the school's name */
-    int inbound_messages;             /* ordinary mail from the school */
+    int inbound_messages;             /* ordinary mail from the school up to the resolution */
     int staff_public_replies;         /* public comments written by a person */
     int reopens;                      /* reopened events, by anyone */
 };
