@@ -12,16 +12,7 @@
 
 #include "calendar.h"
 #include "lifecycle.h"
-
-static int64_t at(const char *iso)
-{
-    GDateTime *dt = g_date_time_new_from_iso8601(iso, NULL);
-    if (!dt)
-        fail_msg("bad time in table: %s", iso);
-    int64_t t = g_date_time_to_unix(dt);
-    g_date_time_unref(dt);
-    return t;
-}
+#include "test_times.h"
 
 static uint32_t julian(int y, int m, int d)
 {

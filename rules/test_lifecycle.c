@@ -14,6 +14,7 @@
 #include "calendar.h"
 #include "lifecycle.h"
 #include "sla.h"
+#include "test_times.h"
 
 #define O THREAD_STATE_OPEN
 #define A THREAD_STATE_ASSIGNED
@@ -146,16 +147,6 @@ static void test_hold_reason_names_and_which_holds_pause(void **state)
 }
 
 /* --- lifecycle_plan --- */
-
-static int64_t at(const char *iso)
-{
-    GDateTime *dt = g_date_time_new_from_iso8601(iso, NULL);
-    if (!dt)
-        fail_msg("bad time in table: %s", iso);
-    int64_t t = g_date_time_to_unix(dt);
-    g_date_time_unref(dt);
-    return t;
-}
 
 static struct config cfg;
 static struct calendar *cal;

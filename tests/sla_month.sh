@@ -12,29 +12,29 @@ work=$(mktemp -d)
 db=$(h_new_db sla_month)
 trap 'h_drop_db "$db"; rm -rf "$work"' EXIT
 folder="sla-month-$$"
-export CASELOG_TEST_DESK_PASSWORD=secret-desk CASELOG_TEST_SMTP_PASSWORD=secret-smtp
 conf="$work/caselog.conf"
-cat > "$conf" <<CONF
-desk = {
-  name = "Test ICT Service Desk";
-  address = "servicedesk@desk.example.org";
-  domain = "desk.example.org";
-  reference_prefix = "INC"; reference_digits = 7;
-  timezone = "Europe/London";
-};
-database = { conninfo = "$db"; };
-hours = {
+H_CONFIG_HOURS='hours = {
   monday = ["08:00-18:00"]; tuesday = ["08:00-18:00"]; wednesday = ["08:00-18:00"];
   thursday = ["08:00-18:00"]; friday = ["08:00-18:00"]; saturday = []; sunday = [];
   holidays = "england-and-wales";
-  closures = [];
   periods = (
     { name = "summer holiday"; from = "2026-07-22"; to = "2026-09-01";
       monday = ["09:00-15:00"]; tuesday = ["09:00-15:00"]; wednesday = ["09:00-15:00"];
       thursday = ["09:00-15:00"]; friday = ["09:00-15:00"]; }
   );
-};
-priorities = (
+};'
+H_CONFIG_ROUTING='routing = (
+  { name = "P1 tag"; subject = "\\[P1\\]"; priority = 1; },
+  { name = "P2 tag"; subject = "\\[P2\\]"; priority = 2; },
+  { name = "P4 tag"; subject = "\\[P4\\]"; priority = 4; },
+  { name = "change request"; subject = "\\[change\\]"; type = "change_request"; queue = "Changes"; },
+  { name = "how do I"; subject = "(?i)how do i"; type = "enquiry"; priority = 4; },
+  { name = "enquiry"; subject = "\\[enquiry\\]"; type = "enquiry"; },
+  { name = "service request"; subject = "\\[request\\]"; type = "service_request"; priority = 2; },
+  { name = "complaint"; subject = "\\[complaint\\]"; type = "complaint"; queue = "Service"; },
+  { name = "SIMS"; subject = "SIMS"; queue = "MIS"; }
+);'
+H_CONFIG_EXTRA='priorities = (
   { level = 1; name = "Critical"; response = "20m"; resolution = "4h"; hours = "24x7"; },
   { level = 2; name = "High"; response = "1h"; resolution = "1d"; },
   { level = 3; name = "Medium"; response = "8h"; resolution = "3d"; },
@@ -43,32 +43,9 @@ priorities = (
 );
 types = ( { type = "complaint"; response = "3d"; resolution = "20d"; } );
 report = { response_target = 95; resolution_target = 90; reactivation_max = 3; first_contact_target = 60; };
-closure = { reopen_window = "3d"; };
-mailboxes = (
-  { name = "support";
-    host = "127.0.0.1"; port = $CASELOG_TEST_IMAP_PORT; tls = "starttls";
-    ca_file = "$CASELOG_TEST_CA_FILE";
-    user = "desk"; auth = "password"; password_env = "CASELOG_TEST_DESK_PASSWORD";
-    folder = "$folder"; processed_folder = "$folder/Logged"; failed_folder = "$folder/Not logged";
-    idle = false; poll_interval = "60s";
-    type = "incident"; queue = "ICT"; priority = 3;
-  }
-);
-routing = (
-  { name = "P1 tag"; subject = "\\\\[P1\\\\]"; priority = 1; },
-  { name = "P2 tag"; subject = "\\\\[P2\\\\]"; priority = 2; },
-  { name = "P4 tag"; subject = "\\\\[P4\\\\]"; priority = 4; },
-  { name = "change request"; subject = "\\\\[change\\\\]"; type = "change_request"; queue = "Changes"; },
-  { name = "how do I"; subject = "(?i)how do i"; type = "enquiry"; priority = 4; },
-  { name = "enquiry"; subject = "\\\\[enquiry\\\\]"; type = "enquiry"; },
-  { name = "service request"; subject = "\\\\[request\\\\]"; type = "service_request"; priority = 2; },
-  { name = "complaint"; subject = "\\\\[complaint\\\\]"; type = "complaint"; queue = "Service"; },
-  { name = "SIMS"; subject = "SIMS"; queue = "MIS"; }
-);
-unknown_senders = "log";
-smtp = { host = "127.0.0.1"; port = $CASELOG_TEST_SMTP_PORT; tls = "starttls"; ca_file = "$CASELOG_TEST_CA_FILE";
-         user = "smtpuser"; auth = "password"; password_env = "CASELOG_TEST_SMTP_PASSWORD"; give_up_after = "48h"; };
-CONF
+closure = { reopen_window = "3d"; };'
+H_CONFIG_HOURS="$H_CONFIG_HOURS" H_CONFIG_ROUTING="$H_CONFIG_ROUTING" H_CONFIG_EXTRA="$H_CONFIG_EXTRA" \
+    h_write_config "$conf" "$db" "$folder" false
 "$CASELOGD" --check-config -c "$conf"
 "$CASELOGD" -c "$conf" --migrate 2>/dev/null
 export SLA_MONTH_CONF="$conf" SLA_MONTH_DB="$db" SLA_MONTH_FOLDER="$folder" SLA_MONTH_WORK="$work"
