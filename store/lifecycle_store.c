@@ -21,7 +21,6 @@ static void case_now_from(struct db_row *r, void *data)
     g_strlcpy(c->reference, db_next_text(r), sizeof c->reference);
     c->assignee = db_next_strdup(r);
     case_clocks_read(r, &c->clocks);
-    c->priority = c->clocks.priority;
 }
 
 bool store_case_begin(struct store *st, const char *reference, struct case_now *c, bool *found, GError **error)

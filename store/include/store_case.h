@@ -1,8 +1,15 @@
-/* store_case: a desk command's change to one case, and the daemon's scheduler: notices
- * for public events, timers, breach events. Part of the store API (store.h). What a
- * change does to a case is decided by the caller with lifecycle_plan()
- * (rules/lifecycle.h); here the plan's case is written as given, each change in one
- * transaction. */
+/* store_case: a change to one case, and the daemon's scheduler: notices for public
+ * events, timers, breach events. Part of the store API (store.h). What a change does
+ * to a case is decided by the caller with lifecycle_plan() (rules/lifecycle.h); here
+ * the plan's case is written as given, each change in one transaction. A front end
+ * (the CLI, `caselog set`, the web desk) changes a case so:
+ *
+ *     store_case_begin(st, ref, &c, &found, &err);             // BEGIN, lock, read
+ *     lifecycle_plan(&c.clocks, &change, cfg, cal, now, &plan);
+ *     if (!plan.allowed) store_case_rollback(st);              // plan.reason says why
+ *     else store_case_commit(st, &c, &plan, &write, &event, &event_id, &err);
+ *
+ * with the event's kind and public flag from the plan. */
 #ifndef CASELOG_STORE_CASE_H
 #define CASELOG_STORE_CASE_H
 
@@ -14,7 +21,6 @@ struct case_now {
     int64_t id;
     char reference[STORE_REF_SIZE];
     char *assignee;               /* NULL if nobody */
-    int priority;                 /* as stored (the same as clocks.priority) */
     struct lifecycle_case clocks; /* what lifecycle_plan() reads */
 };
 void case_now_clear(struct case_now *c);
