@@ -5,15 +5,14 @@
  *   resolve REF [--no-confirm] [TEXT...]
  *   close REF [TEXT...]   reopen REF [TEXT...]
  *   priority REF N --reason TEXT
- * Each locks the case, asks rules/lifecycle.c whether the command may act, recomputes
- * due times with the calendar where the change needs it, and writes the change with its
+ * Each locks the case, asks lifecycle_plan() (rules/lifecycle.h) what the command does
+ * to it (refused, or its state, hold and clocks after), and writes that case with its
  * event in one transaction. A public event is mailed to the school by the daemon.
  * Exit: 0 done, 1 refused or no such case, 2 usage or config, 3 no database. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
 #include "cli_common.h"
 #include "clock.h"
 #include "store_case.h"
@@ -107,42 +106,11 @@ static int case_parse(int argc, char **argv, struct case_args *a)
     return 0;
 }
 
-/* The change the decision makes, with its due times. */
-static void case_plan(const struct cli_session *s, const struct case_args *a, const struct case_now *c,
-                      const struct lifecycle_decision *d, enum hold_reason hold, int64_t until,
-                      struct case_change *ch)
+/* The change the command asks for, as lifecycle_plan() takes it. */
+static struct lifecycle_change case_change_of(const struct case_args *a, enum hold_reason hold, int64_t until)
 {
-    int64_t now = clock_now();
-    memset(ch, 0, sizeof *ch);
-    ch->state = d->new_state;
-    ch->responded = d->public; /* a person's first public event is the response (SPEC 4) */
-    if (a->command == CASE_CMD_ASSIGN)
-        ch->assignee = a->assignee;
-    if (d->new_state == THREAD_STATE_ON_HOLD) {
-        ch->hold = a->command == CASE_CMD_HOLD ? hold : c->hold;
-        ch->hold_until = a->command == CASE_CMD_HOLD ? until : c->hold_until;
-    }
-    if (d->leaves_paused_hold && c->resolution_due && c->hold_started_at)
-        ch->resolution_due = calendar_resume_after_hold(s->cal, c->resolution_due, c->hold_started_at, now);
-    if (a->command == CASE_CMD_RESOLVE) {
-        ch->resolved = true;
-        ch->set_confirm = true;
-        ch->confirm_required = !a->no_confirm;
-    }
-    if (a->command == CASE_CMD_CLOSE) {
-        ch->closed = true;
-        ch->resolved = c->state != THREAD_STATE_RESOLVED; /* closing unresolved ends the work too */
-    }
-    ch->reactivated = a->command == CASE_CMD_REOPEN;
-    if (a->command == CASE_CMD_PRIORITY) {
-        const struct priority_target *target = &s->cfg->priorities[a->priority - 1];
-        ch->priority = a->priority;
-        ch->priority_reason = a->reason;
-        struct priority_change_case as_found = { .logged_at = c->logged_at, .state = c->state, .hold = c->hold,
-                                                 .hold_started_at = c->hold_started_at,
-                                                 .resolution_due = c->resolution_due };
-        lifecycle_priority_due(s->cal, target, &as_found, &ch->response_due, &ch->resolution_due);
-    }
+    return (struct lifecycle_change){ .kind = a->command, .hold = hold, .hold_until = until,
+                                      .no_confirm = a->no_confirm, .priority = a->priority };
 }
 
 /* Hold reason and --until, checked. */
@@ -174,6 +142,36 @@ static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, in
     return true;
 }
 
+/* Write the plan with its event and say what was done. */
+static int case_commit(const struct cli_context *ctx, const struct cli_session *s, const struct case_args *a,
+                       const struct case_now *c, const struct lifecycle_plan *plan, enum hold_reason hold)
+{
+    char priority[4];
+    g_snprintf(priority, sizeof priority, "%d", a->priority);
+    const char *more[] = { "clock", plan->clock_note[0] ? plan->clock_note : NULL, NULL };
+    struct case_event_in ev = { .actor = ctx->actor, .kind = plan->event_kind, .public = plan->public,
+                                .text = a->command == CASE_CMD_PRIORITY ? a->reason : a->text, .more = more };
+    if (a->command == CASE_CMD_ASSIGN)
+        ev.extra_key = "assignee", ev.extra_value = a->assignee;
+    else if (a->command == CASE_CMD_HOLD)
+        ev.extra_key = "hold_reason", ev.extra_value = hold_reason_name(hold);
+    else if (a->command == CASE_CMD_PRIORITY)
+        ev.extra_key = "priority", ev.extra_value = priority;
+    struct case_write w = { .assignee = a->command == CASE_CMD_ASSIGN ? a->assignee : NULL,
+                            .priority_reason = a->command == CASE_CMD_PRIORITY ? a->reason : NULL };
+    int64_t event_id = 0;
+    GError *error = NULL;
+    if (!store_case_commit(s->st, c, plan, &w, &ev, &event_id, &error)) {
+        cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c->reference, error->message);
+        g_error_free(error);
+        return CLI_FAILED;
+    }
+    cli_printf("%s: %s (%s -> %s)%s%s%s\n", c->reference, plan->event_kind, case_state_name(c->clocks.state),
+           case_state_name(plan->after.state), plan->public ? "; the school will be told" : "",
+           plan->clock_note[0] ? "; " : "", plan->clock_note);
+    return CLI_OK;
+}
+
 static int case_run(const struct cli_context *ctx, struct case_args *a)
 {
     enum hold_reason hold;
@@ -200,36 +198,15 @@ static int case_run(const struct cli_context *ctx, struct case_args *a)
         cli_session_close(&s);
         return CLI_FAILED;
     }
-    struct lifecycle_input in = { .command = a->command, .state = c.state, .hold_reason = c.hold, .new_hold = hold,
-                                  .has_assignee = c.assignee || a->command == CASE_CMD_ASSIGN };
-    struct lifecycle_decision d;
-    lifecycle_decide(&in, &d);
-    if (!d.allowed) {
+    struct lifecycle_change change = case_change_of(a, hold, until);
+    struct lifecycle_plan plan;
+    lifecycle_plan(&c.clocks, &change, s.cfg, s.cal, clock_now(), &plan);
+    if (!plan.allowed) {
         store_case_rollback(s.st);
-        cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, d.reason);
+        cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, plan.reason);
         status = CLI_FAILED;
     } else {
-        struct case_change ch;
-        case_plan(&s, a, &c, &d, hold, until, &ch);
-        char priority[4];
-        g_snprintf(priority, sizeof priority, "%d", a->priority);
-        struct case_event_in ev = { .actor = ctx->actor, .kind = d.event_kind, .public = d.public,
-                                    .text = a->command == CASE_CMD_PRIORITY ? a->reason : a->text };
-        if (a->command == CASE_CMD_ASSIGN)
-            ev.extra_key = "assignee", ev.extra_value = a->assignee;
-        else if (a->command == CASE_CMD_HOLD)
-            ev.extra_key = "hold_reason", ev.extra_value = hold_reason_name(hold);
-        else if (a->command == CASE_CMD_PRIORITY)
-            ev.extra_key = "priority", ev.extra_value = priority;
-        int64_t event_id = 0;
-        if (store_case_commit(s.st, &c, &ch, &ev, &event_id, &error)) {
-            cli_printf("%s: %s (%s -> %s)%s\n", c.reference, d.event_kind, case_state_name(c.state),
-                   case_state_name(d.new_state), d.public ? "; the school will be told" : "");
-        } else {
-            cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, error->message);
-            g_error_free(error);
-            status = CLI_FAILED;
-        }
+        status = case_commit(ctx, &s, a, &c, &plan, hold);
     }
     case_now_clear(&c);
     cli_session_close(&s);

@@ -13,6 +13,7 @@
 #include "cli_common.h"
 #include "message.h"
 #include "intake.h"
+#include "sla.h"
 
 struct explain_opts {
     const char *file;
@@ -130,6 +131,46 @@ static void add_parsed(JsonBuilder *b, const struct parsed_message *m)
     add_string_list(b, "defects", m->defects);
 }
 
+/* "20m", "3d". */
+static const char *duration_text(const struct duration *d, char buf[32])
+{
+    g_snprintf(buf, 32, "%" G_GINT64_FORMAT "%c", d->amount, "smhd"[d->unit]);
+    return buf;
+}
+
+/* Which clock and targets the due times come from: the hours profile in force when the
+ * message came and where the clock starts, round the clock or not, the targets. */
+static void add_clock(JsonBuilder *b, const struct config *cfg, const struct calendar *cal,
+                      const struct explanation *e)
+{
+    struct sla_targets t;
+    sla_targets_for(cfg, e->triage.priority, e->triage.type, &t);
+    char response[32], resolution[32];
+    cli_json_string(b, "clock", t.around_the_clock ? "24x7" : "desk");
+    cli_json_string(b, "hours_profile", t.around_the_clock ? NULL : calendar_profile_name(cal, e->received));
+    cli_json_string(b, "logged_at_profile", t.around_the_clock ? NULL : calendar_profile_name(cal, e->logged_at));
+    cli_json_string(b, "response_target", duration_text(&t.response, response));
+    cli_json_string(b, "response_target_from", t.response_from);
+    cli_json_string(b, "resolution_target", duration_text(&t.resolution, resolution));
+    cli_json_string(b, "resolution_target_from", t.resolution_from);
+}
+
+/* The text lines of the same. */
+static void print_clock(const struct config *cfg, const struct calendar *cal, const struct explanation *e)
+{
+    struct sla_targets t;
+    sla_targets_for(cfg, e->triage.priority, e->triage.type, &t);
+    char response[32], resolution[32];
+    const char *at_received = calendar_profile_name(cal, e->received), *at_logged = calendar_profile_name(cal, e->logged_at);
+    if (t.around_the_clock)
+        cli_printf("Clock:          round the clock (priority %d: hours = \"24x7\")\n", e->triage.priority);
+    else
+        cli_printf("Clock:          desk hours; %s when received, %s when logged\n",
+               at_received ? at_received : "standard hours", at_logged ? at_logged : "standard hours");
+    cli_printf("Targets:        respond %s (the %s's), resolve %s (the %s's)\n", duration_text(&t.response, response),
+           t.response_from, duration_text(&t.resolution, resolution), t.resolution_from);
+}
+
 static void print_json(const struct config *cfg, const struct calendar *cal, const struct explanation *e)
 {
     JsonBuilder *b = json_builder_new();
@@ -156,6 +197,7 @@ static void print_json(const struct config *cfg, const struct calendar *cal, con
     cli_json_string(b, "priority_reason", e->triage.priority_reason);
     add_time(b, cal, "response_due", e->response_due);
     add_time(b, cal, "resolution_due", e->resolution_due);
+    add_clock(b, cfg, cal, e);
     json_builder_end_object(b);
     cli_print_json(b);
     g_object_unref(b);
@@ -197,6 +239,7 @@ static void print_text(const struct config *cfg, const struct calendar *cal, con
     cli_printf("Priority:       %d %s, because: %s\n", e->triage.priority, cfg->priorities[e->triage.priority - 1].name,
            e->triage.priority_reason);
     char *response = calendar_format_words(cal, e->response_due), *resolution = calendar_format_words(cal, e->resolution_due);
+    print_clock(cfg, cal, e);
     cli_printf("Respond by:     %s\nResolve by:     %s\n", response, resolution);
     g_free(received);
     g_free(logged);
@@ -257,7 +300,7 @@ static void explain_decide(const struct config *cfg, const struct calendar *cal,
     explain_lookups(cfg, e);
     struct intake_times times;
     intake_decide(cfg, cal, e->mailbox, e->msg, e->school, e->received, &e->triage, &times);
-    e->out_of_hours = !calendar_is_working(cal, e->received);
+    e->out_of_hours = !calendar_is_working(sla_calendar(cfg, cal, e->triage.priority), e->received);
     e->logged_at = times.logged_at;
     e->response_due = times.response_due;
     e->resolution_due = times.resolution_due;

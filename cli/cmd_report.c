@@ -1,7 +1,9 @@
-/* cmd_report: `caselog report --from DATE --to DATE [--format text|csv|json]`: the
- * seeds' service-report figures (rules/kpi.h) for the cases logged from the start of
- * --from to the end of --to (both whole days in the desk's time zone), for all cases,
- * per priority and per type. Times to respond and resolve are in working hours. */
+/* cmd_report: `caselog report (--month YYYY-MM | --from DATE --to DATE)
+ * [--by priority|queue|school|type] [--format text|csv|json]`: the seeds' service-report
+ * figures (rules/kpi.h) for the cases logged in the period (whole days in the desk's
+ * time zone) beside the period before it, each percentage with its numerator and
+ * denominator and the config's report targets met or missed. The rows and their fields
+ * come from report_model.c; here they are printed. Definitions: caselog(1). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,162 +11,206 @@
 #include "calendar.h"
 #include "cli_common.h"
 #include "clock.h"
-#include "kpi.h"
+#include "report_model.h"
 #include "store_report.h"
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
+enum report_format { REPORT_TEXT_FORMAT, REPORT_CSV, REPORT_JSON };
 
-/* All, each priority, each type. */
-#define REPORT_GROUPS (1 + 5 + CASE_TYPE_COUNT)
-
-struct report_group {
-    char name[64];
-    int priority;      /* 0: any */
-    const char *type;  /* NULL: any */
-    struct kpi_figures f;
+struct report_args {
+    const char *month, *from, *to;
+    enum report_by by;
+    enum report_format format;
 };
 
-static bool group_keep(const struct kpi_case *c, const void *arg)
+static const char report_usage[] =
+    "usage: caselog report (--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD) [--by priority|queue|school|type]"
+    " [--format text|csv|json]\n";
+
+static int report_parse(int argc, char **argv, struct report_args *a)
 {
-    const struct report_group *g = arg;
-    return (!g->priority || c->priority == g->priority) && (!g->type || strcmp(c->type, g->type) == 0);
+    static const struct option longopts[] = {
+        { "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
+        { "month", required_argument, NULL, 'm' }, { "by", required_argument, NULL, 'b' },
+        { "format", required_argument, NULL, 'F' }, { NULL, 0, NULL, 0 },
+    };
+    optind = 1;
+    int c, by;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c == 'f')
+            a->from = optarg;
+        else if (c == 't')
+            a->to = optarg;
+        else if (c == 'm')
+            a->month = optarg;
+        else if (c == 'b' && (by = report_by_from_name(optarg)) >= 0)
+            a->by = (enum report_by)by;
+        else if (c == 'F' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "csv") == 0 || strcmp(optarg, "json") == 0))
+            a->format = optarg[0] == 't' ? REPORT_TEXT_FORMAT : optarg[0] == 'c' ? REPORT_CSV : REPORT_JSON;
+        else
+            return -1;
+    }
+    bool range = a->from && a->to, month = a->month != NULL;
+    return optind == argc && range != month && (month || range) && !(month && (a->from || a->to)) ? 0 : -1;
 }
 
-/* Midnight at the start of date (YYYY-MM-DD) in the desk's zone, plus days. */
-static bool report_day(const struct calendar *cal, const char *date, int days, int64_t *out)
+/* --- text --- */
+
+/* "49 of 52 (94.2%) missed", "0 of 0 (-)". */
+static void text_share(char *buf, size_t size, const struct report_field *f, const char *part, const char *whole,
+                       const char *pct, const char *result)
 {
-    int y, m, d;
-    char end;
-    if (!date || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3 || !g_date_valid_dmy(d, m, y))
-        return false;
-    GDateTime *local = g_date_time_new(calendar_timezone(cal), y, m, d, 0, 0, 0);
-    if (!local)
-        return false;
-    GDateTime *shifted = g_date_time_add_days(local, days);
-    *out = g_date_time_to_unix(shifted);
-    g_date_time_unref(shifted);
-    g_date_time_unref(local);
-    return true;
+    const struct report_field *p = report_field(f, pct), *r = result ? report_field(f, result) : NULL;
+    g_snprintf(buf, size, "%s of %s (%s%s)%s%s", report_field(f, part)->value, report_field(f, whole)->value,
+               p->value[0] ? p->value : "-", p->value[0] ? "%" : "", r && r->value[0] ? " " : "",
+               r ? r->value : "");
 }
 
-/* The facts with their working times. cases (kpi_case) borrow from rows. */
-static GArray *report_facts(const struct calendar *cal, GPtrArray *rows)
+static void text_times(char *buf, size_t size, const struct report_field *f, const char *count, const char *median,
+                       const char *p90)
 {
-    GArray *cases = g_array_sized_new(FALSE, TRUE, sizeof(struct kpi_case), rows->len);
+    const struct report_field *m = report_field(f, median);
+    if (!m->value[0])
+        g_strlcpy(buf, "-", size);
+    else
+        g_snprintf(buf, size, "%s, %s (%s)", m->value, report_field(f, p90)->value, report_field(f, count)->value);
+}
+
+/* One line of a group's block: the label, then the current and previous cells. */
+static void text_line(const char *label, const struct report_field cur[REPORT_FIELDS],
+                      const struct report_field prev[REPORT_FIELDS], int line)
+{
+    char cells[2][96];
+    const struct report_field *fs[2] = { cur, prev };
+    for (int i = 0; i < 2; i++) {
+        const struct report_field *f = fs[i];
+        switch (line) {
+        case 0: g_strlcpy(cells[i], report_field(f, "logged")->value, sizeof cells[i]); break;
+        case 1: text_share(cells[i], 96, f, "response_in_time", "response_decided", "response_in_time_pct",
+                           "response_result"); break;
+        case 2: text_share(cells[i], 96, f, "response_missed", "response_decided", "response_missed_pct", NULL); break;
+        case 3: text_share(cells[i], 96, f, "resolution_in_time", "resolution_decided", "resolution_in_time_pct",
+                           "resolution_result"); break;
+        case 4: text_share(cells[i], 96, f, "resolution_missed", "resolution_decided", "resolution_missed_pct",
+                           NULL); break;
+        case 5: text_share(cells[i], 96, f, "first_contact", "resolved", "first_contact_pct",
+                           "first_contact_result"); break;
+        case 6: text_share(cells[i], 96, f, "reactivated", "ever_resolved", "reactivated_pct",
+                           "reactivation_result"); break;
+        case 7: text_times(cells[i], 96, f, "respond_count", "respond_median", "respond_p90"); break;
+        default: text_times(cells[i], 96, f, "resolve_count", "resolve_median", "resolve_p90"); break;
+        }
+    }
+    cli_printf("  %-30s %-34s %s\n", label, cells[0], cells[1]);
+}
+
+static void report_text(const struct config *cfg, const struct report_period periods[2], enum report_by by,
+                        const GArray *rows, const char *as_of)
+{
+    const struct config_report *t = &cfg->report;
+    cli_printf("Service report %s (%s to %s) beside %s (%s to %s), by %s\n", periods[0].label, periods[0].first,
+           periods[0].last, periods[1].label, periods[1].first, periods[1].last, report_by_name(by));
+    cli_printf("Cases logged in each period, as of %s; times are working time on each case's clock (h m).\n", as_of);
+    cli_printf("Targets: responses in time %d%%, resolutions in time %d%%, first-contact resolution %d%%, "
+           "reactivated at most %d%%.\n", t->response_target, t->resolution_target, t->first_contact_target,
+           t->reactivation_max);
+    static const char *const labels[] = { "cases logged", "responses in time", "missed responses",
+                                          "resolutions in time", "missed resolutions", "first-contact resolution",
+                                          "reactivated", "time to respond (median, p90)",
+                                          "time to resolve (median, p90)" };
+    for (guint i = 0; i + 1 < rows->len; i += 2) {
+        struct report_field cur[REPORT_FIELDS], prev[REPORT_FIELDS];
+        report_row_fields(cfg, by, &g_array_index(rows, struct report_row, i), cur);
+        report_row_fields(cfg, by, &g_array_index(rows, struct report_row, i + 1), prev);
+        /* a school's name is data: cli_printf makes it safe for the terminal */
+        cli_printf("\n%-32s %-34s %s\n", report_field(cur, "group")->value, periods[0].label, periods[1].label);
+        for (int line = 0; line < (int)G_N_ELEMENTS(labels); line++)
+            text_line(labels[line], cur, prev, line);
+    }
+}
+
+/* --- CSV and JSON: the fields as they are --- */
+
+/* A CSV cell (RFC 4180: quoted when it holds a comma, quote or line break). */
+static void csv_cell(GString *line, const char *value)
+{
+    if (!strpbrk(value, ",\"\r\n")) {
+        g_string_append(line, value);
+        return;
+    }
+    g_string_append_c(line, '"');
+    for (const char *p = value; *p; p++) {
+        if (*p == '"')
+            g_string_append_c(line, '"');
+        g_string_append_c(line, *p);
+    }
+    g_string_append_c(line, '"');
+}
+
+static void report_csv(const struct config *cfg, enum report_by by, const GArray *rows)
+{
+    struct report_field f[REPORT_FIELDS];
+    GString *line = g_string_new(NULL);
     for (guint i = 0; i < rows->len; i++) {
-        const struct report_case *r = g_ptr_array_index(rows, i);
-        struct kpi_case c = {
-            .priority = r->priority, .type = r->type, .response_due = r->response_due, .responded_at = r->responded_at,
-            .resolution_due = r->resolution_due, .resolved_at = r->resolved_at, .reactivations = r->reactivations,
-            .inbound_messages = r->inbound_messages, .staff_public_replies = r->staff_public_replies,
-            .respond_work_s = r->responded_at ? calendar_working_between(cal, r->logged_at, r->responded_at) : -1,
-            .resolve_work_s = r->resolved_at ? calendar_working_between(cal, r->logged_at, r->resolved_at) : -1,
-        };
-        g_array_append_val(cases, c);
+        report_row_fields(cfg, by, &g_array_index(rows, struct report_row, i), f);
+        g_string_truncate(line, 0);
+        for (int k = 0; i == 0 && k < REPORT_FIELDS; k++)
+            g_string_append_printf(line, "%s%s", f[k].name, k + 1 < REPORT_FIELDS ? "," : "\n");
+        for (int k = 0; k < REPORT_FIELDS; k++) {
+            csv_cell(line, f[k].value);
+            g_string_append_c(line, k + 1 < REPORT_FIELDS ? ',' : '\n');
+        }
+        cli_printf("%s", line->str); /* a school's name is data */
     }
-    return cases;
+    g_string_free(line, TRUE);
 }
 
-/* Formatted figures of a group: percentages and hours, "" where there is nothing. */
-struct report_cells {
-    char missed_response[16], missed_resolution[16], first_contact[16], reactivated[16];
-    char respond_median[16], respond_p90[16], resolve_median[16], resolve_p90[16];
-};
-
-static void cell_pct(char out[16], int part, int whole)
+static void json_field(JsonBuilder *b, const struct report_field *f)
 {
-    double pct;
-    if (kpi_percent(part, whole, &pct))
-        g_snprintf(out, 16, "%.1f", pct);
+    json_builder_set_member_name(b, f->name);
+    if (!f->value[0])
+        json_builder_add_null_value(b);
+    else if (f->kind == REPORT_INT)
+        json_builder_add_int_value(b, g_ascii_strtoll(f->value, NULL, 10));
+    else if (f->kind == REPORT_NUMBER)
+        json_builder_add_double_value(b, g_ascii_strtod(f->value, NULL));
     else
-        out[0] = '\0';
+        json_builder_add_string_value(b, f->value);
 }
 
-static void cell_hours(char out[16], int n, double hours)
-{
-    if (n > 0)
-        g_snprintf(out, 16, "%.1f", hours);
-    else
-        out[0] = '\0';
-}
-
-static void report_cells(const struct kpi_figures *f, struct report_cells *c)
-{
-    cell_pct(c->missed_response, f->response_missed, f->response_decided);
-    cell_pct(c->missed_resolution, f->resolution_missed, f->resolution_decided);
-    cell_pct(c->first_contact, f->first_contact, f->resolved);
-    cell_pct(c->reactivated, f->reactivated, f->ever_resolved);
-    cell_hours(c->respond_median, f->n_respond, f->respond_median_h);
-    cell_hours(c->respond_p90, f->n_respond, f->respond_p90_h);
-    cell_hours(c->resolve_median, f->n_resolve, f->resolve_median_h);
-    cell_hours(c->resolve_p90, f->n_resolve, f->resolve_p90_h);
-}
-
-static const char *dash(const char *s)
-{
-    return *s ? s : "-";
-}
-
-static void report_text(const char *from, const char *to, const struct report_group *groups, size_t n)
-{
-    cli_printf("Service report, cases logged %s to %s (times in working hours)\n\n", from, to);
-    cli_printf("%-22s %7s %9s %9s %7s %7s %8s %8s %8s %8s\n", "", "logged", "missed", "missed", "first", "react-",
-           "respond", "respond", "resolve", "resolve");
-    cli_printf("%-22s %7s %9s %9s %7s %7s %8s %8s %8s %8s\n", "group", "", "resp. %", "resol. %", "cont. %", "ivated %",
-           "median", "p90", "median", "p90");
-    for (size_t i = 0; i < n; i++) {
-        struct report_cells c;
-        report_cells(&groups[i].f, &c);
-        cli_printf("%-22s %7d %9s %9s %7s %7s %8s %8s %8s %8s\n", groups[i].name, groups[i].f.logged, dash(c.missed_response),
-               dash(c.missed_resolution), dash(c.first_contact), dash(c.reactivated), dash(c.respond_median),
-               dash(c.respond_p90), dash(c.resolve_median), dash(c.resolve_p90));
-    }
-}
-
-static void report_csv(const struct report_group *groups, size_t n)
-{
-    cli_printf("group,logged,missed_response_pct,missed_resolution_pct,first_contact_resolution_pct,reactivated_pct,"
-           "respond_hours_median,respond_hours_p90,resolve_hours_median,resolve_hours_p90\n");
-    for (size_t i = 0; i < n; i++) {
-        struct report_cells c;
-        report_cells(&groups[i].f, &c);
-        cli_printf("%s,%d,%s,%s,%s,%s,%s,%s,%s,%s\n", groups[i].name, groups[i].f.logged, c.missed_response,
-               c.missed_resolution, c.first_contact, c.reactivated, c.respond_median, c.respond_p90, c.resolve_median,
-               c.resolve_p90);
-    }
-}
-
-static void json_number_or_null(JsonBuilder *b, const char *key, const char *cell)
+static void json_period(JsonBuilder *b, const char *key, const struct report_period *p)
 {
     json_builder_set_member_name(b, key);
-    if (*cell)
-        json_builder_add_double_value(b, g_ascii_strtod(cell, NULL));
-    else
-        json_builder_add_null_value(b);
+    json_builder_begin_object(b);
+    cli_json_string(b, "label", p->label);
+    cli_json_string(b, "from", p->first);
+    cli_json_string(b, "to", p->last);
+    json_builder_end_object(b);
 }
 
-static void report_json(const char *from, const char *to, const struct report_group *groups, size_t n)
+static void report_json(const struct config *cfg, const struct report_period periods[2], enum report_by by,
+                        const GArray *rows, const char *as_of)
 {
     JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
-    cli_json_string(b, "from", from);
-    cli_json_string(b, "to", to);
-    json_builder_set_member_name(b, "groups");
+    json_period(b, "period", &periods[0]);
+    json_period(b, "previous", &periods[1]);
+    cli_json_string(b, "as_of", as_of);
+    cli_json_string(b, "by", report_by_name(by));
+    json_builder_set_member_name(b, "targets");
+    json_builder_begin_object(b);
+    cli_json_int(b, "response_target", cfg->report.response_target);
+    cli_json_int(b, "resolution_target", cfg->report.resolution_target);
+    cli_json_int(b, "reactivation_max", cfg->report.reactivation_max);
+    cli_json_int(b, "first_contact_target", cfg->report.first_contact_target);
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "rows");
     json_builder_begin_array(b);
-    for (size_t i = 0; i < n; i++) {
-        struct report_cells c;
-        report_cells(&groups[i].f, &c);
+    struct report_field f[REPORT_FIELDS];
+    for (guint i = 0; i < rows->len; i++) {
+        report_row_fields(cfg, by, &g_array_index(rows, struct report_row, i), f);
         json_builder_begin_object(b);
-        cli_json_string(b, "group", groups[i].name);
-        cli_json_int(b, "logged", groups[i].f.logged);
-        json_number_or_null(b, "missed_response_pct", c.missed_response);
-        json_number_or_null(b, "missed_resolution_pct", c.missed_resolution);
-        json_number_or_null(b, "first_contact_resolution_pct", c.first_contact);
-        json_number_or_null(b, "reactivated_pct", c.reactivated);
-        json_number_or_null(b, "respond_hours_median", c.respond_median);
-        json_number_or_null(b, "respond_hours_p90", c.respond_p90);
-        json_number_or_null(b, "resolve_hours_median", c.resolve_median);
-        json_number_or_null(b, "resolve_hours_p90", c.resolve_p90);
+        for (int k = 0; k < REPORT_FIELDS; k++)
+            json_field(b, &f[k]);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -173,83 +219,50 @@ static void report_json(const char *from, const char *to, const struct report_gr
     g_object_unref(b);
 }
 
-static size_t report_groups(const struct config *cfg, struct report_group groups[REPORT_GROUPS])
+static int report_run(const struct cli_session *s, const struct report_args *a)
 {
-    size_t n = 0;
-    memset(groups, 0, REPORT_GROUPS * sizeof groups[0]);
-    g_strlcpy(groups[n++].name, "all", sizeof groups[0].name);
-    for (int p = 1; p <= 5; p++, n++) {
-        groups[n].priority = p;
-        g_snprintf(groups[n].name, sizeof groups[n].name, "P%d %s", p, cfg->priorities[p - 1].name);
+    struct report_period periods[2];
+    bool ok = a->month ? report_periods_month(s->cal, a->month, periods)
+                       : report_periods_range(s->cal, a->from, a->to, periods);
+    if (!ok) {
+        cli_fprintf(stderr, "caselog report: --month wants YYYY-MM; --from and --to want dates YYYY-MM-DD, --to not "
+                        "before --from\n");
+        return CLI_USAGE;
     }
-    for (size_t t = 0; t < CASE_TYPE_COUNT; t++, n++) {
-        groups[n].type = case_type_names[t];
-        g_strlcpy(groups[n].name, case_type_names[t], sizeof groups[n].name);
+    GError *error = NULL;
+    GPtrArray *cases = store_report_cases(s->st, periods[1].start, periods[0].end, &error);
+    if (!cases) {
+        cli_fprintf(stderr, "caselog report: %s\n", error->message);
+        g_error_free(error);
+        return CLI_FAILED;
     }
-    return n;
-}
-
-static int report_parse(int argc, char **argv, const char **from, const char **to, enum report_format *format)
-{
-    static const struct option longopts[] = {
-        { "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
-        { "format", required_argument, NULL, 'F' }, { NULL, 0, NULL, 0 },
-    };
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c == 'f')
-            *from = optarg;
-        else if (c == 't')
-            *to = optarg;
-        else if (c == 'F' && (strcmp(optarg, "text") == 0 || strcmp(optarg, "csv") == 0 || strcmp(optarg, "json") == 0))
-            *format = optarg[0] == 't' ? REPORT_TEXT : optarg[0] == 'c' ? REPORT_CSV : REPORT_JSON;
-        else
-            return -1;
-    }
-    return optind == argc && *from && *to ? 0 : -1;
+    int64_t now = clock_now();
+    GArray *rows = report_rows(s->cfg, s->cal, cases, periods, a->by, now);
+    char *as_of = calendar_format_iso(s->cal, now);
+    if (a->format == REPORT_JSON)
+        report_json(s->cfg, periods, a->by, rows, as_of);
+    else if (a->format == REPORT_CSV)
+        report_csv(s->cfg, a->by, rows);
+    else
+        report_text(s->cfg, periods, a->by, rows, as_of);
+    g_free(as_of);
+    g_array_unref(rows);
+    g_ptr_array_unref(cases);
+    return CLI_OK;
 }
 
 int cmd_report(const struct cli_context *ctx, int argc, char **argv)
 {
-    const char *from_text = NULL, *to_text = NULL;
-    enum report_format format = REPORT_TEXT;
-    if (report_parse(argc, argv, &from_text, &to_text, &format) < 0) {
-        cli_fprintf(stderr, "usage: caselog report --from YYYY-MM-DD --to YYYY-MM-DD [--format text|csv|json]\n");
+    struct report_args a = { .by = REPORT_BY_PRIORITY, .format = REPORT_TEXT_FORMAT };
+    if (report_parse(argc, argv, &a) < 0) {
+        cli_fprintf(stderr, "%s", report_usage);
         return CLI_USAGE;
     }
     struct cli_session s;
     int status = cli_session_open(ctx, &s);
     if (status != CLI_OK)
         return status;
-    int64_t from = 0, to = 0;
-    if (!report_day(s.cal, from_text, 0, &from) || !report_day(s.cal, to_text, 1, &to) || to <= from) {
-        cli_fprintf(stderr, "caselog report: --from and --to want dates YYYY-MM-DD, --to not before --from\n");
-        cli_session_close(&s);
-        return CLI_USAGE;
-    }
-    GError *error = NULL;
-    GPtrArray *rows = store_report_cases(s.st, from, to, &error);
-    if (!rows) {
-        cli_fprintf(stderr, "caselog report: %s\n", error->message);
-        g_error_free(error);
-        cli_session_close(&s);
-        return CLI_FAILED;
-    }
-    GArray *cases = report_facts(s.cal, rows);
-    struct report_group groups[REPORT_GROUPS];
-    size_t n = report_groups(s.cfg, groups);
-    int64_t as_of = clock_now();
-    for (size_t i = 0; i < n; i++)
-        kpi_compute((const struct kpi_case *)(void *)cases->data, cases->len, group_keep, &groups[i], as_of, &groups[i].f);
-    if (format == REPORT_JSON)
-        report_json(from_text, to_text, groups, n);
-    else if (format == REPORT_CSV)
-        report_csv(groups, n);
-    else
-        report_text(from_text, to_text, groups, n);
-    g_array_free(cases, TRUE);
-    g_ptr_array_unref(rows);
+    status = report_run(&s, &a);
     cli_session_close(&s);
-    return CLI_OK;
+    return status;
 }

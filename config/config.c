@@ -1,6 +1,6 @@
 /* config: load the libconfig file into one struct config, reporting every problem as
  * "file:line: message". The groups are read by config_desk_hours.c,
- * config_mailboxes.c, config_routing.c and config_other.c; this file holds the top
+ * config_mailboxes.c, config_routing.c, config_other.c and config_sla.c; this file holds the top
  * level, the defaults and the destructor. */
 #include <libgen.h>
 #include <string.h>
@@ -10,7 +10,8 @@
 
 static const char *const top_keys[] = { "desk", "database", "hours", "priorities", "mailboxes", "routing",
                                         "smtp", "closure", "limits", "templates", "unknown_senders",
-                                        "fallback_charset", "fallback_charsets", "log_level", NULL };
+                                        "fallback_charset", "fallback_charsets", "log_level", "types", "report",
+                                        NULL };
 static const char *const unknown_sender_names[] = { "log", "hold", "unlogged", NULL };
 
 static void load_database(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
@@ -105,6 +106,7 @@ struct config *config_load(const char *path, GPtrArray *errors)
         cfg_load_routing(&r, root, cfg);
         cfg_load_smtp(&r, root, cfg);
         cfg_load_closure_limits(&r, root, cfg);
+        cfg_load_types_report(&r, root, cfg);
         cfg->desk_addresses = config_desk_addresses(cfg);
     }
     config_destroy(&c);
@@ -148,6 +150,9 @@ void config_free(struct config **cfgp)
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(strings[i]);
     g_free(cfg->hours.closures);
+    for (int i = 0; i < cfg->hours.n_profiles; i++)
+        g_free(cfg->hours.profiles[i].name);
+    g_free(cfg->hours.profiles);
     for (int i = 0; i < 5; i++)
         g_free(cfg->priorities[i].name);
     for (int i = 0; i < cfg->n_mailboxes; i++)

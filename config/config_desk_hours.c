@@ -9,7 +9,7 @@ static const char *const desk_keys[] = { "name", "address", "domain", "reference
 static const char *const weekdays[] = { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                         "sunday", NULL };
 static const char *const hours_keys[] = { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                                          "sunday", "holidays", "closures", NULL };
+                                          "sunday", "holidays", "closures", "periods", NULL };
 static const char *const holiday_names[] = { "none", "england-and-wales", "scotland", "northern-ireland", NULL };
 
 void cfg_load_desk(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
@@ -73,13 +73,23 @@ static int compare_periods(const void *a, const void *b)
     return ((const struct period *)a)->start_min - ((const struct period *)b)->start_min;
 }
 
-static void load_day(struct cfg_reader *r, const config_setting_t *g, int day, struct day_hours *out)
+static void load_day(struct cfg_reader *r, const config_setting_t *g, const char *where, int day,
+                     struct day_hours *out);
+
+void cfg_load_week(struct cfg_reader *r, const config_setting_t *g, const char *where, struct day_hours week[7])
+{
+    for (int day = 0; day < 7; day++)
+        load_day(r, g, where, day, &week[day]);
+}
+
+static void load_day(struct cfg_reader *r, const config_setting_t *g, const char *where, int day,
+                     struct day_hours *out)
 {
     const config_setting_t *s = config_setting_get_member(g, weekdays[day]);
     if (!s)
         return;
     if (!config_setting_is_aggregate(s) || config_setting_is_group(s)) {
-        cfg_error(r, s, "%s must be a list of periods such as [\"08:00-18:00\"]", weekdays[day]);
+        cfg_error(r, s, "%s%s must be a list of periods such as [\"08:00-18:00\"]", where, weekdays[day]);
         return;
     }
     for (int i = 0; i < config_setting_length(s); i++) {
@@ -87,12 +97,12 @@ static void load_day(struct cfg_reader *r, const config_setting_t *g, int day, s
         const char *text = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
         struct period p;
         if (!text || !parse_period(text, &p)) {
-            cfg_error(r, e, "%s: bad period %s%s%s (HH:MM-HH:MM, end after start)", weekdays[day],
+            cfg_error(r, e, "%s%s: bad period %s%s%s (HH:MM-HH:MM, end after start)", where, weekdays[day],
                       text ? "\"" : "", text ? text : "(not a string)", text ? "\"" : "");
             continue;
         }
         if (out->n_periods == CONFIG_MAX_PERIODS_PER_DAY) {
-            cfg_error(r, e, "%s: at most %d periods a day", weekdays[day], CONFIG_MAX_PERIODS_PER_DAY);
+            cfg_error(r, e, "%s%s: at most %d periods a day", where, weekdays[day], CONFIG_MAX_PERIODS_PER_DAY);
             break;
         }
         out->periods[out->n_periods++] = p;
@@ -100,11 +110,10 @@ static void load_day(struct cfg_reader *r, const config_setting_t *g, int day, s
     qsort(out->periods, (size_t)out->n_periods, sizeof out->periods[0], compare_periods);
     for (int i = 1; i < out->n_periods; i++)
         if (out->periods[i].start_min < out->periods[i - 1].end_min)
-            cfg_error(r, s, "%s: periods overlap", weekdays[day]);
+            cfg_error(r, s, "%s%s: periods overlap", where, weekdays[day]);
 }
 
-/* "YYYY-MM-DD" into a Julian day number; 0 if bad. */
-static uint32_t parse_date(const char *text)
+uint32_t cfg_parse_date(const char *text)
 {
     int y, m, d, n = 0;
     if (sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || strlen(text) != 10)
@@ -126,7 +135,7 @@ static void load_closures(struct cfg_reader *r, const config_setting_t *g, struc
     h->closures = g_new0(struct date_range, g_strv_length(items) + 1);
     for (int i = 0; items[i]; i++) {
         char **ends = g_strsplit(items[i], "..", 2);
-        struct date_range d = { parse_date(ends[0]), ends[1] ? parse_date(ends[1]) : parse_date(ends[0]) };
+        struct date_range d = { cfg_parse_date(ends[0]), ends[1] ? cfg_parse_date(ends[1]) : cfg_parse_date(ends[0]) };
         if (!d.first_julian || !d.last_julian || d.last_julian < d.first_julian)
             cfg_error(r, config_setting_get_elem(list, (unsigned)i),
                       "closures: bad date or range \"%s\" (YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)", items[i]);
@@ -149,13 +158,14 @@ void cfg_load_hours(struct cfg_reader *r, const config_setting_t *root, struct c
         return;
     }
     cfg_check_keys(r, g, "hours", hours_keys);
-    for (int day = 0; day < 7; day++)
-        load_day(r, g, day, &h->week[day]);
+    cfg_load_week(r, g, "", h->week);
     h->holidays = (enum holiday_region)cfg_enum(r, g, "holidays", HOLIDAYS_ENGLAND_AND_WALES, holiday_names);
     load_closures(r, g, h);
+    cfg_load_hours_periods(r, g, h);
 }
 
-static const char *const priority_keys[] = { "level", "name", "response", "resolution", NULL };
+static const char *const priority_keys[] = { "level", "name", "response", "resolution", "hours", NULL };
+static const char *const priority_hours_names[] = { "desk", "24x7", NULL };
 
 static void default_priorities(struct config *cfg)
 {
@@ -210,6 +220,7 @@ void cfg_load_priorities(struct cfg_reader *r, const config_setting_t *root, str
                    "smhd"[p->resolution.unit]);
         p->response = cfg_duration(r, g, "response", def_resp, "mhd");
         p->resolution = cfg_duration(r, g, "resolution", def_res, "mhd");
+        p->around_the_clock = cfg_enum(r, g, "hours", 0, priority_hours_names) == 1;
     }
     for (int level = 1; level <= 5; level++)
         if (!seen[level - 1])

@@ -51,7 +51,13 @@ struct cfg_field {
 void cfg_schema_load(struct cfg_reader *r, const config_setting_t *g, const char *where,
                      const struct cfg_field *schema, const char *const *extra_keys, void *base);
 
-/* Groups (config_desk_hours.c, config_mailboxes.c, config_routing.c, config_other.c). */
+/* "YYYY-MM-DD" into a Julian day number; 0 if bad. */
+uint32_t cfg_parse_date(const char *text);
+/* The weekday keys of g (monday ... sunday) into week; where prefixes messages. */
+void cfg_load_week(struct cfg_reader *r, const config_setting_t *g, const char *where, struct day_hours week[7]);
+
+/* Groups (config_desk_hours.c, config_mailboxes.c, config_routing.c, config_other.c,
+ * config_sla.c). */
 void cfg_load_desk(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
 void cfg_load_hours(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
 void cfg_load_priorities(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
@@ -59,6 +65,9 @@ void cfg_load_mailboxes(struct cfg_reader *r, const config_setting_t *root, stru
 void cfg_load_routing(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
 void cfg_load_smtp(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
 void cfg_load_closure_limits(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
+/* hours.periods (g is the hours group); the types list and the report group. */
+void cfg_load_hours_periods(struct cfg_reader *r, const config_setting_t *g, struct config_hours *h);
+void cfg_load_types_report(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
 
 /* Secrets named by a mailbox or the smtp group: checked, never read. */
 void cfg_check_secret(struct cfg_reader *r, const config_setting_t *group, enum auth_mode auth,

@@ -160,6 +160,13 @@ static void test_defaults_of_minimal_file(void **state)
     assert_int_equal(g_strv_length(cfg->fallback_charsets), 4);
     for (int i = 0; i < 4; i++)
         assert_string_equal(cfg->fallback_charsets[i], charsets[i]);
+    assert_int_equal(cfg->hours.n_profiles, 0);
+    assert_false(cfg->priorities[0].around_the_clock);
+    assert_int_equal(cfg->types[CASE_TYPE_COMPLAINT].line, 0);
+    assert_int_equal(cfg->report.response_target, 95);
+    assert_int_equal(cfg->report.resolution_target, 90);
+    assert_int_equal(cfg->report.reactivation_max, 3);
+    assert_int_equal(cfg->report.first_contact_target, 60);
     config_free(&cfg);
     assert_null(cfg);
     g_ptr_array_unref(errors);
@@ -241,6 +248,52 @@ static void test_mailbox_defaults_and_ignore_case(void **state)
     g_ptr_array_unref(errors);
 }
 
+/* hours.periods, a round-the-clock priority, targets by type and the report's targets. */
+static void test_sla_settings(void **state)
+{
+    const char text[] =
+        "desk = { address = \"desk@x.example\"; domain = \"x.example\"; };\n"
+        "database = { conninfo = \"dbname=x\"; };\n"
+        "hours = { monday = [\"08:00-18:00\"];\n"
+        "  periods = ( { name = \"summer holiday\"; from = \"2026-07-22\"; to = \"2026-09-01\";\n"
+        "                monday = [\"09:00-15:00\"]; friday = [\"09:00-12:00\", \"13:00-15:00\"]; },\n"
+        "              { name = \"results day\"; from = \"2026-09-03\"; to = \"2026-09-03\";\n"
+        "                thursday = [\"07:00-17:00\"]; } ); };\n"
+        "priorities = ( { level = 1; hours = \"24x7\"; }, { level = 2; hours = \"desk\"; }, { level = 3; },\n"
+        "               { level = 4; }, { level = 5; } );\n"
+        "types = ( { type = \"complaint\"; response = \"3d\"; resolution = \"20d\"; },\n"
+        "          { type = \"enquiry\"; resolution = \"2d\"; } );\n"
+        "report = { response_target = 96; reactivation_max = 2; };\n";
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    struct config *cfg = load_text(text, errors);
+    for (guint i = 0; i < errors->len; i++)
+        print_error("%s\n", (const char *)g_ptr_array_index(errors, i));
+    assert_non_null(cfg);
+    assert_int_equal(cfg->hours.n_profiles, 2);
+    const struct hours_profile *summer = &cfg->hours.profiles[0];
+    assert_string_equal(summer->name, "summer holiday");
+    assert_int_equal(summer->dates.last_julian - summer->dates.first_julian, 41);
+    assert_int_equal(summer->week[0].periods[0].start_min, 9 * 60);
+    assert_int_equal(summer->week[4].n_periods, 2);
+    assert_int_equal(summer->week[1].n_periods, 0); /* not named: closed */
+    assert_string_equal(cfg->hours.profiles[1].name, "results day");
+    assert_true(cfg->priorities[0].around_the_clock);
+    assert_false(cfg->priorities[1].around_the_clock);
+    assert_string_equal(cfg->priorities[0].name, "Critical"); /* defaults kept */
+    const struct type_target *complaint = &cfg->types[CASE_TYPE_COMPLAINT], *enquiry = &cfg->types[CASE_TYPE_ENQUIRY];
+    assert_true(complaint->has_response && complaint->has_resolution);
+    assert_int_equal(complaint->response.amount, 3);
+    assert_int_equal(complaint->resolution.amount, 20);
+    assert_false(enquiry->has_response);
+    assert_true(enquiry->has_resolution);
+    assert_int_equal(cfg->types[CASE_TYPE_INCIDENT].line, 0);
+    assert_int_equal(cfg->report.response_target, 96);
+    assert_int_equal(cfg->report.resolution_target, 90);
+    assert_int_equal(cfg->report.reactivation_max, 2);
+    config_free(&cfg);
+    g_ptr_array_unref(errors);
+}
+
 static void test_example_config(void **state)
 {
     char *path = source_path("packaging/caselog.conf.example");
@@ -273,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_names_and_loopback),
         cmocka_unit_test(test_defaults_of_minimal_file),
         cmocka_unit_test(test_mailbox_defaults_and_ignore_case), cmocka_unit_test(test_fallback_charsets),
+        cmocka_unit_test(test_sla_settings),
         cmocka_unit_test(test_example_config),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

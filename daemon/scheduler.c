@@ -1,10 +1,12 @@
-/* scheduler: see scheduler.h. The decisions come from rules/notice.c and
- * rules/lifecycle.c; here they are applied, one claimed batch per transaction. */
+/* scheduler: see scheduler.h. The decisions come from rules/notice.c (which mail, which
+ * timer) and lifecycle_plan() (what a change does to the case and its clocks); here
+ * they are applied, one claimed batch per transaction. */
 #include "scheduler.h"
 
 #include <string.h>
 
 #include "log.h"
+#include "lifecycle.h"
 #include "notice.h"
 #include "store_case.h"
 
@@ -42,6 +44,23 @@ static bool plan_timer(const struct calendar *cal, struct store *st, int64_t cas
     return store_timer_set(st, case_id, plan->timer_kind, plan->timer_attempt, due, error);
 }
 
+/* A public event's response mark (SPEC section 4: the first public event by a person),
+ * whoever inserted it; the CLI's events have theirs already. */
+static bool notice_response(const struct config *cfg, const struct calendar *cal, struct store *st,
+                            const struct pending_notice *n, GError **error)
+{
+    struct lifecycle_change change = { .kind = CASE_CHANGE_PUBLIC_EVENT, .by_person = n->by_person };
+    struct lifecycle_plan plan;
+    lifecycle_plan(n->clocks, &change, cfg, cal, n->at, &plan);
+    if (!plan.responded)
+        return true;
+    if (!store_case_write(st, n->case_id, &plan.after, NULL, error))
+        return false;
+    *n->clocks = plan.after; /* the claim's later notices of this case see it */
+    log_info("case_id=%" G_GINT64_FORMAT " event=%" G_GINT64_FORMAT " action=responded", n->case_id, n->event_id);
+    return true;
+}
+
 /* Public events to notices; *done gets how many. */
 static bool scheduler_notices(const struct config *cfg, const struct calendar *cal, struct store *st,
                               unsigned *done, GError **error)
@@ -53,19 +72,22 @@ static bool scheduler_notices(const struct config *cfg, const struct calendar *c
     for (guint i = 0; ok && i < claimed->len; i++) {
         const struct pending_notice *n = g_ptr_array_index(claimed, i);
         struct notice_plan plan;
-        notice_plan_event(n->kind, n->state, n->confirm_required, n->hold, &cfg->closure, &plan);
+        const struct lifecycle_case *c = n->clocks;
+        notice_plan_event(n->kind, c->state, c->confirm_required, c->hold, &cfg->closure, &plan);
         char attempt[16];
         const char *data[16];
         plan_data(&plan, NULL, attempt, data);
-        ok = store_notice_done(st, n, plan.template, data, error) && plan_timer(cal, st, n->case_id, &plan, n->at, error);
+        ok = notice_response(cfg, cal, st, n, error) && store_notice_done(st, n, plan.template, data, error) &&
+             plan_timer(cal, st, n->case_id, &plan, n->at, error);
         char kind[LOG_CLIP_SIZE]; /* events may come from plain SQL */
         if (ok)
             log_info("case_id=%" G_GINT64_FORMAT " event=%" G_GINT64_FORMAT " kind=%s action=notice template=%s",
                      n->case_id, n->event_id, log_clip(kind, n->kind), plan.template ? plan.template : "none");
     }
     *done = ok ? claimed->len : 0;
+    bool finished = store_scheduler_finish(st, ok, error);
     g_ptr_array_unref(claimed);
-    return store_scheduler_finish(st, ok, error) && ok;
+    return finished && ok;
 }
 
 /* A closure request is due: send it and set the next timer. */
@@ -85,48 +107,57 @@ static bool fire_closure_request(const struct config *cfg, const struct calendar
 }
 
 /* The resolved case was not reopened in time: close it and say why. */
-static bool fire_auto_close(const struct config *cfg, struct store *st, const struct due_timer *t, GError **error)
+static bool fire_auto_close(const struct config *cfg, struct store *st, const struct due_timer *t,
+                            const struct lifecycle_plan *plan, GError **error)
 {
     char reason[160];
-    if (t->confirm_required)
+    if (t->clocks.confirm_required)
         g_snprintf(reason, sizeof reason, "we did not hear from you after %d requests to confirm", cfg->closure.attempts);
     else
         g_strlcpy(reason, "it was resolved and nothing more was needed", sizeof reason);
     const char *data[] = { "reason", reason, NULL };
-    struct case_change change = { .state = THREAD_STATE_CLOSED, .closed = true };
-    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = "closed", .public = false, .text = reason };
+    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = plan->event_kind, .public = false, .text = reason };
     return store_timer_delete(st, t->id, error) &&
-           store_case_timer_change(st, t, &change, &ev, "closed", data, error);
+           store_case_timer_change(st, t, &plan->after, &ev, "closed", data, error);
 }
 
-/* A paused hold ends at t->due_at (a deferral ran out, or the school answered): work
- * resumes and the resolution clock runs again from there. */
-static bool end_paused_hold(const struct calendar *cal, struct store *st, const struct due_timer *t, const char *why,
-                            GError **error)
+/* A paused hold ended (a deferral ran out, or the school answered): work resumes and
+ * the resolution clock runs again, moved on by the pause. */
+static bool end_paused_hold(struct store *st, const struct due_timer *t, const struct lifecycle_plan *plan,
+                            const char *why, GError **error)
 {
-    struct case_change change = { .state = t->assignee ? THREAD_STATE_ASSIGNED : THREAD_STATE_OPEN };
-    if (t->resolution_due && t->hold_started_at)
-        change.resolution_due = calendar_resume_after_hold(cal, t->resolution_due, t->hold_started_at, t->due_at);
-    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = "hold_ended", .public = false, .text = why };
+    const char *more[] = { "clock", plan->clock_note[0] ? plan->clock_note : NULL, NULL };
+    struct case_event_in ev = { .actor = SYSTEM_ACTOR, .kind = plan->event_kind, .public = false, .text = why,
+                                .more = more };
     return (t->id == 0 || store_timer_delete(st, t->id, error)) &&
-           store_case_timer_change(st, t, &change, &ev, NULL, NULL, error);
+           store_case_timer_change(st, t, &plan->after, &ev, NULL, NULL, error);
+}
+
+/* What the timer's kind asks of the case, at the moment it was due. */
+static void timer_plan(const struct config *cfg, const struct calendar *cal, const struct due_timer *t,
+                       struct lifecycle_plan *plan)
+{
+    enum case_command kind = strcmp(t->kind, "answered") == 0   ? CASE_CHANGE_SCHOOL_REPLY
+                           : strcmp(t->kind, "hold_until") == 0 ? CASE_CHANGE_DEFERRAL_ENDS
+                           : CASE_CHANGE_AUTO_CLOSE; /* closure_request: only while still resolved */
+    struct lifecycle_change change = { .kind = kind };
+    lifecycle_plan(&t->clocks, &change, cfg, cal, t->due_at, plan);
 }
 
 static bool fire_timer(const struct config *cfg, const struct calendar *cal, struct store *st,
                        const struct due_timer *t, GError **error)
 {
-    bool still_due = strcmp(t->kind, "hold_until") == 0
-                   ? t->state == THREAD_STATE_ON_HOLD && t->hold == HOLD_CUSTOMER_DEFERRAL
-                   : t->state == THREAD_STATE_RESOLVED;
-    if (strcmp(t->kind, "answered") == 0) /* claimed only while still awaiting the school */
-        return end_paused_hold(cal, st, t, "the school answered", error);
-    if (!still_due) /* the case moved on; the trigger normally removes these first */
-        return store_timer_delete(st, t->id, error);
+    struct lifecycle_plan plan;
+    timer_plan(cfg, cal, t, &plan);
+    if (!plan.allowed) /* the case moved on; the trigger normally removes these first */
+        return t->id == 0 || store_timer_delete(st, t->id, error);
+    if (strcmp(t->kind, "answered") == 0)
+        return end_paused_hold(st, t, &plan, "the school answered", error);
+    if (strcmp(t->kind, "hold_until") == 0)
+        return end_paused_hold(st, t, &plan, "the deferral the school asked for has ended", error);
     if (strcmp(t->kind, "closure_request") == 0)
         return fire_closure_request(cfg, cal, st, t, error);
-    if (strcmp(t->kind, "auto_close") == 0)
-        return fire_auto_close(cfg, st, t, error);
-    return end_paused_hold(cal, st, t, "the deferral the school asked for has ended", error);
+    return fire_auto_close(cfg, st, t, &plan, error);
 }
 
 typedef GPtrArray *(*timer_claim_fn)(struct store *st, int limit, GError **error);
@@ -147,8 +178,9 @@ static bool scheduler_timers(const struct config *cfg, const struct calendar *ca
                      log_clip(kind, t->kind), t->attempt);
     }
     *done = ok ? claimed->len : 0;
+    bool finished = store_scheduler_finish(st, ok, error);
     g_ptr_array_unref(claimed);
-    return store_scheduler_finish(st, ok, error) && ok;
+    return finished && ok;
 }
 
 bool scheduler_pass(const struct config *cfg, const struct calendar *cal, struct store *st,

@@ -15,11 +15,44 @@
 G_DEFINE_QUARK(caselog-calendar-error-quark, calendar_error)
 
 
+/* Other weekly hours between two dates (hours.periods). */
+struct calendar_profile {
+    char *name;
+    struct date_range dates;
+    struct day_hours week[7];
+};
+
 struct calendar {
     GTimeZone *tz;
     struct day_hours week[7];
     GHashTable *closed; /* Julian day -> static reason */
+    struct calendar_profile *profiles;
+    int n_profiles;
+    struct calendar *around_the_clock; /* the twin with no closed time; NULL in the twin */
 };
+
+/* Every day 00:00-24:00, no holidays: the clock of a priority with hours = "24x7". */
+static struct calendar *calendar_new_around_the_clock(GTimeZone *tz)
+{
+    struct calendar *cal = g_new0(struct calendar, 1);
+    cal->tz = g_time_zone_ref(tz);
+    for (int day = 0; day < 7; day++)
+        cal->week[day] = (struct day_hours){ 1, { { 0, 1440 } } };
+    cal->closed = g_hash_table_new(g_direct_hash, g_direct_equal);
+    return cal;
+}
+
+static void calendar_copy_profiles(struct calendar *cal, const struct config_hours *hours)
+{
+    cal->n_profiles = hours->n_profiles;
+    cal->profiles = g_new0(struct calendar_profile, hours->n_profiles > 0 ? hours->n_profiles : 1);
+    for (int i = 0; i < hours->n_profiles; i++) {
+        const struct hours_profile *p = &hours->profiles[i];
+        cal->profiles[i].name = g_strdup(p->name ? p->name : "");
+        cal->profiles[i].dates = p->dates;
+        memcpy(cal->profiles[i].week, p->week, sizeof p->week);
+    }
+}
 
 struct calendar *calendar_new(const char *timezone, const struct config_hours *hours, GError **error)
 {
@@ -31,6 +64,8 @@ struct calendar *calendar_new(const char *timezone, const struct config_hours *h
     struct calendar *cal = g_new0(struct calendar, 1);
     cal->tz = tz;
     memcpy(cal->week, hours->week, sizeof cal->week);
+    calendar_copy_profiles(cal, hours);
+    cal->around_the_clock = calendar_new_around_the_clock(tz);
     cal->closed = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (int year = CALENDAR_FIRST_YEAR; year <= CALENDAR_LAST_YEAR; year++) {
         GArray *days = holidays_for_year(hours->holidays, year);
@@ -48,6 +83,10 @@ void calendar_free(struct calendar **cal)
 {
     if (!cal || !*cal)
         return;
+    calendar_free(&(*cal)->around_the_clock);
+    for (int i = 0; i < (*cal)->n_profiles; i++)
+        g_free((*cal)->profiles[i].name);
+    g_free((*cal)->profiles);
     g_time_zone_unref((*cal)->tz);
     g_hash_table_destroy((*cal)->closed);
     g_free(*cal);
@@ -57,6 +96,11 @@ void calendar_free(struct calendar **cal)
 GTimeZone *calendar_timezone(const struct calendar *cal)
 {
     return cal->tz;
+}
+
+const struct calendar *calendar_around_the_clock(const struct calendar *cal)
+{
+    return cal->around_the_clock ? cal->around_the_clock : cal;
 }
 
 bool calendar_is_closed_day(const struct calendar *cal, uint32_t julian, const char **reason_out)
@@ -95,6 +139,15 @@ static int64_t local_moment(const struct calendar *cal, uint32_t j, int minute)
     return t;
 }
 
+/* The profile whose dates hold day j, or NULL for the standard weekly hours. */
+static const struct calendar_profile *day_profile(const struct calendar *cal, uint32_t j)
+{
+    for (int i = 0; i < cal->n_profiles; i++)
+        if (j >= cal->profiles[i].dates.first_julian && j <= cal->profiles[i].dates.last_julian)
+            return &cal->profiles[i];
+    return NULL;
+}
+
 /* The opening periods of day j (none on closed days). */
 static const struct day_hours *day_periods(const struct calendar *cal, uint32_t j)
 {
@@ -104,7 +157,8 @@ static const struct day_hours *day_periods(const struct calendar *cal, uint32_t 
     GDate date;
     g_date_clear(&date, 1);
     g_date_set_julian(&date, j);
-    return &cal->week[g_date_get_weekday(&date) - 1];
+    const struct calendar_profile *p = day_profile(cal, j);
+    return &(p ? p->week : cal->week)[g_date_get_weekday(&date) - 1];
 }
 
 /* Visit the working intervals from the local day of t onwards, in order; visit returns
@@ -224,6 +278,17 @@ int64_t calendar_add(const struct calendar *cal, int64_t start, const struct dur
     return add_working_seconds(cal, start, duration_seconds(target));
 }
 
+int64_t calendar_add_seconds(const struct calendar *cal, int64_t start, int64_t seconds)
+{
+    return add_working_seconds(cal, start, seconds);
+}
+
+const char *calendar_profile_name(const struct calendar *cal, int64_t t)
+{
+    const struct calendar_profile *p = day_profile(cal, local_julian(cal, t));
+    return p ? p->name : NULL;
+}
+
 struct between_ctx {
     int64_t from, to, total;
 };
@@ -244,12 +309,6 @@ int64_t calendar_working_between(const struct calendar *cal, int64_t from, int64
     struct between_ctx c = { from, to, 0 };
     walk_intervals(cal, from, between_visit, &c);
     return c.total;
-}
-
-int64_t calendar_resume_after_hold(const struct calendar *cal, int64_t due, int64_t hold_start, int64_t hold_end)
-{
-    int64_t left = calendar_working_between(cal, hold_start, due);
-    return add_working_seconds(cal, calendar_next_open(cal, hold_end), left);
 }
 
 static char *format_local(const struct calendar *cal, int64_t t, const char *format)

@@ -1,8 +1,7 @@
 /* intake: the parser's options and a new message's triage and times, from the config. */
 #include "intake.h"
 
-#include "calendar.h"
-#include "lifecycle.h"
+#include "sla.h"
 
 struct parser_options intake_parser_options(const struct config *cfg)
 {
@@ -19,8 +18,8 @@ void intake_decide(const struct config *cfg, const struct calendar *cal, const s
                    struct triage_result *triage, struct intake_times *times)
 {
     triage_apply(cfg, mailbox, msg, school, triage);
-    const struct priority_target *target = &cfg->priorities[triage->priority - 1];
     times->received = received;
-    times->logged_at = calendar_logged_at(cal, received);
-    lifecycle_due_times(cal, target, times->logged_at, &times->response_due, &times->resolution_due);
+    times->logged_at = sla_logged_at(cfg, cal, triage->priority, received);
+    sla_due_times(cfg, cal, triage->priority, triage->type, times->logged_at, 0, &times->response_due,
+                  &times->resolution_due);
 }

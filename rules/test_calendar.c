@@ -1,5 +1,6 @@
 /* Table-driven tests of calendar: working moments, logged_at, Nm/Nh/Nd targets, working
- * time between moments, holds, and a priority change, for the example desk (Europe/London,
+ * time between moments, hours profiles, the round-the-clock twin, and a priority
+ * change, for the example desk (Europe/London,
  * 08:00-18:00 Monday to Friday, England and Wales holidays, closures 24 Dec 2026 and
  * 29-31 Dec 2026). Times are written with their offset, as a reader checks them. */
 #include <setjmp.h>
@@ -11,16 +12,7 @@
 
 #include "calendar.h"
 #include "lifecycle.h"
-
-static int64_t at(const char *iso)
-{
-    GDateTime *dt = g_date_time_new_from_iso8601(iso, NULL);
-    if (!dt)
-        fail_msg("bad time in table: %s", iso);
-    int64_t t = g_date_time_to_unix(dt);
-    g_date_time_unref(dt);
-    return t;
-}
+#include "test_times.h"
 
 static uint32_t julian(int y, int m, int d)
 {
@@ -210,30 +202,98 @@ static void test_working_between(void **state)
     calendar_free(&cal);
 }
 
-static void test_hold(void **state)
+/* hours.periods: the summer holiday (22 July to 1 September 2026) opens 09:00-15:00
+ * Monday to Friday; term time around it keeps 08:00-18:00; bank holidays still close. */
+static struct calendar *summer_calendar(void)
+{
+    static struct hours_profile summer;
+    summer = (struct hours_profile){ .name = "summer holiday",
+                                     .dates = { julian(2026, 7, 22), julian(2026, 9, 1) } };
+    for (int day = 0; day < 5; day++)
+        summer.week[day] = (struct day_hours){ 1, { { 9 * 60, 15 * 60 } } };
+    struct config_hours h = { .holidays = HOLIDAYS_ENGLAND_AND_WALES, .profiles = &summer, .n_profiles = 1 };
+    for (int day = 0; day < 5; day++)
+        h.week[day] = (struct day_hours){ 1, { { 8 * 60, 18 * 60 } } };
+    GError *error = NULL;
+    struct calendar *cal = calendar_new("Europe/London", &h, &error);
+    assert_non_null(cal);
+    return cal;
+}
+
+static void test_profiles(void **state)
 {
     static const struct {
-        const char *due, *hold_start, *hold_end, *new_due;
+        const char *t;
+        bool working;
+        const char *profile;
     } rows[] = {
-        /* 1h left when the hold began; resumed Monday 10:00 */
-        { "2026-03-06T17:00:00Z", "2026-03-06T16:00:00Z", "2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z" },
-        /* a hold that spans a weekend: 5h left (Thu 17-18, Fri 8-12) */
-        { "2026-03-06T12:00:00Z", "2026-03-05T17:00:00Z", "2026-03-09T12:00:00Z", "2026-03-09T17:00:00Z" },
-        /* resumed out of hours: counts from the next opening */
-        { "2026-03-04T10:00:00Z", "2026-03-04T09:00:00Z", "2026-03-05T20:00:00Z", "2026-03-06T09:00:00Z" },
-        /* already overdue when held: nothing left, due at once on resuming */
-        { "2026-03-04T10:00:00Z", "2026-03-04T11:00:00Z", "2026-03-05T12:00:00Z", "2026-03-05T12:00:00Z" },
+        { "2026-07-21T08:30:00+01:00", true, NULL },             /* the last day of term */
+        { "2026-07-21T17:59:00+01:00", true, NULL },
+        { "2026-07-22T08:30:00+01:00", false, "summer holiday" }, /* the first day of the holiday */
+        { "2026-07-22T09:00:00+01:00", true, "summer holiday" },
+        { "2026-07-22T14:59:59+01:00", true, "summer holiday" },
+        { "2026-07-22T15:00:00+01:00", false, "summer holiday" },
+        { "2026-07-25T10:00:00+01:00", false, "summer holiday" }, /* Saturday: not named, closed */
+        { "2026-08-31T10:00:00+01:00", false, "summer holiday" }, /* the summer bank holiday */
+        { "2026-09-01T14:00:00+01:00", true, "summer holiday" },  /* to is inclusive */
+        { "2026-09-01T16:00:00+01:00", false, "summer holiday" },
+        { "2026-09-02T08:00:00+01:00", true, NULL },              /* term again */
     };
-    struct calendar *cal = desk_calendar(18 * 60);
-    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++)
-        expect_time(cal, rows[i].hold_start,
-                    calendar_resume_after_hold(cal, at(rows[i].due), at(rows[i].hold_start), at(rows[i].hold_end)),
-                    rows[i].new_due);
+    struct calendar *cal = summer_calendar();
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        if (calendar_is_working(cal, at(rows[i].t)) != rows[i].working)
+            fail_msg("is_working(%s): expected %d", rows[i].t, rows[i].working);
+        const char *name = calendar_profile_name(cal, at(rows[i].t));
+        if (g_strcmp0(name, rows[i].profile) != 0)
+            fail_msg("profile at %s: expected %s, got %s", rows[i].t, rows[i].profile, name);
+    }
+    expect_time(cal, "logged over the change", calendar_logged_at(cal, at("2026-07-21T19:00:00+01:00")),
+                "2026-07-22T09:00:00+01:00");
+    struct duration h8 = dur("8h"), d1 = dur("1d"), h4 = dur("4h");
+    /* 2 h of term time, then 6 h of the holiday's: used up at its closing */
+    expect_time(cal, "8h into the holiday", calendar_add(cal, at("2026-07-21T16:00:00+01:00"), &h8),
+                "2026-07-22T15:00:00+01:00");
+    /* the same wall-clock time a working day later is past the holiday's closing */
+    expect_time(cal, "1d into the holiday", calendar_add(cal, at("2026-07-21T16:30:00+01:00"), &d1),
+                "2026-07-22T15:00:00+01:00");
+    /* Friday 28 August 13:00: 2 h, the bank holiday Monday, 2 h on Tuesday */
+    expect_time(cal, "4h over the bank holiday", calendar_add(cal, at("2026-08-28T13:00:00+01:00"), &h4),
+                "2026-09-01T11:00:00+01:00");
+    /* Monday 20 to Monday 27 July: two term days (20 h) and three holiday days (18 h) */
+    assert_int_equal(calendar_working_between(cal, at("2026-07-20T00:00:00+01:00"), at("2026-07-27T00:00:00+01:00")),
+                     38 * 3600);
     calendar_free(&cal);
 }
 
-/* lifecycle_priority_due(), which `caselog priority` calls: both due times again from
- * logged_at under the new priority's targets, except a resolution clock paused by a hold. */
+/* The round-the-clock twin (a priority with hours = "24x7"): no closed time at all. */
+static void test_around_the_clock(void **state)
+{
+    struct calendar *desk = desk_calendar(18 * 60);
+    const struct calendar *cal = calendar_around_the_clock(desk);
+    assert_true(cal != desk);
+    assert_true(calendar_is_working(cal, at("2026-03-07T03:00:00Z")));  /* Saturday night */
+    assert_true(calendar_is_working(cal, at("2026-12-25T12:00:00Z")));  /* Christmas Day */
+    assert_true(calendar_is_working(cal, at("2026-12-24T12:00:00Z")));  /* the desk's closure */
+    expect_time(cal, "logged at 23:00", calendar_logged_at(cal, at("2026-07-10T23:00:00+01:00")),
+                "2026-07-10T23:00:00+01:00");
+    struct duration m20 = dur("20m"), h4 = dur("4h"), d1 = dur("1d");
+    expect_time(cal, "20m at 23:00", calendar_add(cal, at("2026-07-10T23:00:00+01:00"), &m20),
+                "2026-07-10T23:20:00+01:00");
+    expect_time(cal, "4h over midnight", calendar_add(cal, at("2026-07-10T23:00:00+01:00"), &h4),
+                "2026-07-11T03:00:00+01:00");
+    expect_time(cal, "1d: the next day", calendar_add(cal, at("2026-07-10T23:00:00+01:00"), &d1),
+                "2026-07-11T23:00:00+01:00");
+    /* the fall-back night has 25 hours */
+    assert_int_equal(calendar_working_between(cal, at("2026-10-24T12:00:00+01:00"), at("2026-10-25T12:00:00Z")),
+                     25 * 3600);
+    expect_time(cal, "4h over the fall-back", calendar_add(cal, at("2026-10-25T00:30:00+01:00"), &h4),
+                "2026-10-25T03:30:00Z");
+    calendar_free(&desk);
+}
+
+/* lifecycle_plan() for `caselog priority`: both due times again from logged_at under the
+ * new priority's targets, on a pausing hold too (issue 20: the new target applies; the
+ * pause moves resolution_due on when it ends). */
 static void test_priority_change_recomputes(void **state)
 {
     static const struct {
@@ -253,24 +313,29 @@ static void test_priority_change_recomputes(void **state)
         { "lowered to P4: later due times, still from logged_at", "1d", "5d",
           "2026-03-03T09:00:00Z", THREAD_STATE_ASSIGNED, HOLD_NONE, NULL, "2026-03-04T09:00:00Z",
           "2026-03-04T09:00:00Z", "2026-03-10T09:00:00Z" },
-        { "on hold awaiting the school: the paused resolution due time stays", "1h", "1d",
-          "2026-03-03T09:00:00Z", THREAD_STATE_ON_HOLD, HOLD_AWAITING_CUSTOMER, "2026-03-04T12:00:00Z",
-          "2026-03-06T09:00:00Z", "2026-03-03T10:00:00Z", "2026-03-06T09:00:00Z" },
+        { "on hold awaiting the school: recomputed too, the pause moves it on when it ends", "1h", "1d",
+          "2026-03-03T09:00:00Z", THREAD_STATE_ON_HOLD, HOLD_AWAITING_CUSTOMER, "2026-03-03T12:00:00Z",
+          "2026-03-06T09:00:00Z", "2026-03-03T10:00:00Z", "2026-03-04T09:00:00Z" },
         { "on hold awaiting a change, which does not pause: both recomputed", "1h", "1d",
           "2026-03-03T09:00:00Z", THREAD_STATE_ON_HOLD, HOLD_AWAITING_CHANGE, "2026-03-04T12:00:00Z",
           "2026-03-06T09:00:00Z", "2026-03-03T10:00:00Z", "2026-03-04T09:00:00Z" },
     };
     struct calendar *cal = desk_calendar(18 * 60);
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
-        struct priority_target target = { .level = 2, .name = "new",
-                                          .response = dur(rows[i].response), .resolution = dur(rows[i].resolution) };
-        struct priority_change_case c = {
-            .logged_at = at(rows[i].logged), .state = rows[i].case_state, .hold = rows[i].hold,
-            .hold_started_at = rows[i].hold_started ? at(rows[i].hold_started) : 0,
+        struct config cfg = { 0 };
+        cfg.priorities[1] = (struct priority_target){ .level = 2, .name = "new", .response = dur(rows[i].response),
+                                                      .resolution = dur(rows[i].resolution) };
+        cfg.priorities[2] = (struct priority_target){ .level = 3, .response = dur("8h"), .resolution = dur("3d") };
+        struct lifecycle_case c = {
+            .logged_at = at(rows[i].logged), .state = rows[i].case_state, .hold = rows[i].hold, .priority = 3,
+            .has_assignee = true, .hold_started_at = rows[i].hold_started ? at(rows[i].hold_started) : 0,
             .resolution_due = at(rows[i].resolution_due_now),
         };
-        int64_t response_due = 0, resolution_due = 0;
-        lifecycle_priority_due(cal, &target, &c, &response_due, &resolution_due);
+        struct lifecycle_change change = { .kind = CASE_CMD_PRIORITY, .priority = 2 };
+        struct lifecycle_plan plan;
+        lifecycle_plan(&c, &change, &cfg, cal, at("2026-03-05T10:00:00Z"), &plan);
+        assert_true(plan.allowed);
+        int64_t response_due = plan.after.response_due, resolution_due = plan.after.resolution_due;
         char what[160];
         g_snprintf(what, sizeof what, "%s: response due", rows[i].why);
         expect_time(cal, what, response_due, rows[i].expect_response);
@@ -307,7 +372,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_is_working),       cmocka_unit_test(test_logged_at),
         cmocka_unit_test(test_add),              cmocka_unit_test(test_working_between),
-        cmocka_unit_test(test_hold),             cmocka_unit_test(test_priority_change_recomputes),
+        cmocka_unit_test(test_profiles),         cmocka_unit_test(test_around_the_clock),
+        cmocka_unit_test(test_priority_change_recomputes),
         cmocka_unit_test(test_formats_and_errors),
     };
     return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);

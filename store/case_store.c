@@ -195,17 +195,37 @@ static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
     return case_done(st, ctx, &local, out, error);
 }
 
-/* Close or reopen the resolved case; *changed false if it was no longer resolved. */
-static bool case_change_resolved(struct store *st, int64_t case_id, enum reply_action action,
-                                 bool *changed, GError **error)
+/* The case's lifecycle columns, locked, into *clocks; *found false if there is none. */
+static void case_clocks_from(struct db_row *r, void *data)
 {
-    const char *sql = action == REPLY_CLOSE
-        ? "UPDATE cases SET state = 'closed', closed_at = caselog_now(), updated_at = caselog_now()"
-          " WHERE id = $1 AND state = 'resolved' RETURNING id"
-        : "UPDATE cases SET state = CASE WHEN assignee IS NULL THEN 'open' ELSE 'assigned' END,"
-          " reactivations = reactivations + 1, resolved_at = NULL, updated_at = caselog_now()"
-          " WHERE id = $1 AND state = 'resolved' RETURNING id";
-    return db_any_row(st->db, sql, DB_ARGS(db_arg_int(case_id)), changed, error);
+    case_clocks_read(r, data);
+}
+
+/* Close or reopen the resolved case as lifecycle_plan() says (the reply's arrival is the
+ * moment: the reopen window counts to it); *changed false if it was no longer resolved. */
+static bool case_change_resolved(struct store *st, const struct store_message_in *in, int64_t case_id,
+                                 enum reply_action action, bool *changed, GError **error)
+{
+    *changed = false;
+    if (!in->cfg || !in->cal) {
+        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "a reply to a resolved case needs the config and calendar");
+        return false;
+    }
+    struct lifecycle_case clocks = { 0 };
+    bool found = false;
+    if (!db_one_row(st->db, "SELECT " CASE_CLOCKS_SQL("c") " FROM cases c WHERE c.id = $1 FOR UPDATE",
+                    DB_ARGS(db_arg_int(case_id)), case_clocks_from, &clocks, &found, error))
+        return false;
+    if (!found || clocks.state != THREAD_STATE_RESOLVED)
+        return true;
+    struct lifecycle_change change = { .kind = action == REPLY_CLOSE ? CASE_CHANGE_SCHOOL_CONFIRMS
+                                                                     : CASE_CHANGE_SCHOOL_REPLY };
+    struct lifecycle_plan plan;
+    lifecycle_plan(&clocks, &change, in->cfg, in->cal, MAX(in->received_at, clocks.resolved_at), &plan);
+    if (!plan.allowed)
+        return true;
+    *changed = true;
+    return store_case_write(st, case_id, &plan.after, NULL, error);
 }
 
 /* A reply to a resolved case: close on a confirmation, else reopen. */
@@ -219,7 +239,7 @@ static bool case_apply_resolved(struct store *st, const struct case_apply_ctx *c
     if (action == REPLY_NOTHING)
         return case_apply_event(st, ctx, d, true, why, out, error);
     bool changed = false;
-    if (!case_change_resolved(st, d->target.id, action, &changed, error))
+    if (!case_change_resolved(st, ctx->in, d->target.id, action, &changed, error))
         return false;
     if (!changed)
         return case_apply_event(st, ctx, d, false, "reply (case no longer resolved)", out, error);

@@ -30,5 +30,7 @@ void store_message_in_from_config(struct store_message_in *in, struct store_inta
         .intake = store_intake_from_config,
         .intake_data = intake,
         .desk_addresses = cfg->desk_addresses,
+        .cfg = cfg,
+        .cal = cal,
     };
 }

@@ -14,6 +14,8 @@ void pending_notice_free(gpointer notice)
     g_free(n->kind);
     g_free(n->text);
     g_free(n->requester);
+    if (n->clocks)
+        g_rc_box_release(n->clocks);
     g_free(n);
 }
 
@@ -22,20 +24,7 @@ void due_timer_free(gpointer timer)
     struct due_timer *t = timer;
     g_free(t->kind);
     g_free(t->requester);
-    g_free(t->assignee);
     g_free(t);
-}
-
-static enum thread_case_state state_from(const char *name)
-{
-    int s = thread_case_state_from_name(name);
-    return s < 0 ? THREAD_STATE_OPEN : (enum thread_case_state)s;
-}
-
-static enum hold_reason hold_from(const char *name)
-{
-    int h = hold_reason_from_name(name);
-    return h < 0 ? HOLD_NONE : (enum hold_reason)h;
 }
 
 /* BEGIN and claim rows with sql ($1 = limit), one item per row by make; the
@@ -60,20 +49,43 @@ static gpointer notice_from_row(struct db_row *r)
     n->kind = db_next_strdup(r);
     n->text = db_next_strdup(r);
     n->requester = db_next_strdup(r);
-    n->state = state_from(db_next_text(r));
-    n->hold = hold_from(db_next_text(r));
-    n->confirm_required = db_next_bool(r);
+    n->by_person = db_next_bool(r);
+    n->clocks = g_rc_box_new0(struct lifecycle_case);
+    case_clocks_read(r, n->clocks);
     return n;
+}
+
+/* The notices of one case share the first one's clocks (a GRcBox each holds a
+ * reference to), so that a change written for one is seen by the next. */
+static void notices_share_clocks(GPtrArray *list)
+{
+    GHashTable *by_case = g_hash_table_new(g_int64_hash, g_int64_equal);
+    for (guint i = 0; i < list->len; i++) {
+        struct pending_notice *n = g_ptr_array_index(list, i);
+        struct lifecycle_case *first = g_hash_table_lookup(by_case, &n->case_id);
+        if (first) {
+            g_rc_box_release(n->clocks);
+            n->clocks = g_rc_box_acquire(first);
+        } else {
+            g_hash_table_insert(by_case, &n->case_id, n->clocks);
+        }
+    }
+    g_hash_table_destroy(by_case);
 }
 
 GPtrArray *store_notices_claim(struct store *st, int limit, GError **error)
 {
-    return scheduler_claim(st,
+    /* A person's event: not one caselog wrote itself. */
+    GPtrArray *list = scheduler_claim(st,
         "SELECT e.id, e.case_id, floor(extract(epoch FROM e.at))::bigint, e.kind,"
-        " coalesce(e.data->>'text', e.data->>'comment'), c.requester, c.state, c.hold_reason, c.confirm_required"
+        " coalesce(e.data->>'text', e.data->>'comment'), c.requester, e.actor NOT IN ('caselog', 'caselogd'), "
+        CASE_CLOCKS_SQL("c")
         " FROM case_events e JOIN cases c ON c.id = e.case_id"
         " WHERE e.public AND e.needs_notice AND e.noticed_at IS NULL"
-        " ORDER BY e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED", limit, notice_from_row, pending_notice_free, error);
+        " ORDER BY e.id LIMIT $1 FOR UPDATE OF e, c SKIP LOCKED", limit, notice_from_row, pending_notice_free, error);
+    if (list)
+        notices_share_clocks(list);
+    return list;
 }
 
 /* Queue template for the case's requester with data pairs (NULL-terminated key, value). */
@@ -123,22 +135,16 @@ static gpointer timer_from_row(struct db_row *r)
     t->due_at = db_next_int(r);
     t->kind = db_next_strdup(r);
     t->requester = db_next_strdup(r);
-    t->assignee = db_next_strdup(r);
     t->attempt = (int)db_next_int(r);
-    t->state = state_from(db_next_text(r));
-    t->hold = hold_from(db_next_text(r));
-    t->hold_started_at = db_next_int(r);
-    t->resolution_due = db_next_int(r);
-    t->confirm_required = db_next_bool(r);
+    case_clocks_read(r, &t->clocks);
     return t;
 }
 
 GPtrArray *store_timers_claim(struct store *st, int limit, GError **error)
 {
     return scheduler_claim(st,
-        "SELECT t.id, t.case_id, floor(extract(epoch FROM t.due_at))::bigint, t.kind, c.requester, c.assignee,"
-        " t.attempt, c.state, c.hold_reason, floor(extract(epoch FROM c.hold_started_at))::bigint,"
-        " floor(extract(epoch FROM c.resolution_due))::bigint, c.confirm_required"
+        "SELECT t.id, t.case_id, floor(extract(epoch FROM t.due_at))::bigint, t.kind, c.requester, t.attempt, "
+        CASE_CLOCKS_SQL("c")
         " FROM case_timers t JOIN cases c ON c.id = t.case_id"
         " WHERE t.due_at <= caselog_now()"
         " ORDER BY t.due_at, t.id LIMIT $1 FOR UPDATE OF t, c SKIP LOCKED", limit, timer_from_row, due_timer_free,
@@ -149,9 +155,8 @@ GPtrArray *store_answered_holds_claim(struct store *st, int limit, GError **erro
 {
     /* due_at: when the school's first reply since the hold arrived. */
     return scheduler_claim(st,
-        "SELECT 0, c.id, floor(extract(epoch FROM r.at))::bigint, 'answered', c.requester, c.assignee,"
-        " 0, c.state, c.hold_reason, floor(extract(epoch FROM c.hold_started_at))::bigint,"
-        " floor(extract(epoch FROM c.resolution_due))::bigint, c.confirm_required"
+        "SELECT 0, c.id, floor(extract(epoch FROM r.at))::bigint, 'answered', c.requester, 0, "
+        CASE_CLOCKS_SQL("c")
         " FROM cases c CROSS JOIN LATERAL (SELECT min(m.received_at) AS at FROM messages m"
         "   WHERE m.case_id = c.id AND m.direction = 'in' AND m.classification = 'ordinary'"
         "   AND NOT m.from_outside AND m.received_at > c.hold_started_at) r"
@@ -164,28 +169,12 @@ bool store_timer_delete(struct store *st, int64_t timer_id, GError **error)
     return db_run(st->db, "DELETE FROM case_timers WHERE id = $1", DB_ARGS(db_arg_int(timer_id)), error);
 }
 
-/* A timer's change to its case: the state, and the resolution due time if it moves. */
-static bool scheduler_change_case(struct store *st, int64_t case_id, const struct case_change *change,
-                                  GError **error)
-{
-    return db_run(st->db,
-        "UPDATE cases SET state = $2,"
-        " hold_reason = CASE WHEN $2 = 'on_hold' THEN hold_reason END,"
-        " hold_started_at = CASE WHEN $2 = 'on_hold' THEN hold_started_at END,"
-        " hold_until = CASE WHEN $2 = 'on_hold' THEN hold_until END,"
-        " resolution_due = coalesce(to_timestamp($3), resolution_due),"
-        " closed_at = CASE WHEN $4 THEN caselog_now() ELSE closed_at END,"
-        " updated_at = caselog_now() WHERE id = $1",
-        DB_ARGS(db_arg_int(case_id), db_arg_text(case_state_name(change->state)),
-                db_arg_time(change->resolution_due), db_arg_bool(change->closed)), error);
-}
-
-bool store_case_timer_change(struct store *st, const struct due_timer *t, const struct case_change *change,
+bool store_case_timer_change(struct store *st, const struct due_timer *t, const struct lifecycle_case *after,
                              const struct case_event_in *event, const char *template, const char *const *data,
                              GError **error)
 {
     int64_t event_id = 0;
-    return (!change || scheduler_change_case(st, t->case_id, change, error)) &&
+    return (!after || store_case_write(st, t->case_id, after, NULL, error)) &&
            case_event_write(st, t->case_id, event, false, &event_id, error) &&
            scheduler_queue(st, t->case_id, event_id, template, t->requester, data, error);
 }
@@ -199,7 +188,7 @@ bool store_record_breaches(struct store *st, int *recorded, GError **error)
         " UNION ALL"
         " SELECT id, 'caselog', 'resolution_breached', false, false, jsonb_build_object('due', resolution_due)"
         "   FROM cases WHERE resolved_at IS NULL AND state <> 'closed' AND resolution_due < caselog_now()"
-        "   AND NOT (state = 'on_hold' AND hold_reason IN ('awaiting_customer', 'customer_deferral'))"
+        "   AND NOT caselog_resolution_paused(state, hold_reason, hold_started_at, resolution_due)"
         " ON CONFLICT (case_id, kind) WHERE kind IN ('response_breached', 'resolution_breached') DO NOTHING"
         " RETURNING id", NULL, recorded, error);
 }

@@ -145,6 +145,21 @@ bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
 bool case_store_finish(struct case_pending *pending, struct store_outcome *out, GError **error);
 void case_pending_clear(struct case_pending *pending);
 
+/* case_clocks.c: a case's lifecycle columns, for every file that plans or counts a case. */
+struct lifecycle_case;
+/* The 16 columns of a case that lifecycle_plan() reads, for table alias a (a string
+ * literal); read them with case_clocks_read(). Times in whole seconds. */
+#define CASE_CLOCKS_SQL(a)                                                                                   \
+    a ".state, " a ".type, " a ".priority, " a ".assignee IS NOT NULL, " a ".hold_reason, "                  \
+    "floor(extract(epoch FROM " a ".hold_started_at))::bigint, floor(extract(epoch FROM " a ".hold_until))::bigint, " \
+    a ".confirm_required, floor(extract(epoch FROM " a ".logged_at))::bigint, "                              \
+    "floor(extract(epoch FROM " a ".response_due))::bigint, floor(extract(epoch FROM " a ".resolution_due))::bigint, " \
+    a ".hold_credit, floor(extract(epoch FROM " a ".responded_at))::bigint, "                                \
+    "floor(extract(epoch FROM " a ".resolved_at))::bigint, floor(extract(epoch FROM " a ".closed_at))::bigint, " \
+    a ".reactivations"
+/* Read CASE_CLOCKS_SQL's columns from r's next column on into out. */
+void case_clocks_read(struct db_row *r, struct lifecycle_case *out);
+
 /* event_store.c: an event on a case, for mail, commands and the scheduler. */
 struct case_event_in;
 /* Insert an event (data: text, and the extra pair if any); *id_out optional. */

@@ -12,6 +12,8 @@
 
 #include "test_store_helper.h"
 
+#include "calendar.h"
+
 static char *const test_confirm_words[] = { "thanks", "thank you", "resolved", "fixed",
                                             "please close", "yes", NULL };
 static struct triage_result test_triage = { .type = CASE_TYPE_INCIDENT, .queue = "ICT", .priority = 3,
@@ -156,6 +158,36 @@ void test_msg_free(struct parsed_message **msg)
     *msg = NULL;
 }
 
+const struct config *test_desk_config(void)
+{
+    static struct config cfg;
+    static const char *const targets[5][2] = { { "20m", "4h" }, { "1h", "1d" }, { "8h", "3d" }, { "1d", "4d" },
+                                               { "1d", "5d" } };
+    if (cfg.priorities[0].level)
+        return &cfg;
+    for (int i = 0; i < 5; i++) {
+        cfg.priorities[i].level = i + 1;
+        duration_parse(targets[i][0], &cfg.priorities[i].response);
+        duration_parse(targets[i][1], &cfg.priorities[i].resolution);
+    }
+    cfg.closure.attempts = 3;
+    duration_parse("5d", &cfg.closure.reopen_window);
+    for (int day = 0; day < 5; day++)
+        cfg.hours.week[day] = (struct day_hours){ 1, { { 8 * 60, 18 * 60 } } };
+    cfg.hours.holidays = HOLIDAYS_ENGLAND_AND_WALES;
+    return &cfg;
+}
+
+const struct calendar *test_desk_calendar(void)
+{
+    static struct calendar *cal;
+    if (!cal) {
+        cal = calendar_new("Europe/London", &test_desk_config()->hours, NULL);
+        assert_non_null(cal);
+    }
+    return cal;
+}
+
 struct store_message_in test_msg_input(const struct parsed_message *msg, const char *mailbox,
                                        uint32_t uid, char **raw_out)
 {
@@ -168,6 +200,7 @@ struct store_message_in test_msg_input(const struct parsed_message *msg, const c
         .school_id = 0, .logged_at = 1772445600, .response_due = 1772474400,
         .resolution_due = 1772704800, .no_ack = false, .confirm_words = test_confirm_words,
         .unknown_senders = UNKNOWN_SENDERS_LOG, .ref_prefix = "INC", .ref_digits = 7,
+        .cfg = test_desk_config(), .cal = test_desk_calendar(),
     };
     return in;
 }

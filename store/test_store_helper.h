@@ -23,6 +23,11 @@ struct parsed_message *test_msg_new(const char *message_id, const char *from, co
                                      const char *body, const char *in_reply_to, const char *refs);
 void test_msg_free(struct parsed_message **msg);
 
+/* The example desk for lifecycle_plan() (08:00-18:00 Monday to Friday, Europe/London,
+ * England and Wales, the SPEC's default targets, closure defaults); made once. */
+const struct config *test_desk_config(void);
+const struct calendar *test_desk_calendar(void);
+
 /* Inputs for logging msg from mailbox/uid with defaults (INC prefix, 7 digits,
  * unknown senders logged). raw is built from msg; free it with g_free(). */
 struct store_message_in test_msg_input(const struct parsed_message *msg, const char *mailbox,

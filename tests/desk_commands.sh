@@ -51,14 +51,18 @@ h_check "deferred" "on_hold|customer_deferral" "$(q "SELECT state || '|' || hold
 once 2026-03-04T09:00:30+00:00
 h_check "back to the engineer when the deferral ends" "assigned|bob" "$(q "SELECT state || '|' || assignee FROM cases WHERE reference = '$ref'")"
 
-# --- priority change recomputes both due times from logged_at (P1: 20m / 4h) ---
+# --- priority change recomputes both due times from logged_at (P1: 20m / 4h) and keeps
+# what the holds earned: the school's hold (Mon 11:00 to Tue 11:00, 10 h) and the
+# deferral (Tue 12:05 to Wed 09:00, 6 h 55 m): Mon 14:00 + 16 h 55 m = Wed 10:55 ---
 desk 2026-03-04T09:10:00+00:00 priority "$ref" 1 --reason "Exam board upload today" >/dev/null
 h_check "priority 1 with the reason" "1|Exam board upload today" "$(q "SELECT priority || '|' || priority_reason FROM cases WHERE reference = '$ref'")"
-h_check "due times from logged_at" "2026-03-02 10:20|2026-03-02 14:00" \
-    "$(q "SELECT $(minute response_due) || '|' || $(minute resolution_due) FROM cases WHERE reference = '$ref'")"
-once 2026-03-04T09:11:00+00:00
+h_check "due times from logged_at, with the hold credit" "2026-03-02 10:20|2026-03-04 10:55|60900" \
+    "$(q "SELECT $(minute response_due) || '|' || $(minute resolution_due) || '|' || hold_credit FROM cases WHERE reference = '$ref'")"
+once 2026-03-04T10:54:00+00:00
+h_check "no resolution breach before 10:55" 0 "$(q "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$ref' AND e.kind = 'resolution_breached'")"
+once 2026-03-04T10:56:00+00:00
 h_check "the resolution breach is recorded" 1 "$(q "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$ref' AND e.kind = 'resolution_breached'")"
-once 2026-03-04T09:12:00+00:00
+once 2026-03-04T10:57:00+00:00
 h_check "recorded once" 1 "$(q "SELECT count(*) FROM case_events WHERE kind = 'resolution_breached'")"
 set +e; desk 2026-03-04T09:13:00+00:00 priority "$ref" 9 --reason x 2>/dev/null; rc=$?; set -e
 h_check "priority 9: usage error (exit 2)" 2 "$rc"

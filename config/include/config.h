@@ -46,11 +46,22 @@ struct date_range {
     uint32_t last_julian;
 };
 
+/* hours.periods: other weekly hours between two dates (the summer holiday, results
+ * days). A weekday the profile does not name is closed while it applies. */
+struct hours_profile {
+    int line;                 /* where it is defined, for messages */
+    char *name;               /* "summer holiday" */
+    struct date_range dates;  /* from .. to, inclusive */
+    struct day_hours week[7]; /* [0] = Monday ... [6] = Sunday */
+};
+
 struct config_hours {
     struct day_hours week[7]; /* [0] = Monday ... [6] = Sunday */
     enum holiday_region holidays;
     struct date_range *closures;
     int n_closures;
+    struct hours_profile *profiles; /* not overlapping; in file order */
+    int n_profiles;
 };
 
 struct config_desk {
@@ -68,6 +79,23 @@ struct priority_target {
     char *name;  /* "Critical" */
     struct duration response;
     struct duration resolution;
+    bool around_the_clock; /* hours = "24x7": its clocks never stop (no hours, no holidays) */
+};
+
+/* types: targets of one case type that override its priority's (SPEC section 4: a
+ * complaint is acknowledged in 3 working days whatever its priority). */
+struct type_target {
+    int line;            /* 0: the config sets nothing for this type */
+    bool has_response, has_resolution;
+    struct duration response, resolution;
+};
+
+/* report: the service report's targets, in percent. */
+struct config_report {
+    int response_target;      /* at least this % of decided responses in time (95) */
+    int resolution_target;    /* at least this % of decided resolutions in time (90) */
+    int reactivation_max;     /* at most this % of resolved cases reactivated (3) */
+    int first_contact_target; /* at least this % of resolved cases at first contact (60) */
 };
 
 struct config_mailbox {
@@ -146,6 +174,8 @@ struct config {
     char *db_conninfo;
     struct config_hours hours;
     struct priority_target priorities[5]; /* [level - 1] */
+    struct type_target types[CASE_TYPE_COUNT]; /* [enum case_type] */
+    struct config_report report;
     struct config_mailbox *mailboxes;
     int n_mailboxes;
     struct routing_rule *routing;

@@ -1,5 +1,6 @@
-/* calendar: the desk's working time (SPEC section 4). Built from config values; pure:
- * no clock, no I/O. Times are Unix seconds (UTC); the calendar turns them into the
+/* calendar: the desk's working time (SPEC section 4): weekly opening hours, other hours
+ * between dates (hours.periods, such as the summer holiday), bank holidays and
+ * closures. Built from config values; pure: no clock, no I/O. Times are Unix seconds (UTC); the calendar turns them into the
  * desk's local wall-clock time with GLib's GTimeZone, so DST is right. */
 #ifndef CASELOG_CALENDAR_H
 #define CASELOG_CALENDAR_H
@@ -41,13 +42,20 @@ int64_t calendar_logged_at(const struct calendar *cal, int64_t received);
  * due at that closing time. */
 int64_t calendar_add(const struct calendar *cal, int64_t start, const struct duration *target);
 
+/* start + seconds of working time: the first moment they are used up (start itself
+ * for 0 or less). */
+int64_t calendar_add_seconds(const struct calendar *cal, int64_t start, int64_t seconds);
+
 /* Working seconds in [from, to); 0 if to <= from. */
 int64_t calendar_working_between(const struct calendar *cal, int64_t from, int64_t to);
 
-/* Resolution due after a hold: the working time left at hold_start (due - hold_start),
- * added from hold_end. */
-int64_t calendar_resume_after_hold(const struct calendar *cal, int64_t due, int64_t hold_start,
-                                   int64_t hold_end);
+/* The name of the hours profile (hours.periods) in force on the local day of t, or
+ * NULL where the standard weekly hours apply. Borrowed. */
+const char *calendar_profile_name(const struct calendar *cal, int64_t t);
+
+/* The same zone with no closed time at all (every day 00:00-24:00, no holidays): the
+ * clock of a priority with hours = "24x7". Borrowed from cal. */
+const struct calendar *calendar_around_the_clock(const struct calendar *cal);
 
 /* Local time zone of the calendar (borrowed). */
 GTimeZone *calendar_timezone(const struct calendar *cal);

@@ -16,7 +16,8 @@
 struct parser_options intake_parser_options(const struct config *cfg);
 
 /* Triage and SLA times of a message that may start a case: logged_at from received,
- * then both due times from the priority's targets. */
+ * then both due times, on the clock and with the targets of its priority and type
+ * (sla.h). */
 struct calendar;
 struct intake_times {
     int64_t received, logged_at, response_due, resolution_due;

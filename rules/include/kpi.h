@@ -1,19 +1,22 @@
-/* kpi: the service-report figures of the seeds' annual report (SPEC section 7), for
- * any group of cases. Pure: the caller reads the cases and works out the working time
- * each took with the calendar; here they are counted.
+/* kpi: the service-report figures of the seeds' reports (SPEC section 7), for any
+ * group of cases. Pure: the caller reads the cases and works out the working time each
+ * took on its clock (sla.h); here they are counted.
  *
- * Definitions (caselog(1), "report"):
+ * Definitions (caselog(1), "report"; docs/DECISIONS.md):
  * - logged: cases logged in the period.
- * - missed response %: of the cases whose response is decided (a person responded, or
- *   the target passed before as_of), those responded to after response_due or not at all.
- * - missed resolution %: the same with resolved_at and resolution_due (holds that stop
- *   the clock have already moved resolution_due on).
- * - first-contact resolution %: of the resolved cases (resolved or closed), those with
- *   at most one message from the school, at most one public staff reply, never reopened.
- * - reactivated %: of the cases ever resolved (resolved now, or reopened since), those
- *   reopened after a resolution.
- * - time to respond / resolve: working hours from logged_at, median and 90th
- *   percentile by nearest rank, over the cases responded to / resolved. */
+ * - response: decided once a person responded or response_due passed before as_of;
+ *   missed if responded after response_due or not at all.
+ * - resolution: decided once resolved (a case closed unresolved counts as resolved when
+ *   it closed) or breached (lifecycle_resolution_breached(): a pause that began before
+ *   the target holds the clock, so a stale resolution_due passing during it is no miss);
+ *   missed if resolved after resolution_due or breached.
+ * - first-contact resolution: of the resolved cases, those with at most one message
+ *   from the school up to the resolution (a thank-you after it is no second contact),
+ *   at most one public staff reply, and never reopened by anyone.
+ * - reactivated: of the cases ever resolved (resolved, closed, or reopened since), those
+ *   the school reopened within the reopen window (lifecycle.h); staff reopens are not.
+ * - time to respond / resolve: working time from logged_at on the case's clock, median
+ *   and 90th percentile by nearest rank, over the cases responded to / resolved. */
 #ifndef CASELOG_KPI_H
 #define CASELOG_KPI_H
 
@@ -21,14 +24,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lifecycle.h"
+
 struct kpi_case {
-    int priority;
-    const char *type;
-    int64_t response_due, responded_at;     /* 0: none */
-    int64_t resolution_due, resolved_at;    /* 0: none */
-    int reactivations;
-    int inbound_messages;                   /* ordinary mail from the school on the case */
+    struct lifecycle_case clocks;           /* the case's lifecycle columns */
+    const char *queue, *school;             /* for grouping; NULL: none */
+    int inbound_messages;                   /* ordinary mail from the school up to its resolution */
     int staff_public_replies;               /* public comments by staff */
+    int reopens;                            /* reopenings by anyone (school or staff) */
     int64_t respond_work_s, resolve_work_s; /* working seconds from logged_at; -1: not yet */
 };
 
@@ -39,8 +42,8 @@ struct kpi_figures {
     int resolved, first_contact;
     int ever_resolved, reactivated;
     int n_respond, n_resolve;               /* how many times the percentiles cover */
-    double respond_median_h, respond_p90_h; /* valid when n_respond > 0 */
-    double resolve_median_h, resolve_p90_h; /* valid when n_resolve > 0 */
+    int64_t respond_median_s, respond_p90_s; /* working seconds; valid when n_respond > 0 */
+    int64_t resolve_median_s, resolve_p90_s; /* valid when n_resolve > 0 */
 };
 
 /* Figures over the cases for which keep(c, arg) is true (keep NULL: all). */

@@ -82,6 +82,8 @@ struct store_message_in {
     const char *ref_prefix;          /* desk.reference_prefix, "INC" */
     int ref_digits;                  /* desk.reference_digits, 7 */
     char *const *desk_addresses;     /* the desk's own, lower case, NULL-terminated (config's); may be NULL */
+    const struct config *cfg;        /* lifecycle_plan()'s, for a reply to a resolved case */
+    const struct calendar *cal;
 };
 
 enum store_action {

@@ -1,24 +1,27 @@
-/* store_case: a desk command's change to one case, and the daemon's scheduler: notices
- * for public events, timers, breach events. Part of the store API (store.h). The rules
- * (what may change, due times) are decided by the caller (rules/lifecycle.h,
- * rules/calendar.h); here they are written, each command in one transaction. */
+/* store_case: a change to one case, and the daemon's scheduler: notices for public
+ * events, timers, breach events. Part of the store API (store.h). What a change does
+ * to a case is decided by the caller with lifecycle_plan() (rules/lifecycle.h); here
+ * the plan's case is written as given, each change in one transaction. A front end
+ * (the CLI, `caselog set`, the web desk) changes a case so:
+ *
+ *     store_case_begin(st, ref, &c, &found, &err);             // BEGIN, lock, read
+ *     lifecycle_plan(&c.clocks, &change, cfg, cal, now, &plan);
+ *     if (!plan.allowed) store_case_rollback(st);              // plan.reason says why
+ *     else store_case_commit(st, &c, &plan, &write, &event, &event_id, &err);
+ *
+ * with the event's kind and public flag from the plan. */
 #ifndef CASELOG_STORE_CASE_H
 #define CASELOG_STORE_CASE_H
 
 #include "lifecycle.h"
 #include "store.h"
 
-/* A case as a command sees it, read FOR UPDATE. */
+/* A case as a writer sees it, read FOR UPDATE. */
 struct case_now {
     int64_t id;
     char reference[STORE_REF_SIZE];
-    enum thread_case_state state;
-    char *assignee;         /* NULL if nobody */
-    enum hold_reason hold;
-    int64_t hold_started_at, hold_until;
-    int priority;
-    int64_t logged_at, response_due, resolution_due, responded_at;
-    bool confirm_required;
+    char *assignee;               /* NULL if nobody */
+    struct lifecycle_case clocks; /* what lifecycle_plan() reads */
 };
 void case_now_clear(struct case_now *c);
 
@@ -28,19 +31,16 @@ bool store_case_begin(struct store *st, const char *reference, struct case_now *
 /* ROLLBACK what store_case_begin() opened. */
 void store_case_rollback(struct store *st);
 
-/* What a command changes; zero/NULL fields are left as they are. */
-struct case_change {
-    enum thread_case_state state;
-    const char *assignee;
-    enum hold_reason hold;       /* with state on_hold */
-    int64_t hold_until;          /* customer_deferral: a hold_until timer */
-    bool set_confirm;            /* write confirm_required */
-    bool confirm_required;
-    int priority;
-    const char *priority_reason;
-    int64_t response_due, resolution_due;
-    bool responded, resolved, closed, reactivated;
+/* What a change writes besides the plan's case. */
+struct case_write {
+    const char *assignee;        /* assign: who now has the case; NULL keeps it */
+    const char *priority_reason; /* a priority change: why; NULL keeps it */
 };
+
+/* Write after (every lifecycle column as lifecycle_plan() returned it) to case case_id,
+ * inside the caller's transaction. w may be NULL. */
+bool store_case_write(struct store *st, int64_t case_id, const struct lifecycle_case *after,
+                      const struct case_write *w, GError **error);
 
 /* The event that records the change (case_events row). */
 struct case_event_in {
@@ -52,9 +52,11 @@ struct case_event_in {
     int64_t message_row;      /* the message that caused it, or 0 */
 };
 
-/* Apply the change, insert the event and COMMIT. */
-bool store_case_commit(struct store *st, const struct case_now *c, const struct case_change *change,
-                       const struct case_event_in *event, int64_t *event_id_out, GError **error);
+/* Write the plan's case, insert the event, set the hold_until timer of a deferral, and
+ * COMMIT (ROLLBACK on failure). */
+bool store_case_commit(struct store *st, const struct case_now *c, const struct lifecycle_plan *plan,
+                       const struct case_write *w, const struct case_event_in *event, int64_t *event_id_out,
+                       GError **error);
 
 /* --- the scheduler (daemon) --- */
 
@@ -62,14 +64,15 @@ bool store_case_commit(struct store *st, const struct case_now *c, const struct 
 struct pending_notice {
     int64_t event_id, case_id, at;
     char *kind, *text, *requester;
-    enum thread_case_state state;
-    enum hold_reason hold;
-    bool confirm_required;
+    bool by_person;                 /* written by a person, not caselog itself */
+    struct lifecycle_case *clocks;  /* the case now; shared by the claim's notices of one case */
 };
 void pending_notice_free(gpointer notice);
 
-/* BEGIN and claim up to limit unnoticed public events (FOR UPDATE SKIP LOCKED). Caller
- * frees with g_ptr_array_unref(), then calls store_notices_finish(). */
+/* BEGIN and claim up to limit unnoticed public events (FOR UPDATE SKIP LOCKED), with
+ * their cases locked too. The notices of one case share one clocks (a writer updates
+ * it, so that the next notice sees the case as written). Caller frees with
+ * g_ptr_array_unref() after store_scheduler_finish(). */
 GPtrArray *store_notices_claim(struct store *st, int limit, GError **error);
 /* Queue one mail (template NULL: none) with data members (NULL-terminated key, value
  * pairs) and mark the event noticed. */
@@ -84,12 +87,9 @@ bool store_scheduler_finish(struct store *st, bool ok, GError **error);
 /* A timer that is due. */
 struct due_timer {
     int64_t id, case_id, due_at;
-    char *kind, *requester, *assignee;
+    char *kind, *requester;
     int attempt;
-    enum thread_case_state state;
-    enum hold_reason hold;
-    int64_t hold_started_at, resolution_due;
-    bool confirm_required;
+    struct lifecycle_case clocks; /* the case now */
 };
 void due_timer_free(gpointer timer);
 /* BEGIN and claim up to limit due timers (FOR UPDATE SKIP LOCKED). */
@@ -99,9 +99,9 @@ GPtrArray *store_timers_claim(struct store *st, int limit, GError **error);
 GPtrArray *store_answered_holds_claim(struct store *st, int limit, GError **error);
 /* Delete a fired timer. */
 bool store_timer_delete(struct store *st, int64_t timer_id, GError **error);
-/* The scheduler's own change to a case: the change and an event (not needing a notice:
- * the mail, if any, is queued here as template with data pairs). */
-bool store_case_timer_change(struct store *st, const struct due_timer *t, const struct case_change *change,
+/* The scheduler's own change to a case: the plan's case (NULL: none) and an event (not
+ * needing a notice: the mail, if any, is queued here as template with data pairs). */
+bool store_case_timer_change(struct store *st, const struct due_timer *t, const struct lifecycle_case *after,
                              const struct case_event_in *event, const char *template, const char *const *data,
                              GError **error);
 

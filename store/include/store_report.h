@@ -3,18 +3,20 @@
 #ifndef CASELOG_STORE_REPORT_H
 #define CASELOG_STORE_REPORT_H
 
+#include "lifecycle.h"
 #include "store.h"
 
 struct report_case {
-    int priority;
-    char *type;
-    int64_t logged_at, response_due, responded_at, resolution_due, resolved_at; /* 0: none */
-    int reactivations, inbound_messages, staff_public_replies;
+    struct lifecycle_case clocks;     /* the case's lifecycle columns */
+    char *queue, *school;             /* NULL: none; school is the school's name */
+    int inbound_messages;             /* ordinary mail from the school up to the resolution */
+    int staff_public_replies;         /* public comments written by a person */
+    int reopens;                      /* reopened events, by anyone */
 };
 void report_case_free(gpointer c);
 
-/* Cases with from <= logged_at < to. A closed case never marked resolved counts as
- * resolved when it closed. Caller frees with g_ptr_array_unref(). */
+/* Cases with from <= logged_at < to, oldest first. Caller frees with
+ * g_ptr_array_unref(). */
 GPtrArray *store_report_cases(struct store *st, int64_t from, int64_t to, GError **error);
 
 #endif

@@ -31,8 +31,19 @@ h_sql() {
 
 # h_write_config FILE CONNINFO FOLDER [IDLE] [POLL_INTERVAL]: the example desk with one
 # mailbox "support" on the test Dovecot (STARTTLS, verified by the test CA), user desk.
+# H_CONFIG_HOURS and H_CONFIG_ROUTING, if set, replace the hours group and the routing
+# list; H_CONFIG_EXTRA is added at the top level.
 h_write_config() {
     local file=$1 conninfo=$2 folder=$3 idle=${4:-true} poll=${5:-60s}
+    local hours=${H_CONFIG_HOURS:-'hours = {
+  monday = ["08:00-18:00"]; tuesday = ["08:00-18:00"]; wednesday = ["08:00-18:00"];
+  thursday = ["08:00-18:00"]; friday = ["08:00-18:00"]; saturday = []; sunday = [];
+  holidays = "england-and-wales";
+  closures = [];
+};'}
+    local routing=${H_CONFIG_ROUTING:-'routing = (
+  { name = "whole school cannot log in"; subject = "(?i)(nobody|no one|all (users|staff)).*(log ?in|access)"; priority = 2; }
+);'}
     export CASELOG_TEST_DESK_PASSWORD=secret-desk CASELOG_TEST_SMTP_PASSWORD=secret-smtp
     cat > "$file" <<CONF
 desk = {
@@ -43,12 +54,7 @@ desk = {
   timezone = "Europe/London";
 };
 database = { conninfo = "$conninfo"; };
-hours = {
-  monday = ["08:00-18:00"]; tuesday = ["08:00-18:00"]; wednesday = ["08:00-18:00"];
-  thursday = ["08:00-18:00"]; friday = ["08:00-18:00"]; saturday = []; sunday = [];
-  holidays = "england-and-wales";
-  closures = [];
-};
+$hours
 mailboxes = (
   { name = "support";
     host = "127.0.0.1"; port = $CASELOG_TEST_IMAP_PORT; tls = "starttls";
@@ -59,10 +65,9 @@ mailboxes = (
     type = "incident"; queue = "ICT"; priority = 3;
   }
 );
-routing = (
-  { name = "whole school cannot log in"; subject = "(?i)(nobody|no one|all (users|staff)).*(log ?in|access)"; priority = 2; }
-);
+$routing
 unknown_senders = "log";
+${H_CONFIG_EXTRA:-}
 smtp = { host = "127.0.0.1"; port = $CASELOG_TEST_SMTP_PORT; tls = "starttls"; ca_file = "$CASELOG_TEST_CA_FILE";
          user = "smtpuser"; auth = "password"; password_env = "CASELOG_TEST_SMTP_PASSWORD"; give_up_after = "48h"; };
 CONF
