@@ -266,7 +266,10 @@ static void test_deadlock_is_retried(void **state)
     g_thread_join(th);
     PQfinish(t);
     assert_true(job.ok);
-    assert_int_equal(st->retries.count, 1);
+    /* At least one deadlock, retried. The retry can take the message's key again before
+     * the other session's woken INSERT does, and deadlock once more (a race a busy
+     * machine wins now and then): each is retried in turn. */
+    assert_true(st->retries.count >= 1);
     assert_string_equal(st->retries.last_sqlstate, "40P01");
     assert_int_equal(job.out.action, STORE_NEW_CASE);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM cases"), 1);
