@@ -12,7 +12,7 @@
 struct config *cli_load_config(const struct cli_context *ctx)
 {
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    struct config *cfg = config_load(ctx->config_path, errors);
+    struct config *cfg = config_load_desk(ctx->config_path, errors);
     for (guint i = 0; i < errors->len; i++)
         cli_fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
     g_ptr_array_unref(errors);
