@@ -30,6 +30,25 @@ struct store *cli_open_store(const struct config *cfg)
     return st;
 }
 
+/* Who we are, from the database; --as only for caselog_admin members. */
+static int cli_session_identify(const struct cli_context *ctx, struct cli_session *s)
+{
+    GError *error = NULL;
+    if (!store_identity_get(s->st, &s->me, &error)) {
+        fprintf(stderr, "caselog: %s\n", error->message);
+        int status = error->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
+        g_error_free(error);
+        return status;
+    }
+    if (ctx->actor && !s->me.admin) {
+        fprintf(stderr, "caselog: --as is only for members of caselog_admin; you act as yourself (%s)\n",
+                s->me.role);
+        return CLI_FAILED;
+    }
+    s->actor = ctx->actor;
+    return CLI_OK;
+}
+
 int cli_session_open(const struct cli_context *ctx, struct cli_session *s)
 {
     memset(s, 0, sizeof *s);
@@ -46,11 +65,15 @@ int cli_session_open(const struct cli_context *ctx, struct cli_session *s)
         cli_session_close(s);
         return CLI_NO_DATABASE;
     }
-    return CLI_OK;
+    int status = cli_session_identify(ctx, s);
+    if (status != CLI_OK)
+        cli_session_close(s);
+    return status;
 }
 
 void cli_session_close(struct cli_session *s)
 {
+    store_identity_clear(&s->me);
     store_close(&s->st);
     calendar_free(&s->cal);
     config_free(&s->cfg);
@@ -101,6 +124,23 @@ void cli_print_json(JsonBuilder *builder)
     g_free(text);
     g_object_unref(gen);
     json_node_unref(root);
+}
+
+char *cli_error_text(const GError *error)
+{
+    const char *text = error->message;
+    if (g_str_has_prefix(text, "database: "))
+        text += strlen("database: ");
+    if (g_str_has_prefix(text, "ERROR:  "))
+        text += strlen("ERROR:  ");
+    char *out = g_strdup(text);
+    char *state = strstr(out, " SQLSTATE ");
+    if (state && strlen(state) == strlen(" SQLSTATE 00000"))
+        *state = '\0';
+    char *context = strstr(out, " CONTEXT:  "); /* where in our SQL functions: not for people */
+    if (context)
+        *context = '\0';
+    return out;
 }
 
 int cli_terminal_width(void)

@@ -142,14 +142,36 @@ static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, in
     return true;
 }
 
-/* Write the plan with its event and say what was done. */
-static int case_commit(const struct cli_context *ctx, const struct cli_session *s, const struct case_args *a,
+/* assign: NAME, else the one acting; either way someone on the staff. */
+static bool case_assignee_ok(const struct cli_session *s, struct case_args *a)
+{
+    if (a->command != CASE_CMD_ASSIGN)
+        return true;
+    if (!a->assignee)
+        a->assignee = s->actor ? s->actor : s->me.role;
+    GError *error = NULL;
+    struct staff_member *m = store_staff_get(s->st, a->assignee, &error);
+    if (error) {
+        cli_fprintf(stderr, "caselog %s: %s\n", a->name, error->message);
+        g_error_free(error);
+        return false;
+    }
+    if (!m)
+        cli_fprintf(stderr, "caselog %s: %s is not on the staff (caselog staff list; an admin adds people with"
+                            " caselog staff add)\n", a->name, a->assignee);
+    staff_member_free(m);
+    return m != NULL;
+}
+
+/* Write the plan with its event and say what was done (the actor: --as, else the
+ * database's acting role). */
+static int case_commit(const struct cli_session *s, const struct case_args *a,
                        const struct case_now *c, const struct lifecycle_plan *plan, enum hold_reason hold)
 {
     char priority[4];
     g_snprintf(priority, sizeof priority, "%d", a->priority);
     const char *more[] = { "clock", plan->clock_note[0] ? plan->clock_note : NULL, NULL };
-    struct case_event_in ev = { .actor = ctx->actor, .kind = plan->event_kind, .public = plan->public,
+    struct case_event_in ev = { .actor = s->actor, .kind = plan->event_kind, .public = plan->public,
                                 .text = a->command == CASE_CMD_PRIORITY ? a->reason : a->text, .more = more };
     if (a->command == CASE_CMD_ASSIGN)
         ev.extra_key = "assignee", ev.extra_value = a->assignee;
@@ -182,8 +204,10 @@ static int case_run(const struct cli_context *ctx, struct case_args *a)
     int status = cli_session_open(ctx, &s);
     if (status != CLI_OK)
         return status;
-    if (a->command == CASE_CMD_ASSIGN && !a->assignee)
-        a->assignee = ctx->actor;
+    if (!case_assignee_ok(&s, a)) {
+        cli_session_close(&s);
+        return CLI_FAILED;
+    }
     struct case_now c;
     bool found = false;
     GError *error = NULL;
@@ -206,7 +230,7 @@ static int case_run(const struct cli_context *ctx, struct case_args *a)
         cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, plan.reason);
         status = CLI_FAILED;
     } else {
-        status = case_commit(ctx, &s, a, &c, &plan, hold);
+        status = case_commit(&s, a, &c, &plan, hold);
     }
     case_now_clear(&c);
     cli_session_close(&s);

@@ -9,7 +9,7 @@ enum cli_exit { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2, CLI_NO_DATABASE = 3 }
 
 struct cli_context {
     const char *config_path; /* -c FILE, or the default */
-    const char *actor;       /* --as NAME, or the login name */
+    const char *actor;       /* --as NAME (checked: admins only), or NULL: the acting role */
 };
 
 typedef int (*cli_command_fn)(const struct cli_context *ctx, int argc, char **argv);
@@ -40,6 +40,7 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv);
 int cmd_outbox(const struct cli_context *ctx, int argc, char **argv);
 int cmd_report(const struct cli_context *ctx, int argc, char **argv);
 int cmd_status(const struct cli_context *ctx, int argc, char **argv);
+int cmd_staff(const struct cli_context *ctx, int argc, char **argv);
 int cmd_unlogged(const struct cli_context *ctx, int argc, char **argv);
 
 #endif

@@ -1,6 +1,8 @@
 /* caselog: command line for desk staff and admins. Parses the global options
- * (-c FILE, --as NAME) and hands the rest to one subcommand. */
-#include <pwd.h>
+ * (-c FILE, --as NAME) and hands the rest to one subcommand. Who acts is the
+ * database's login role; --as (members of caselog_admin only) names another. */
+#include <glib.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,7 +13,7 @@
 
 static const struct cli_command commands[] = {
     /* subcommands: keep sorted by name */
-    { "assign", cmd_assign, "REF [NAME]: take a case (NAME: --as or you)" },
+    { "assign", cmd_assign, "REF [NAME]: give a case to a staff member (NAME: you)" },
     { "attachment", cmd_attachment, "REF N [-o FILE]: save attachment N of a case" },
     { "close", cmd_close, "REF [TEXT]: close a case" },
     { "comment", cmd_comment, "REF [--internal] [TEXT]: a comment mailed to the school, or an internal note" },
@@ -25,6 +27,7 @@ static const struct cli_command commands[] = {
     { "resolve", cmd_resolve, "REF [--no-confirm] [TEXT]: resolve (the school is asked to confirm)" },
     { "schools", cmd_schools, "add NAME ID [DOMAIN...] | list | import FILE.csv: the school directory" },
     { "show", cmd_show, "one case with its thread and attachments" },
+    { "staff", cmd_staff, "add NAME --name N --email A [--admin] [--safeguarding] | list | remove NAME: the desk's people" },
     { "status", cmd_status, "[--json]: the desk's health (exit 1 if something needs a person)" },
     { "unlogged", cmd_unlogged, "[show ID | reprocess ID]: mail that was not logged, and why" },
 };
@@ -37,10 +40,13 @@ static void usage(FILE *out)
     fprintf(out, "\nSee caselog(1).\n");
 }
 
-static const char *login_name(void)
+/* --as "" (or blanks) names nobody: refused rather than recorded as "-". */
+static bool actor_named(const char *name)
 {
-    struct passwd *pw = getpwuid(getuid());
-    return pw ? pw->pw_name : "unknown";
+    for (const char *c = name; *c; c++)
+        if (!g_ascii_isspace(*c))
+            return true;
+    return false;
 }
 
 int main(int argc, char **argv)
@@ -52,6 +58,10 @@ int main(int argc, char **argv)
             ctx.config_path = argv[++i];
         } else if (strcmp(argv[i], "--as") == 0 && i + 1 < argc) {
             ctx.actor = argv[++i];
+            if (!actor_named(ctx.actor)) {
+                fprintf(stderr, "caselog: --as needs a staff member's role name\n");
+                return CLI_USAGE;
+            }
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return CLI_OK;
@@ -65,8 +75,6 @@ int main(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
-    if (!ctx.actor)
-        ctx.actor = login_name();
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
         if (strcmp(argv[i], commands[c].name) == 0)
             return commands[c].run(&ctx, argc - i, argv + i);

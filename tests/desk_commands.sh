@@ -13,6 +13,8 @@ tag="dk$$x$RANDOM"
 conf="$work/caselog.conf"
 h_write_config "$conf" "$db" "$folder"
 "$CASELOGD" -c "$conf" --migrate
+# The engineer cases are assigned to (on the staff; the superuser's --as names them).
+h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('bob', 'Bob Evans', 'bob@desk.example.org')" >/dev/null
 "$CASELOG" -c "$conf" schools import "$harness_top/packaging/demo-schools.csv" >/dev/null
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
 once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
