@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_time.h"
 #include "clock.h"
 #include "store_case.h"
 
@@ -113,8 +114,8 @@ static struct lifecycle_change case_change_of(const struct case_args *a, enum ho
                                       .no_confirm = a->no_confirm, .priority = a->priority };
 }
 
-/* Hold reason and --until, checked. */
-static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, int64_t *until)
+/* Hold reason and --until (read in the desk's zone tz), checked. */
+static bool case_hold_args(const struct case_args *a, const char *tz, enum hold_reason *hold, int64_t *until)
 {
     *hold = HOLD_NONE;
     *until = 0;
@@ -126,14 +127,9 @@ static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, in
         return false;
     }
     *hold = (enum hold_reason)h;
-    if (a->until) {
-        GDateTime *t = g_date_time_new_from_iso8601(a->until, NULL);
-        if (!t) {
-            cli_fprintf(stderr, "caselog hold: --until wants ISO 8601 with an offset, e.g. 2026-03-10T08:00:00+00:00\n");
-            return false;
-        }
-        *until = g_date_time_to_unix(t);
-        g_date_time_unref(t);
+    if (a->until && !cli_time_parse(tz, a->until, false, until)) {
+        cli_fprintf(stderr, "caselog hold: --until \"%s\": use %s\n", a->until, CLI_TIME_FORMS);
+        return false;
     }
     if (*hold == HOLD_CUSTOMER_DEFERRAL && !*until) {
         cli_fprintf(stderr, "caselog hold: customer_deferral needs --until TIME\n");
@@ -196,14 +192,16 @@ static int case_commit(const struct cli_session *s, const struct case_args *a,
 
 static int case_run(const struct cli_context *ctx, struct case_args *a)
 {
-    enum hold_reason hold;
-    int64_t until;
-    if (!case_hold_args(a, &hold, &until))
-        return CLI_USAGE;
     struct cli_session s;
     int status = cli_session_open(ctx, &s);
     if (status != CLI_OK)
         return status;
+    enum hold_reason hold;
+    int64_t until;
+    if (!case_hold_args(a, s.cfg->desk.timezone, &hold, &until)) {
+        cli_session_close(&s);
+        return CLI_USAGE;
+    }
     if (!case_assignee_ok(&s, a)) {
         cli_session_close(&s);
         return CLI_FAILED;

@@ -105,7 +105,8 @@ h_check "status names the mailbox and its pass" 1 "$(grep -c "^Mailbox support .
 desk 2026-03-04T11:10:30+00:00 status --json > "$work/status.json"
 h_check "status --json: healthy" True "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["healthy"])' "$work/status.json")"
 desk 2026-03-04T14:00:00+00:00 status > "$work/late.txt"; rc=$?
-h_check "no pass for hours: exit 1" 1 "$rc"
+h_check "no pass for hours: CRITICAL, exit 2 (the Nagios plugin convention)" 2 "$rc"
+h_check "the first line says so" 1 "$(head -n 1 "$work/late.txt" | grep -c "^CASELOG CRITICAL - mailbox support: no good pass for")"
 h_check "and says the mailbox is late" 1 "$(grep -c "LATE" "$work/late.txt")"
 set -e
 
