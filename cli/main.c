@@ -113,10 +113,10 @@ int main(int argc, char **argv)
         usage(stderr);
         return CLI_USAGE;
     }
-    if (strcmp(argv[i], "help") == 0)
+    if (strcmp(argv[i], "help") == 0 && !wants_help(argc - i, argv + i))
         return help(argc - i, argv + i);
     const struct cli_command *command = find_command(argv[i]);
-    if (!command) {
+    if (!command || (!command->run && strcmp(command->name, "help") != 0)) {
         fprintf(stderr, "caselog: unknown subcommand %s\n", argv[i]);
         usage(stderr);
         return CLI_USAGE;

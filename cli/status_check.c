@@ -57,7 +57,7 @@ enum status_state status_judge(const struct config *cfg, const struct desk_healt
             status_raise(&state, STATUS_WARNING, reasons, g_strdup_printf("mailbox %s: last pass failed", name));
     }
     if (h->outbox_failed)
-        status_raise(&state, STATUS_WARNING, reasons, g_strdup_printf("%d mails failed", h->outbox_failed));
+        status_raise(&state, STATUS_WARNING, reasons, g_strdup_printf("failed mail: %d", h->outbox_failed));
     if (h->outbox_oldest_pending && now - h->outbox_oldest_pending > STATUS_OUTBOX_STUCK_SECONDS)
         status_raise(&state, STATUS_WARNING, reasons,
                      g_strdup_printf("mail waiting %" G_GINT64_FORMAT " minutes to go",

@@ -36,7 +36,7 @@ static void test_verdicts(void **state)
         { "silent for 10 minutes (poll 60s)", 600, false, 0, 0, 0, NULL, STATUS_CRITICAL, "mailbox support: no good pass for 10" },
         { "never a good pass", -1, true, 0, 0, 0, NULL, STATUS_CRITICAL, "mailbox support: no good pass ever" },
         { "no record at all", -2, false, 0, 0, 0, NULL, STATUS_CRITICAL, "mailbox support: no pass recorded yet" },
-        { "failed mail", 30, false, 2, 0, 0, NULL, STATUS_WARNING, "2 mails failed" },
+        { "failed mail", 30, false, 2, 0, 0, NULL, STATUS_WARNING, "failed mail: 2" },
         { "mail waiting 20 minutes", 30, false, 0, 1200, 0, NULL, STATUS_WARNING, "mail waiting 20 minutes" },
         { "mail waiting 2 minutes", 30, false, 0, 120, 0, NULL, STATUS_OK, NULL },
         { "old schema beats a warning", 30, false, 1, 0, 0, "schema too old", STATUS_CRITICAL, "schema too old" },
