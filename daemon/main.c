@@ -114,6 +114,33 @@ static int run_migrate(const struct config *cfg)
     return EXIT_FAILURE_RUN;
 }
 
+/* --print-config or --check-config (the templates too: an unknown variable is found
+ * now); frees cfg. */
+static int inspect_config(const struct options *opts, struct config *cfg)
+{
+    if (opts->print_config) {
+        char *text = config_print(cfg);
+        fputs(text, stdout);
+        g_free(text);
+        config_free(&cfg);
+        return EXIT_OK;
+    }
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    struct template_set *templates = service_templates(cfg, errors);
+    for (guint i = 0; i < errors->len; i++)
+        fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
+    g_ptr_array_unref(errors);
+    config_free(&cfg);
+    if (!templates)
+        return EXIT_BAD_CONFIG;
+    template_set_free(&templates);
+    if (opts->user)
+        printf("%s: configuration is valid, and %s can read what it names\n", opts->config_path, opts->user);
+    else
+        printf("%s: configuration is valid\n", opts->config_path);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct options opts = { .config_path = DEFAULT_CONFIG };
@@ -139,30 +166,8 @@ int main(int argc, char **argv)
     if (!cfg)
         return EXIT_BAD_CONFIG;
     log_set_level((enum log_level)cfg->log_level);
-    if (opts.print_config) {
-        char *text = config_print(cfg);
-        fputs(text, stdout);
-        g_free(text);
-        config_free(&cfg);
-        return EXIT_OK;
-    }
-    if (opts.check_config) {
-        /* Templates are part of the configuration: an unknown variable is found now. */
-        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-        struct template_set *templates = service_templates(cfg, errors);
-        for (guint i = 0; i < errors->len; i++)
-            fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
-        g_ptr_array_unref(errors);
-        config_free(&cfg);
-        if (!templates)
-            return EXIT_BAD_CONFIG;
-        template_set_free(&templates);
-        if (opts.user)
-            printf("%s: configuration is valid, and %s can read what it names\n", opts.config_path, opts.user);
-        else
-            printf("%s: configuration is valid\n", opts.config_path);
-        return EXIT_OK;
-    }
+    if (opts.print_config || opts.check_config)
+        return inspect_config(&opts, cfg);
     int status;
     if (opts.migrate) {
         status = run_migrate(cfg);
