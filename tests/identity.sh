@@ -114,6 +114,13 @@ h_check "nor in its list" 0 "$(as carol list --json | grep -c "$conf_ref" || tru
 h_check "Dana (safeguarding) reads it" "$conf_ref  Safeguarding concern $tag" "$(as dana show "$conf_ref" | head -n 1)"
 h_check "the daemon's role reads everything" "2 2" \
     "$(h_sql "$db" "SELECT (SELECT count(*) FROM cases) || ' ' || (SELECT count(DISTINCT case_id) FROM messages)")"
+report_logged() { # WHO: cases logged this period in WHO's service report (the note to $work/report.err)
+    as "$1" report --from 2000-01-01 --to 2100-12-31 --format json 2>"$work/report.err" |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(r["logged"] for r in d["rows"] if r["group"] == "all" and r["period"] == d["period"]["label"]))'
+}
+h_check "Carol's service report counts the case she may read" 1 "$(report_logged carol)"
+h_check "and says one confidential case is not counted" 1 "$(grep -c "1 confidential case logged in the period is not counted" "$work/report.err")"
+h_check "Dana's counts both, with no such note" "2 0" "$(report_logged dana) $(grep -c "not counted" "$work/report.err" || true)"
 h_check "status counts the whole desk for Carol too" 2 \
     "$(as carol status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["cases_open"])')"
 
