@@ -143,15 +143,14 @@ char *cli_error_text(const GError *error)
     return out;
 }
 
-int cli_terminal_width(void)
+void cli_store_failed(const char *what, const GError *error, const char *who_may)
 {
-    const char *columns = getenv("COLUMNS");
-    if (columns && atoi(columns) > 20)
-        return atoi(columns);
-    struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
-        return ws.ws_col;
-    return 100;
+    char *text = cli_error_text(error);
+    if (who_may && g_str_has_suffix(error->message, "SQLSTATE 42501"))
+        cli_fprintf(stderr, "caselog %s: only %s may (%s)\n", what, who_may, text);
+    else
+        cli_fprintf(stderr, "caselog %s: %s\n", what, text);
+    g_free(text);
 }
 
 void cli_json_string(JsonBuilder *b, const char *key, const char *value)

@@ -53,6 +53,9 @@ void cli_json_case_fields(JsonBuilder *b, const struct config *cfg, const struct
 /* A store error for people: the database's own message without the "database: ERROR:"
  * wrapping and the SQLSTATE. Caller g_free()s. */
 char *cli_error_text(const GError *error);
+/* "caselog WHAT: <the error for people>" on stderr; a refusal by the database's grants
+ * (SQLSTATE 42501) says who may, when who_may is given ("members of caselog_admin"). */
+void cli_store_failed(const char *what, const GError *error, const char *who_may);
 
 /* --- untrusted text on the way out (cli_text.c) --- */
 
@@ -68,7 +71,5 @@ void cli_fprintf(FILE *f, const char *format, ...) G_GNUC_PRINTF(2, 3);
  * U+2028/U+2029 written as \uXXXX. Caller g_free()s. */
 char *cli_json_safe(const char *json);
 
-/* Columns of the terminal (COLUMNS, the tty's width, else 100). */
-int cli_terminal_width(void);
 
 #endif

@@ -20,12 +20,7 @@ static int schools_usage(void)
 static int schools_status_of(GError *err)
 {
     int status = err->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
-    char *text = cli_error_text(err);
-    if (g_str_has_suffix(err->message, "SQLSTATE 42501"))
-        cli_fprintf(stderr, "caselog schools: only members of caselog_admin change the school directory (%s)\n", text);
-    else
-        cli_fprintf(stderr, "caselog schools: %s\n", text);
-    g_free(text);
+    cli_store_failed("schools", err, "members of caselog_admin");
     g_error_free(err);
     return status;
 }

@@ -20,17 +20,12 @@ static int staff_usage(void)
 }
 
 /* Print a failed call's reason; the exit status for it. */
-static int staff_failed(const struct cli_session *s, const char *what, GError *error)
+static int staff_failed(const char *what, GError *error)
 {
     int status = error->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
-    if (strcmp(store_last_sqlstate(s->st), "42501") == 0 && strstr(error->message, "permission denied"))
-        fprintf(stderr, "caselog staff %s: only members of caselog_admin manage the staff (you are %s)\n", what,
-                s->me.role);
-    else {
-        char *text = cli_error_text(error);
-        fprintf(stderr, "caselog staff %s: %s\n", what, text);
-        g_free(text);
-    }
+    char *command = g_strconcat("staff ", what, NULL);
+    cli_store_failed(command, error, "members of caselog_admin");
+    g_free(command);
     g_error_free(error);
     return status;
 }
@@ -72,7 +67,7 @@ static int staff_add(const struct cli_session *s, int argc, char **argv)
     bool created = false;
     GError *error = NULL;
     if (!store_staff_add(s->st, a.role, a.name, a.email, a.admin, a.safeguarding, &created, &error))
-        return staff_failed(s, "add", error);
+        return staff_failed("add", error);
     char *email = g_ascii_strdown(a.email, -1);
     printf("%s (%s <%s>) is on the staff: caselog_desk%s%s\n", a.role, a.name, email,
            a.admin ? ", caselog_admin" : "", a.safeguarding ? ", caselog_safeguarding" : "");
@@ -91,7 +86,7 @@ static int staff_remove(const struct cli_session *s, int argc, char **argv)
     bool found = false;
     GError *error = NULL;
     if (!store_staff_remove(s->st, argv[1], &found, &error))
-        return staff_failed(s, "remove", error);
+        return staff_failed("remove", error);
     if (!found) {
         fprintf(stderr, "caselog staff remove: %s is not on the staff\n", argv[1]);
         return CLI_FAILED;
@@ -151,7 +146,7 @@ static int staff_list(const struct cli_session *s, int argc, char **argv)
     GError *error = NULL;
     GPtrArray *rows = store_staff_list(s->st, all, &error);
     if (!rows)
-        return staff_failed(s, "list", error);
+        return staff_failed("list", error);
     if (json)
         staff_print_json(s, rows);
     else
