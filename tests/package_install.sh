@@ -7,7 +7,7 @@
 # (2) An upgrade from the previous release (0.1.0, built from its commit in a temporary
 #     git worktree): the old package installed, its daemon logs a case from real mail
 #     into a database owned by a non-superuser role; the new package installed over it
-#     migrates the database as caselog (020-022 applied), the case is kept and readable
+#     migrates the database as caselog (every migration since 009), the case is kept and readable
 #     with the new caselog, and the new caselogd runs against the migrated schema.
 # Without root it extracts the package instead and says so.
 set -euo pipefail
@@ -127,7 +127,9 @@ check "the old schema stops at 9" 9 "$(q "SELECT max(version) FROM schema_migrat
 apt_install "$deb"
 check "upgraded" "$version" "$(dpkg-query -W -f='${Version}' caselog)"
 check "the upgrade said it migrated" 1 "$(grep -c "caselog: database migrated" "$work/apt.out")"
-check "the upgrade migrated the database (as caselog)" "20 21 22" "$(q "SELECT string_agg(version::text, ' ' ORDER BY version) FROM schema_migrations WHERE version >= 20")"
+since_previous=$(ls "$top/sql" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | awk '$1 > 9' | sort -n | paste -sd' ')
+check "the upgrade migrated the database (as caselog): every migration since 0.1.0" "$since_previous" \
+    "$(q "SELECT string_agg(version::text, ' ' ORDER BY version) FROM schema_migrations WHERE version > 9")"
 check "the tables are still the owner's" "$owner" "$(q "SELECT tableowner FROM pg_tables WHERE tablename = 'cases'")"
 check "the case is kept" 1 "$(q "SELECT count(*) FROM cases WHERE subject = 'Kept across the upgrade $$'")"
 check "the new caselog reads it" 1 \
