@@ -13,7 +13,7 @@
 
 static int staff_usage(void)
 {
-    fprintf(stderr, "usage: caselog staff add NAME --name \"Display Name\" --email ADDR [--admin] [--safeguarding]\n"
+    cli_fprintf(stderr, "usage: caselog staff add NAME --name \"Display Name\" --email ADDR [--admin] [--safeguarding]\n"
                     "       caselog staff list [--all] [--json]\n"
                     "       caselog staff remove NAME\n");
     return CLI_USAGE;
@@ -69,12 +69,12 @@ static int staff_add(const struct cli_session *s, int argc, char **argv)
     if (!store_staff_add(s->st, a.role, a.name, a.email, a.admin, a.safeguarding, &created, &error))
         return staff_failed("add", error);
     char *email = g_ascii_strdown(a.email, -1);
-    printf("%s (%s <%s>) is on the staff: caselog_desk%s%s\n", a.role, a.name, email,
+    cli_printf("%s (%s <%s>) is on the staff: caselog_desk%s%s\n", a.role, a.name, email,
            a.admin ? ", caselog_admin" : "", a.safeguarding ? ", caselog_safeguarding" : "");
-    printf("%s\n", created ? "  the login role was created: over the Unix socket (peer authentication) the person"
+    cli_printf("%s\n", created ? "  the login role was created: over the Unix socket (peer authentication) the person"
                              " signs in as themselves, with no password"
                            : "  the login role already existed: it keeps its login and password");
-    printf("  to read the configuration they also need the caselog-desk group: adduser %s caselog-desk\n", a.role);
+    cli_printf("  to read the configuration they also need the caselog-desk group: adduser %s caselog-desk\n", a.role);
     g_free(email);
     return CLI_OK;
 }
@@ -88,10 +88,10 @@ static int staff_remove(const struct cli_session *s, int argc, char **argv)
     if (!store_staff_remove(s->st, argv[1], &found, &error))
         return staff_failed("remove", error);
     if (!found) {
-        fprintf(stderr, "caselog staff remove: %s is not on the staff\n", argv[1]);
+        cli_fprintf(stderr, "caselog staff remove: %s is not on the staff\n", argv[1]);
         return CLI_FAILED;
     }
-    printf("%s is off the staff: the role is in no caselog group now (its past events keep its name)\n", argv[1]);
+    cli_printf("%s is off the staff: the role is in no caselog group now (its past events keep its name)\n", argv[1]);
     return CLI_OK;
 }
 
@@ -122,14 +122,14 @@ static void staff_print_json(const struct cli_session *s, GPtrArray *rows)
 
 static void staff_print_table(GPtrArray *rows)
 {
-    printf("%-20s %-26s %-32s %s\n", "ROLE", "NAME", "EMAIL", "GROUPS");
+    cli_printf("%-20s %-26s %-32s %s\n", "ROLE", "NAME", "EMAIL", "GROUPS");
     for (guint i = 0; i < rows->len; i++) {
         const struct staff_member *m = g_ptr_array_index(rows, i);
-        printf("%-20s %-26s %-32s desk%s%s%s%s\n", m->role_name, m->display_name, m->email, m->admin ? ",admin" : "",
+        cli_printf("%-20s %-26s %-32s desk%s%s%s%s\n", m->role_name, m->display_name, m->email, m->admin ? ",admin" : "",
                m->safeguarding ? ",safeguarding" : "", m->can_login ? "" : " (cannot log in)",
                m->removed_at ? " (removed)" : "");
     }
-    printf("%u staff\n", rows->len);
+    cli_printf("%u staff\n", rows->len);
 }
 
 static int staff_list(const struct cli_session *s, int argc, char **argv)

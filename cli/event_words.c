@@ -52,6 +52,8 @@ static char *event_head(const struct event_view *e)
         { "bounce", "a bounce came back (kept, changes nothing)", false },
         { "list", "mailing-list mail (kept, changes nothing)", false },
         { "loop", "our own mail came back (ignored)", false },
+        { "from_outside", "mail from outside the case (kept, changes nothing)", false },
+        { "not_read", " could not read all of the mail", true },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(simple); i++)
         if (!strcmp(k, simple[i].kind))

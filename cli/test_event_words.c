@@ -31,6 +31,10 @@ static void test_sentences(void **state)
         { { .kind = "suppressed", .who = "caselog", .template = "acknowledgement", .recipient = "a@b.uk",
             .detail = "loop guard" }, "caselog held back the acknowledgement mail to a@b.uk: loop guard" },
         { { .kind = "something_new", .who = "Dana Lee" }, "Dana Lee: something_new" },
+        { { .kind = "from_outside", .who = "eve@elsewhere.test", .by_mail = true, .detail = "not of the case" },
+          "mail from outside the case (kept, changes nothing): not of the case" },
+        { { .kind = "not_read", .who = "caselog", .detail = "1002 attachments not listed" },
+          "caselog could not read all of the mail: 1002 attachments not listed" },
         { { .kind = "resolved", .who = NULL }, "someone resolved the case" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {

@@ -59,8 +59,8 @@ if [ "$(id -u)" = 0 ]; then
     set -e
     h_check "--check-config --user nobody: the secret nobody cannot read is a problem" "2 1" \
         "$rc $(grep -c "password_file $secret cannot be read" "$work/err")"
-    chmod 644 "$secret"
-    h_check "once nobody can read it: valid" 0 "$("$CASELOGD" --check-config --user nobody -c "$work/file.conf" >/dev/null 2>&1; echo $?)"
+    chown nobody "$secret" # still 0600: group or others may not read a secret file
+    h_check "once it is nobody's own: valid" 0 "$("$CASELOGD" --check-config --user nobody -c "$work/file.conf" >/dev/null 2>&1; echo $?)"
 else
     echo "skipped (not counted): --check-config --user needs root"
     h_check "--check-config --user as non-root: refused" 1 "$("$CASELOGD" --check-config --user nobody -c "$conf" >/dev/null 2>&1; echo $?)"
