@@ -29,7 +29,8 @@ h_check "logged as a priority 2 incident" "incident|2|2026-03-02 11:00|2026-03-0
     "$(q "SELECT type || '|' || priority || '|' || $(minute response_due) || '|' || $(minute resolution_due) FROM cases")"
 mails_before=$(q "SELECT count(*) FROM outbox")
 at 2026-03-02T10:20:00+00:00 "$CASELOG" -c "$conf" set "$ref" --type enquiry --queue Web > "$work/out.txt"
-h_check "it says what changed" 1 "$(grep -c "type incident → enquiry; queue ICT → Web; priority 2 → 3 (enquiries are never above priority 3" "$work/out.txt")"
+h_check "it says what changed" 1 \
+    "$(grep -c "type incident → enquiry; priority 2 → 3 (enquiries are never above priority 3); due times recomputed from logged_at for priority 3, enquiry; queue ICT → Web" "$work/out.txt")"
 # Priority 3 is 8h / 3d from Monday 10:00: Monday 18:00 is 8 working hours.
 h_check "an enquiry at priority 3, due times again from logged_at" \
     "enquiry|Web|3|enquiries are never above priority 3|2026-03-02 18:00|2026-03-05 10:00" \
