@@ -45,7 +45,7 @@ static char *event_head(const struct event_view *e)
         { "comment", " wrote to the school", true }, { "note", " added an internal note", true },
         { "resolved", " resolved the case", true }, { "closed", " closed the case", true },
         { "reopened", " reopened the case", true }, { "hold_ended", " ended the hold", true },
-        { "corrected", " corrected the case", true }, { "created", "'s mail opened the case", true },
+        { "corrected", " corrected the case", true }, { "type_changed", " changed the type", true }, { "created", "'s mail opened the case", true },
         { "reply", " replied", true }, { "auto_reply", " sent an automatic reply (kept, changes nothing)", true },
         { "response_breached", "the response target passed with no response", false },
         { "resolution_breached", "the resolution target passed unresolved", false },
