@@ -12,7 +12,7 @@
 struct config *cli_load_config(const struct cli_context *ctx)
 {
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    struct config *cfg = config_load(ctx->config_path, errors);
+    struct config *cfg = config_load_desk(ctx->config_path, errors);
     for (guint i = 0; i < errors->len; i++)
         cli_fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
     g_ptr_array_unref(errors);
@@ -28,6 +28,25 @@ struct store *cli_open_store(const struct config *cfg)
         g_error_free(error);
     }
     return st;
+}
+
+/* Who we are, from the database; --as only for caselog_admin members. */
+static int cli_session_identify(const struct cli_context *ctx, struct cli_session *s)
+{
+    GError *error = NULL;
+    if (!store_identity_get(s->st, &s->me, &error)) {
+        fprintf(stderr, "caselog: %s\n", error->message);
+        int status = error->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
+        g_error_free(error);
+        return status;
+    }
+    if (ctx->actor && !s->me.admin) {
+        fprintf(stderr, "caselog: --as is only for members of caselog_admin; you act as yourself (%s)\n",
+                s->me.role);
+        return CLI_FAILED;
+    }
+    s->actor = ctx->actor;
+    return CLI_OK;
 }
 
 int cli_session_open(const struct cli_context *ctx, struct cli_session *s)
@@ -46,11 +65,15 @@ int cli_session_open(const struct cli_context *ctx, struct cli_session *s)
         cli_session_close(s);
         return CLI_NO_DATABASE;
     }
-    return CLI_OK;
+    int status = cli_session_identify(ctx, s);
+    if (status != CLI_OK)
+        cli_session_close(s);
+    return status;
 }
 
 void cli_session_close(struct cli_session *s)
 {
+    store_identity_clear(&s->me);
     store_close(&s->st);
     calendar_free(&s->cal);
     config_free(&s->cfg);
@@ -103,15 +126,31 @@ void cli_print_json(JsonBuilder *builder)
     json_node_unref(root);
 }
 
-int cli_terminal_width(void)
+char *cli_error_text(const GError *error)
 {
-    const char *columns = getenv("COLUMNS");
-    if (columns && atoi(columns) > 20)
-        return atoi(columns);
-    struct winsize ws;
-    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
-        return ws.ws_col;
-    return 100;
+    const char *text = error->message;
+    if (g_str_has_prefix(text, "database: "))
+        text += strlen("database: ");
+    if (g_str_has_prefix(text, "ERROR:  "))
+        text += strlen("ERROR:  ");
+    char *out = g_strdup(text);
+    char *state = strstr(out, " SQLSTATE ");
+    if (state && strlen(state) == strlen(" SQLSTATE 00000"))
+        *state = '\0';
+    char *context = strstr(out, " CONTEXT:  "); /* where in our SQL functions: not for people */
+    if (context)
+        *context = '\0';
+    return out;
+}
+
+void cli_store_failed(const char *what, const GError *error, const char *who_may)
+{
+    char *text = cli_error_text(error);
+    if (who_may && g_str_has_suffix(error->message, "SQLSTATE 42501"))
+        cli_fprintf(stderr, "caselog %s: only %s may (%s)\n", what, who_may, text);
+    else
+        cli_fprintf(stderr, "caselog %s: %s\n", what, text);
+    g_free(text);
 }
 
 void cli_json_string(JsonBuilder *b, const char *key, const char *value)

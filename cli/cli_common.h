@@ -11,19 +11,24 @@
 #include "commands.h"
 #include "config.h"
 #include "store.h"
+#include "store_staff.h"
 
 /* Load ctx->config_path, printing every problem; NULL on error (exit CLI_USAGE). */
 struct config *cli_load_config(const struct cli_context *ctx);
 /* Connect to the config's database, printing why not; NULL on error (exit CLI_NO_DATABASE). */
 struct store *cli_open_store(const struct config *cfg);
 
-/* What most subcommands open: the config, the database and the desk's calendar. */
+/* What most subcommands open: the config, the database and the desk's calendar, and
+ * who is acting (the database's answer: the login role, never a name we were told). */
 struct cli_session {
     struct config *cfg;
     struct store *st;
     struct calendar *cal;
+    struct store_identity me;
+    const char *actor;       /* --as NAME (admins only), or NULL: the acting role */
 };
-/* Open all three, printing why not; returns CLI_OK or the exit status to give. */
+/* Open all three, printing why not; returns CLI_OK or the exit status to give.
+ * `--as` by anyone but a member of caselog_admin is refused here (CLI_FAILED). */
 int cli_session_open(const struct cli_context *ctx, struct cli_session *s);
 void cli_session_close(struct cli_session *s);
 
@@ -45,6 +50,13 @@ struct desk_case;
 /* Add a case's fields (reference, state, times in ISO 8601 ...) to an open JSON object. */
 void cli_json_case_fields(JsonBuilder *b, const struct config *cfg, const struct desk_case *c);
 
+/* A store error for people: the database's own message without the "database: ERROR:"
+ * wrapping and the SQLSTATE. Caller g_free()s. */
+char *cli_error_text(const GError *error);
+/* "caselog WHAT: <the error for people>" on stderr; a refusal by the database's grants
+ * (SQLSTATE 42501) says who may, when who_may is given ("members of caselog_admin"). */
+void cli_store_failed(const char *what, const GError *error, const char *who_may);
+
 /* --- untrusted text on the way out (cli_text.c) --- */
 
 /* text made safe for a terminal: valid UTF-8, with C0 and C1 control characters, ESC,
@@ -59,7 +71,5 @@ void cli_fprintf(FILE *f, const char *format, ...) G_GNUC_PRINTF(2, 3);
  * U+2028/U+2029 written as \uXXXX. Caller g_free()s. */
 char *cli_json_safe(const char *json);
 
-/* Columns of the terminal (COLUMNS, the tty's width, else 100). */
-int cli_terminal_width(void);
 
 #endif

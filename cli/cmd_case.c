@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_time.h"
 #include "clock.h"
 #include "store_case.h"
 
@@ -113,8 +114,8 @@ static struct lifecycle_change case_change_of(const struct case_args *a, enum ho
                                       .no_confirm = a->no_confirm, .priority = a->priority };
 }
 
-/* Hold reason and --until, checked. */
-static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, int64_t *until)
+/* Hold reason and --until (read in the desk's zone tz), checked. */
+static bool case_hold_args(const struct case_args *a, const char *tz, enum hold_reason *hold, int64_t *until)
 {
     *hold = HOLD_NONE;
     *until = 0;
@@ -126,14 +127,9 @@ static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, in
         return false;
     }
     *hold = (enum hold_reason)h;
-    if (a->until) {
-        GDateTime *t = g_date_time_new_from_iso8601(a->until, NULL);
-        if (!t) {
-            cli_fprintf(stderr, "caselog hold: --until wants ISO 8601 with an offset, e.g. 2026-03-10T08:00:00+00:00\n");
-            return false;
-        }
-        *until = g_date_time_to_unix(t);
-        g_date_time_unref(t);
+    if (a->until && !cli_time_parse(tz, a->until, false, until)) {
+        cli_fprintf(stderr, "caselog hold: --until \"%s\": use %s\n", a->until, CLI_TIME_FORMS);
+        return false;
     }
     if (*hold == HOLD_CUSTOMER_DEFERRAL && !*until) {
         cli_fprintf(stderr, "caselog hold: customer_deferral needs --until TIME\n");
@@ -142,14 +138,36 @@ static bool case_hold_args(const struct case_args *a, enum hold_reason *hold, in
     return true;
 }
 
-/* Write the plan with its event and say what was done. */
-static int case_commit(const struct cli_context *ctx, const struct cli_session *s, const struct case_args *a,
+/* assign: NAME, else the one acting; either way someone on the staff. */
+static bool case_assignee_ok(const struct cli_session *s, struct case_args *a)
+{
+    if (a->command != CASE_CMD_ASSIGN)
+        return true;
+    if (!a->assignee)
+        a->assignee = s->actor ? s->actor : s->me.role;
+    GError *error = NULL;
+    struct staff_member *m = store_staff_get(s->st, a->assignee, &error);
+    if (error) {
+        cli_fprintf(stderr, "caselog %s: %s\n", a->name, error->message);
+        g_error_free(error);
+        return false;
+    }
+    if (!m)
+        cli_fprintf(stderr, "caselog %s: %s is not on the staff (caselog staff list; an admin adds people with"
+                            " caselog staff add)\n", a->name, a->assignee);
+    staff_member_free(m);
+    return m != NULL;
+}
+
+/* Write the plan with its event and say what was done (the actor: --as, else the
+ * database's acting role). */
+static int case_commit(const struct cli_session *s, const struct case_args *a,
                        const struct case_now *c, const struct lifecycle_plan *plan, enum hold_reason hold)
 {
     char priority[4];
     g_snprintf(priority, sizeof priority, "%d", a->priority);
     const char *more[] = { "clock", plan->clock_note[0] ? plan->clock_note : NULL, NULL };
-    struct case_event_in ev = { .actor = ctx->actor, .kind = plan->event_kind, .public = plan->public,
+    struct case_event_in ev = { .actor = s->actor, .kind = plan->event_kind, .public = plan->public,
                                 .text = a->command == CASE_CMD_PRIORITY ? a->reason : a->text, .more = more };
     if (a->command == CASE_CMD_ASSIGN)
         ev.extra_key = "assignee", ev.extra_value = a->assignee;
@@ -174,16 +192,20 @@ static int case_commit(const struct cli_context *ctx, const struct cli_session *
 
 static int case_run(const struct cli_context *ctx, struct case_args *a)
 {
-    enum hold_reason hold;
-    int64_t until;
-    if (!case_hold_args(a, &hold, &until))
-        return CLI_USAGE;
     struct cli_session s;
     int status = cli_session_open(ctx, &s);
     if (status != CLI_OK)
         return status;
-    if (a->command == CASE_CMD_ASSIGN && !a->assignee)
-        a->assignee = ctx->actor;
+    enum hold_reason hold;
+    int64_t until;
+    if (!case_hold_args(a, s.cfg->desk.timezone, &hold, &until)) {
+        cli_session_close(&s);
+        return CLI_USAGE;
+    }
+    if (!case_assignee_ok(&s, a)) {
+        cli_session_close(&s);
+        return CLI_FAILED;
+    }
     struct case_now c;
     bool found = false;
     GError *error = NULL;
@@ -206,7 +228,7 @@ static int case_run(const struct cli_context *ctx, struct case_args *a)
         cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, plan.reason);
         status = CLI_FAILED;
     } else {
-        status = case_commit(ctx, &s, a, &c, &plan, hold);
+        status = case_commit(&s, a, &c, &plan, hold);
     }
     case_now_clear(&c);
     cli_session_close(&s);

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "calendar.h"
 #include "cli_common.h"
+#include "cli_time.h"
 #include "message.h"
 #include "intake.h"
 #include "sla.h"
@@ -276,14 +277,9 @@ static void explain_lookups(const struct config *cfg, struct explanation *e)
 static int explain_when_where(const struct config *cfg, const struct explain_opts *o, struct explanation *e)
 {
     e->received = clock_now();
-    if (o->at) {
-        GDateTime *at = g_date_time_new_from_iso8601(o->at, NULL);
-        if (!at) {
-            cli_fprintf(stderr, "caselog explain: --at wants ISO 8601 with an offset, e.g. 2026-03-03T10:30:00+00:00\n");
-            return CLI_USAGE;
-        }
-        e->received = g_date_time_to_unix(at);
-        g_date_time_unref(at);
+    if (o->at && !cli_time_parse(cfg->desk.timezone, o->at, false, &e->received)) {
+        cli_fprintf(stderr, "caselog explain: --at \"%s\": use %s\n", o->at, CLI_TIME_FORMS);
+        return CLI_USAGE;
     }
     e->mailbox = o->mailbox ? config_find_mailbox(cfg, o->mailbox) : (cfg->n_mailboxes ? &cfg->mailboxes[0] : NULL);
     if (o->mailbox && !e->mailbox) {
@@ -353,7 +349,7 @@ int cmd_explain(const struct cli_context *ctx, int argc, char **argv)
 {
     struct explain_opts o = { 0 };
     if (explain_parse_args(argc, argv, &o) < 0) {
-        cli_fprintf(stderr, "usage: caselog explain FILE [--at ISO8601] [--mailbox NAME] [--json]\n");
+        cli_fprintf(stderr, "usage: caselog explain FILE [--at TIME] [--mailbox NAME] [--json]\n");
         return CLI_USAGE;
     }
     struct config *cfg = cli_load_config(ctx);

@@ -219,6 +219,24 @@ static void report_json(const struct config *cfg, const struct report_period per
     g_object_unref(b);
 }
 
+/* Row-level security keeps confidential cases from all but caselog_safeguarding: a
+ * report without them says so (on stderr, so CSV and JSON stay as they are). */
+static void report_say_hidden(const struct cli_session *s, const struct report_period periods[2])
+{
+    int64_t hidden = 0;
+    GError *error = NULL;
+    if (s->me.safeguarding || s->me.daemon)
+        return;
+    if (!store_report_confidential(s->st, periods[0].start, periods[0].end, &hidden, &error)) {
+        cli_fprintf(stderr, "caselog report: %s\n", error->message);
+        g_error_free(error);
+    } else if (hidden) {
+        cli_fprintf(stderr, "caselog report: %" G_GINT64_FORMAT " confidential case%s logged in the period %s not"
+                            " counted: only members of caselog_safeguarding read them\n", hidden,
+                    hidden == 1 ? "" : "s", hidden == 1 ? "is" : "are");
+    }
+}
+
 static int report_run(const struct cli_session *s, const struct report_args *a)
 {
     struct report_period periods[2];
@@ -236,6 +254,7 @@ static int report_run(const struct cli_session *s, const struct report_args *a)
         g_error_free(error);
         return CLI_FAILED;
     }
+    report_say_hidden(s, periods);
     int64_t now = clock_now();
     GArray *rows = report_rows(s->cfg, s->cal, cases, periods, a->by, now);
     char *as_of = calendar_format_iso(s->cal, now);

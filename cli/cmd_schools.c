@@ -20,7 +20,7 @@ static int schools_usage(void)
 static int schools_status_of(GError *err)
 {
     int status = err->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
-    cli_fprintf(stderr, "caselog schools: %s\n", err->message);
+    cli_store_failed("schools", err, "members of caselog_admin");
     g_error_free(err);
     return status;
 }

@@ -111,7 +111,10 @@ static int unlogged_log(struct cli_session *s, const struct unlogged_row *row, G
         status = CLI_OK;
     } else {
         store_batch_abort(s->st);
-        cli_fprintf(stderr, "caselog unlogged reprocess: %s\n", error ? error->message : "failed");
+        if (error)
+            cli_store_failed("unlogged reprocess", error, "members of caselog_admin");
+        else
+            cli_fprintf(stderr, "caselog unlogged reprocess: failed\n");
     }
     g_clear_error(&error);
     parsed_message_free(&msg);
@@ -132,7 +135,7 @@ static int unlogged_one(struct cli_session *s, const char *action, const char *i
     struct unlogged_row *row = store_unlogged_get(s->st, id, &raw, &error);
     if (!row) {
         if (error)
-            cli_fprintf(stderr, "caselog unlogged: %s\n", error->message);
+            cli_store_failed("unlogged", error, "members of caselog_admin");
         else
             cli_fprintf(stderr, "caselog unlogged: no unlogged message with id %" G_GINT64_FORMAT "\n", id);
         g_clear_error(&error);
@@ -179,7 +182,7 @@ int cmd_unlogged(const struct cli_context *ctx, int argc, char **argv)
             unlogged_print(s.cfg, rows, json);
             g_ptr_array_unref(rows);
         } else {
-            cli_fprintf(stderr, "caselog unlogged: %s\n", error->message);
+            cli_store_failed("unlogged", error, "members of caselog_admin");
             g_error_free(error);
             status = CLI_FAILED;
         }

@@ -81,7 +81,7 @@ static void report_read_error(const config_t *c, const char *path, GPtrArray *er
                                                 config_error_line(c), config_error_text(c)));
 }
 
-struct config *config_load(const char *path, GPtrArray *errors)
+static struct config *config_load_as(const char *path, bool desk_only, GPtrArray *errors)
 {
     config_t c;
     config_init(&c);
@@ -95,7 +95,7 @@ struct config *config_load(const char *path, GPtrArray *errors)
     } else {
         cfg = g_new0(struct config, 1);
         cfg->path = g_strdup(path);
-        struct cfg_reader r = { .file = path, .errors = errors };
+        struct cfg_reader r = { .file = path, .errors = errors, .desk_only = desk_only };
         const config_setting_t *root = config_root_setting(&c);
         load_top(&r, root, cfg);
         cfg_load_desk(&r, root, cfg);
@@ -113,6 +113,16 @@ struct config *config_load(const char *path, GPtrArray *errors)
     if (errors->len > errors_before)
         config_free(&cfg);
     return cfg;
+}
+
+struct config *config_load(const char *path, GPtrArray *errors)
+{
+    return config_load_as(path, false, errors);
+}
+
+struct config *config_load_desk(const char *path, GPtrArray *errors)
+{
+    return config_load_as(path, true, errors);
 }
 
 static void mailbox_clear(struct config_mailbox *mb)

@@ -11,6 +11,8 @@
 struct cfg_reader {
     const char *file;  /* the top file, for settings without a source file */
     GPtrArray *errors; /* "file:line: message", g_free'd */
+    bool desk_only;    /* loaded for the CLI: the daemon's own files (secrets, CA files)
+                          are named but never opened, nor token commands run */
 };
 
 void cfg_error(struct cfg_reader *r, const config_setting_t *at, const char *fmt, ...)

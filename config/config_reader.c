@@ -173,9 +173,11 @@ void cfg_check_secret(struct cfg_reader *r, const config_setting_t *group, enum 
         if (!token_command || !*token_command)
             cfg_error(r, group, "auth = \"xoauth2\" needs a token_command");
     } else if (auth == AUTH_PASSWORD) {
-        if (password_file && *password_file)
-            cfg_check_secret_file(r, member(group, "password_file"), password_file); else if (password_env && *password_env) {
-            if (!g_getenv(password_env))
+        if (password_file && *password_file) {
+            if (!r->desk_only) /* the CLI never opens it: its mode and reach are the daemon's */
+                cfg_check_secret_file(r, member(group, "password_file"), password_file);
+        } else if (password_env && *password_env) {
+            if (!r->desk_only && !g_getenv(password_env))
                 cfg_error(r, member(group, "password_env"), "password_env %s is not set in the environment",
                           password_env);
         } else {
@@ -189,6 +191,6 @@ void cfg_check_transport(struct cfg_reader *r, const config_setting_t *group, en
 {
     if (tls == TLS_NONE && host && !config_host_is_loopback(host))
         cfg_error(r, member(group, "tls"), "tls = \"none\" (plaintext) refused: host %s is not loopback", host);
-    if (ca_file && *ca_file && g_access(ca_file, R_OK) != 0)
+    if (!r->desk_only && ca_file && *ca_file && g_access(ca_file, R_OK) != 0)
         cfg_error(r, member(group, "ca_file"), "ca_file %s cannot be read", ca_file);
 }

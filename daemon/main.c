@@ -13,6 +13,7 @@
 #include "privileges.h"
 #include "service.h"
 #include "store.h"
+#include "version.h"
 
 #define DEFAULT_CONFIG "/etc/caselog/caselog.conf"
 
@@ -21,6 +22,7 @@ enum exit_code { EXIT_OK = 0, EXIT_FAILURE_RUN = 1, EXIT_BAD_CONFIG = 2 };
 struct options {
     const char *config_path;
     bool check_config;
+    bool print_config;
     bool migrate;
     bool once;
     bool foreground;
@@ -29,7 +31,15 @@ struct options {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: caselogd [-c FILE] [--check-config] [--migrate] [--once] [--foreground] [--user NAME]\n"
+    fprintf(out, "usage: caselogd [-c FILE] [--check-config | --print-config | --migrate | --once] [--foreground]\n"
+                 "                [--user NAME] [--version]\n"
+                 "  --check-config   check the configuration and templates; with --user NAME (as root),\n"
+                 "                   as NAME: a file NAME cannot read is a problem\n"
+                 "  --print-config   the effective configuration, every default filled in, secrets shown\n"
+                 "                   only as where they come from\n"
+                 "  --migrate        create or upgrade the database schema, then exit\n"
+                 "  --once           one pass over every mailbox, the timers and the outbox, then exit\n"
+                 "  --user NAME      started as root: become NAME (and its groups) before anything else\n"
                  "See caselogd(8).\n");
 }
 
@@ -38,6 +48,8 @@ static int parse_options(int argc, char **argv, struct options *opts)
     static const struct option longopts[] = {
         { "config", required_argument, NULL, 'c' },
         { "check-config", no_argument, NULL, 'C' },
+        { "print-config", no_argument, NULL, 'P' },
+        { "version", no_argument, NULL, 'V' },
         { "migrate", no_argument, NULL, 'M' },
         { "once", no_argument, NULL, 'o' },
         { "foreground", no_argument, NULL, 'f' },
@@ -50,6 +62,8 @@ static int parse_options(int argc, char **argv, struct options *opts)
         switch (c) {
         case 'c': opts->config_path = optarg; break;
         case 'C': opts->check_config = true; break;
+        case 'P': opts->print_config = true; break;
+        case 'V': printf("caselogd %s\n", caselog_version_long()); exit(EXIT_OK);
         case 'M': opts->migrate = true; break;
         case 'o': opts->once = true; break;
         case 'f': opts->foreground = true; break;
@@ -60,6 +74,10 @@ static int parse_options(int argc, char **argv, struct options *opts)
     }
     if (optind != argc)
         return -1;
+    if (opts->check_config + opts->print_config + opts->migrate + opts->once > 1) {
+        fprintf(stderr, "caselogd: --check-config, --print-config, --migrate and --once go alone\n");
+        return -1;
+    }
     return 0;
 }
 
@@ -96,6 +114,33 @@ static int run_migrate(const struct config *cfg)
     return EXIT_FAILURE_RUN;
 }
 
+/* --print-config or --check-config (the templates too: an unknown variable is found
+ * now); frees cfg. */
+static int inspect_config(const struct options *opts, struct config *cfg)
+{
+    if (opts->print_config) {
+        char *text = config_print(cfg);
+        fputs(text, stdout);
+        g_free(text);
+        config_free(&cfg);
+        return EXIT_OK;
+    }
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    struct template_set *templates = service_templates(cfg, errors);
+    for (guint i = 0; i < errors->len; i++)
+        fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
+    g_ptr_array_unref(errors);
+    config_free(&cfg);
+    if (!templates)
+        return EXIT_BAD_CONFIG;
+    template_set_free(&templates);
+    if (opts->user)
+        printf("%s: configuration is valid, and %s can read what it names\n", opts->config_path, opts->user);
+    else
+        printf("%s: configuration is valid\n", opts->config_path);
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct options opts = { .config_path = DEFAULT_CONFIG };
@@ -103,8 +148,11 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_BAD_CONFIG;
     }
-    /* Checking a config file is harmless as anyone; everything else runs unprivileged. */
-    if (!opts.check_config && !privileges_settle(opts.user))
+    /* Checking or printing a config file is harmless as anyone; everything else runs
+     * unprivileged. With --user the check runs as that user (so a file the service
+     * could not read is a problem), which needs root to become. */
+    bool inspecting = opts.check_config || opts.print_config;
+    if ((!inspecting || opts.user) && !privileges_settle(opts.user))
         return EXIT_FAILURE_RUN;
     /* libetpan writes with plain send(): a dropped peer must not kill us. */
     signal(SIGPIPE, SIG_IGN);
@@ -118,20 +166,8 @@ int main(int argc, char **argv)
     if (!cfg)
         return EXIT_BAD_CONFIG;
     log_set_level((enum log_level)cfg->log_level);
-    if (opts.check_config) {
-        /* Templates are part of the configuration: an unknown variable is found now. */
-        GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-        struct template_set *templates = service_templates(cfg, errors);
-        for (guint i = 0; i < errors->len; i++)
-            fprintf(stderr, "%s\n", (const char *)g_ptr_array_index(errors, i));
-        g_ptr_array_unref(errors);
-        config_free(&cfg);
-        if (!templates)
-            return EXIT_BAD_CONFIG;
-        template_set_free(&templates);
-        printf("%s: configuration is valid\n", opts.config_path);
-        return EXIT_OK;
-    }
+    if (opts.print_config || opts.check_config)
+        return inspect_config(&opts, cfg);
     int status;
     if (opts.migrate) {
         status = run_migrate(cfg);

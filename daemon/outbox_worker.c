@@ -74,9 +74,9 @@ static void *outbox_main(void *arg)
             continue;
         }
         backoff_success(&db_backoff);
-        if (sched.notices + sched.timers + sched.breaches)
-            log_info("action=scheduler_pass notices=%u timers=%u breaches=%u", sched.notices, sched.timers,
-                     sched.breaches);
+        if (sched.notices + sched.timers + sched.breaches + sched.indexed)
+            log_info("action=scheduler_pass notices=%u timers=%u breaches=%u indexed=%u", sched.notices,
+                     sched.timers, sched.breaches, sched.indexed);
         if (stats.sent + stats.retried + stats.failed + stats.suppressed)
             log_info("action=outbox_pass sent=%u retried=%u failed=%u suppressed=%u", stats.sent, stats.retried,
                      stats.failed, stats.suppressed);

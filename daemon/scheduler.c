@@ -9,9 +9,11 @@
 #include "lifecycle.h"
 #include "notice.h"
 #include "store_case.h"
+#include "store_desk.h"
 
 #define SCHEDULER_BATCH 100
 #define SYSTEM_ACTOR "caselog"
+#define SCHEDULER_SEARCH_BATCH 500
 
 /* The outbox data pairs of a plan (NULL-terminated; strings in buf). */
 static void plan_data(const struct notice_plan *plan, const char *reason, char attempt_buf[16],
@@ -207,5 +209,11 @@ bool scheduler_pass(const struct config *cfg, const struct calendar *cal, struct
     if (!store_record_breaches(st, &breaches, error))
         return false;
     stats->breaches = (unsigned)breaches;
+    /* Full-text search documents for mail logged since (off the ingest path: a few ms
+     * each). At most a batch per pass, so a large backlog never delays the next one. */
+    int indexed = 0;
+    if (!store_search_index(st, SCHEDULER_SEARCH_BATCH, &indexed, NULL, error))
+        return false;
+    stats->indexed = (unsigned)indexed;
     return true;
 }

@@ -14,6 +14,7 @@
 
 struct scheduler_stats {
     unsigned notices, timers, breaches;
+    unsigned indexed; /* messages made searchable */
 };
 
 /* One pass; false if the database failed (the caller backs off). */

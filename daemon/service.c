@@ -22,6 +22,7 @@
 #include "outbox_worker.h"
 #include "sender.h"
 #include "store.h"
+#include "store_status.h"
 #include "template_set.h"
 #include "worker.h"
 
@@ -132,10 +133,30 @@ static bool once_scheduler(const struct config *cfg, const struct calendar *cal,
     GError *error = NULL;
     bool ok = scheduler_pass(cfg, cal, st, &stats, &error);
     char why[LOG_CLIP_SIZE];
-    log_info("action=scheduler_pass notices=%u timers=%u breaches=%u%s%s", stats.notices, stats.timers,
-             stats.breaches, error ? " error=" : "", error ? log_clip(why, error->message) : "");
+    log_info("action=scheduler_pass notices=%u timers=%u breaches=%u indexed=%u%s%s", stats.notices, stats.timers,
+             stats.breaches, stats.indexed, error ? " error=" : "", error ? log_clip(why, error->message) : "");
     g_clear_error(&error);
     return ok;
+}
+
+/* Is the database's schema the one this caselogd knows? Logged either way it fails.
+ * *reached false if the database could not be asked. */
+static bool service_schema_ok(struct store *st, bool *reached)
+{
+    GError *error = NULL;
+    enum store_schema schema = STORE_SCHEMA_OK;
+    char *words = NULL;
+    *reached = store_schema_check(st, &schema, &words, &error);
+    char why[LOG_CLIP_SIZE];
+    if (!*reached) {
+        log_warn("action=schema_check_failed reason=%s", log_clip(why, error->message));
+        g_error_free(error);
+        return false;
+    }
+    if (schema != STORE_SCHEMA_OK)
+        log_error("action=refused reason=%s", log_clip(why, words));
+    g_free(words);
+    return schema == STORE_SCHEMA_OK;
 }
 
 int service_run_once(const struct config *cfg)
@@ -151,6 +172,12 @@ int service_run_once(const struct config *cfg)
         char why[LOG_CLIP_SIZE];
         log_fatal("action=db_connect_failed reason=%s", log_clip(why, error->message));
         g_error_free(error);
+        calendar_free(&cal);
+        return 1;
+    }
+    bool reached = false;
+    if (!service_schema_ok(st, &reached)) {
+        store_close(&st);
         calendar_free(&cal);
         return 1;
     }
@@ -255,9 +282,49 @@ static void service_wait(uint64_t watchdog_usec)
     }
 }
 
+/* Before any worker starts: wait (touching no mailbox) until the database answers, then
+ * refuse to go on against a schema older or newer than this caselogd knows. */
+static bool service_schema_gate(const struct config *cfg, uint64_t watchdog_usec)
+{
+    int delay = 1;
+    while (!atomic_load(&got_stop)) {
+        GError *error = NULL;
+        struct store *st = store_open(cfg->db_conninfo, &error);
+        bool reached = false;
+        bool ok = st && service_schema_ok(st, &reached);
+        store_close(&st);
+        if (ok)
+            return true;
+        if (reached) /* the schema is wrong: waiting will not mend it */
+            return false;
+        if (error) {
+            char why[LOG_CLIP_SIZE];
+            log_warn("action=db_connect_failed reason=%s retry_in=%d", log_clip(why, error->message), delay);
+            g_error_free(error);
+        }
+        sd_notify(0, "STATUS=waiting for the database to check its schema");
+        for (int waited = 0; waited < delay && !atomic_load(&got_stop); waited++) {
+            service_wait(watchdog_usec ? MIN(watchdog_usec, 1000000 * 2) : 2000000);
+            if (watchdog_usec)
+                sd_notify(0, "WATCHDOG=1");
+        }
+        delay = MIN(delay * 2, 60);
+    }
+    return false;
+}
+
 int service_run(struct config *cfg, const char *config_path)
 {
     install_signals();
+    uint64_t watchdog_usec = 0;
+    if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
+        watchdog_usec = 0;
+    sd_notify(0, "READY=1\nSTATUS=checking the database schema");
+    if (!service_schema_gate(cfg, watchdog_usec)) {
+        sd_notify(0, "STOPPING=1");
+        config_free(&cfg);
+        return atomic_load(&got_stop) ? 0 : 1;
+    }
     struct crew crew;
     if (!crew_start(&crew, cfg)) {
         log_fatal("action=start_failed reason=\"calendar, templates or workers could not start\"");
@@ -265,10 +332,7 @@ int service_run(struct config *cfg, const char *config_path)
         config_free(&cfg);
         return 1;
     }
-    uint64_t watchdog_usec = 0;
-    if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
-        watchdog_usec = 0;
-    sd_notify(0, "READY=1\nSTATUS=working");
+    sd_notify(0, "STATUS=working");
     log_info("action=started mailboxes=%d", cfg->n_mailboxes);
     while (!atomic_load(&got_stop)) {
         service_wait(watchdog_usec);

@@ -2,6 +2,8 @@
  * a case's clocks (lifecycle_plan). */
 #include "lifecycle.h"
 
+#include "triage.h"
+
 #include "calendar.h"
 #include "sla.h"
 
@@ -303,10 +305,9 @@ static void plan_type(const struct lifecycle_case *c, const struct lifecycle_cha
         return plan_refuse(out, "unknown case type");
     out->after.type = change->type;
     out->event_kind = "type_changed";
-    if (enquiry_like(change->type) && c->priority < 3) {
-        out->after.priority = 3;
-        out->priority_capped = true;
-    }
+    const char *cap = NULL; /* the charter's cap, as intake applies it (triage.h) */
+    out->after.priority = triage_priority_cap(change->type, c->priority, &cap);
+    out->priority_capped = cap != NULL;
     plan_recompute(cfg, cal, out);
 }
 

@@ -161,10 +161,32 @@ static void test_change_request_mailbox_default(void **state)
     message_free(m);
 }
 
+/* The cap as `caselog set` meets it when staff correct a case's type. */
+static void test_priority_cap_per_type(void **state)
+{
+    (void)state;
+    const struct { enum case_type type; int priority, capped; bool reason; } rows[] = {
+        { CASE_TYPE_ENQUIRY, 1, 3, true },         { CASE_TYPE_ENQUIRY, 2, 3, true },
+        { CASE_TYPE_ENQUIRY, 3, 3, false },        { CASE_TYPE_ENQUIRY, 5, 5, false },
+        { CASE_TYPE_SERVICE_REQUEST, 1, 3, true }, { CASE_TYPE_SERVICE_REQUEST, 4, 4, false },
+        { CASE_TYPE_INCIDENT, 1, 1, false },       { CASE_TYPE_COMPLAINT, 2, 2, false },
+        { CASE_TYPE_CHANGE_REQUEST, 2, 2, false },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *reason = "unset";
+        assert_int_equal(triage_priority_cap(rows[i].type, rows[i].priority, &reason), rows[i].capped);
+        assert_int_equal(reason != NULL, rows[i].reason);
+    }
+    const char *reason = NULL;
+    triage_priority_cap(CASE_TYPE_ENQUIRY, 1, &reason);
+    assert_string_equal(reason, "enquiries are never above priority 3");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_triage_rows),
+        cmocka_unit_test(test_priority_cap_per_type),
         cmocka_unit_test(test_change_request_mailbox_default),
     };
     return cmocka_run_group_tests_name("triage", tests, NULL, NULL);

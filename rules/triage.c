@@ -92,9 +92,19 @@ void triage_apply(const struct config *cfg, const struct config_mailbox *mailbox
             apply_rule(&cfg->routing[i], out);
             break;
         }
-    if ((out->type == CASE_TYPE_ENQUIRY || out->type == CASE_TYPE_SERVICE_REQUEST) && out->priority < 3) {
-        out->priority = 3;
-        out->priority_reason = out->type == CASE_TYPE_ENQUIRY ? "enquiries are never above priority 3"
-                                                              : "service requests are never above priority 3";
+    const char *cap = NULL;
+    out->priority = triage_priority_cap(out->type, out->priority, &cap);
+    if (cap)
+        out->priority_reason = cap;
+}
+
+int triage_priority_cap(enum case_type type, int priority, const char **reason_out)
+{
+    *reason_out = NULL;
+    if ((type == CASE_TYPE_ENQUIRY || type == CASE_TYPE_SERVICE_REQUEST) && priority < 3) {
+        *reason_out = type == CASE_TYPE_ENQUIRY ? "enquiries are never above priority 3"
+                                                : "service requests are never above priority 3";
+        return 3;
     }
+    return priority;
 }

@@ -1,18 +1,7 @@
-/* desk_store: the desk's read queries: the filtered case list and one case with its
- * thread. Reads the case_sla view so the SLA status is computed in one place (SQL). */
-#include "store_desk.h"
-
-#include "store_private.h"
-
-#define DESK_DEFAULT_LIMIT 500
-#define DESK_CASE_COLUMNS                                                                                   \
-    "id, reference, type, state, hold_reason, queue, priority_reason, assignee, school, requester, "         \
-    "requester_name, subject, (SELECT f.reference FROM cases f WHERE f.id = case_sla.follows), "             \
-    "response_status, resolution_status, priority, reactivations, confidential, confirm_required, "          \
-    "extract(epoch FROM received_at)::bigint, extract(epoch FROM logged_at)::bigint, "                      \
-    "extract(epoch FROM response_due)::bigint, extract(epoch FROM responded_at)::bigint, "                  \
-    "extract(epoch FROM resolution_due)::bigint, extract(epoch FROM resolved_at)::bigint, "                 \
-    "extract(epoch FROM closed_at)::bigint, extract(epoch FROM hold_until)::bigint"
+/* desk_store: one case as the desk reads it, with its thread (messages, events in time
+ * order, the acting people's names) and attachments. Reads the case_sla view so the SLA
+ * status is computed in one place (SQL); the list is desk_list.c. */
+#include "desk_private.h"
 
 void desk_case_free(gpointer p)
 {
@@ -21,19 +10,19 @@ void desk_case_free(gpointer p)
         return;
     char **strings[] = { &c->reference, &c->type, &c->state, &c->hold_reason, &c->queue, &c->priority_reason,
                          &c->assignee, &c->school, &c->requester, &c->requester_name, &c->subject, &c->follows,
-                         &c->response_status, &c->resolution_status };
+                         &c->response_status, &c->resolution_status, &c->assignee_name, &c->school_identifier };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(*strings[i]);
     g_free(c);
 }
 
-static gpointer desk_case_from_row(struct db_row *r)
+gpointer desk_case_from_row(struct db_row *r)
 {
     struct desk_case *c = g_new0(struct desk_case, 1);
     c->id = db_next_int(r);
     char **strings[] = { &c->reference, &c->type, &c->state, &c->hold_reason, &c->queue, &c->priority_reason,
                          &c->assignee, &c->school, &c->requester, &c->requester_name, &c->subject, &c->follows,
-                         &c->response_status, &c->resolution_status };
+                         &c->response_status, &c->resolution_status, &c->assignee_name, &c->school_identifier };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         *strings[i] = db_next_strdup(r);
     c->priority = (int)db_next_int(r);
@@ -47,25 +36,6 @@ static gpointer desk_case_from_row(struct db_row *r)
     return c;
 }
 
-GPtrArray *store_desk_list(struct store *st, const struct desk_filter *f, GError **error)
-{
-    static const char sql[] =
-        "SELECT " DESK_CASE_COLUMNS " FROM case_sla"
-        " WHERE (($1::text IS NULL AND state <> 'closed') OR state = $1)"
-        "   AND ($2::int IS NULL OR priority = $2)"
-        "   AND ($3::text IS NULL OR queue = $3)"
-        "   AND ($4::text IS NULL OR school_identifier = $4 OR school = $4)"
-        "   AND ($5::text IS NULL OR assignee = $5)"
-        "   AND (NOT $6::bool OR response_status IN ('breached', 'missed')"
-        "        OR resolution_status IN ('breached', 'missed'))"
-        " ORDER BY resolution_due NULLS LAST, priority, id LIMIT $7";
-    return db_list(st->db, sql,
-                   DB_ARGS(db_arg_text(f->state), db_arg_id(f->priority), db_arg_text(f->queue),
-                           db_arg_text(f->school), db_arg_text(f->assignee), db_arg_bool(f->breached),
-                           db_arg_int(f->limit > 0 ? f->limit : DESK_DEFAULT_LIMIT)),
-                   desk_case_from_row, desk_case_free, error);
-}
-
 void desk_thread_item_free(gpointer p)
 {
     struct desk_thread_item *t = p;
@@ -73,8 +43,11 @@ void desk_thread_item_free(gpointer p)
         return;
     g_free(t->kind);
     g_free(t->actor);
+    g_free(t->actor_name);
     g_free(t->subject);
     g_free(t->text);
+    g_free(t->defects);
+    g_free(t->assignee_name);
     g_free(t);
 }
 
@@ -95,23 +68,35 @@ static gpointer desk_thread_item_from_row(struct db_row *r)
     t->at = db_next_int(r);
     t->kind = db_next_strdup(r);
     t->actor = db_next_strdup(r);
+    t->actor_name = db_next_strdup(r);
     t->is_public = db_next_bool(r);
     t->subject = db_next_strdup(r);
     t->text = db_next_strdup(r);
+    t->defects = db_next_strdup(r);
     t->message_row = db_next_int(r);
+    t->is_message = db_next_bool(r);
+    t->assignee_name = db_next_strdup(r);
     return t;
 }
 
-/* Messages and events of case_id in time order. */
+/* Messages and events of case_id in time order: for sent mail its recipients, for an
+ * event the acting person's name (and an assignment's assignee's) from the staff. */
 static GPtrArray *desk_thread(struct store *st, int64_t case_id, GError **error)
 {
     static const char sql[] =
-        "SELECT extract(epoch FROM at)::bigint, kind, actor, public, subject, text, message_row FROM ("
-        " SELECT received_at AS at, direction AS kind, from_address AS actor, true AS public, subject,"
-        "        body_text AS text, id AS message_row, 0 AS tie FROM messages WHERE case_id = $1"
+        "SELECT extract(epoch FROM at)::bigint, kind, actor, actor_name, public, subject, text, defects,"
+        " message_row, is_message, assignee_name FROM ("
+        " SELECT m.received_at AS at, m.direction AS kind,"
+        "        CASE WHEN m.direction = 'out' THEN array_to_string(m.to_addresses, ', ') ELSE m.from_address END"
+        "          AS actor, CASE WHEN m.direction = 'in' THEN m.from_name END AS actor_name, true AS public,"
+        "        m.subject, m.body_text AS text, nullif(array_to_string(m.defects, '; '), '') AS defects,"
+        "        m.id AS message_row, true AS is_message, NULL::text AS assignee_name, 0 AS tie"
+        "   FROM messages m WHERE m.case_id = $1"
         " UNION ALL"
-        " SELECT e.at, e.kind, e.actor, e.public, NULL, e.data::text, 0, 1 FROM case_events e"
-        "  WHERE e.case_id = $1) t"
+        " SELECT e.at, e.kind, e.actor, (SELECT s.display_name FROM staff s WHERE s.role_name = e.actor),"
+        "        e.public, NULL, e.data::text, NULL, coalesce(e.message_id, 0), false,"
+        "        (SELECT s.display_name FROM staff s WHERE s.role_name = e.data->>'assignee'), 1"
+        "   FROM case_events e WHERE e.case_id = $1) t"
         " ORDER BY at, tie, message_row";
     return db_list(st->db, sql, DB_ARGS(db_arg_int(case_id)), desk_thread_item_from_row, desk_thread_item_free,
                    error);

@@ -7,7 +7,7 @@
 
 #define EVENT_INSERT_SQL                                                                                    \
     "INSERT INTO case_events (id, case_id, actor, kind, public, needs_notice, message_id, data)"           \
-    " VALUES (coalesce($9::bigint, nextval('case_events_id_seq')), $1, $2, $3, $4, $5, $6,"                \
+    " VALUES (coalesce($9::bigint, nextval('case_events_id_seq')), $1, coalesce($2, current_user), $3, $4, $5, $6,"\
     " jsonb_object($7::text[], $8::text[])) RETURNING id"
 
 /* The event's data as parallel key and value arrays (borrowed strings): text, the

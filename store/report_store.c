@@ -42,3 +42,9 @@ GPtrArray *store_report_cases(struct store *st, int64_t from, int64_t to, GError
         " ORDER BY c.logged_at, c.id",
         DB_ARGS(db_arg_time(from), db_arg_time(to)), report_case_from_row, report_case_free, error);
 }
+
+bool store_report_confidential(struct store *st, int64_t from, int64_t to, int64_t *count_out, GError **error)
+{
+    return db_int(st->db, "SELECT caselog_confidential_cases(to_timestamp($1), to_timestamp($2))",
+                  DB_ARGS(db_arg_time(from), db_arg_time(to)), count_out, error);
+}

@@ -32,6 +32,8 @@ void desk_health_clear(struct desk_health *h)
     }
     if (h->mailboxes)
         g_ptr_array_free(h->mailboxes, TRUE);
+    if (h->open_counts)
+        g_array_unref(h->open_counts);
     memset(h, 0, sizeof *h);
 }
 
@@ -76,22 +78,41 @@ static void health_counts_from_row(struct db_row *r, void *data)
     h->cases_breached = (int)db_next_int(r);
 }
 
+static void health_open_count_from_row(struct db_row *r, void *data)
+{
+    struct open_count c = { .priority = (int)db_next_int(r) };
+    g_strlcpy(c.sla, db_next_text(r), sizeof c.sla);
+    c.cases = db_next_int(r);
+    g_array_append_val(((struct desk_health *)data)->open_counts, c);
+}
+
+static void health_breaches_from_row(struct db_row *r, void *data)
+{
+    struct desk_health *h = data;
+    bool response = g_strcmp0(db_next_text(r), "response") == 0;
+    *(response ? &h->breached_response : &h->breached_resolution) = db_next_int(r);
+}
+
+/* Open cases by priority and SLA state, and breaches by target (migration 022). */
+static bool health_open_cases(struct store *st, struct desk_health *h, GError **error)
+{
+    return db_each_row(st->db, "SELECT priority, sla, cases FROM caselog_open_case_counts()", NULL,
+                       health_open_count_from_row, h, error) &&
+           db_each_row(st->db, "SELECT target, cases FROM caselog_open_breaches()", NULL, health_breaches_from_row,
+                       h, error);
+}
+
 bool store_desk_health(struct store *st, struct desk_health *h, GError **error)
 {
     memset(h, 0, sizeof *h);
     h->mailboxes = g_ptr_array_new();
-    return health_mailboxes(st, h, error) &&
+    h->open_counts = g_array_new(FALSE, FALSE, sizeof(struct open_count));
+    /* Counted by the database's own function (migration 020), so every reader sees the
+     * whole desk's figures, confidential cases too, whatever their rights. */
+    return health_mailboxes(st, h, error) && health_open_cases(st, h, error) &&
            db_one_row(st->db,
-               "SELECT (SELECT coalesce(max(version), 0) FROM schema_migrations),"
-               " (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')),"
-               " (SELECT count(*) FROM outbox WHERE state = 'failed'),"
-               " (SELECT count(*) FROM outbox WHERE state = 'suppressed' AND created_at > caselog_now() - interval '1 day'),"
-               " (SELECT coalesce(floor(extract(epoch FROM min(created_at)))::bigint, 0) FROM outbox"
-               "   WHERE state IN ('pending', 'sending')),"
-               " (SELECT count(*) FROM case_events WHERE public AND needs_notice AND noticed_at IS NULL),"
-               " (SELECT count(*) FROM case_timers WHERE due_at <= caselog_now()),"
-               " (SELECT count(*) FROM unlogged),"
-               " (SELECT count(*) FROM cases WHERE state <> 'closed'),"
-               " (SELECT count(DISTINCT id) FROM sla_breaches WHERE state <> 'closed')",
+               "SELECT schema_version, outbox_pending, outbox_failed, outbox_suppressed_day,"
+               " outbox_oldest_pending, notices_waiting, timers_due, unlogged, cases_open, cases_breached"
+               " FROM caselog_desk_health()",
                NULL, health_counts_from_row, h, NULL, error);
 }

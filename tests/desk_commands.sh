@@ -13,6 +13,8 @@ tag="dk$$x$RANDOM"
 conf="$work/caselog.conf"
 h_write_config "$conf" "$db" "$folder"
 "$CASELOGD" -c "$conf" --migrate
+# The engineer cases are assigned to (on the staff; the superuser's --as names them).
+h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('bob', 'Bob Evans', 'bob@desk.example.org')" >/dev/null
 "$CASELOG" -c "$conf" schools import "$harness_top/packaging/demo-schools.csv" >/dev/null
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
 once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
@@ -103,7 +105,8 @@ h_check "status names the mailbox and its pass" 1 "$(grep -c "^Mailbox support .
 desk 2026-03-04T11:10:30+00:00 status --json > "$work/status.json"
 h_check "status --json: healthy" True "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["healthy"])' "$work/status.json")"
 desk 2026-03-04T14:00:00+00:00 status > "$work/late.txt"; rc=$?
-h_check "no pass for hours: exit 1" 1 "$rc"
+h_check "no pass for hours: CRITICAL, exit 2 (the Nagios plugin convention)" 2 "$rc"
+h_check "the first line says so" 1 "$(head -n 1 "$work/late.txt" | grep -c "^CASELOG CRITICAL - mailbox support: no good pass for")"
 h_check "and says the mailbox is late" 1 "$(grep -c "LATE" "$work/late.txt")"
 set -e
 

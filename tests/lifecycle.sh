@@ -15,6 +15,8 @@ folder="lifecycle-$$"
 tag="lc$$x$RANDOM"
 h_write_config "$work/caselog.conf" "$db" "$folder"
 "$CASELOGD" -c "$work/caselog.conf" --migrate
+# The engineer cases are assigned to (on the staff; the superuser's --as names them).
+h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('alice', 'Alice Hughes', 'alice@desk.example.org')" >/dev/null
 conf="$work/caselog.conf"
 
 # at TIME CMD...: run CMD with the clock set to TIME (desk time, March: UTC).

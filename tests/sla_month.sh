@@ -48,6 +48,8 @@ H_CONFIG_HOURS="$H_CONFIG_HOURS" H_CONFIG_ROUTING="$H_CONFIG_ROUTING" H_CONFIG_E
     h_write_config "$conf" "$db" "$folder" false
 "$CASELOGD" --check-config -c "$conf"
 "$CASELOGD" -c "$conf" --migrate 2>/dev/null
+# The engineer cases are assigned to (on the staff; the superuser's --as names her).
+h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('alice', 'Alice Hughes', 'alice@desk.example.org')" >/dev/null
 export SLA_MONTH_CONF="$conf" SLA_MONTH_DB="$db" SLA_MONTH_FOLDER="$folder" SLA_MONTH_WORK="$work"
 export CASELOG CASELOGD
 /usr/bin/python3 "$(dirname "$0")/sla_month.py"

@@ -194,6 +194,13 @@ struct config {
  * "file:line: message"). Returns NULL if there was any error; caller frees the
  * result with config_free(). */
 struct config *config_load(const char *path, GPtrArray *errors);
+/* The effective configuration as a config file, every default filled in, secrets shown
+ * only as where they come from (`caselogd --print-config`). Caller g_free()s. */
+char *config_print(const struct config *cfg);
+
+/* config_load() for the desk's CLI, which needs no secret: password_file, password_env,
+ * token_command and ca_file are checked for form only, never opened, read or run. */
+struct config *config_load_desk(const char *path, GPtrArray *errors);
 void config_free(struct config **cfg);
 
 /* The mailbox named name, or NULL. Borrowed. */

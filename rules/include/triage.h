@@ -22,6 +22,12 @@ struct triage_result {
 void triage_apply(const struct config *cfg, const struct config_mailbox *mailbox,
                   const struct parsed_message *msg, const char *school, struct triage_result *out);
 
+/* The charter's cap: enquiries and service requests are never above priority 3 (never
+ * 1 or 2). The priority a case of type may have, and in *reason_out the cap's reason
+ * (static) when it lowered priority, else NULL. Used at intake and when staff correct
+ * a case's type (`caselog set`). */
+int triage_priority_cap(enum case_type type, int priority, const char **reason_out);
+
 /* Does rule match msg (exposed for explain and tests)? */
 bool triage_rule_matches(const struct routing_rule *rule, const struct config_mailbox *mailbox,
                          const struct parsed_message *msg, const char *school);

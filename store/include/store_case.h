@@ -44,7 +44,8 @@ bool store_case_write(struct store *st, int64_t case_id, const struct lifecycle_
 
 /* The event that records the change (case_events row). */
 struct case_event_in {
-    const char *actor, *kind;
+    const char *actor;  /* NULL: the acting role (current_user); another name needs caselog_admin */
+    const char *kind;
     bool public;       /* and so needs a notice */
     const char *text;  /* data.text: a comment, or why */
     const char *extra_key, *extra_value; /* one more data member, or NULL */

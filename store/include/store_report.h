@@ -18,5 +18,8 @@ void report_case_free(gpointer c);
 /* Cases with from <= logged_at < to, oldest first. Caller frees with
  * g_ptr_array_unref(). */
 GPtrArray *store_report_cases(struct store *st, int64_t from, int64_t to, GError **error);
+/* How many confidential cases were logged in [from, to), whoever asks (migration 023):
+ * store_report_cases() sees them only for caselog_safeguarding members. */
+bool store_report_confidential(struct store *st, int64_t from, int64_t to, int64_t *count_out, GError **error);
 
 #endif

@@ -21,8 +21,17 @@ struct mailbox_health {
     int found, seen, backlog;
     bool locked;            /* a daemon holds the mailbox's advisory lock now */
 };
+/* Open cases of one priority in one SLA state (worse of the two targets: breached,
+ * missed, paused, ok). */
+struct open_count {
+    int priority;
+    char sla[12];
+    int64_t cases;
+};
 struct desk_health {
     int schema_version;
+    GArray *open_counts;    /* struct open_count, only the non-zero ones */
+    int64_t breached_response, breached_resolution; /* open cases past each target */
     GPtrArray *mailboxes;   /* struct mailbox_health *, those with a record */
     int outbox_pending, outbox_failed, outbox_suppressed_day;
     int64_t outbox_oldest_pending; /* 0 if none */
@@ -30,6 +39,18 @@ struct desk_health {
     int cases_open, cases_breached;
 };
 void desk_health_clear(struct desk_health *h);
+/* The figures, whole-desk for every reader (the database's SECURITY DEFINER functions). */
 bool store_desk_health(struct store *st, struct desk_health *h, GError **error);
+
+/* --- the schema this build knows (store/schema_store.c) --- */
+
+enum store_schema { STORE_SCHEMA_OK, STORE_SCHEMA_OLDER, STORE_SCHEMA_NEWER };
+/* Compare the migrations applied with those this build knows (sql/ at build time).
+ * OLDER: some known migration is missing (run --migrate); NEWER: the database has one
+ * this build does not know (upgrade caselog). *words_out (g_free) names both versions,
+ * e.g. "the database schema is version 9 (020, 021 missing); this caselog knows 22". */
+bool store_schema_check(struct store *st, enum store_schema *result, char **words_out, GError **error);
+/* The highest migration this build knows. */
+int store_schema_known(void);
 
 #endif

@@ -125,3 +125,31 @@ h_pg_ctl() {
 h_free_port() {
     /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
+
+# Roles are cluster-wide, and tests share one cluster: every role a test makes has a
+# name of its own (h_role BASE echoes BASE_<pid>_<random>, lower case) and is dropped by
+# h_drop_roles after the test's database.
+h_role() {
+    echo "${1}_$$_$RANDOM"
+}
+
+h_drop_roles() {
+    local r
+    for r in "$@"; do
+        "$STACK/psql.sh" postgres -q -c "DROP ROLE IF EXISTS \"$r\"" >/dev/null 2>&1 || true
+    done
+}
+
+# h_as CONNINFO ROLE: the same database, logged in as ROLE (the test cluster trusts local
+# connections, as peer authentication would for a person logged in as ROLE).
+h_as() {
+    sed "s/user=[^ ]*/user=$2/" <<<"$1"
+}
+
+# h_new_owned_db NAME OWNER: a fresh database owned by OWNER (a role that may create
+# roles, as the package's caselog role is), echoes its conninfo as OWNER.
+h_new_owned_db() {
+    local name="t_$1_$$_$RANDOM"
+    "$STACK/psql.sh" postgres -q -c "CREATE DATABASE $name OWNER \"$2\"" >/dev/null
+    h_as "${CASELOG_TEST_PG_ADMIN/dbname=postgres/dbname=$name}" "$2"
+}

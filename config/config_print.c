@@ -1,0 +1,262 @@
+/* config_print: the effective configuration as a config file (`caselogd
+ * --print-config`, as `postconf` and `doveconf` print theirs): every key with its value
+ * or its default, so an admin sees what caselogd runs with. Secrets are never read:
+ * only where they come from (password_file, password_env, token_command) is shown.
+ * The text is itself a valid config file. */
+#include <string.h>
+
+#include "config_private.h"
+#include "log.h"
+
+static const char *const weekdays[] = { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" };
+static const char *const holiday_names[] = { "none", "england-and-wales", "scotland", "northern-ireland" };
+static const char *const unknown_sender_names[] = { "log", "hold", "unlogged" };
+
+/* A libconfig string literal of s. */
+static void put_string(GString *out, const char *s)
+{
+    g_string_append_c(out, '"');
+    for (const char *c = s ? s : ""; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            g_string_append_c(out, '\\');
+        if (*c == '\n')
+            g_string_append(out, "\\n");
+        else if (*c == '\t')
+            g_string_append(out, "\\t");
+        else if ((unsigned char)*c < 0x20)
+            g_string_append_printf(out, "\\x%02x", (unsigned char)*c);
+        else
+            g_string_append_c(out, *c);
+    }
+    g_string_append_c(out, '"');
+}
+
+static void put_key_string(GString *out, const char *indent, const char *key, const char *value)
+{
+    g_string_append_printf(out, "%s%s = ", indent, key);
+    put_string(out, value);
+    g_string_append(out, ";\n");
+}
+
+static void put_duration(GString *out, const char *indent, const char *key, const struct duration *d)
+{
+    static const char units[] = { 's', 'm', 'h', 'd' };
+    g_string_append_printf(out, "%s%s = \"%" G_GINT64_FORMAT "%c\";\n", indent, key, d->amount, units[d->unit]);
+}
+
+static void put_strings(GString *out, char *const *items)
+{
+    g_string_append_c(out, '[');
+    for (int i = 0; items && items[i]; i++) {
+        g_string_append(out, i ? ", " : " ");
+        put_string(out, items[i]);
+    }
+    g_string_append(out, items && items[0] ? " ]" : "]");
+}
+
+static void put_desk(GString *out, const struct config *cfg)
+{
+    const struct config_desk *d = &cfg->desk;
+    g_string_append(out, "desk = {\n");
+    put_key_string(out, "  ", "name", d->name);
+    put_key_string(out, "  ", "address", d->address);
+    put_key_string(out, "  ", "domain", d->domain);
+    put_key_string(out, "  ", "reference_prefix", d->reference_prefix);
+    g_string_append_printf(out, "  reference_digits = %d;\n", d->reference_digits);
+    put_key_string(out, "  ", "timezone", d->timezone);
+    put_key_string(out, "  ", "loop_header", d->loop_header);
+    g_string_append(out, "};\ndatabase = {\n");
+    put_key_string(out, "  ", "conninfo", cfg->db_conninfo);
+    g_string_append(out, "};\n");
+}
+
+static char *date_text(uint32_t julian)
+{
+    GDate date;
+    g_date_clear(&date, 1);
+    g_date_set_julian(&date, julian);
+    return g_strdup_printf("%04d-%02d-%02d", g_date_get_year(&date), g_date_get_month(&date), g_date_get_day(&date));
+}
+
+static void put_hours(GString *out, const struct config_hours *h)
+{
+    g_string_append(out, "hours = {\n");
+    for (int day = 0; day < 7; day++) {
+        g_string_append_printf(out, "  %s = [", weekdays[day]);
+        for (int i = 0; i < h->week[day].n_periods; i++) {
+            const struct period *p = &h->week[day].periods[i];
+            g_string_append_printf(out, "%s\"%02d:%02d-%02d:%02d\"", i ? ", " : " ", p->start_min / 60, p->start_min % 60,
+                                   p->end_min / 60, p->end_min % 60);
+        }
+        g_string_append(out, h->week[day].n_periods ? " ];\n" : "];\n");
+    }
+    g_string_append_printf(out, "  holidays = \"%s\";\n  closures = [", holiday_names[h->holidays]);
+    for (int i = 0; i < h->n_closures; i++) {
+        char *first = date_text(h->closures[i].first_julian), *last = date_text(h->closures[i].last_julian);
+        if (h->closures[i].first_julian == h->closures[i].last_julian)
+            g_string_append_printf(out, "%s\"%s\"", i ? ", " : " ", first);
+        else
+            g_string_append_printf(out, "%s\"%s..%s\"", i ? ", " : " ", first, last);
+        g_free(first);
+        g_free(last);
+    }
+    g_string_append(out, h->n_closures ? " ];\n};\n" : "];\n};\n");
+}
+
+static void put_priorities(GString *out, const struct config *cfg)
+{
+    static const char units[] = { 's', 'm', 'h', 'd' };
+    g_string_append(out, "priorities = (\n");
+    for (int i = 0; i < 5; i++) {
+        const struct priority_target *t = &cfg->priorities[i];
+        g_string_append_printf(out, "  { level = %d; name = ", t->level);
+        put_string(out, t->name);
+        g_string_append_printf(out, "; response = \"%" G_GINT64_FORMAT "%c\"; resolution = \"%" G_GINT64_FORMAT "%c\"; }%s\n",
+                               t->response.amount, units[t->response.unit], t->resolution.amount,
+                               units[t->resolution.unit], i < 4 ? "," : "");
+    }
+    g_string_append(out, ");\n");
+}
+
+/* How a mailbox or the relay signs in: the mode and where its secret comes from. */
+static void put_credentials(GString *out, enum auth_mode auth, const char *user, const char *password_file,
+                            const char *password_env, const char *token_command)
+{
+    if (user)
+        put_key_string(out, "    ", "user", user);
+    put_key_string(out, "    ", "auth", cfg_auth_names[auth]);
+    const char *const keys[] = { "password_file", "password_env", "token_command" };
+    const char *const values[] = { password_file, password_env, token_command };
+    for (int i = 0; i < 3; i++)
+        if (values[i]) {
+            g_string_append(out, "    # the secret comes from here; caselogd reads it only when it signs in\n");
+            put_key_string(out, "    ", keys[i], values[i]);
+        }
+}
+
+static void put_mailbox(GString *out, const struct config_mailbox *mb, bool last)
+{
+    g_string_append(out, "  {\n");
+    put_key_string(out, "    ", "name", mb->name);
+    put_key_string(out, "    ", "host", mb->host);
+    g_string_append_printf(out, "    port = %d;\n", mb->port);
+    put_key_string(out, "    ", "tls", cfg_tls_names[mb->tls]);
+    put_key_string(out, "    ", "ca_file", mb->ca_file ? mb->ca_file : "");
+    put_credentials(out, mb->auth, mb->user, mb->password_file, mb->password_env, mb->token_command);
+    put_key_string(out, "    ", "folder", mb->folder);
+    put_key_string(out, "    ", "processed_folder", mb->processed_folder ? mb->processed_folder : "");
+    put_key_string(out, "    ", "failed_folder", mb->failed_folder ? mb->failed_folder : "");
+    g_string_append_printf(out, "    idle = %s;\n", mb->idle ? "true" : "false");
+    put_duration(out, "    ", "poll_interval", &mb->poll_interval);
+    put_key_string(out, "    ", "type", case_type_name(mb->type));
+    put_key_string(out, "    ", "queue", mb->queue);
+    g_string_append_printf(out, "    priority = %d;\n", mb->priority);
+    put_key_string(out, "    ", "address", mb->address);
+    g_string_append(out, last ? "  }\n" : "  },\n");
+}
+
+static void put_rule(GString *out, const struct routing_rule *rule, bool last)
+{
+    g_string_append(out, "  {\n");
+    put_key_string(out, "    ", "name", rule->name);
+    const char *const keys[] = { "to", "from", "school", "queue" };
+    const char *const values[] = { rule->to, rule->from, rule->school, rule->queue };
+    for (int i = 0; i < 4; i++)
+        if (values[i])
+            put_key_string(out, "    ", keys[i], values[i]);
+    GRegex *const regexes[] = { rule->subject, rule->body };
+    bool caseless = false;
+    for (int i = 0; i < 2; i++)
+        if (regexes[i]) {
+            put_key_string(out, "    ", i ? "body" : "subject", g_regex_get_pattern(regexes[i]));
+            caseless = caseless || (g_regex_get_compile_flags(regexes[i]) & G_REGEX_CASELESS);
+        }
+    if (caseless)
+        g_string_append(out, "    ignore_case = true;\n");
+    if (rule->classification >= 0)
+        put_key_string(out, "    ", "classification", msg_class_name((enum msg_class)rule->classification));
+    if (rule->type >= 0)
+        put_key_string(out, "    ", "type", case_type_name((enum case_type)rule->type));
+    if (rule->priority)
+        g_string_append_printf(out, "    priority = %d;\n", rule->priority);
+    if (rule->confidential >= 0)
+        g_string_append_printf(out, "    confidential = %s;\n", rule->confidential ? "true" : "false");
+    g_string_append(out, last ? "  }\n" : "  },\n");
+}
+
+static void put_smtp(GString *out, const struct config_smtp *s)
+{
+    if (!s->host) {
+        g_string_append(out, "# smtp: none, so no mail is sent (it waits in the outbox)\n");
+        return;
+    }
+    g_string_append(out, "smtp = {\n");
+    put_key_string(out, "    ", "host", s->host);
+    g_string_append_printf(out, "    port = %d;\n", s->port);
+    put_key_string(out, "    ", "tls", cfg_tls_names[s->tls]);
+    put_key_string(out, "    ", "ca_file", s->ca_file ? s->ca_file : "");
+    put_credentials(out, s->auth, s->user, s->password_file, s->password_env, s->token_command);
+    put_duration(out, "    ", "give_up_after", &s->give_up_after);
+    g_string_append(out, "};\n");
+}
+
+static void put_rest(GString *out, const struct config *cfg)
+{
+    const struct config_closure *c = &cfg->closure;
+    g_string_append_printf(out, "closure = {\n  attempts = %d;\n", c->attempts);
+    put_duration(out, "  ", "interval", &c->interval);
+    put_duration(out, "  ", "close_after", &c->close_after);
+    put_duration(out, "  ", "reopen_window", &c->reopen_window);
+    g_string_append(out, "  confirm_words = ");
+    put_strings(out, c->confirm_words);
+    const struct config_limits *l = &cfg->limits;
+    const int64_t mb = 1024 * 1024, kb = 1024;
+    char size[32];
+    if (l->max_message_size % mb == 0)
+        g_snprintf(size, sizeof size, "%" G_GINT64_FORMAT "M", l->max_message_size / mb);
+    else if (l->max_message_size % kb == 0)
+        g_snprintf(size, sizeof size, "%" G_GINT64_FORMAT "K", l->max_message_size / kb);
+    else
+        g_snprintf(size, sizeof size, "%" G_GINT64_FORMAT, l->max_message_size);
+    g_string_append_printf(out, ";\n};\nlimits = {\n  max_message_size = \"%s\";\n"
+                                "  auto_mail_per_sender_per_hour = %d;\n  auto_mail_per_case_per_hour = %d;\n",
+                           size, l->auto_mail_per_sender_per_hour, l->auto_mail_per_case_per_hour);
+    put_duration(out, "  ", "no_ack_older_than", &l->no_ack_older_than);
+    g_string_append(out, "};\n");
+    if (cfg->templates_dir) {
+        g_string_append(out, "templates = {\n");
+        put_key_string(out, "  ", "dir", cfg->templates_dir);
+        g_string_append(out, "};\n");
+    } else {
+        g_string_append(out, "# templates: no overrides, the shipped templates are used\n");
+    }
+    put_key_string(out, "", "unknown_senders", unknown_sender_names[cfg->unknown_senders]);
+    g_string_append(out, "fallback_charsets = ");
+    put_strings(out, cfg->fallback_charsets);
+    g_string_append(out, ";\n");
+    const char *level = cfg->log_level <= LOG_LEVEL_ERROR  ? "error"
+                        : cfg->log_level == LOG_LEVEL_WARN ? "warn"
+                        : cfg->log_level == LOG_LEVEL_INFO ? "info"
+                                                           : "debug";
+    put_key_string(out, "", "log_level", level);
+}
+
+char *config_print(const struct config *cfg)
+{
+    GString *out = g_string_new(NULL);
+    g_string_append_printf(out, "# caselog configuration from %s, every default filled in.\n"
+                                "# Secrets are not shown: only where each comes from.\n", cfg->path);
+    put_desk(out, cfg);
+    put_hours(out, &cfg->hours);
+    put_priorities(out, cfg);
+    g_string_append(out, "mailboxes = (\n");
+    for (int i = 0; i < cfg->n_mailboxes; i++)
+        put_mailbox(out, &cfg->mailboxes[i], i == cfg->n_mailboxes - 1);
+    g_string_append(out, ");\nrouting = (\n");
+    for (int i = 0; i < cfg->n_routing; i++)
+        put_rule(out, &cfg->routing[i], i == cfg->n_routing - 1);
+    g_string_append(out, ");\n");
+    put_smtp(out, &cfg->smtp);
+    put_rest(out, cfg);
+    return g_string_free(out, FALSE);
+}

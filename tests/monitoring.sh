@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# monitoring: `caselog status` as Nagios and Prometheus use it (issue 17, part 6): the
+# first line and the exit status follow the plugin convention (0 OK, 1 WARNING, 2
+# CRITICAL, 3 UNKNOWN), --json is always one object, --prometheus is the text
+# exposition format; and caselogd refuses a schema older or newer than it knows,
+# naming both versions.
+. "$(dirname "$0")/lib/harness.sh"
+work=$(mktemp -d)
+db=$(h_new_db monitoring)
+trap 'h_drop_db "$db"; rm -rf "$work"' EXIT
+folder="mon-$$"
+conf="$work/caselog.conf"
+h_write_config "$conf" "$db" "$folder"
+"$CASELOGD" -c "$conf" --migrate 2>/dev/null
+at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
+status() { local t=$1; shift; set +e; at "$t" "$CASELOG" -c "$conf" status "$@" > "$work/status.out" 2>"$work/status.err"; rc=$?; set -e; }
+first() { head -n 1 "$work/status.out"; }
+
+status 2026-03-02T09:00:00+00:00
+h_check "no pass yet: CRITICAL (exit 2)" "2|CASELOG CRITICAL - mailbox support: no pass recorded yet" "$rc|$(first | cut -d';' -f1)"
+printf 'From: Helen Price <h.price@oakfield-primary.sch.uk>\r\nTo: servicedesk@desk.example.org\r\nSubject: Printer\r\nMessage-ID: <mon-%s@oakfield-primary.sch.uk>\r\n\r\nJammed.\r\n' "$$" > "$work/m.eml"
+"$STACK/imap_append.sh" desk "$folder" "$work/m.eml" --date 2026-03-02T09:00:00+00:00 >/dev/null
+at 2026-03-02T09:00:30+00:00 "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log"
+status 2026-03-02T09:01:00+00:00
+h_check "after a good pass: OK (exit 0)" 0 "$rc"
+h_check "one summary line first, with perfdata" 1 "$(first | grep -c '^CASELOG OK - 1 mailbox, 1 open case (0 breaching or breached), outbox 0 waiting 0 failed, 0 unlogged | open=1 ')"
+h_sql "$db" "UPDATE outbox SET state = 'failed', last_error = '550 no such user'" >/dev/null
+status 2026-03-02T09:02:00+00:00
+h_check "failed mail: WARNING (exit 1)" "1|CASELOG WARNING - failed mail: 1" "$rc|$(first | cut -d';' -f1)"
+status 2026-03-02T12:00:00+00:00
+h_check "no pass for three hours: CRITICAL, the worst reason first" "2|CASELOG CRITICAL - mailbox support: no good pass for 179 minutes" \
+    "$rc|$(first | cut -d';' -f1)"
+h_check "and the warning after it" 1 "$(grep -c '^  also: failed mail: 1' "$work/status.out")"
+status 2026-03-02T09:03:00+00:00 --json
+h_check "--json: the state and the database" "WARNING ok 1" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["state"], d["database"], d["outbox_failed"])' "$work/status.out")"
+status 2026-03-02T09:03:00+00:00 --prometheus
+h_check "--prometheus: exit as the state" 1 "$rc"
+python3 - "$work/status.out" > "$work/prom.check" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+typed, bad, values = set(), [], {}
+for l in lines:
+    m = re.match(r"# TYPE (\w+) (gauge|counter)$", l)
+    if m:
+        typed.add(m.group(1)); continue
+    if l.startswith("# HELP ") or not l:
+        continue
+    m = re.match(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_]\w*="(?:[^"\\\n]|\\.)*",?)*\})? (-?[0-9.eE+]+)$', l)
+    if not m or m.group(1) not in typed:
+        bad.append(l); continue
+    values[m.group(1) + (m.group(2) or "")] = float(m.group(3))
+print("bad:", bad)
+for k in ['caselog_up', 'caselog_status', 'caselog_cases_open{priority="3",sla="ok"}',
+          'caselog_outbox_mails{state="failed"}', 'caselog_unlogged_mails',
+          'caselog_mailbox_last_pass_age_seconds{mailbox="support"}', 'caselog_sla_breached_cases{target="response"}']:
+    print(k, values.get(k))
+PY
+h_check "--prometheus: every line well formed" "bad: []" "$(head -n 1 "$work/prom.check")"
+h_check "--prometheus: the figures" "caselog_up 1.0|caselog_status 1.0|caselog_cases_open{priority=\"3\",sla=\"ok\"} 1.0|caselog_outbox_mails{state=\"failed\"} 1.0|caselog_unlogged_mails 0.0|caselog_sla_breached_cases{target=\"response\"} 0.0" \
+    "$(tail -n +2 "$work/prom.check" | grep -v last_pass_age | paste -sd'|')"
+# The pass was at 09:00:30 on the test's clock, status asked at 09:03:00: 150 s, and the
+# seconds the machine took between the two commands.
+age=$(sed -n 's/^caselog_mailbox_last_pass_age_seconds{mailbox="support"} \([0-9]*\).*/\1/p' "$work/prom.check")
+h_check "--prometheus: seconds since the mailbox's last pass" yes "$([ "${age:-0}" -ge 150 ] && [ "${age:-0}" -le 180 ] && echo yes || echo "no ($age)")"
+
+# --- the database out of reach: UNKNOWN, and still an object ---
+sed 's/port=[0-9]*/port=1/' "$conf" > "$work/down.conf"
+set +e
+"$CASELOG" -c "$work/down.conf" status > "$work/down.txt" 2>/dev/null; rc=$?
+h_check "database unreachable: UNKNOWN (exit 3)" "3|CASELOG UNKNOWN - database unreachable" "$rc|$(head -n 1 "$work/down.txt")"
+"$CASELOG" -c "$work/down.conf" status --json > "$work/down.json" 2>/dev/null; rc=$?
+h_check "--json: an object saying so" "3 UNKNOWN unreachable" \
+    "$rc $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["state"], d["database"])' "$work/down.json")"
+h_check "--prometheus: caselog_up 0" 1 "$("$CASELOG" -c "$work/down.conf" status --prometheus 2>/dev/null | grep -c '^caselog_up 0$')"
+set -e
+
+# --- a schema this caselog does not know ---
+h_sql "$db" "CREATE TABLE latest_migration AS SELECT * FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations);
+             DELETE FROM schema_migrations WHERE version IN (SELECT version FROM latest_migration)" >/dev/null
+status 2026-03-02T09:04:00+00:00
+h_check "an older schema: CRITICAL, both versions named" "2 1" "$rc $(first | grep -c 'schema is version .* older than this caselog.s [0-9]*: run caselogd --migrate')"
+set +e
+at 2026-03-02T09:05:00+00:00 "$CASELOGD" -c "$conf" --once 2>"$work/refused.log"; rc=$?
+set -e
+h_check "caselogd refuses it" "1 1" "$rc $(grep -c 'action=refused reason="\?the database schema is version [0-9]* (0[0-9]* not applied), older than' "$work/refused.log")"
+h_sql "$db" "INSERT INTO schema_migrations SELECT * FROM latest_migration;
+             INSERT INTO schema_migrations (version, name) VALUES (999, '999_from_the_future.sql')" >/dev/null
+set +e
+at 2026-03-02T09:06:00+00:00 "$CASELOGD" -c "$conf" --once 2>"$work/refused.log"; rc=$?
+set -e
+h_check "and a newer one" "1 1" "$rc $(grep -c 'action=refused reason="\?the database schema is version 999 (with 999), newer than this caselog.s [0-9]*: upgrade caselog' "$work/refused.log")"
+h_summary monitoring
