@@ -87,6 +87,11 @@ check "purged: files, user and group gone" "no no no" \
 
 # --- (2) an upgrade from the previous release, with a case in the database ---
 : "${CASELOG_TEST_PG_ADMIN:?the test stack env is not loaded (run through tests/run)}"
+# A shallow clone (some CI checkouts) lacks the old commit: fetch the history first.
+if ! git -C "$top" cat-file -e "$previous_release^{commit}" 2>/dev/null &&
+   [ "$(git -C "$top" rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+    git -C "$top" fetch -q --unshallow >/dev/null 2>&1 || git -C "$top" fetch -q origin "$previous_release" >/dev/null 2>&1 || true
+fi
 if ! git -C "$top" cat-file -e "$previous_release^{commit}" 2>/dev/null; then
     check "the previous release's commit $previous_release is in this clone" yes no
     echo "package_install: $passed passed, $failed failed"
