@@ -41,6 +41,10 @@ int cmd_close(const struct cli_context *ctx, int argc, char **argv);
 int cmd_reopen(const struct cli_context *ctx, int argc, char **argv);
 int cmd_priority(const struct cli_context *ctx, int argc, char **argv);
 
+/* Major incidents (cmd_link.c). */
+int cmd_link(const struct cli_context *ctx, int argc, char **argv);
+int cmd_unlink(const struct cli_context *ctx, int argc, char **argv);
+
 int cmd_attachment(const struct cli_context *ctx, int argc, char **argv);
 int cmd_outbox(const struct cli_context *ctx, int argc, char **argv);
 int cmd_report(const struct cli_context *ctx, int argc, char **argv);

@@ -21,6 +21,7 @@ static const struct cli_command commands[] = {
     { "explain", cmd_explain, "FILE [--at TIME] [--mailbox NAME] [--json]: how a message would be logged" },
     { "help", NULL, "[COMMAND]: what a subcommand does and takes (also: caselog COMMAND --help)" },
     { "hold", cmd_hold, "REF --reason R [--until TIME] [TEXT]: put a case on hold" },
+    { "link", cmd_link, "REF... --parent REF: link schools' cases to a major incident" },
     { "list", cmd_list, "[filters] [--search TEXT] [--sort S] [--limit N] [--json]: the desk's cases" },
     { "outbox", cmd_outbox, "[--failed] | retry ID: mail waiting to go, or that failed" },
     { "priority", cmd_priority, "REF N --reason TEXT: change the priority (due times recomputed)" },
@@ -32,6 +33,7 @@ static const struct cli_command commands[] = {
     { "show", cmd_show, "REF [--json]: one case with its thread and attachments" },
     { "staff", cmd_staff, "add NAME --name N --email A [--admin] [--safeguarding] | list | remove NAME: the desk's people" },
     { "status", cmd_status, "[--json|--prometheus]: the desk's health, as a monitoring check" },
+    { "unlink", cmd_unlink, "REF: take a case out of its major incident" },
     { "unlogged", cmd_unlogged, "[show ID | reprocess ID]: mail that was not logged, and why" },
 };
 
