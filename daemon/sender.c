@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "notice.h"
 #include "outgoing.h"
 #include "secrets.h"
 #include "sender_rule.h"
@@ -139,12 +140,62 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     return vars;
 }
 
-/* Render, build and keep the mail of item; *raw_out owns the bytes. */
+/* Is a mail of template automatic, as the loop guards count it? What a person wrote
+ * (a comment's update, a priority change's notice) is not. */
+static bool sender_automatic(const char *template)
+{
+    return strcmp(template, "update") != 0 && strcmp(template, "priority-changed") != 0;
+}
+
+/* Is address one of the desk's own? Never copied. */
+static bool sender_is_desk(const struct sender *s, const char *address)
+{
+    return sender_rule_is_desk(address, (const char *const *)s->cfg->desk_addresses);
+}
+
+/* Does the case's mailbox copy notices (notify_cc; a mailbox no longer configured does)? */
+static bool sender_mailbox_copies(const struct sender *s, const struct outbox_item *it)
+{
+    const struct config_mailbox *mb = it->mailbox ? config_find_mailbox(s->cfg, it->mailbox) : NULL;
+    return !mb || mb->notify_cc;
+}
+
+/* The copies of a new mail (caller g_ptr_array_unref()s): for a notice, the colleagues
+ * the school copied in its first mail (on its own domains, as the store found them),
+ * but never the desk's own addresses, and not one the per-address loop guard holds back. */
+static GPtrArray *sender_copies(struct sender *s, struct store *st, const struct outbox_item *it, GError **error)
+{
+    GPtrArray *cc = g_ptr_array_new_with_free_func(g_free);
+    if (!notice_copies_colleagues(it->template) || !sender_mailbox_copies(s, it))
+        return cc;
+    for (guint i = 0; i < it->colleagues->len; i++) {
+        const char *a = g_ptr_array_index(it->colleagues, i);
+        int recent = 0;
+        if (sender_is_desk(s, a) || g_ascii_strcasecmp(a, it->recipient) == 0 || !smtp_client_address_ok(a))
+            continue;
+        if (!store_outbox_recent_to(st, a, &recent, error)) {
+            g_ptr_array_unref(cc);
+            return NULL;
+        }
+        char ref[LOG_CLIP_SIZE], addr[LOG_CLIP_SIZE];
+        if (recent >= s->cfg->limits.auto_mail_per_sender_per_hour && sender_automatic(it->template))
+            log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=copy_suppressed cc=%s"
+                     " reason=\"limits.auto_mail_per_sender_per_hour reached\"", it->id,
+                     log_clip(ref, it->reference), log_clip(addr, a));
+        else
+            g_ptr_array_add(cc, g_strdup(a));
+    }
+    return cc;
+}
+
+/* Render, build and keep the mail of item with its copies; *raw_out owns the bytes and
+ * *cc_out the copies (on a resend: the bytes and copies of the first attempt). */
 static bool sender_render(struct sender *s, struct store *st, const struct outbox_item *it, GBytes **raw_out,
-                          GError **error)
+                          GPtrArray **cc_out, GError **error)
 {
     if (it->sent_message_row) { /* built by an earlier attempt: resend the same bytes */
         *raw_out = store_message_raw(st, it->sent_message_row, error);
+        *cc_out = g_ptr_array_ref(it->cc);
         return *raw_out != NULL;
     }
     int kind = template_kind_of(it->template);
@@ -152,6 +203,10 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
         g_set_error(error, SENDER_ERROR, SENDER_ERROR_TEMPLATE, "unknown template %s", it->template);
         return false;
     }
+    GPtrArray *cc = sender_copies(s, st, it, error);
+    if (!cc)
+        return false;
+    g_ptr_array_add(cc, NULL); /* NULL-terminated for the builder, dropped below */
     GHashTable *vars = item_vars(s, it);
     struct rendered_mail r = { 0 };
     template_set_render(s->templates, (enum template_kind)kind, vars, &r);
@@ -165,14 +220,20 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
         .to_name = it->requester_name && *it->requester_name ? it->requester_name : NULL, /* case mail goes to the requester */ .subject = r.subject, .body = r.body,
         .kind = kind == TEMPLATE_ACKNOWLEDGEMENT ? OUTGOING_AUTO_REPLIED : OUTGOING_AUTO_GENERATED,
         .parent_id = it->parent_message_id, .parent_references = refs->len ? refs->str : NULL, .date = now,
+        .cc = (const char *const *)cc->pdata,
     };
     struct outgoing_mail mail = { 0 };
     bool ok = outgoing_build(&req, &mail, error);
+    g_ptr_array_remove_index(cc, cc->len - 1);
     int64_t row = 0;
     if (ok)
-        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, mail.bytes, mail.length, &row, error);
-    if (ok)
+        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, mail.bytes,
+                                        mail.length, cc, &row, error);
+    if (ok) {
         *raw_out = g_bytes_new(mail.bytes, mail.length);
+        *cc_out = g_ptr_array_ref(cc);
+    }
+    g_ptr_array_unref(cc);
     outgoing_mail_clear(&mail);
     g_date_time_unref(now);
     g_string_free(refs, TRUE);
@@ -184,7 +245,7 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
 static bool over_cap(struct sender *s, struct store *st, const struct outbox_item *it, const char **why, GError **error)
 {
     *why = NULL;
-    if (strcmp(it->template, "update") == 0) /* a person's comment is not automatic mail */
+    if (!sender_automatic(it->template))
         return false;
     int to_recipient = 0, on_case = 0;
     if (!store_outbox_recent(st, it->recipient, it->case_id, &to_recipient, &on_case, error))
@@ -236,6 +297,29 @@ static bool to_desk(const struct sender *s, const struct outbox_item *it)
     return sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses);
 }
 
+/* Send raw to the row's recipient and its copies cc; a copy the server refuses is
+ * logged, and the mail goes to the others. */
+static bool sender_transmit(struct sender *s, const struct outbox_item *it, GBytes *raw, const GPtrArray *cc,
+                            GError **error)
+{
+    gsize len = 0;
+    const char *data = g_bytes_get_data(raw, &len);
+    GPtrArray *refused = g_ptr_array_new_with_free_func(g_free);
+    const char **copies = g_new0(const char *, cc->len + 1);
+    for (guint i = 0; i < cc->len; i++)
+        copies[i] = g_ptr_array_index((GPtrArray *)cc, i);
+    bool sent = sender_connect(s, error) &&
+                smtp_client_send_copies(s->smtp, s->cfg->desk.address, it->recipient, copies, data, len, refused, error);
+    g_free(copies);
+    for (guint i = 0; sent && i < refused->len; i++) {
+        char ref[LOG_CLIP_SIZE], addr[LOG_CLIP_SIZE];
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=copy_refused cc=%s", it->id, log_clip(ref, it->reference),
+                 log_clip(addr, g_ptr_array_index(refused, i)));
+    }
+    g_ptr_array_unref(refused);
+    return sent;
+}
+
 static bool sender_one(struct sender *s, struct store *st, const struct outbox_item *it, int64_t now,
                        struct sender_stats *stats, GError **error)
 {
@@ -264,8 +348,9 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
         return false;
     }
     GBytes *raw = NULL;
+    GPtrArray *cc = NULL;
     GError *send_error = NULL;
-    if (!sender_render(s, st, it, &raw, &send_error)) {
+    if (!sender_render(s, st, it, &raw, &cc, &send_error)) {
         if (g_error_matches(send_error, STORE_ERROR, STORE_ERROR_CONNECTION)) {
             g_propagate_error(error, send_error);
             return false;
@@ -278,10 +363,8 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
         g_error_free(send_error);
         return ok;
     }
-    gsize len = 0;
-    const char *data = g_bytes_get_data(raw, &len);
-    bool sent = sender_connect(s, &send_error) &&
-                smtp_client_send(s->smtp, s->cfg->desk.address, it->recipient, data, len, &send_error);
+    bool sent = sender_transmit(s, it, raw, cc, &send_error);
+    g_ptr_array_unref(cc);
     g_bytes_unref(raw);
     if (sent) {
         stats->sent++;

@@ -3,6 +3,15 @@
 
 #include <string.h>
 
+bool notice_copies_colleagues(const char *template)
+{
+    static const char *const notices[] = { "update", "priority-changed", "closure-request", "closed", "reopened" };
+    for (size_t i = 0; template && i < sizeof notices / sizeof notices[0]; i++)
+        if (strcmp(template, notices[i]) == 0)
+            return true;
+    return false;
+}
+
 void notice_plan_request(int attempt, const struct config_closure *closure, struct notice_plan *out)
 {
     memset(out, 0, sizeof *out);
