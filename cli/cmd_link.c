@@ -12,7 +12,7 @@
 
 static int link_usage(void)
 {
-    fprintf(stderr, "usage: caselog link REF... --parent REF\n");
+    cli_fprintf(stderr, "usage: caselog link REF... --parent REF\n");
     return CLI_USAGE;
 }
 
@@ -21,18 +21,18 @@ static int link_report(const char *parent_ref, const struct incident_link_outcom
                        const char *parent_reason, bool linked)
 {
     if (*parent_reason) {
-        fprintf(stderr, "caselog link: %s\n", parent_reason);
+        cli_fprintf(stderr, "caselog link: %s\n", parent_reason);
         return CLI_FAILED;
     }
     for (size_t i = 0; i < n; i++) {
         const struct incident_link_outcome *o = &outcomes[i];
         if (o->decision == INCIDENT_REFUSED)
-            fprintf(stderr, "caselog link: %s\n", o->reason);
+            cli_fprintf(stderr, "caselog link: %s\n", o->reason);
         else if (linked)
-            printf("%s: %s\n", o->reference, o->decision == INCIDENT_LINK ? "linked" : o->reason);
+            cli_printf("%s: %s\n", o->reference, o->decision == INCIDENT_LINK ? "linked" : o->reason);
     }
     if (!linked)
-        fprintf(stderr, "caselog link: nothing was linked to %s\n", parent_ref);
+        cli_fprintf(stderr, "caselog link: nothing was linked to %s\n", parent_ref);
     return linked ? CLI_OK : CLI_FAILED;
 }
 
@@ -61,7 +61,7 @@ int cmd_link(const struct cli_context *ctx, int argc, char **argv)
                             parent_reason, &linked, &error)) {
         status = link_report(parent, outcomes, n, parent_reason, linked);
     } else {
-        fprintf(stderr, "caselog link: %s\n", error->message);
+        cli_fprintf(stderr, "caselog link: %s\n", error->message);
         g_error_free(error);
         status = CLI_FAILED;
     }
@@ -73,7 +73,7 @@ int cmd_link(const struct cli_context *ctx, int argc, char **argv)
 int cmd_unlink(const struct cli_context *ctx, int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: caselog unlink REF\n");
+        cli_fprintf(stderr, "usage: caselog unlink REF\n");
         return CLI_USAGE;
     }
     struct cli_session s;
@@ -84,15 +84,15 @@ int cmd_unlink(const struct cli_context *ctx, int argc, char **argv)
     bool found = false;
     GError *error = NULL;
     if (!store_incident_unlink(s.st, argv[1], ctx->actor, parent, &found, &error)) {
-        fprintf(stderr, "caselog unlink: %s\n", error->message);
+        cli_fprintf(stderr, "caselog unlink: %s\n", error->message);
         g_error_free(error);
         status = CLI_FAILED;
     } else if (!found || !*parent) {
-        fprintf(stderr, "caselog unlink: %s\n", found ? "the case is not linked to a major incident" : "no such case");
+        cli_fprintf(stderr, "caselog unlink: %s\n", found ? "the case is not linked to a major incident" : "no such case");
         status = CLI_FAILED;
     } else {
         char *ref = g_ascii_strup(argv[1], -1);
-        printf("%s: unlinked from %s\n", ref, parent);
+        cli_printf("%s: unlinked from %s\n", ref, parent);
         g_free(ref);
     }
     cli_session_close(&s);

@@ -169,3 +169,82 @@ bool store_incident_unlink(struct store *st, const char *ref, const char *actor,
     g_ptr_array_unref(upper);
     return ok;
 }
+
+/* --- the post-incident report --- */
+
+static void report_case_free(gpointer p)
+{
+    struct incident_report_case *c = p;
+    g_free(c->reference);
+    g_free(c->school);
+    g_free(c->school_key);
+    g_free(c->requester);
+    g_free(c);
+}
+
+void incident_report_clear(struct incident_report *r)
+{
+    g_free(r->reference);
+    g_free(r->subject);
+    if (r->cases)
+        g_ptr_array_unref(r->cases);
+    memset(r, 0, sizeof *r);
+}
+
+static gpointer report_case_from(struct db_row *row)
+{
+    struct incident_report_case *c = g_new0(struct incident_report_case, 1);
+    c->reference = db_next_strdup(row);
+    c->school = db_next_strdup(row);
+    c->school_key = db_next_strdup(row);
+    c->requester = db_next_strdup(row);
+    int state = thread_case_state_from_name(db_next_text(row));
+    c->state = state < 0 ? THREAD_STATE_OPEN : (enum thread_case_state)state;
+    c->received_at = db_next_int(row);
+    c->logged_at = db_next_int(row);
+    c->responded_at = db_next_int(row);
+    c->resolved_at = db_next_int(row);
+    return c;
+}
+
+static void report_head_from(struct db_row *row, void *data)
+{
+    struct incident_report *r = data;
+    r->reference = db_next_strdup(row);
+    r->subject = db_next_strdup(row);
+    r->priority = (int)db_next_int(row);
+    int state = thread_case_state_from_name(db_next_text(row));
+    r->state = state < 0 ? THREAD_STATE_OPEN : (enum thread_case_state)state;
+    r->updates = (int)db_next_int(row);
+    r->mails = (int)db_next_int(row);
+    r->last_update = db_next_int(row);
+}
+
+#define EPOCH(x) "coalesce(floor(extract(epoch FROM " x "))::bigint, 0)"
+
+bool store_incident_report(struct store *st, const char *ref, struct incident_report *out, bool *found,
+                           GError **error)
+{
+    memset(out, 0, sizeof *out);
+    static const char head[] =
+        "WITH p AS (SELECT coalesce(x.parent, x.id) AS id FROM cases x WHERE x.reference = upper($1))"
+        " SELECT c.reference, c.subject, c.priority, c.state,"
+        "  (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'comment' AND e.data ? 'incident'),"
+        "  (SELECT count(*) FROM outbox o JOIN cases k ON k.id = o.case_id WHERE (k.id = c.id OR k.parent = c.id)"
+        "    AND o.state = 'sent' AND o.template IN ('update', 'priority-changed', 'closure-request', 'closed', 'reopened')),"
+        "  " EPOCH("(SELECT max(e.at) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'comment' AND e.data ? 'incident')")
+        " FROM cases c JOIN p ON p.id = c.id";
+    static const char cases[] =
+        "WITH p AS (SELECT coalesce(x.parent, x.id) AS id FROM cases x WHERE x.reference = upper($1))"
+        " SELECT c.reference, s.name, coalesce('school:' || s.id, 'domain:' || lower(split_part(c.requester, '@', 2))),"
+        "  c.requester, c.state, " EPOCH("c.received_at") ", " EPOCH("c.logged_at") ", " EPOCH("c.responded_at") ","
+        "  " EPOCH("c.resolved_at")
+        " FROM cases c JOIN p ON c.id = p.id OR c.parent = p.id LEFT JOIN schools s ON s.id = c.school_id"
+        " ORDER BY c.id <> p.id, c.received_at, c.id";
+    if (!db_one_row(st->db, head, DB_ARGS(db_arg_text(ref)), report_head_from, out, found, error))
+        return false;
+    if (!*found)
+        return true;
+    out->cases = db_list(st->db, cases, DB_ARGS(db_arg_text(ref)), report_case_from, report_case_free, error);
+    return out->cases != NULL;
+}

@@ -29,4 +29,28 @@ bool store_incident_link(struct store *st, const char *parent_ref, const char *c
 bool store_incident_unlink(struct store *st, const char *ref, const char *actor, char parent_out[STORE_REF_SIZE],
                            bool *found, GError **error);
 
+/* --- the post-incident report --- */
+
+struct incident_report_case {
+    char *reference, *school, *school_key, *requester; /* school NULL when unknown */
+    enum thread_case_state state;
+    int64_t received_at, logged_at, responded_at, resolved_at; /* 0: not yet */
+};
+
+struct incident_report {
+    char *reference, *subject;
+    int priority;
+    enum thread_case_state state;
+    GPtrArray *cases;    /* struct incident_report_case: the parent first, then its linked cases, first reported first */
+    int updates;         /* `comment --all` updates written on the parent */
+    int mails;           /* notices sent to the incident's schools (updates, closure requests ...) */
+    int64_t last_update; /* the last of those updates; 0: none */
+};
+void incident_report_clear(struct incident_report *r);
+
+/* The incident whose parent is ref (or, if ref is linked to one, that one). *found
+ * false if there is no such case. Clear out with incident_report_clear(). */
+bool store_incident_report(struct store *st, const char *ref, struct incident_report *out, bool *found,
+                           GError **error);
+
 #endif
