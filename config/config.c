@@ -11,7 +11,7 @@
 static const char *const top_keys[] = { "desk", "database", "hours", "priorities", "mailboxes", "routing",
                                         "smtp", "closure", "limits", "templates", "unknown_senders",
                                         "fallback_charset", "fallback_charsets", "log_level", "types", "report",
-                                        "alerts", "updates", NULL };
+                                        "alerts", "updates", "web", NULL };
 static const char *const unknown_sender_names[] = { "log", "hold", "unlogged", NULL };
 
 static void load_database(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)

@@ -140,6 +140,42 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     return vars;
 }
 
+/* The case's page on the web desk, or NULL when web.base_url is not set. g_free(). */
+static char *sender_case_url(const struct sender *s, const char *reference)
+{
+    const char *base = s->cfg->alerts.web_base_url;
+    if (!base || !reference || !*reference)
+        return NULL;
+    char *escaped = g_uri_escape_string(reference, NULL, FALSE);
+    char *url = g_strconcat(base, "case/", escaped, NULL);
+    g_free(escaped);
+    return url;
+}
+
+/* A staff alert's variables (templates/README.md): the row's data as the alert pass
+ * wrote it, and the link to the web desk. A confidential case's school, sender, subject
+ * and text stay out of the mail: staff outside safeguarding read their mail too. */
+static void staff_vars(const struct sender *s, const struct outbox_item *it, GHashTable *vars)
+{
+    static const char *const from_data[] = { "due_words", "assignee_name", "target", "warning_percent",
+                                             "reply_excerpt", "assigned_by", "last_update_words", "cadence",
+                                             "linked_cases" };
+    JsonParser *parser = json_parser_new();
+    JsonObject *data = data_object(parser, it->data_json);
+    for (size_t i = 0; i < G_N_ELEMENTS(from_data); i++)
+        put(vars, from_data[i], data_member(data, from_data[i]));
+    put(vars, "to_name", data_member(data, "to_name"));
+    g_object_unref(parser);
+    put(vars, "queue", g_strdup(it->queue));
+    put(vars, "case_url", sender_case_url(s, it->reference));
+    put(vars, "confidential", g_strdup(it->confidential ? "1" : ""));
+    if (it->confidential) {
+        static const char *const hidden[] = { "subject", "school_name", "requester_name", "reply_excerpt" };
+        for (size_t i = 0; i < G_N_ELEMENTS(hidden); i++)
+            put(vars, hidden[i], NULL);
+    }
+}
+
 /* Is a mail of template automatic, as the loop guards count it? What a person wrote
  * (a comment's update, a priority change's notice) is not. */
 static bool sender_automatic(const char *template)
@@ -188,6 +224,31 @@ static GPtrArray *sender_copies(struct sender *s, struct store *st, const struct
     return cc;
 }
 
+/* Build the mail of item (kind) from its rendered text r and variables vars, with the
+ * copies cc (NULL-terminated). A staff alert is addressed by its data's to_name and
+ * threads onto nothing of the school's. */
+static bool sender_build(const struct sender *s, const struct outbox_item *it, int kind, const struct rendered_mail *r,
+                         GHashTable *vars, const char *const *cc, struct outgoing_mail *mail, GError **error)
+{
+    bool staff = template_kind_is_staff((enum template_kind)kind);
+    GString *refs = g_string_new(NULL);
+    for (guint i = 0; !staff && i < it->parent_references->len; i++)
+        g_string_append_printf(refs, "%s<%s>", i ? " " : "", (const char *)g_ptr_array_index(it->parent_references, i));
+    const char *to_name = staff ? g_hash_table_lookup(vars, "to_name") : it->requester_name; /* case mail: the requester */
+    GDateTime *now = g_date_time_new_from_unix_utc(clock_now()); /* the one clock (tests set it) */
+    struct outgoing_request req = {
+        .desk = &s->cfg->desk, .to_address = it->recipient, .to_name = to_name && *to_name ? to_name : NULL,
+        .subject = r->subject, .body = r->body,
+        .kind = kind == TEMPLATE_ACKNOWLEDGEMENT ? OUTGOING_AUTO_REPLIED : OUTGOING_AUTO_GENERATED,
+        .parent_id = staff ? NULL : it->parent_message_id, .parent_references = refs->len ? refs->str : NULL,
+        .date = now, .cc = cc,
+    };
+    bool ok = outgoing_build(&req, mail, error);
+    g_date_time_unref(now);
+    g_string_free(refs, TRUE);
+    return ok;
+}
+
 /* Render, build and keep the mail of item with its copies; *raw_out owns the bytes and
  * *cc_out the copies (on a resend: the bytes and copies of the first attempt). */
 static bool sender_render(struct sender *s, struct store *st, const struct outbox_item *it, GBytes **raw_out,
@@ -206,24 +267,14 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
     GPtrArray *cc = sender_copies(s, st, it, error);
     if (!cc)
         return false;
-    g_ptr_array_add(cc, NULL); /* NULL-terminated for the builder, dropped below */
     GHashTable *vars = item_vars(s, it);
+    if (template_kind_is_staff((enum template_kind)kind))
+        staff_vars(s, it, vars);
     struct rendered_mail r = { 0 };
     template_set_render(s->templates, (enum template_kind)kind, vars, &r);
-    g_hash_table_unref(vars);
-    GString *refs = g_string_new(NULL);
-    for (guint i = 0; i < it->parent_references->len; i++)
-        g_string_append_printf(refs, "%s<%s>", i ? " " : "", (const char *)g_ptr_array_index(it->parent_references, i));
-    GDateTime *now = g_date_time_new_from_unix_utc(clock_now()); /* the one clock (tests set it) */
-    struct outgoing_request req = {
-        .desk = &s->cfg->desk, .to_address = it->recipient,
-        .to_name = it->requester_name && *it->requester_name ? it->requester_name : NULL, /* case mail goes to the requester */ .subject = r.subject, .body = r.body,
-        .kind = kind == TEMPLATE_ACKNOWLEDGEMENT ? OUTGOING_AUTO_REPLIED : OUTGOING_AUTO_GENERATED,
-        .parent_id = it->parent_message_id, .parent_references = refs->len ? refs->str : NULL, .date = now,
-        .cc = (const char *const *)cc->pdata,
-    };
+    g_ptr_array_add(cc, NULL); /* NULL-terminated for the builder, dropped below */
     struct outgoing_mail mail = { 0 };
-    bool ok = outgoing_build(&req, &mail, error);
+    bool ok = sender_build(s, it, kind, &r, vars, (const char *const *)cc->pdata, &mail, error);
     g_ptr_array_remove_index(cc, cc->len - 1);
     int64_t row = 0;
     if (ok)
@@ -234,9 +285,8 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
         *cc_out = g_ptr_array_ref(cc);
     }
     g_ptr_array_unref(cc);
+    g_hash_table_unref(vars);
     outgoing_mail_clear(&mail);
-    g_date_time_unref(now);
-    g_string_free(refs, TRUE);
     rendered_mail_clear(&r);
     return ok;
 }
@@ -297,6 +347,21 @@ static bool to_desk(const struct sender *s, const struct outbox_item *it)
     return sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses);
 }
 
+/* Is item a staff alert addressed to a school (a contact, or an address on a school's
+ * domain)? Alerts never go to schools: *why says so. false if the database failed. */
+static bool staff_to_school(struct store *st, const struct outbox_item *it, const char **why, GError **error)
+{
+    int kind = template_kind_of(it->template);
+    if (kind < 0 || !template_kind_is_staff((enum template_kind)kind))
+        return true;
+    int64_t school_id = 0;
+    if (!store_find_school(st, it->recipient, &school_id, NULL, error))
+        return false;
+    if (school_id)
+        *why = "a staff alert never goes to a school's address";
+    return true;
+}
+
 /* Send raw to the row's recipient and its copies cc; a copy the server refuses is
  * logged, and the mail goes to the others. */
 static bool sender_transmit(struct sender *s, const struct outbox_item *it, GBytes *raw, const GPtrArray *cc,
@@ -332,13 +397,11 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
                  " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
                  it->id, ref, it->attempts);
-    if (to_desk(s, it)) {
-        stats->suppressed++;
+    if (to_desk(s, it))
         why = "the recipient is one of the desk's own addresses";
-        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));
-        return store_outbox_mark_suppressed(st, it, why, error);
-    }
-    if (over_cap(s, st, it, &why, &db_error)) {
+    else if (!staff_to_school(st, it, &why, error))
+        return false;
+    if (why || over_cap(s, st, it, &why, &db_error)) {
         stats->suppressed++;
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));
         return store_outbox_mark_suppressed(st, it, why, error);

@@ -60,10 +60,17 @@ static void plan_assigned(const struct alert_event *ev, struct alert_plan *out)
     plan_to(out, "staff-assigned", ALERT_TO_NEW_ASSIGNEE, ev->new_assignee_email, "to the new assignee");
 }
 
+bool alerts_mail_is_old(const struct config *cfg, int64_t received, int64_t logged)
+{
+    return received && logged - received > duration_seconds(&cfg->limits.no_ack_older_than);
+}
+
 void alerts_plan_event(const struct config *cfg, const struct alert_case *c, const struct alert_event *ev,
                        struct alert_plan *out)
 {
     plan_none(out, "this event raises no alert");
+    if (ev->old_mail)
+        return plan_none(out, "old mail (limits.no_ack_older_than): no automatic mail at all");
     bool breach = strcmp(ev->kind, "response_breached") == 0 || strcmp(ev->kind, "resolution_breached") == 0;
     if (c->state == THREAD_STATE_CLOSED)
         return plan_none(out, "the case is closed");

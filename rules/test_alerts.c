@@ -87,6 +87,8 @@ static const struct event_row event_rows[] = {
       EV("resolution_breached", "caselog", false, NOBODY), "staff-breach", "ict-team@desk.example.org" },
     { "breach with neither", CASE("Finance", 3, THREAD_STATE_OPEN, NOBODY), EV("resolution_breached", "caselog", false, NOBODY),
       NULL, NULL },
+    { "old mail on a first pass raises nothing", CASE("ICT", 1, THREAD_STATE_OPEN, NOBODY),
+      { .kind = "created", .actor = "x", .old_mail = true }, NULL, NULL },
     { "a comment raises nothing", CASE("ICT", 1, THREAD_STATE_OPEN, NOBODY), EV("comment", "sam", false, NOBODY), NULL, NULL },
 };
 

@@ -37,6 +37,7 @@ struct alert_event {
     bool from_school;               /* it carries the school's own mail */
     const char *new_assignee;       /* assigned: whom to */
     const char *new_assignee_email; /* their staff address; NULL if none */
+    bool old_mail;                  /* the mail it carries is older than limits.no_ack_older_than */
 };
 
 enum alert_to { ALERT_TO_NOBODY, ALERT_TO_QUEUE, ALERT_TO_ASSIGNEE, ALERT_TO_NEW_ASSIGNEE };
@@ -54,6 +55,10 @@ const struct config_alert_queue *alerts_queue(const struct config *cfg, const ch
 /* The alert an event raises, if any. */
 void alerts_plan_event(const struct config *cfg, const struct alert_case *c, const struct alert_event *ev,
                        struct alert_plan *out);
+
+/* Was mail received at received already older than limits.no_ack_older_than when it
+ * was logged at logged? Such mail raises no alert, as it gets no acknowledgement. */
+bool alerts_mail_is_old(const struct config *cfg, int64_t received, int64_t logged);
 
 /* The recipient of an alert that goes to the assignee, else the queue. */
 void alerts_plan_to_owner(const struct config *cfg, const struct alert_case *c, const char *template,
