@@ -57,7 +57,7 @@ int cmd_link(const struct cli_context *ctx, int argc, char **argv)
     char parent_reason[INCIDENT_REASON_SIZE];
     bool linked = false;
     GError *error = NULL;
-    if (store_incident_link(s.st, parent, (const char *const *)argv + optind, n, ctx->actor, outcomes,
+    if (store_incident_link(s.st, parent, (const char *const *)argv + optind, n, s.actor, outcomes,
                             parent_reason, &linked, &error)) {
         status = link_report(parent, outcomes, n, parent_reason, linked);
     } else {
@@ -83,7 +83,7 @@ int cmd_unlink(const struct cli_context *ctx, int argc, char **argv)
     char parent[STORE_REF_SIZE];
     bool found = false;
     GError *error = NULL;
-    if (!store_incident_unlink(s.st, argv[1], ctx->actor, parent, &found, &error)) {
+    if (!store_incident_unlink(s.st, argv[1], s.actor, parent, &found, &error)) {
         cli_fprintf(stderr, "caselog unlink: %s\n", error->message);
         g_error_free(error);
         status = CLI_FAILED;

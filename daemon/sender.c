@@ -4,6 +4,7 @@
 #include "sender.h"
 
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -133,6 +134,10 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     put(vars, "state_name", data_member(data, "state_name"));
     put(vars, "hold_reason", data_member(data, "hold_reason"));
     put(vars, "reason", data_member(data, "reason"));
+    char *previous = data_member(data, "previous_priority"); /* a priority change */
+    int p = previous ? atoi(previous) : 0;
+    put(vars, "previous_priority_name", p >= 1 && p <= 5 ? g_strdup(cfg->priorities[p - 1].name) : NULL);
+    put(vars, "previous_priority", previous);
     char max_size[32];
     put(vars, "max_size", g_strdup(size_words(cfg->limits.max_message_size, max_size)));
     put(vars, "size", data_member(data, "size"));

@@ -56,6 +56,8 @@ void notice_plan_event(const char *kind, enum thread_case_state state, bool conf
         out->template = "closed";
     } else if (strcmp(kind, "reopened") == 0) {
         out->template = "reopened";
+    } else if (strcmp(kind, "priority_changed") == 0) {
+        out->template = "priority-changed"; /* with the new targets (issue 19) */
     } else if (strcmp(kind, "assigned") == 0 || strcmp(kind, "on_hold") == 0) {
         plan_state_update(strcmp(kind, "assigned") == 0 ? THREAD_STATE_ASSIGNED : THREAD_STATE_ON_HOLD,
                           strcmp(kind, "on_hold") == 0 ? hold : HOLD_NONE, out);

@@ -20,7 +20,7 @@ once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -
 desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as alice "$@"; }
 q() { h_sql "$db" "$1"; }
 received() { python3 "$harness_top/tests/lib/smtp_read.py" "$CASELOG_TEST_SMTP_SPOOL" "$@"; }
-ref_of() { q "SELECT c.reference FROM cases c JOIN schools s ON s.id = c.school_id WHERE s.identifier = '$1'"; }
+ref_of() { q "SELECT c.reference FROM cases c JOIN schools s ON s.id = c.school_id WHERE s.identifier = '$1' ORDER BY c.id LIMIT 1"; }
 
 # Eleven schools, each its own domain; names as the directory spells them.
 names=("Ysgol Gymraeg Bro Ŵyl" "Ysgol y Dderwen" "Oakfield Primary School" "Ysgol Gynradd Llanfair"
@@ -54,11 +54,17 @@ PY
 
 # --- eleven schools report the same outage on Monday 2 March 2026 ---
 for i in $(seq 0 10); do
-    mail_in "2026-03-02T09:0$((i % 10)):00+00:00" "$i" "Nobody can log in to SIMS ($tag)" \
+    mail_in "$(printf '2026-03-02T09:%02d:00+00:00' "$i")" "$i" "Nobody can log in to SIMS ($tag)" \
         "Since 9 o'clock no one at ${names[$i]} can log in. Census day; the £25 fee for late returns looms."
 done
 once 2026-03-02T09:11:00+00:00
 h_check "eleven cases logged" 11 "$(q "SELECT count(*) FROM cases")"
+# The first school's IT lead writes again about the same outage: a second case of theirs.
+cp "$work/m1.eml" "$work/m1-again.eml"
+sed -i "s/^Message-ID: .*/Message-ID: <$tag-1-again@school1>/; s/^Subject: .*/Subject: Still nobody can log in ($tag)/" "$work/m1-again.eml"
+"$STACK/imap_append.sh" desk "$folder" "$work/m1-again.eml" --date 2026-03-02T09:12:00+00:00 >/dev/null
+once 2026-03-02T09:12:30+00:00
+again=$(q "SELECT reference FROM cases WHERE subject = 'Still nobody can log in ($tag)'")
 parent=$(ref_of URN900100)
 children=()
 for i in $(seq 1 10); do children+=("$(ref_of "URN$((900100 + i))")"); done
@@ -89,6 +95,65 @@ set +e
 desk 2026-03-02T09:17:00+00:00 unlink "${children[9]}" 2>"$work/err"; rc=$?
 set -e
 h_check "unlinking a case that is not linked (exit 1)" 1 "$rc"
-desk 2026-03-02T09:18:00+00:00 link "${children[9]}" --parent "$parent" >/dev/null
+desk 2026-03-02T09:18:00+00:00 link "${children[9]}" "$again" --parent "$parent" >/dev/null
+
+# --- one update to every school, each on its own thread ---
+update_text="SIMS is down for every school in the county (£0 to you): the supplier is restoring the service. Next update by 10:30."
+desk 2026-03-02T09:30:00+00:00 comment "$parent" --all "$update_text" >"$work/out"
+h_check "comment --all changed the parent, its ten schools' cases and the second report" "comment --all: 12 cases changed, 0 skipped" \
+    "$(tail -1 "$work/out")"
+once 2026-03-02T09:30:30+00:00
+for i in $(seq 0 10); do
+    ref=$(ref_of "URN$((900100 + i))")
+    h_check "school $i (${names[$i]}) got the update once, as its own case's reply" "1|1" \
+        "$(received --rcpt "it.lead@school$i-$tag.sch.uk" --subject "[$ref] Update:" --body "$update_text")|$(received --rcpt "it.lead@school$i-$tag.sch.uk" --body "$update_text" --header "In-Reply-To:<$tag-$i@school$i>")"
+done
+h_check "one mail per requester: the IT lead with two cases hears once" 1 \
+    "$(received --rcpt "it.lead@school1-$tag.sch.uk" --body "$update_text")"
+h_check "the second case's event says on which case it was told" "${children[0]}" \
+    "$(q "SELECT e.data->>'mailed_with' FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$again' AND e.kind = 'comment'")"
+h_check "eleven update mails in all, one per requester" 11 "$(received --body "$update_text")"
+h_check "no mail names another school" 0 "$(received --body "$update_text" --cc "it.lead@school2-$tag.sch.uk")"
+h_check "every case of the incident has its response" 12 \
+    "$(q "SELECT count(*) FROM cases WHERE responded_at = '2026-03-02 09:30:00+00'")"
+h_check "each comment event names the incident" 12 \
+    "$(q "SELECT count(*) FROM case_events WHERE kind = 'comment' AND data->>'incident' = '$parent' AND public")"
+
+# --- refusals ---
+set +e
+desk 2026-03-02T09:40:00+00:00 comment "${children[2]}" --all "wrong case" 2>"$work/err"; rc=$?
+set -e
+h_check "--all on a linked case points at its parent (exit 1)" "1|1" "$rc|$(grep -c "is linked to $parent: use --all on $parent" "$work/err")"
+set +e
+desk 2026-03-02T09:40:00+00:00 comment "$parent" --internal --all "x" 2>/dev/null; rc=$?
+set -e
+h_check "--all with --internal is a usage error (exit 2)" 2 "$rc"
+
+# --- resolved together ---
+desk 2026-03-02T10:00:00+00:00 resolve "${children[4]}" "Fixed locally for this school." >/dev/null
+fix_text="SIMS is back for every school since 11:35. Please log in again; tell us if anything is still wrong."
+desk 2026-03-02T11:40:00+00:00 resolve "$parent" --all "$fix_text" >"$work/out"
+h_check "resolve --all: the others resolved, the one resolved already skipped" "resolve --all: 11 cases changed, 1 skipped" \
+    "$(tail -1 "$work/out")"
+h_check "the skipped one says why" 1 "$(grep -c "^${children[4]}: skipped: the case is already resolved" "$work/out")"
+h_check "all twelve resolved" 12 "$(q "SELECT count(*) FROM cases WHERE state = 'resolved'")"
+h_check "resolved together, with the same text" 11 \
+    "$(q "SELECT count(*) FROM case_events WHERE kind = 'resolved' AND data->>'text' = '$fix_text' AND data->>'incident' = '$parent'")"
+once 2026-03-02T11:40:30+00:00
+h_check "each case resolved together asks its school to confirm, with the text" 11 \
+    "$(received --subject "Can we close this case?" --body "$fix_text")"
+
+# --- the post-incident report ---
+desk 2026-03-02T12:00:00+00:00 report --incident "$parent" >"$work/report"
+cat "$work/report"
+h_check "report: schools affected" 1 "$(grep -c "^Schools affected:   11 (12 cases)" "$work/report")"
+h_check "report: the first report" 1 "$(grep -c "^First report:       Mon 2 Mar 2026 09:00, Ysgol Gymraeg Bro Ŵyl ($parent)" "$work/report")"
+h_check "report: the response" 1 "$(grep -c "^Response:           Mon 2 Mar 2026 09:30, 0h 30m working time after the first report" "$work/report")"
+h_check "report: the updates sent" 1 "$(grep -c "^Updates sent:       1 to every school" "$work/report")"
+h_check "report: the resolution" 1 "$(grep -c "^Resolution:         Mon 2 Mar 2026 11:40" "$work/report")"
+h_check "report: the total working time" 1 "$(grep -c "^Total working time: 2h 40m (first report to resolution)" "$work/report")"
+desk 2026-03-02T12:00:00+00:00 report --incident "${children[3]}" --format json >"$work/report.json"
+h_check "report --format json, from a linked case" "$parent|11|30|160|1" \
+    "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%s|%d|%d|%d|%d" % (r["incident"], r["schools_affected"], r["response_working_minutes"], r["total_working_minutes"], r["updates_sent"]))' "$work/report.json")"
 
 h_summary incidents

@@ -84,4 +84,27 @@ once 2026-03-02T11:10:30+00:00
 h_check "notify_cc = false: the update goes to the sender" 1 "$(received --subject "[$ref2] Update:" --rcpt "s.prys@$domain")"
 h_check "notify_cc = false: nobody copied" 0 "$(received --subject "[$ref2] Update:" --rcpt "$bursar")"
 
+# --- (3) a priority change is mailed to the school with the new targets ---
+sed -i 's/ notify_cc = false;//' "$conf"
+mail_in 2026-03-03T09:00:00+00:00 "$work/3.eml" "$tag-3@$domain" "Cyfrifiad: SIMS census return fails ($tag)" \
+    "The census return fails validation; the deadline is today." "Bursar <$bursar>"
+once 2026-03-03T09:00:30+00:00
+ref3=$(q "SELECT reference FROM cases WHERE subject LIKE 'Cyfrifiad%'")
+h_check "logged at priority 3" 3 "$(q "SELECT priority FROM cases WHERE reference = '$ref3'")"
+desk 2026-03-03T09:10:00+00:00 priority "$ref3" 1 --reason "Census day: the return is due today (£ penalties apply)." >/dev/null
+h_check "priority 1, response due 20 minutes from logging" "1|2026-03-03 09:20" \
+    "$(q "SELECT priority || '|' || to_char(response_due AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM cases WHERE reference = '$ref3'")"
+once 2026-03-03T09:10:30+00:00
+changed=(--subject "[$ref3] Priority changed to 1 (Critical)")
+h_check "the school is told" 1 "$(received "${changed[@]}" --rcpt "s.prys@$domain")"
+h_check "with the old priority and the reason" 1 \
+    "$(received "${changed[@]}" --body "from 3 (Medium) to 1 (Critical)" --body "Why: Census day: the return is due today (£ penalties apply).")"
+h_check "with the new targets" 1 \
+    "$(received "${changed[@]}" --body "response by 09:20 on Tuesday 3 March 2026" --body "resolution by 13:00 on Tuesday 3 March 2026")"
+h_check "and how to disagree" 1 "$(received "${changed[@]}" --body "If you do not agree with the new priority")"
+h_check "copied to the colleague the school copied" 1 "$(received "${changed[@]}" --rcpt "$bursar" --cc "$bursar")"
+h_check "a priority notice is not the response" "" "$(q "SELECT responded_at FROM cases WHERE reference = '$ref3'")"
+h_check "the event is public, mailed once" "true|1" \
+    "$(q "SELECT bool_and(e.public) || '|' || count(o.id) FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN outbox o ON o.event_id = e.id WHERE c.reference = '$ref3' AND e.kind = 'priority_changed'")"
+
 h_summary school_notices
