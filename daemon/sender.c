@@ -214,7 +214,7 @@ static GPtrArray *sender_copies(struct sender *s, struct store *st, const struct
         int recent = 0;
         if (sender_is_desk(s, a) || g_ascii_strcasecmp(a, it->recipient) == 0 || !smtp_client_address_ok(a))
             continue;
-        if (!store_outbox_recent_to(st, a, &recent, error)) {
+        if (!store_outbox_recent_to(st, a, it->id, &recent, error)) {
             g_ptr_array_unref(cc);
             return NULL;
         }
@@ -303,12 +303,14 @@ static bool over_cap(struct sender *s, struct store *st, const struct outbox_ite
     if (!sender_automatic(it->template))
         return false;
     int to_recipient = 0, on_case = 0;
-    if (!store_outbox_recent(st, it->recipient, it->case_id, &to_recipient, &on_case, error))
+    if (!store_outbox_recent(st, it->recipient, it->case_id, it->id, &to_recipient, &on_case, error))
         return false;
-    /* The row itself is counted as 'sending'. */
-    if (to_recipient - 1 >= s->cfg->limits.auto_mail_per_sender_per_hour)
+    /* A staff alert counts for its address, never for the case (that budget is the school's). */
+    int kind = template_kind_of(it->template);
+    bool staff = kind >= 0 && template_kind_is_staff((enum template_kind)kind);
+    if (to_recipient >= s->cfg->limits.auto_mail_per_sender_per_hour)
         *why = "limits.auto_mail_per_sender_per_hour reached";
-    else if (it->case_id && on_case - 1 >= s->cfg->limits.auto_mail_per_case_per_hour)
+    else if (it->case_id && !staff && on_case >= s->cfg->limits.auto_mail_per_case_per_hour)
         *why = "limits.auto_mail_per_case_per_hour reached";
     return *why != NULL;
 }

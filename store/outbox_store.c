@@ -135,30 +135,34 @@ static void outbox_recent_from_row(struct db_row *r, void *data)
     n->on_case = (int)db_next_int(r);
 }
 
-bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int *to_recipient_out,
-                         int *on_case_out, GError **error)
+/* The loop guards' rows: automatic mail sent in the last hour, and mail being sent now
+ * that was claimed before the row whose id is the parameter `before` (so the rows of one
+ * claim count in order: the oldest goes first, and a later one is held back). */
+#define OUTBOX_RECENT(before)                                                                                 \
+    " FROM outbox WHERE " OUTBOX_AUTOMATIC " AND ((state = 'sent' AND sent_at > caselog_now() - interval '1 hour')" \
+    "  OR (state = 'sending' AND id < " before "))"
+
+bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int64_t before_id,
+                         int *to_recipient_out, int *on_case_out, GError **error)
 {
     static const char sql[] =
         "SELECT count(*) FILTER (WHERE lower(recipient) = lower($1) OR lower($1) = ANY(cc)),"
-        "       count(*) FILTER (WHERE case_id = $2 AND template NOT LIKE 'staff-%')"
-        " FROM outbox WHERE state IN ('sent', 'sending') AND " OUTBOX_AUTOMATIC
-        "   AND coalesce(sent_at, caselog_now()) > caselog_now() - interval '1 hour'";
+        "       count(*) FILTER (WHERE case_id = $2 AND template NOT LIKE 'staff-%')" OUTBOX_RECENT("$3");
     struct outbox_recent n = { 0 };
-    bool ok = db_one_row(st->db, sql, DB_ARGS(db_arg_text(recipient), db_arg_int(case_id)), outbox_recent_from_row,
-                         &n, NULL, error);
+    bool ok = db_one_row(st->db, sql, DB_ARGS(db_arg_text(recipient), db_arg_int(case_id), db_arg_int(before_id)),
+                         outbox_recent_from_row, &n, NULL, error);
     *to_recipient_out = n.to_recipient;
     *on_case_out = n.on_case;
     return ok;
 }
 
-bool store_outbox_recent_to(struct store *st, const char *address, int *count_out, GError **error)
+bool store_outbox_recent_to(struct store *st, const char *address, int64_t before_id, int *count_out, GError **error)
 {
     int64_t n = 0;
     bool ok = db_int(st->db,
-                     "SELECT count(*) FROM outbox WHERE state IN ('sent', 'sending') AND " OUTBOX_AUTOMATIC
-                     " AND (lower(recipient) = lower($1) OR lower($1) = ANY(cc))"
-                     " AND coalesce(sent_at, caselog_now()) > caselog_now() - interval '1 hour'",
-                     DB_ARGS(db_arg_text(address)), &n, error);
+                     "SELECT count(*) FILTER (WHERE lower(recipient) = lower($1) OR lower($1) = ANY(cc))"
+                     OUTBOX_RECENT("$2"),
+                     DB_ARGS(db_arg_text(address), db_arg_int(before_id)), &n, error);
     *count_out = (int)n;
     return ok;
 }

@@ -107,4 +107,16 @@ h_check "a priority notice is not the response" "" "$(q "SELECT responded_at FRO
 h_check "the event is public, mailed once" "true|1" \
     "$(q "SELECT bool_and(e.public) || '|' || count(o.id) FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN outbox o ON o.event_id = e.id WHERE c.reference = '$ref3' AND e.kind = 'priority_changed'")"
 
+# --- (4) the per-address loop guard lets the oldest through ---
+# Three new cases from one sender in one pass, two automatic mails an hour allowed: the
+# acknowledgements of the first two go, the third's is held back (rows of one claim
+# count in the order they were queued).
+sed 's/^unknown_senders = "log";/unknown_senders = "log";\nlimits = { auto_mail_per_sender_per_hour = 2; };/' "$conf" > "$work/guarded.conf"
+for n in 1 2 3; do
+    mail_in "2026-03-04T09:0$n:00+00:00" "$work/g$n.eml" "$tag-g$n@$domain" "Ffôn $n ($tag)" "Phone $n is dead." ""
+done
+CASELOG_NOW=2026-03-04T09:05:00+00:00 "$CASELOGD" -c "$work/guarded.conf" --once 2>>"$work/daemon.log"
+h_check "the first two acknowledgements go, the third is held back" "sent|sent|suppressed" \
+    "$(q "SELECT string_agg(o.state, '|' ORDER BY c.id) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.subject LIKE 'Ffôn _ ($tag)' AND o.template = 'acknowledgement'")"
+
 h_summary school_notices

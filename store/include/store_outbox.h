@@ -39,12 +39,14 @@ void outbox_item_free(gpointer item);
  * ran out). Caller frees with g_ptr_array_unref(). */
 GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError **error);
 
-/* Automatic mails sent (or being sent) in the last hour to recipient (as its recipient
- * or a copy) and to the school on case_id (staff alerts are not counted on the case). */
-bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int *to_recipient_out,
-                         int *on_case_out, GError **error);
-/* Automatic mails sent (or being sent) in the last hour to address, as recipient or copy. */
-bool store_outbox_recent_to(struct store *st, const char *address, int *count_out, GError **error);
+/* Automatic mails sent in the last hour, or being sent under a claim older than the row
+ * before_id, to recipient (as its recipient or a copy) and to the school on case_id
+ * (staff alerts are not counted on the case). The row before_id itself is not counted. */
+bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int64_t before_id,
+                         int *to_recipient_out, int *on_case_out, GError **error);
+/* The same count for address alone, as recipient or copy. */
+bool store_outbox_recent_to(struct store *st, const char *address, int64_t before_id, int *count_out,
+                            GError **error);
 
 /* Keep the rendered message as an outbound messages row (with our Message-ID, for
  * threading replies) and link it to the outbox row, with the copies it goes to (cc,
