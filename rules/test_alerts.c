@@ -186,6 +186,18 @@ static void test_update_due(void **state)
     calendar_free(&cal);
 }
 
+static void test_old_mail(void **state)
+{
+    (void)state;
+    struct config cfg;
+    config_with_queue(&cfg);
+    duration_parse("2d", &cfg.limits.no_ack_older_than);
+    assert_false(alerts_mail_is_old(&cfg, march(2, 9, 0), march(2, 9, 1)));
+    assert_false(alerts_mail_is_old(&cfg, march(2, 9, 0), march(4, 9, 0)));  /* exactly 2 days */
+    assert_true(alerts_mail_is_old(&cfg, march(2, 9, 0), march(4, 9, 1)));
+    assert_false(alerts_mail_is_old(&cfg, 0, march(4, 9, 1)));              /* no mail: not old */
+}
+
 static void test_cadence_words(void **state)
 {
     (void)state;
@@ -205,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_warning_over_a_weekend),
         cmocka_unit_test(test_warning_after_a_hold),
         cmocka_unit_test(test_update_due),
+        cmocka_unit_test(test_old_mail),
         cmocka_unit_test(test_cadence_words),
     };
     return cmocka_run_group_tests_name("alerts", tests, NULL, NULL);
