@@ -9,6 +9,7 @@
 
 #include "alerts.h"
 #include "calendar.h"
+#include "test_times.h"
 
 static struct calendar *desk_calendar(void)
 {
@@ -19,15 +20,6 @@ static struct calendar *desk_calendar(void)
     struct calendar *cal = calendar_new("Europe/London", &h, &error);
     assert_non_null(cal);
     return cal;
-}
-
-/* 2026-03-02 (a Monday) at hh:mm UTC (GMT in March before the clocks change). */
-static int64_t march(int day, int hh, int mm)
-{
-    GDateTime *t = g_date_time_new_utc(2026, 3, day, hh, mm, 0);
-    int64_t u = g_date_time_to_unix(t);
-    g_date_time_unref(t);
-    return u;
 }
 
 static struct config_alert_queue ict = { .queue = "ICT", .to = "ict-team@desk.example.org",
@@ -119,11 +111,11 @@ static void test_warning_same_day(void **state)
 {
     (void)state;
     struct calendar *cal = desk_calendar();
-    struct alert_target t = { .start = march(2, 9, 0), .due = march(2, 17, 0) };
-    assert_false(alerts_warning_reached(cal, &t, 0.75, march(2, 14, 59)));
-    assert_true(alerts_warning_reached(cal, &t, 0.75, march(2, 15, 0)));   /* 6 of 8 hours */
-    assert_true(alerts_warning_reached(cal, &t, 0.75, march(2, 16, 59)));
-    assert_false(alerts_warning_reached(cal, &t, 0.75, march(2, 17, 0)));  /* due: a breach now */
+    struct alert_target t = { .start = at("2026-03-02T09:00:00Z"), .due = at("2026-03-02T17:00:00Z") };
+    assert_false(alerts_warning_reached(cal, &t, 0.75, at("2026-03-02T14:59:00Z")));
+    assert_true(alerts_warning_reached(cal, &t, 0.75, at("2026-03-02T15:00:00Z")));   /* 6 of 8 hours */
+    assert_true(alerts_warning_reached(cal, &t, 0.75, at("2026-03-02T16:59:00Z")));
+    assert_false(alerts_warning_reached(cal, &t, 0.75, at("2026-03-02T17:00:00Z")));  /* due: a breach now */
     calendar_free(&cal);
 }
 
@@ -133,10 +125,10 @@ static void test_warning_over_a_weekend(void **state)
 {
     (void)state;
     struct calendar *cal = desk_calendar();
-    struct alert_target t = { .start = march(6, 16, 0), .due = march(9, 14, 0) };
-    assert_false(alerts_warning_reached(cal, &t, 0.75, march(7, 12, 0)));
-    assert_false(alerts_warning_reached(cal, &t, 0.75, march(9, 11, 59)));
-    assert_true(alerts_warning_reached(cal, &t, 0.75, march(9, 12, 0)));
+    struct alert_target t = { .start = at("2026-03-06T16:00:00Z"), .due = at("2026-03-09T14:00:00Z") };
+    assert_false(alerts_warning_reached(cal, &t, 0.75, at("2026-03-07T12:00:00Z")));
+    assert_false(alerts_warning_reached(cal, &t, 0.75, at("2026-03-09T11:59:00Z")));
+    assert_true(alerts_warning_reached(cal, &t, 0.75, at("2026-03-09T12:00:00Z")));
     calendar_free(&cal);
 }
 
@@ -146,11 +138,11 @@ static void test_warning_after_a_hold(void **state)
 {
     (void)state;
     struct calendar *cal = desk_calendar();
-    struct alert_target t = { .start = march(2, 8, 0), .due = march(3, 13, 0), .credit = 5 * 3600 };
-    assert_false(alerts_warning_reached(cal, &t, 0.75, march(3, 10, 29)));
-    assert_true(alerts_warning_reached(cal, &t, 0.75, march(3, 10, 30)));
+    struct alert_target t = { .start = at("2026-03-02T08:00:00Z"), .due = at("2026-03-03T13:00:00Z"), .credit = 5 * 3600 };
+    assert_false(alerts_warning_reached(cal, &t, 0.75, at("2026-03-03T10:29:00Z")));
+    assert_true(alerts_warning_reached(cal, &t, 0.75, at("2026-03-03T10:30:00Z")));
     t.paused = true;
-    assert_false(alerts_warning_reached(cal, &t, 0.75, march(3, 10, 30)));
+    assert_false(alerts_warning_reached(cal, &t, 0.75, at("2026-03-03T10:30:00Z")));
     calendar_free(&cal);
 }
 
@@ -161,26 +153,26 @@ static void test_update_due(void **state)
     config_with_queue(&cfg);
     struct calendar *cal = desk_calendar();
     const struct duration *cadence = NULL;
-    struct alert_update_case c = { .state = THREAD_STATE_ASSIGNED, .last_update = march(2, 9, 0) };
-    assert_int_equal(alerts_update_due(&cfg, cal, &c, &cadence), march(9, 9, 0)); /* five working days */
+    struct alert_update_case c = { .state = THREAD_STATE_ASSIGNED, .last_update = at("2026-03-02T09:00:00Z") };
+    assert_int_equal(alerts_update_due(&cfg, cal, &c, &cadence), at("2026-03-09T09:00:00Z")); /* five working days */
     assert_ptr_equal(cadence, &cfg.updates.cadence);
     c.linked_cases = 10; /* a major incident: hourly in working time */
-    assert_int_equal(alerts_update_due(&cfg, cal, &c, &cadence), march(2, 10, 0));
+    assert_int_equal(alerts_update_due(&cfg, cal, &c, &cadence), at("2026-03-02T10:00:00Z"));
     assert_ptr_equal(cadence, &cfg.updates.major_incident_cadence);
-    c.last_update = march(2, 17, 30); /* carried past the closing into Tuesday */
-    assert_int_equal(alerts_update_due(&cfg, cal, &c, NULL), march(3, 8, 30));
+    c.last_update = at("2026-03-02T17:30:00Z"); /* carried past the closing into Tuesday */
+    assert_int_equal(alerts_update_due(&cfg, cal, &c, NULL), at("2026-03-03T08:30:00Z"));
     struct alert_update_case none[] = {
-        { .state = THREAD_STATE_RESOLVED, .last_update = march(2, 9, 0) },
-        { .state = THREAD_STATE_CLOSED, .last_update = march(2, 9, 0) },
-        { .state = THREAD_STATE_ON_HOLD, .hold = HOLD_AWAITING_CUSTOMER, .last_update = march(2, 9, 0) },
-        { .state = THREAD_STATE_ON_HOLD, .hold = HOLD_CUSTOMER_DEFERRAL, .last_update = march(2, 9, 0) },
-        { .state = THREAD_STATE_OPEN, .linked = true, .last_update = march(2, 9, 0) },
+        { .state = THREAD_STATE_RESOLVED, .last_update = at("2026-03-02T09:00:00Z") },
+        { .state = THREAD_STATE_CLOSED, .last_update = at("2026-03-02T09:00:00Z") },
+        { .state = THREAD_STATE_ON_HOLD, .hold = HOLD_AWAITING_CUSTOMER, .last_update = at("2026-03-02T09:00:00Z") },
+        { .state = THREAD_STATE_ON_HOLD, .hold = HOLD_CUSTOMER_DEFERRAL, .last_update = at("2026-03-02T09:00:00Z") },
+        { .state = THREAD_STATE_OPEN, .linked = true, .last_update = at("2026-03-02T09:00:00Z") },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(none); i++)
         assert_int_equal(alerts_update_due(&cfg, cal, &none[i], NULL), 0);
     struct alert_update_case change = { .state = THREAD_STATE_ON_HOLD, .hold = HOLD_AWAITING_CHANGE,
-                                        .last_update = march(2, 9, 0) };
-    assert_int_equal(alerts_update_due(&cfg, cal, &change, NULL), march(9, 9, 0));
+                                        .last_update = at("2026-03-02T09:00:00Z") };
+    assert_int_equal(alerts_update_due(&cfg, cal, &change, NULL), at("2026-03-09T09:00:00Z"));
     cfg.updates.cadence.amount = 0; /* switched off */
     assert_int_equal(alerts_update_due(&cfg, cal, &change, NULL), 0);
     calendar_free(&cal);
@@ -192,10 +184,10 @@ static void test_old_mail(void **state)
     struct config cfg;
     config_with_queue(&cfg);
     duration_parse("2d", &cfg.limits.no_ack_older_than);
-    assert_false(alerts_mail_is_old(&cfg, march(2, 9, 0), march(2, 9, 1)));
-    assert_false(alerts_mail_is_old(&cfg, march(2, 9, 0), march(4, 9, 0)));  /* exactly 2 days */
-    assert_true(alerts_mail_is_old(&cfg, march(2, 9, 0), march(4, 9, 1)));
-    assert_false(alerts_mail_is_old(&cfg, 0, march(4, 9, 1)));              /* no mail: not old */
+    assert_false(alerts_mail_is_old(&cfg, at("2026-03-02T09:00:00Z"), at("2026-03-02T09:01:00Z")));
+    assert_false(alerts_mail_is_old(&cfg, at("2026-03-02T09:00:00Z"), at("2026-03-04T09:00:00Z")));  /* exactly 2 days */
+    assert_true(alerts_mail_is_old(&cfg, at("2026-03-02T09:00:00Z"), at("2026-03-04T09:01:00Z")));
+    assert_false(alerts_mail_is_old(&cfg, 0, at("2026-03-04T09:01:00Z")));              /* no mail: not old */
 }
 
 static void test_cadence_words(void **state)

@@ -19,7 +19,6 @@ at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
 once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
 desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as alice "$@"; }
 q() { h_sql "$db" "$1"; }
-received() { python3 "$harness_top/tests/lib/smtp_read.py" "$CASELOG_TEST_SMTP_SPOOL" "$@"; }
 ref_of() { q "SELECT c.reference FROM cases c JOIN schools s ON s.id = c.school_id WHERE s.identifier = '$1' ORDER BY c.id LIMIT 1"; }
 
 # Eleven schools, each its own domain; names as the directory spells them.
@@ -106,14 +105,14 @@ once 2026-03-02T09:30:30+00:00
 for i in $(seq 0 10); do
     ref=$(ref_of "URN$((900100 + i))")
     h_check "school $i (${names[$i]}) got the update once, as its own case's reply" "1|1" \
-        "$(received --rcpt "it.lead@school$i-$tag.sch.uk" --subject "[$ref] Update:" --body "$update_text")|$(received --rcpt "it.lead@school$i-$tag.sch.uk" --body "$update_text" --header "In-Reply-To:<$tag-$i@school$i>")"
+        "$(h_received --rcpt "it.lead@school$i-$tag.sch.uk" --subject "[$ref] Update:" --body "$update_text")|$(h_received --rcpt "it.lead@school$i-$tag.sch.uk" --body "$update_text" --header "In-Reply-To:<$tag-$i@school$i>")"
 done
 h_check "one mail per requester: the IT lead with two cases hears once" 1 \
-    "$(received --rcpt "it.lead@school1-$tag.sch.uk" --body "$update_text")"
+    "$(h_received --rcpt "it.lead@school1-$tag.sch.uk" --body "$update_text")"
 h_check "the second case's event says on which case it was told" "${children[0]}" \
     "$(q "SELECT e.data->>'mailed_with' FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$again' AND e.kind = 'comment'")"
-h_check "eleven update mails in all, one per requester" 11 "$(received --body "$update_text")"
-h_check "no mail names another school" 0 "$(received --body "$update_text" --cc "it.lead@school2-$tag.sch.uk")"
+h_check "eleven update mails in all, one per requester" 11 "$(h_received --body "$update_text")"
+h_check "no mail names another school" 0 "$(h_received --body "$update_text" --cc "it.lead@school2-$tag.sch.uk")"
 h_check "every case of the incident has its response" 12 \
     "$(q "SELECT count(*) FROM cases WHERE responded_at = '2026-03-02 09:30:00+00'")"
 h_check "each comment event names the incident" 12 \
@@ -141,7 +140,7 @@ h_check "resolved together, with the same text" 11 \
     "$(q "SELECT count(*) FROM case_events WHERE kind = 'resolved' AND data->>'text' = '$fix_text' AND data->>'incident' = '$parent'")"
 once 2026-03-02T11:40:30+00:00
 h_check "each case resolved together asks its school to confirm, with the text" 11 \
-    "$(received --subject "Can we close this case?" --body "$fix_text")"
+    "$(h_received --subject "Can we close this case?" --body "$fix_text")"
 
 # --- the post-incident report ---
 desk 2026-03-02T12:00:00+00:00 report --incident "$parent" >"$work/report"

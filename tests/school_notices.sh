@@ -19,7 +19,6 @@ at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
 once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
 desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as alice "$@"; }
 q() { h_sql "$db" "$1"; }
-received() { python3 "$harness_top/tests/lib/smtp_read.py" "$CASELOG_TEST_SMTP_SPOOL" "$@"; }
 domain="ysgol-$tag.sch.uk"
 "$CASELOG" -c "$conf" schools add "Ysgol Gymraeg Bro Ŵyl" "URN$$" "$domain" >/dev/null
 head_of_it="Siân Prŷs <s.prys@$domain>"
@@ -53,24 +52,24 @@ mail_in 2026-03-02T09:00:00+00:00 "$work/1.eml" "$tag-1@$domain" "Argraffydd swy
     "Bursar <$bursar>, Deputy Head <$deputy>, Trust Helpdesk <$outsider>, servicedesk@desk.example.org"
 once 2026-03-02T09:00:30+00:00
 ref=$(q "SELECT reference FROM cases WHERE subject LIKE 'Argraffydd%$tag%'")
-h_check "acknowledgement to the sender" 1 "$(received --subject "[$ref]" --rcpt "s.prys@$domain")"
-h_check "the acknowledgement copies nobody" 0 "$(received --subject "[$ref]" --rcpt "$bursar")"
+h_check "acknowledgement to the sender" 1 "$(h_received --subject "[$ref]" --rcpt "s.prys@$domain")"
+h_check "the acknowledgement copies nobody" 0 "$(h_received --subject "[$ref]" --rcpt "$bursar")"
 desk 2026-03-02T09:30:00+00:00 comment "$ref" "Rydym yn anfon peiriannydd. An engineer is on the way (£0 call-out)." >/dev/null
 once 2026-03-02T09:30:30+00:00
 update=(--subject "[$ref] Update:" --body "An engineer is on the way (£0 call-out).")
-h_check "the update to the sender" 1 "$(received "${update[@]}" --rcpt "s.prys@$domain")"
-h_check "copied to the colleague at the school's domain" 1 "$(received "${update[@]}" --rcpt "$bursar" --cc "$bursar")"
-h_check "copied to the colleague at a subdomain" 1 "$(received "${update[@]}" --rcpt "$deputy" --cc "$deputy")"
-h_check "not to the colleague at another domain" 0 "$(received "${update[@]}" --rcpt "$outsider")"
-h_check "nor named in Cc" 0 "$(received "${update[@]}" --cc "$outsider")"
-h_check "never to the desk's own address" 0 "$(received "${update[@]}" --rcpt servicedesk@desk.example.org)"
-h_check "one mail, not one each" 1 "$(received "${update[@]}")"
+h_check "the update to the sender" 1 "$(h_received "${update[@]}" --rcpt "s.prys@$domain")"
+h_check "copied to the colleague at the school's domain" 1 "$(h_received "${update[@]}" --rcpt "$bursar" --cc "$bursar")"
+h_check "copied to the colleague at a subdomain" 1 "$(h_received "${update[@]}" --rcpt "$deputy" --cc "$deputy")"
+h_check "not to the colleague at another domain" 0 "$(h_received "${update[@]}" --rcpt "$outsider")"
+h_check "nor named in Cc" 0 "$(h_received "${update[@]}" --cc "$outsider")"
+h_check "never to the desk's own address" 0 "$(h_received "${update[@]}" --rcpt servicedesk@desk.example.org)"
+h_check "one mail, not one each" 1 "$(h_received "${update[@]}")"
 h_check "the outbox row keeps its copies" "{$bursar,$deputy}" \
     "$(q "SELECT cc FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.reference = '$ref' AND o.template = 'update'")"
 desk 2026-03-02T10:00:00+00:00 resolve "$ref" "Fuser replaced." >/dev/null
 once 2026-03-02T10:00:30+00:00
 h_check "the closure request is copied too" 1 \
-    "$(received --subject "[$ref] Can we close this case?" --rcpt "s.prys@$domain" --rcpt "$bursar" --rcpt "$deputy" --no-rcpt "$outsider")"
+    "$(h_received --subject "[$ref] Can we close this case?" --rcpt "s.prys@$domain" --rcpt "$bursar" --rcpt "$deputy" --no-rcpt "$outsider")"
 
 # --- (2) notify_cc = false on the mailbox: nobody is copied ---
 sed -i 's/type = "incident"; queue = "ICT"; priority = 3;/type = "incident"; queue = "ICT"; priority = 3; notify_cc = false;/' "$conf"
@@ -81,8 +80,8 @@ once 2026-03-02T11:00:30+00:00
 ref2=$(q "SELECT reference FROM cases WHERE subject LIKE 'Bwrdd gwyn%'")
 desk 2026-03-02T11:10:00+00:00 comment "$ref2" "Bulb ordered." >/dev/null
 once 2026-03-02T11:10:30+00:00
-h_check "notify_cc = false: the update goes to the sender" 1 "$(received --subject "[$ref2] Update:" --rcpt "s.prys@$domain")"
-h_check "notify_cc = false: nobody copied" 0 "$(received --subject "[$ref2] Update:" --rcpt "$bursar")"
+h_check "notify_cc = false: the update goes to the sender" 1 "$(h_received --subject "[$ref2] Update:" --rcpt "s.prys@$domain")"
+h_check "notify_cc = false: nobody copied" 0 "$(h_received --subject "[$ref2] Update:" --rcpt "$bursar")"
 
 # --- (3) a priority change is mailed to the school with the new targets ---
 sed -i 's/ notify_cc = false;//' "$conf"
@@ -96,13 +95,13 @@ h_check "priority 1, response due 20 minutes from logging" "1|2026-03-03 09:20" 
     "$(q "SELECT priority || '|' || to_char(response_due AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM cases WHERE reference = '$ref3'")"
 once 2026-03-03T09:10:30+00:00
 changed=(--subject "[$ref3] Priority changed to 1 (Critical)")
-h_check "the school is told" 1 "$(received "${changed[@]}" --rcpt "s.prys@$domain")"
+h_check "the school is told" 1 "$(h_received "${changed[@]}" --rcpt "s.prys@$domain")"
 h_check "with the old priority and the reason" 1 \
-    "$(received "${changed[@]}" --body "from 3 (Medium) to 1 (Critical)" --body "Why: Census day: the return is due today (£ penalties apply).")"
+    "$(h_received "${changed[@]}" --body "from 3 (Medium) to 1 (Critical)" --body "Why: Census day: the return is due today (£ penalties apply).")"
 h_check "with the new targets" 1 \
-    "$(received "${changed[@]}" --body "response by 09:20 on Tuesday 3 March 2026" --body "resolution by 13:00 on Tuesday 3 March 2026")"
-h_check "and how to disagree" 1 "$(received "${changed[@]}" --body "If you do not agree with the new priority")"
-h_check "copied to the colleague the school copied" 1 "$(received "${changed[@]}" --rcpt "$bursar" --cc "$bursar")"
+    "$(h_received "${changed[@]}" --body "response by 09:20 on Tuesday 3 March 2026" --body "resolution by 13:00 on Tuesday 3 March 2026")"
+h_check "and how to disagree" 1 "$(h_received "${changed[@]}" --body "If you do not agree with the new priority")"
+h_check "copied to the colleague the school copied" 1 "$(h_received "${changed[@]}" --rcpt "$bursar" --cc "$bursar")"
 h_check "a priority notice is not the response" "" "$(q "SELECT responded_at FROM cases WHERE reference = '$ref3'")"
 h_check "the event is public, mailed once" "true|1" \
     "$(q "SELECT bool_and(e.public) || '|' || count(o.id) FROM case_events e JOIN cases c ON c.id = e.case_id LEFT JOIN outbox o ON o.event_id = e.id WHERE c.reference = '$ref3' AND e.kind = 'priority_changed'")"
