@@ -213,9 +213,12 @@ static bool alert_update_due(const struct config *cfg, const struct calendar *cl
 static bool alerts_scan(const struct config *cfg, const struct calendar *cal, struct store *st, int64_t now,
                         struct alerts_stats *stats, GError **error)
 {
+    gint64 started = g_get_monotonic_time();
     GPtrArray *running = store_alert_running(st, error);
     if (!running)
         return false;
+    stats->read_ms = (g_get_monotonic_time() - started) / 1000;
+    stats->running = running->len;
     bool ok = true;
     for (guint i = 0; ok && i < running->len; i++) {
         const struct alert_running_row *r = g_ptr_array_index(running, i);
@@ -229,6 +232,7 @@ static bool alerts_scan(const struct config *cfg, const struct calendar *cal, st
     }
     g_ptr_array_unref(running);
     stats->scanned = ok;
+    stats->scan_ms = (g_get_monotonic_time() - started) / 1000;
     return ok;
 }
 

@@ -18,6 +18,8 @@ struct alerts_stats {
     unsigned events;  /* events looked at */
     unsigned queued;  /* alerts queued */
     bool scanned;     /* the running cases were scanned */
+    unsigned running; /* how many */
+    int64_t read_ms, scan_ms; /* the scan's read of them, and the whole scan */
 };
 
 /* One pass at now: the pending events, and with scan the running cases too. false if

@@ -167,7 +167,8 @@ static bool once_alerts(const struct config *cfg, const struct calendar *cal, st
     GError *error = NULL;
     bool ok = alerts_pass(cfg, cal, st, clock_now(), true, &stats, &error);
     char why[LOG_CLIP_SIZE];
-    log_info("action=alerts_pass events=%u queued=%u%s%s", stats.events, stats.queued, error ? " error=" : "",
+    log_info("action=alerts_pass events=%u queued=%u running=%u read_ms=%" G_GINT64_FORMAT " scan_ms=%" G_GINT64_FORMAT
+             "%s%s", stats.events, stats.queued, stats.running, stats.read_ms, stats.scan_ms, error ? " error=" : "",
              error ? log_clip(why, error->message) : "");
     g_clear_error(&error);
     return ok;

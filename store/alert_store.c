@@ -175,7 +175,22 @@ GPtrArray *store_alert_running(struct store *st, GError **error)
         " LEFT JOIN LATERAL (SELECT max(e.at) AS at FROM case_events e"
         "   WHERE e.case_id = c.id AND e.public AND e.message_id IS NULL) u ON true"
         " WHERE c.state IN ('open', 'assigned', 'on_hold') ORDER BY c.id";
-    return db_list(st->db, sql, NULL, alert_running_from, alert_running_row_free, error);
+    /* The per-row look-ups make the planner's cost look high enough for JIT, which then
+     * costs more than it saves (about 50 ms of 150 at 10,000 cases): off for this read. */
+    if (!store_batch_begin(st, error))
+        return NULL;
+    GPtrArray *list = NULL;
+    if (db_run(st->db, "SET LOCAL jit = off", NULL, error))
+        list = db_list(st->db, sql, NULL, alert_running_from, alert_running_row_free, error);
+    if (!list) {
+        store_batch_abort(st);
+        return NULL;
+    }
+    if (!store_batch_commit(st, error)) {
+        g_ptr_array_unref(list);
+        return NULL;
+    }
+    return list;
 }
 
 bool store_alert_queue_locked(struct store *st, int64_t case_id, const char *template, const char *recipient,
