@@ -29,7 +29,6 @@ at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
 once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
 desk() { local t=$1 who=$2; shift 2; at "$t" "$CASELOG" -c "$conf" --as "$who" "$@"; }
 q() { h_sql "$db" "$1"; }
-received() { python3 "$harness_top/tests/lib/smtp_read.py" "$CASELOG_TEST_SMTP_SPOOL" "$@"; }
 domain="ysgol-$tag.sch.uk"
 "$CASELOG" -c "$conf" schools add "Ysgol Gymraeg Bro Ŵyl" "URN$$" "$domain" >/dev/null
 # Two staff members (roles are cluster-wide: names unique to this run).
@@ -64,15 +63,15 @@ mail_in 2026-03-02T09:00:00+00:00 p1 "Census return: SIMS will not open ($tag)" 
 once 2026-03-02T09:00:30+00:00
 p1=$(ref_of "Census return: SIMS will not open ($tag)")
 new_case=(--rcpt ict-team@desk.example.org --subject "[$p1] New P1 case in ICT from Ysgol Gymraeg Bro Ŵyl")
-h_check "a new P1 alerts the queue in the pass that logged it" 1 "$(received "${new_case[@]}")"
+h_check "a new P1 alerts the queue in the pass that logged it" 1 "$(h_received "${new_case[@]}")"
 h_check "it names the case, school, priority and due time" 1 \
-    "$(received "${new_case[@]}" --body "School:      Ysgol Gymraeg Bro Ŵyl" --body "Priority:    1 (Critical)" --body "Respond by:  09:20 on Monday 2 March 2026")"
-h_check "with a link to the web desk" 1 "$(received "${new_case[@]}" --body "https://desk.example.org/caselog/case/$p1")"
+    "$(h_received "${new_case[@]}" --body "School:      Ysgol Gymraeg Bro Ŵyl" --body "Priority:    1 (Critical)" --body "Respond by:  09:20 on Monday 2 March 2026")"
+h_check "with a link to the web desk" 1 "$(h_received "${new_case[@]}" --body "https://desk.example.org/caselog/case/$p1")"
 h_check "as automatic mail, To the queue by name, not threaded on the school's mail" 1 \
-    "$(received "${new_case[@]}" --header "Auto-Submitted:auto-generated" --header "To:ICT queue")"
-h_check "not threaded onto the school's mail" 0 "$(received "${new_case[@]}" --header "In-Reply-To:<")"
+    "$(h_received "${new_case[@]}" --header "Auto-Submitted:auto-generated" --header "To:ICT queue")"
+h_check "not threaded onto the school's mail" 0 "$(h_received "${new_case[@]}" --header "In-Reply-To:<")"
 h_check "the school still gets its acknowledgement, and no alert" "1|0" \
-    "$(received --rcpt "s.prys@$domain" --subject "[$p1] Census return")|$(received --rcpt "s.prys@$domain" --subject "New P1 case")"
+    "$(h_received --rcpt "s.prys@$domain" --subject "[$p1] Census return")|$(h_received --rcpt "s.prys@$domain" --subject "New P1 case")"
 once 2026-03-02T09:01:00+00:00
 h_check "once: a second pass queues nothing more" 1 "$(alerts_of "$p1" staff-new-case)"
 mail_in 2026-03-02T09:00:00+00:00 p3a "Staff room printer ($tag)" "The staff room printer jams."
@@ -89,20 +88,20 @@ once 2026-03-02T15:59:00+00:00
 h_check "no warning before three quarters of the response target" 0 "$(alerts_of "$p3" staff-sla-warning)"
 once 2026-03-02T16:00:30+00:00
 warning=(--rcpt ict-team@desk.example.org --subject "[$p3] 75% of the response target used")
-h_check "the warning at three quarters, to the queue (nobody has the case)" 1 "$(received "${warning[@]}")"
-h_check "it names the due time" 1 "$(received "${warning[@]}" --body "Due:         18:00 on Monday 2 March 2026 (response)")"
+h_check "the warning at three quarters, to the queue (nobody has the case)" 1 "$(h_received "${warning[@]}")"
+h_check "it names the due time" 1 "$(h_received "${warning[@]}" --body "Due:         18:00 on Monday 2 March 2026 (response)")"
 once 2026-03-02T17:00:00+00:00
 h_check "the warning once" 1 "$(alerts_of "$p3" staff-sla-warning)"
 once 2026-03-02T18:00:30+00:00
 breach=(--rcpt ict-team@desk.example.org --subject "[$p3] Missed response target")
-h_check "the breach alert when the target passes" 1 "$(received "${breach[@]}" --body "due 18:00 on Monday 2 March 2026")"
+h_check "the breach alert when the target passes" 1 "$(h_received "${breach[@]}" --body "due 18:00 on Monday 2 March 2026")"
 once 2026-03-03T09:00:00+00:00
 h_check "the breach once" 1 "$(alerts_of "$p3" staff-breach)"
 # The resolution target (3 working days: Thursday 10:00) warns on Wednesday at 12:30.
 once 2026-03-04T12:29:00+00:00
 h_check "no resolution warning yet" 1 "$(alerts_of "$p3" staff-sla-warning)"
 once 2026-03-04T12:30:30+00:00
-h_check "the resolution warning" 1 "$(received --subject "[$p3] 75% of the resolution target used" --body "10:00 on Thursday 5 March 2026 (resolution)")"
+h_check "the resolution warning" 1 "$(h_received --subject "[$p3] 75% of the resolution target used" --body "10:00 on Thursday 5 March 2026 (resolution)")"
 
 # --- (3) assignments and the school's reply ---
 mail_in 2026-03-09T09:00:00+00:00 p4 "Laptop trolley will not charge ($tag)" "Bay 3 shows no light."
@@ -112,19 +111,19 @@ desk 2026-03-09T09:05:00+00:00 "$sion" assign "$p4" "$priya" >/dev/null
 once 2026-03-09T09:05:30+00:00
 assigned=(--rcpt "priya.shah.$tag@desk.example.org" --subject "[$p4] Assigned to you: P3 Laptop trolley")
 h_check "assigned by another: the new assignee is told, by name" 1 \
-    "$(received "${assigned[@]}" --body "Siôn Ŵyn has assigned case $p4 to you." --header "To:Priya Shāh")"
+    "$(h_received "${assigned[@]}" --body "Siôn Ŵyn has assigned case $p4 to you." --header "To:Priya Shāh")"
 desk 2026-03-09T09:10:00+00:00 "$sion" assign "$p4" "$sion" >/dev/null
 desk 2026-03-09T09:11:00+00:00 "$priya" assign "$p4" "$priya" >/dev/null
 once 2026-03-09T09:11:30+00:00
-h_check "taking a case oneself alerts nobody" 0 "$(received --rcpt "sion.wyn.$tag@desk.example.org" --subject "[$p4] Assigned to you")"
+h_check "taking a case oneself alerts nobody" 0 "$(h_received --rcpt "sion.wyn.$tag@desk.example.org" --subject "[$p4] Assigned to you")"
 h_check "nor the one who took it back" 1 "$(alerts_of "$p4" staff-assigned)"
 mail_in 2026-03-09T10:00:00+00:00 p4r "Re: [$p4] Update: Laptop trolley will not charge ($tag)" \
     "Bay 3 is fine now but bay 5 is dead too — £400 of laptops." "$tag-p4@$domain"
 once 2026-03-09T10:00:30+00:00
 reply=(--rcpt "priya.shah.$tag@desk.example.org" --subject "[$p4] The school replied: Laptop trolley")
 h_check "the school's reply alerts the assignee, with its first lines" 1 \
-    "$(received "${reply[@]}" --body "Bay 3 is fine now but bay 5 is dead too — £400 of laptops.")"
-h_check "not the queue" 0 "$(received --rcpt ict-team@desk.example.org --subject "[$p4] The school replied")"
+    "$(h_received "${reply[@]}" --body "Bay 3 is fine now but bay 5 is dead too — £400 of laptops.")"
+h_check "not the queue" 0 "$(h_received --rcpt ict-team@desk.example.org --subject "[$p4] The school replied")"
 
 # --- (4) update promises ---
 # p4's last update to the school: Priya's assignment at 09:11 on Monday 9 March; five
@@ -134,7 +133,7 @@ h_check "no update-due before five working days" 0 "$(alerts_of "$p4" staff-upda
 once 2026-03-16T09:12:00+00:00
 due=(--rcpt "priya.shah.$tag@desk.example.org" --subject "[$p4] The school is due an update")
 h_check "staff-update-due to the assignee after five working days" 1 \
-    "$(received "${due[@]}" --body "since 09:11 on Monday 9 March 2026: we promise one every 5 working days")"
+    "$(h_received "${due[@]}" --body "since 09:11 on Monday 9 March 2026: we promise one every 5 working days")"
 once 2026-03-16T15:00:00+00:00
 h_check "raised once" 1 "$(alerts_of "$p4" staff-update-due)"
 desk 2026-03-16T15:10:00+00:00 "$priya" comment "$p4" "A new charger is on order." >/dev/null
@@ -151,7 +150,7 @@ h_check "a major incident: no update-due within the hour" 0 \
     "$(q "SELECT count(*) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.reference = '$p1' AND o.template = 'staff-update-due' AND o.alert_key LIKE 'since:%' AND o.created_at > '2026-03-23'")"
 once 2026-03-23T10:31:00+00:00
 h_check "a major incident: update-due after an hour, naming its schools" 1 \
-    "$(received --rcpt ict-team@desk.example.org --subject "[$p1] The school is due an update" --body "Major incident $p1 (with 1 linked cases)" --body "since 09:30 on Monday 23 March 2026: we promise one every 1 working hour")"
+    "$(h_received --rcpt ict-team@desk.example.org --subject "[$p1] The school is due an update" --body "Major incident $p1 (with 1 linked cases)" --body "since 09:30 on Monday 23 March 2026: we promise one every 1 working hour")"
 h_check "its linked case raises none of its own" 0 "$(alerts_of "$p5" staff-update-due)"
 
 # --- (5) the loop guards count alerts; alerts never go to a school ---
@@ -161,7 +160,7 @@ for n in 1 2 3; do
 done
 CASELOG_NOW=2026-03-30T09:05:00+00:00 "$CASELOGD" -c "$work/guarded.conf" --once 2>>"$work/daemon.log"
 h_check "three new P1 cases, two alerts sent to the queue within the hour" 2 \
-    "$(received --rcpt ict-team@desk.example.org --subject "New P1 case in ICT" --subject "cannot be sent ($tag)")"
+    "$(h_received --rcpt ict-team@desk.example.org --subject "New P1 case in ICT" --subject "cannot be sent ($tag)")"
 h_check "the third held back by the per-address loop guard, and said so on its case" "suppressed|limits.auto_mail_per_sender_per_hour reached" \
     "$(q "SELECT o.state || '|' || (e.data->>'reason') FROM outbox o JOIN cases c ON c.id = o.case_id JOIN case_events e ON e.case_id = c.id AND e.kind = 'suppressed' AND e.data->>'template' = 'staff-new-case' WHERE c.subject = 'Census (3) cannot be sent ($tag)' AND o.template = 'staff-new-case'")"
 teacher="teacher_$tag"
@@ -169,6 +168,6 @@ q "SELECT caselog_staff_add('$teacher', 'Mrs Ŵyn (also IT at the school)', 'it@
 desk 2026-03-30T10:00:00+00:00 "$sion" assign "$(ref_of "Census (1) cannot be sent ($tag)")" "$teacher" >/dev/null
 once 2026-03-30T10:00:30+00:00
 h_check "an alert to an address at a school's domain is never sent" "0|suppressed|a staff alert never goes to a school's address" \
-    "$(received --rcpt "it@$domain")|$(q "SELECT o.state || '|' || o.last_error FROM outbox o WHERE o.template = 'staff-assigned' AND o.recipient = 'it@$domain'")"
+    "$(h_received --rcpt "it@$domain")|$(q "SELECT o.state || '|' || o.last_error FROM outbox o WHERE o.template = 'staff-assigned' AND o.recipient = 'it@$domain'")"
 
 h_summary alerts
