@@ -116,6 +116,9 @@ static void event_view_of(const struct desk_thread_item *t, JsonObject *data, st
     e->follows = data_text(data, "follows");
     e->recipient = data_text(data, "recipient");
     e->template = data_text(data, "template");
+    e->parent = data_text(data, "parent") ? data_text(data, "parent") : data_text(data, "case");
+    e->incident = data_text(data, "incident");
+    e->mailed_with = data_text(data, "mailed_with");
     e->detail = data_text(data, "text") ? data_text(data, "text") : data_text(data, "reason");
     e->by_mail = t->message_row != 0;
 }

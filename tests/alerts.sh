@@ -34,8 +34,8 @@ domain="ysgol-$tag.sch.uk"
 # Two staff members (roles are cluster-wide: names unique to this run).
 priya="priya_$tag"
 sion="sion_$tag"
-q "SELECT caselog_staff_add('$priya', 'Priya Shāh', 'priya.shah.$tag@desk.example.org', false, false)" >/dev/null
-q "SELECT caselog_staff_add('$sion', 'Siôn Ŵyn', 'sion.wyn.$tag@desk.example.org', false, false)" >/dev/null
+"$CASELOG" -c "$conf" staff add "$priya" --name "Priya Shāh" --email "priya.shah.$tag@desk.example.org" >/dev/null
+"$CASELOG" -c "$conf" staff add "$sion" --name "Siôn Ŵyn" --email "sion.wyn.$tag@desk.example.org" >/dev/null
 mail_in() { # TIME N SUBJECT BODY [IN-REPLY-TO]
     python3 - "$work/$2.eml" "$3" "$4" "$tag-$2@$domain" "$(date -R -d "$1")" "${5:-}" <<'PY'
 import sys
@@ -164,7 +164,7 @@ h_check "three new P1 cases, two alerts sent to the queue within the hour" 2 \
 h_check "the third held back by the per-address loop guard, and said so on its case" "suppressed|limits.auto_mail_per_sender_per_hour reached" \
     "$(q "SELECT o.state || '|' || (e.data->>'reason') FROM outbox o JOIN cases c ON c.id = o.case_id JOIN case_events e ON e.case_id = c.id AND e.kind = 'suppressed' AND e.data->>'template' = 'staff-new-case' WHERE c.subject = 'Census (3) cannot be sent ($tag)' AND o.template = 'staff-new-case'")"
 teacher="teacher_$tag"
-q "SELECT caselog_staff_add('$teacher', 'Mrs Ŵyn (also IT at the school)', 'it@$domain', false, false)" >/dev/null
+"$CASELOG" -c "$conf" staff add "$teacher" --name "Mrs Ŵyn (also IT at the school)" --email "it@$domain" >/dev/null
 desk 2026-03-30T10:00:00+00:00 "$sion" assign "$(ref_of "Census (1) cannot be sent ($tag)")" "$teacher" >/dev/null
 once 2026-03-30T10:00:30+00:00
 h_check "an alert to an address at a school's domain is never sent" "0|suppressed|a staff alert never goes to a school's address" \
