@@ -5,11 +5,13 @@
 # becomes the parent and the other ten are linked to it (`caselog link`): one
 # `comment --all` reaches every school once, each on its own case's thread; `resolve
 # --all` resolves them together with the same text; `caselog report --incident` sums it
-# up. Linking refuses what would make two levels, and `unlink` takes a case out.
+# up. Linking refuses what would make two levels, and `unlink` takes a case out. All of
+# it is done by a desk member logged in as themselves (no admin, no --as).
 . "$(dirname "$0")/lib/harness.sh"
 work=$(mktemp -d)
 db=$(h_new_db incidents)
-trap 'h_drop_db "$db"; rm -rf "$work"' EXIT
+gwen=$(h_role gwen)
+trap 'h_drop_db "$db"; h_drop_roles "$gwen"; rm -rf "$work"' EXIT
 folder="incident-$$"
 tag="mi$$x$RANDOM"
 conf="$work/caselog.conf"
@@ -17,7 +19,9 @@ h_write_config "$conf" "$db" "$folder"
 "$CASELOGD" -c "$conf" --migrate
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
 once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
-desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as alice "$@"; }
+"$CASELOG" -c "$conf" staff add "$gwen" --name "Gwen Ŵyn" --email "gwen.$tag@desk.example.org" >/dev/null
+sed "s/user=[^ \"]*/user=$gwen/" "$conf" > "$work/gwen.conf"
+desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$work/gwen.conf" "$@"; }
 q() { h_sql "$db" "$1"; }
 ref_of() { q "SELECT c.reference FROM cases c JOIN schools s ON s.id = c.school_id WHERE s.identifier = '$1' ORDER BY c.id LIMIT 1"; }
 
@@ -115,6 +119,8 @@ h_check "eleven update mails in all, one per requester" 11 "$(h_received --body 
 h_check "no mail names another school" 0 "$(h_received --body "$update_text" --cc "it.lead@school2-$tag.sch.uk")"
 h_check "every case of the incident has its response" 12 \
     "$(q "SELECT count(*) FROM cases WHERE responded_at = '2026-03-02 09:30:00+00'")"
+h_check "written by the desk member, as themselves" "$gwen" \
+    "$(q "SELECT string_agg(DISTINCT actor, ',') FROM case_events WHERE kind IN ('comment', 'linked', 'linked_case')")"
 h_check "each comment event names the incident" 12 \
     "$(q "SELECT count(*) FROM case_events WHERE kind = 'comment' AND data->>'incident' = '$parent' AND public")"
 
