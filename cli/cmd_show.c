@@ -61,6 +61,12 @@ static void show_case(const struct config *cfg, const struct cli_output *out, co
     show_line("assignee", assignee);
     g_free(assignee);
     show_line("follows", c->follows);
+    show_line("major incident", c->parent);
+    if (c->linked_cases) {
+        char *linked = g_strdup_printf("%d (caselog report --incident %s)", c->linked_cases, c->reference);
+        show_line("linked cases", linked);
+        g_free(linked);
+    }
     const struct { const char *label; int64_t t; const char *status; } times[] = {
         { "received", c->received_at, NULL }, { "logged", c->logged_at, NULL },
         { "response due", c->response_due, c->response_status },

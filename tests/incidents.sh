@@ -100,6 +100,13 @@ set -e
 h_check "unlinking a case that is not linked (exit 1)" 1 "$rc"
 desk 2026-03-02T09:18:00+00:00 link "${children[9]}" "$again" --parent "$parent" >/dev/null
 
+h_check "show names a linked case's major incident" 1 \
+    "$(desk 2026-03-02T09:19:00+00:00 show "${children[2]}" --no-pager | grep -c "^  major incident   $parent$")"
+h_check "show counts the parent's linked cases" 1 \
+    "$(desk 2026-03-02T09:19:00+00:00 show "$parent" --no-pager | grep -c "^  linked cases     11 (caselog report --incident $parent)$")"
+h_check "list --json says so too" "$parent|11" \
+    "$(desk 2026-03-02T09:19:00+00:00 list --json | python3 -c 'import json,sys; r={c["reference"]: c for c in json.load(sys.stdin)}; print("%s|%d" % (r[sys.argv[1]]["parent"], r[sys.argv[2]]["linked_cases"]))' "${children[2]}" "$parent")"
+
 # --- one update to every school, each on its own thread ---
 update_text="SIMS is down for every school in the county (£0 to you): the supplier is restoring the service. Next update by 10:30."
 desk 2026-03-02T09:30:00+00:00 comment "$parent" --all "$update_text" >"$work/out"
