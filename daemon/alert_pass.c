@@ -11,6 +11,13 @@
 #define ALERTS_BATCH 100
 #define ALERTS_EXCERPT_LINES 12
 
+/* A case as the rules see it (borrowed from row). */
+static struct alert_case alert_case_of(const struct alert_case_row *row)
+{
+    return (struct alert_case){ .queue = row->queue, .priority = row->priority, .state = row->state,
+                                .assignee = row->assignee, .assignee_email = row->assignee_email };
+}
+
 /* The outbox data of an alert: key/value pairs, strings owned by the builder. */
 struct alert_data {
     GPtrArray *kv;    /* const char * (static keys) and char * (values), interleaved */
@@ -73,6 +80,14 @@ static char *alert_excerpt(const char *text)
     return g_strstrip(joined);
 }
 
+/* The data every alert on case c carries: whom it is to, and who has the case. */
+static void data_common(struct alert_data *d, const struct alert_plan *p, const struct alert_case_row *c,
+                        const char *new_assignee_name)
+{
+    data_put(d, "to_name", alert_to_name(p, c, new_assignee_name));
+    data_put(d, "assignee_name", g_strdup(c->assignee_name ? c->assignee_name : c->assignee));
+}
+
 /* Queue plan for case c with key; logs it; counts it. */
 static bool alert_queue(struct store *st, const struct alert_case_row *c, const struct alert_plan *p, const char *key,
                         struct alert_data *d, bool locked, struct alerts_stats *stats, GError **error)
@@ -101,8 +116,7 @@ static int64_t event_due(const struct alert_event_row *e)
 static bool alert_event(const struct config *cfg, const struct calendar *cal, struct store *st,
                         const struct alert_event_row *e, struct alerts_stats *stats, GError **error)
 {
-    struct alert_case c = { .queue = e->c.queue, .priority = e->c.priority, .state = e->c.state,
-                            .assignee = e->c.assignee, .assignee_email = e->c.assignee_email };
+    struct alert_case c = alert_case_of(&e->c);
     struct alert_event ev = { .kind = e->kind, .actor = e->actor, .from_school = e->from_school,
                               .new_assignee = e->new_assignee, .new_assignee_email = e->new_assignee_email,
                               .old_mail = alerts_mail_is_old(cfg, e->received_at, e->at) };
@@ -113,10 +127,9 @@ static bool alert_event(const struct config *cfg, const struct calendar *cal, st
         return store_alert_event_done(st, e->event_id, error);
     struct alert_data d;
     data_init(&d);
-    data_put(&d, "to_name", alert_to_name(&p, &e->c, e->new_assignee_name));
+    data_common(&d, &p, &e->c, e->new_assignee_name);
     int64_t due = event_due(e);
     data_put(&d, "due_words", due ? calendar_format_words(cal, due) : NULL);
-    data_put(&d, "assignee_name", g_strdup(e->c.assignee_name ? e->c.assignee_name : e->c.assignee));
     if (e->due)
         data_put(&d, "target", g_strdup(strcmp(e->kind, "response_breached") == 0 ? "response" : "resolution"));
     if (strcmp(p.template, "staff-assigned") == 0)
@@ -146,6 +159,20 @@ static bool alerts_events(const struct config *cfg, const struct calendar *cal, 
     return finished && ok;
 }
 
+/* An alert of template to r's owner (the assignee, else the queue): false if nobody;
+ * else p says to whom and d holds the data every alert carries (clear it after). */
+static bool owner_alert(const struct config *cfg, const struct alert_running_row *r, const char *template,
+                        struct alert_plan *p, struct alert_data *d)
+{
+    struct alert_case c = alert_case_of(&r->c);
+    alerts_plan_to_owner(cfg, &c, template, p);
+    if (!p->template)
+        return false;
+    data_init(d);
+    data_common(d, p, &r->c, NULL);
+    return true;
+}
+
 /* An SLA warning on one target of r, if it is reached now. */
 static bool alert_warning(const struct config *cfg, const struct calendar *clock, struct store *st,
                           const struct alert_running_row *r, bool response, int64_t now, struct alerts_stats *stats,
@@ -154,21 +181,13 @@ static bool alert_warning(const struct config *cfg, const struct calendar *clock
     struct alert_target t = { .start = r->c.logged_at,
                               .due = response ? r->c.response_due : r->c.resolution_due,
                               .credit = response ? 0 : r->c.hold_credit, .paused = !response && r->c.paused };
-    if (!alerts_warning_reached(clock, &t, cfg->alerts.warning, now))
-        return true;
-    struct alert_case c = { .queue = r->c.queue, .priority = r->c.priority, .state = r->c.state,
-                            .assignee = r->c.assignee, .assignee_email = r->c.assignee_email };
     struct alert_plan p;
-    alerts_plan_to_owner(cfg, &c, "staff-sla-warning", &p);
-    if (!p.template)
-        return true;
     struct alert_data d;
-    data_init(&d);
-    data_put(&d, "to_name", alert_to_name(&p, &r->c, NULL));
+    if (!alerts_warning_reached(clock, &t, cfg->alerts.warning, now) || !owner_alert(cfg, r, "staff-sla-warning", &p, &d))
+        return true;
     data_put(&d, "target", g_strdup(response ? "response" : "resolution"));
     data_put(&d, "due_words", calendar_format_words(clock, t.due));
     data_put(&d, "warning_percent", g_strdup_printf("%d", (int)(cfg->alerts.warning * 100 + 0.5)));
-    data_put(&d, "assignee_name", g_strdup(r->c.assignee_name ? r->c.assignee_name : r->c.assignee));
     char key[48];
     g_snprintf(key, sizeof key, "%s:%" G_GINT64_FORMAT, response ? "response" : "resolution", t.due);
     bool ok = alert_queue(st, &r->c, &p, key, &d, true, stats, error);
@@ -186,23 +205,15 @@ static bool alert_update_due(const struct config *cfg, const struct calendar *cl
                                    .linked_cases = r->linked_cases, .last_update = last };
     const struct duration *cadence = NULL;
     int64_t due = alerts_update_due(cfg, clock, &u, &cadence);
-    if (!due || now < due)
-        return true;
-    struct alert_case c = { .queue = r->c.queue, .priority = r->c.priority, .state = r->c.state,
-                            .assignee = r->c.assignee, .assignee_email = r->c.assignee_email };
     struct alert_plan p;
-    alerts_plan_to_owner(cfg, &c, "staff-update-due", &p);
-    if (!p.template)
-        return true;
     struct alert_data d;
+    if (!due || now < due || !owner_alert(cfg, r, "staff-update-due", &p, &d))
+        return true;
     char words[48];
-    data_init(&d);
-    data_put(&d, "to_name", alert_to_name(&p, &r->c, NULL));
     data_put(&d, "due_words", calendar_format_words(clock, due));
     data_put(&d, "last_update_words", calendar_format_words(clock, last));
     data_put(&d, "cadence", g_strdup(alerts_cadence_words(cadence, words)));
     data_put(&d, "linked_cases", r->linked_cases ? g_strdup_printf("%d", r->linked_cases) : NULL);
-    data_put(&d, "assignee_name", g_strdup(r->c.assignee_name ? r->c.assignee_name : r->c.assignee));
     char key[48];
     g_snprintf(key, sizeof key, "since:%" G_GINT64_FORMAT, last);
     bool ok = alert_queue(st, &r->c, &p, key, &d, true, stats, error);
