@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case_all.h"
 #include "cli_common.h"
 #include "cli_time.h"
 #include "clock.h"
@@ -27,15 +28,16 @@ struct case_args {
     const char *until;
     int priority;
     bool no_confirm;
+    bool all;                /* comment, resolve: the parent and every linked case (case_all.h) */
     char *text;              /* owned */
 };
 
 static const char *const usages[] = {
     [CASE_CMD_ASSIGN] = "assign REF [NAME]",
-    [CASE_CMD_COMMENT] = "comment REF [--internal] [TEXT...]",
+    [CASE_CMD_COMMENT] = "comment REF [--internal | --all] [TEXT...]",
     [CASE_CMD_NOTE] = "comment REF --internal [TEXT...]",
     [CASE_CMD_HOLD] = "hold REF --reason awaiting_customer|awaiting_change|customer_deferral [--until TIME] [TEXT...]",
-    [CASE_CMD_RESOLVE] = "resolve REF [--no-confirm] [TEXT...]",
+    [CASE_CMD_RESOLVE] = "resolve REF [--no-confirm] [--all] [TEXT...]",
     [CASE_CMD_CLOSE] = "close REF [TEXT...]",
     [CASE_CMD_REOPEN] = "reopen REF [TEXT...]",
     [CASE_CMD_PRIORITY] = "priority REF N --reason TEXT",
@@ -65,7 +67,7 @@ static int case_parse(int argc, char **argv, struct case_args *a)
     static const struct option longopts[] = {
         { "internal", no_argument, NULL, 'i' }, { "reason", required_argument, NULL, 'r' },
         { "until", required_argument, NULL, 'u' }, { "no-confirm", no_argument, NULL, 'n' },
-        { NULL, 0, NULL, 0 },
+        { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
     };
     optind = 1;
     int c;
@@ -75,10 +77,11 @@ static int case_parse(int argc, char **argv, struct case_args *a)
         case 'r': a->reason = optarg; break;
         case 'u': a->until = optarg; break;
         case 'n': a->no_confirm = true; break;
+        case 'a': a->all = true; break;
         default: return -1;
         }
     }
-    if (optind >= argc)
+    if (optind >= argc || (a->all && a->command != CASE_CMD_COMMENT && a->command != CASE_CMD_RESOLVE))
         return -1;
     a->reference = argv[optind++];
     if (a->command == CASE_CMD_ASSIGN) {
@@ -164,9 +167,11 @@ static bool case_assignee_ok(const struct cli_session *s, struct case_args *a)
 static int case_commit(const struct cli_session *s, const struct case_args *a,
                        const struct case_now *c, const struct lifecycle_plan *plan, enum hold_reason hold)
 {
-    char priority[4];
+    char priority[4], previous[4];
     g_snprintf(priority, sizeof priority, "%d", a->priority);
-    const char *more[] = { "clock", plan->clock_note[0] ? plan->clock_note : NULL, NULL };
+    g_snprintf(previous, sizeof previous, "%d", c->clocks.priority);
+    const char *more[] = { "clock", plan->clock_note[0] ? plan->clock_note : NULL,
+                           "previous_priority", a->command == CASE_CMD_PRIORITY ? previous : NULL, NULL };
     struct case_event_in ev = { .actor = s->actor, .kind = plan->event_kind, .public = plan->public,
                                 .text = a->command == CASE_CMD_PRIORITY ? a->reason : a->text, .more = more };
     if (a->command == CASE_CMD_ASSIGN)
@@ -192,6 +197,11 @@ static int case_commit(const struct cli_session *s, const struct case_args *a,
 
 static int case_run(const struct cli_context *ctx, struct case_args *a)
 {
+    if (a->all) {
+        struct case_all_args all = { .command = a->command, .name = a->name, .reference = a->reference,
+                                     .text = a->text, .no_confirm = a->no_confirm };
+        return case_run_all(ctx, &all);
+    }
     struct cli_session s;
     int status = cli_session_open(ctx, &s);
     if (status != CLI_OK)

@@ -295,10 +295,11 @@ void cli_json_case_fields(JsonBuilder *b, const struct config *cfg, const struct
         { "assignee", c->assignee }, { "assignee_name", c->assignee_name }, { "school", c->school },
         { "school_identifier", c->school_identifier }, { "requester", c->requester },
         { "subject", c->subject }, { "follows", c->follows }, { "response_status", c->response_status },
-        { "resolution_status", c->resolution_status },
+        { "resolution_status", c->resolution_status }, { "parent", c->parent },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         cli_json_string(b, strings[i].key, strings[i].value);
+    cli_json_int(b, "linked_cases", c->linked_cases);
     cli_json_int(b, "priority", c->priority);
     cli_json_int(b, "reactivations", c->reactivations);
     json_builder_set_member_name(b, "confidential");

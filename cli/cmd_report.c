@@ -24,7 +24,8 @@ struct report_args {
 
 static const char report_usage[] =
     "usage: caselog report (--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD) [--by priority|queue|school|type]"
-    " [--format text|csv|json]\n";
+    " [--format text|csv|json]\n"
+    "       caselog report --incident REF [--format text|json]\n";
 
 static int report_parse(int argc, char **argv, struct report_args *a)
 {
@@ -272,6 +273,8 @@ static int report_run(const struct cli_session *s, const struct report_args *a)
 
 int cmd_report(const struct cli_context *ctx, int argc, char **argv)
 {
+    if (report_wants_incident(argc, argv)) /* the post-incident report: cmd_incident.c */
+        return cmd_report_incident(ctx, argc, argv);
     struct report_args a = { .by = REPORT_BY_PRIORITY, .format = REPORT_TEXT_FORMAT };
     if (report_parse(argc, argv, &a) < 0) {
         cli_fprintf(stderr, "%s", report_usage);

@@ -61,6 +61,12 @@ static void show_case(const struct config *cfg, const struct cli_output *out, co
     show_line("assignee", assignee);
     g_free(assignee);
     show_line("follows", c->follows);
+    show_line("major incident", c->parent);
+    if (c->linked_cases) {
+        char *linked = g_strdup_printf("%d (caselog report --incident %s)", c->linked_cases, c->reference);
+        show_line("linked cases", linked);
+        g_free(linked);
+    }
     const struct { const char *label; int64_t t; const char *status; } times[] = {
         { "received", c->received_at, NULL }, { "logged", c->logged_at, NULL },
         { "response due", c->response_due, c->response_status },
@@ -116,6 +122,9 @@ static void event_view_of(const struct desk_thread_item *t, JsonObject *data, st
     e->follows = data_text(data, "follows");
     e->recipient = data_text(data, "recipient");
     e->template = data_text(data, "template");
+    e->parent = data_text(data, "parent") ? data_text(data, "parent") : data_text(data, "case");
+    e->incident = data_text(data, "incident");
+    e->mailed_with = data_text(data, "mailed_with");
     e->detail = data_text(data, "text") ? data_text(data, "text") : data_text(data, "reason");
     e->by_mail = t->message_row != 0;
 }

@@ -41,9 +41,16 @@ int cmd_close(const struct cli_context *ctx, int argc, char **argv);
 int cmd_reopen(const struct cli_context *ctx, int argc, char **argv);
 int cmd_priority(const struct cli_context *ctx, int argc, char **argv);
 
+/* Major incidents (cmd_link.c). */
+int cmd_link(const struct cli_context *ctx, int argc, char **argv);
+int cmd_unlink(const struct cli_context *ctx, int argc, char **argv);
+
 int cmd_attachment(const struct cli_context *ctx, int argc, char **argv);
 int cmd_outbox(const struct cli_context *ctx, int argc, char **argv);
 int cmd_report(const struct cli_context *ctx, int argc, char **argv);
+/* `report --incident REF`: the post-incident report (cmd_incident.c). */
+bool report_wants_incident(int argc, char **argv);
+int cmd_report_incident(const struct cli_context *ctx, int argc, char **argv);
 int cmd_status(const struct cli_context *ctx, int argc, char **argv);
 int cmd_staff(const struct cli_context *ctx, int argc, char **argv);
 /* caselog set REF [--type T] [--queue Q] [--school S] [--requester ADDR] (cmd_set.c). */

@@ -37,6 +37,14 @@ static char *event_head(const struct event_view *e)
     if (!strcmp(k, "followed_up"))
         return g_strdup_printf("the school wrote again after the case closed: new case %s",
                                e->follows ? e->follows : "?");
+    if (!strcmp(k, "linked") || !strcmp(k, "unlinked"))
+        return g_strdup_printf(!strcmp(k, "linked") ? "%s linked the case to major incident %s"
+                                                     : "%s took the case out of major incident %s",
+                               who, e->parent ? e->parent : "?");
+    if (!strcmp(k, "linked_case") || !strcmp(k, "unlinked_case"))
+        return g_strdup_printf(!strcmp(k, "linked_case") ? "%s linked %s to this major incident"
+                                                          : "%s took %s out of this major incident",
+                               who, e->parent ? e->parent : "?");
     if (!strcmp(k, "suppressed"))
         return g_strdup_printf("%s held back the %s mail to %s", who, e->template ? e->template : "automatic",
                                e->recipient ? e->recipient : "?");
@@ -61,9 +69,21 @@ static char *event_head(const struct event_view *e)
     return g_strdup_printf("%s: %s", who, k);
 }
 
+/* head, said of a whole major incident (--all), and where the school was told. */
+static char *event_incident(char *head, const struct event_view *e)
+{
+    if (!e->incident)
+        return head;
+    char *out = g_strdup_printf("%s, with every school of major incident %s%s%s%s", head, e->incident,
+                                e->mailed_with ? " (its school was told on " : "",
+                                e->mailed_with ? e->mailed_with : "", e->mailed_with ? ")" : "");
+    g_free(head);
+    return out;
+}
+
 char *event_words(const struct event_view *e)
 {
-    char *head = event_head(e);
+    char *head = event_incident(event_head(e), e);
     bool by_mail_close = e->by_mail && e->kind && (!strcmp(e->kind, "closed") || !strcmp(e->kind, "reopened"));
     if (by_mail_close) { /* the school's reply did it, not a person at the desk */
         char *mail = g_strdup_printf("the reply %s the case", !strcmp(e->kind, "closed") ? "closed" : "reopened");

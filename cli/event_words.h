@@ -11,6 +11,9 @@ struct event_view {
     const char *who;        /* the actor's display name, address, or "caselog" */
     const char *assignee;   /* assigned: the assignee's display name or role */
     const char *hold_reason, *priority, *attempt, *follows, *recipient, *template;
+    const char *parent;      /* linked, unlinked: the major incident; linked_case, unlinked_case: the case */
+    const char *incident;    /* a comment or resolution made with --all: the major incident */
+    const char *mailed_with; /* such a comment: the case whose mail told this one's requester */
     const char *detail;     /* data.text, else data.reason */
     bool by_mail;           /* caused by a message shown just above it */
 };

@@ -16,9 +16,11 @@ static const struct { const char *name, *text; } helps[] = {
                     "for standard output.\n" },
     { "close", "usage: caselog close REF [TEXT...]\n"
                "Close the case now; closing is final (a later reply opens a new case).\n" },
-    { "comment", "usage: caselog comment REF [--internal] [TEXT...]\n"
+    { "comment", "usage: caselog comment REF [--internal | --all] [TEXT...]\n"
                  "A comment mailed to the school, or with --internal a note that is not mailed.\n"
-                 "Without TEXT it is read from standard input.\n" },
+                 "Without TEXT it is read from standard input.\n"
+                 "  --all  REF is a major incident: the comment goes on it and on every linked case\n"
+                 "         that is not closed, and each school is mailed once on its own case\n" },
     { "explain", "usage: caselog explain FILE [--at TIME] [--mailbox NAME] [--json]\n"
                  "What logging the raw message in FILE would do, changing nothing: parsed fields,\n"
                  "classification, school, thread, type, priority and the rule that set it, due times.\n"
@@ -30,18 +32,29 @@ static const struct { const char *name, *text; } helps[] = {
               "stops until it answers), awaiting_change (the clock runs; not mailed), customer_deferral\n"
               "(at the school's request until TIME; the clock stops until then).\n"
               "  TIME: " CLI_TIME_FORMS "\n" },
+    { "link", "usage: caselog link REF... --parent PARENT\n"
+              "Link each REF (a school's case) to the major incident PARENT. All or nothing: if one\n"
+              "cannot be linked, none is, and each reason is printed. One level: a parent is linked to\n"
+              "nothing, and a linked case has no cases of its own. Then comment/resolve PARENT --all,\n"
+              "report --incident PARENT.\n" },
     { "list", NULL },
     { "outbox", "usage: caselog outbox [--failed] [--json] | caselog outbox retry ID\n"
                 "Mail waiting to go, or with --failed mail that failed or was held back; retry queues\n"
                 "it again.\n" },
     { "priority", "usage: caselog priority REF N --reason TEXT\n"
-                  "Change the priority (1-5); both due times are computed again from the logged time.\n" },
+                  "Change the priority (1-5); both due times are computed again from the logged time.\n"
+                  "The school is told, with the reason and the new targets.\n" },
     { "reopen", "usage: caselog reopen REF [TEXT...]\nReopen a resolved case.\n" },
-    { "report", "usage: caselog report --from YYYY-MM-DD --to YYYY-MM-DD [--format text|csv|json]\n"
-                "The service report for the cases logged in those days (the desk's time zone).\n" },
-    { "resolve", "usage: caselog resolve REF [--no-confirm] [TEXT...]\n"
+    { "report", "usage: caselog report (--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD)\n"
+                "                      [--by priority|queue|school|type] [--format text|csv|json]\n"
+                "       caselog report --incident REF [--format text|json]\n"
+                "The service report for the cases logged in those days (the desk's time zone); or a\n"
+                "major incident's summary: schools affected, first report, response, updates sent,\n"
+                "resolution, total working time.\n" },
+    { "resolve", "usage: caselog resolve REF [--no-confirm] [--all] [TEXT...]\n"
                  "Resolve the case; the school is asked to confirm (up to three times) unless\n"
-                 "--no-confirm.\n" },
+                 "--no-confirm. With --all, REF is a major incident: it and every linked case that can be\n"
+                 "are resolved with the same text (one already resolved is skipped and named).\n" },
     { "schools", "usage: caselog schools add NAME ID [DOMAIN...] [--contact \"Name <address>\"]...\n"
                  "       caselog schools list\n"
                  "       caselog schools import FILE.csv\n"
@@ -55,6 +68,7 @@ static const struct { const char *name, *text; } helps[] = {
                "role if needed, in caselog_desk, and in caselog_admin / caselog_safeguarding exactly as\n"
                "given; remove takes every caselog group away. Adding and removing is for caselog_admin.\n" },
     { "status", NULL },
+    { "unlink", "usage: caselog unlink REF\nTake REF out of the major incident it is linked to.\n" },
     { "unlogged", "usage: caselog unlogged [--json] | caselog unlogged show ID | caselog unlogged reprocess ID\n"
                   "Mail that was not logged and why; show prints the raw message; reprocess logs it with\n"
                   "today's configuration. For caselog_admin.\n" },

@@ -36,6 +36,14 @@ static void test_sentences(void **state)
         { { .kind = "not_read", .who = "caselog", .detail = "1002 attachments not listed" },
           "caselog could not read all of the mail: 1002 attachments not listed" },
         { { .kind = "resolved", .who = NULL }, "someone resolved the case" },
+        { { .kind = "linked", .who = "Sam Jones", .parent = "INC0000001" },
+          "Sam Jones linked the case to major incident INC0000001" },
+        { { .kind = "unlinked_case", .who = "Sam Jones", .parent = "INC0000007" },
+          "Sam Jones took INC0000007 out of this major incident" },
+        { { .kind = "comment", .who = "Siân Prŷs", .incident = "INC0000001", .mailed_with = "INC0000002",
+            .detail = "SIMS is back." },
+          "Siân Prŷs wrote to the school, with every school of major incident INC0000001 (its school was told on"
+          " INC0000002): SIMS is back." },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
         char *got = event_words(&rows[i].e);

@@ -24,6 +24,7 @@ static const struct cfg_field mailbox_schema[] = {
       .units = "smh" },
     { .key = "type", .type = CFG_ENUM, .offset = MB(type), .def_int = CASE_TYPE_INCIDENT, .names = case_type_names },
     { .key = "queue", .type = CFG_STRING, .offset = MB(queue), .def_string = "ICT" },
+    { .key = "notify_cc", .type = CFG_BOOL, .offset = MB(notify_cc), .def_int = 1 },
     { 0 }
 };
 /* Keys whose default depends on another key; read after the table. */

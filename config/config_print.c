@@ -152,6 +152,7 @@ static void put_mailbox(GString *out, const struct config_mailbox *mb, bool last
     put_key_string(out, "    ", "queue", mb->queue);
     g_string_append_printf(out, "    priority = %d;\n", mb->priority);
     put_key_string(out, "    ", "address", mb->address);
+    g_string_append_printf(out, "    notify_cc = %s;\n", mb->notify_cc ? "true" : "false");
     g_string_append(out, last ? "  }\n" : "  },\n");
 }
 
@@ -241,6 +242,33 @@ static void put_rest(GString *out, const struct config *cfg)
     put_key_string(out, "", "log_level", level);
 }
 
+/* alerts, updates and the web desk's address the alerts link to. */
+static void put_alerts(GString *out, const struct config *cfg)
+{
+    const struct config_alerts *a = &cfg->alerts;
+    g_string_append(out, "alerts = {\n  queues = (");
+    for (int i = 0; i < a->n_queues; i++) {
+        g_string_append(out, i ? ",\n    { " : "\n    { ");
+        put_key_string(out, "", "queue", a->queues[i].queue);
+        g_string_truncate(out, out->len - 1); /* one line per queue */
+        g_string_append_c(out, ' ');
+        put_key_string(out, "", "to", a->queues[i].to);
+        g_string_truncate(out, out->len - 1);
+        g_string_append_printf(out, " new_case_priority_at_most = %d; }", a->queues[i].new_case_priority_at_most);
+    }
+    char warning[G_ASCII_DTOSTR_BUF_SIZE]; /* a point, whatever the locale */
+    g_ascii_formatd(warning, sizeof warning, "%.2f", a->warning);
+    g_string_append_printf(out, "%s);\n  warning = %s;\n};\nupdates = {\n", a->n_queues ? "\n  " : " ", warning);
+    put_duration(out, "  ", "cadence", &cfg->updates.cadence);
+    put_duration(out, "  ", "major_incident_cadence", &cfg->updates.major_incident_cadence);
+    g_string_append(out, "};\n");
+    if (a->web_base_url) {
+        g_string_append(out, "web = {\n");
+        put_key_string(out, "  ", "base_url", a->web_base_url);
+        g_string_append(out, "};\n");
+    }
+}
+
 char *config_print(const struct config *cfg)
 {
     GString *out = g_string_new(NULL);
@@ -258,5 +286,6 @@ char *config_print(const struct config *cfg)
     g_string_append(out, ");\n");
     put_smtp(out, &cfg->smtp);
     put_rest(out, cfg);
+    put_alerts(out, cfg);
     return g_string_free(out, FALSE);
 }

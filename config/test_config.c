@@ -167,6 +167,12 @@ static void test_defaults_of_minimal_file(void **state)
     assert_int_equal(cfg->report.resolution_target, 90);
     assert_int_equal(cfg->report.reactivation_max, 3);
     assert_int_equal(cfg->report.first_contact_target, 60);
+    assert_int_equal(cfg->alerts.n_queues, 0);
+    assert_true(cfg->alerts.warning > 0.749 && cfg->alerts.warning < 0.751);
+    assert_null(cfg->alerts.web_base_url);
+    assert_int_equal(cfg->updates.cadence.amount, 5);
+    assert_int_equal(cfg->updates.cadence.unit, DURATION_DAYS);
+    assert_int_equal(duration_seconds(&cfg->updates.major_incident_cadence), 3600);
     config_free(&cfg);
     assert_null(cfg);
     g_ptr_array_unref(errors);
@@ -312,6 +318,13 @@ static void test_example_config(void **state)
     assert_true(cfg->n_routing >= 3);
     assert_string_equal(cfg->routing[0].name, "whole school cannot log in");
     assert_true(g_regex_match(cfg->routing[0].subject, "Nobody can log in to SIMS", 0, NULL));
+    assert_true(config_find_mailbox(cfg, "support")->notify_cc);
+    assert_int_equal(cfg->alerts.n_queues, 2);
+    assert_string_equal(cfg->alerts.queues[0].queue, "ICT");
+    assert_string_equal(cfg->alerts.queues[0].to, "ict-team@desk.example.org");
+    assert_int_equal(cfg->alerts.queues[0].new_case_priority_at_most, 2);
+    assert_int_equal(cfg->alerts.queues[1].new_case_priority_at_most, 0);
+    assert_int_equal(duration_seconds(&cfg->updates.major_incident_cadence), 3600);
     config_free(&cfg);
     g_ptr_array_unref(errors);
     g_free(path);

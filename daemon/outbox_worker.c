@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 
+#include "alert_pass.h"
 #include "backoff.h"
 #include "log.h"
 #include "scheduler.h"
@@ -46,6 +47,7 @@ static void *outbox_main(void *arg)
     struct sender *sender = sender_new(w->cfg, w->cal, w->templates);
     struct backoff db_backoff = backoff_init(1000, 5 * 60 * 1000);
     struct store *st = NULL;
+    int64_t last_scan = -1; /* monotonic seconds of the last scan of the running cases */
     while (!atomic_load(w->stop)) {
         GError *error = NULL;
         char why[LOG_CLIP_SIZE];
@@ -62,10 +64,15 @@ static void *outbox_main(void *arg)
                 g_clear_error(&error);
             }
         }
-        /* Notices and timers first: they queue the mail this pass then sends. */
+        /* Notices, timers and alerts first: they queue the mail this pass then sends.
+         * The running cases are scanned for alerts every ALERTS_SCAN_INTERVAL_S at most. */
         struct scheduler_stats sched;
+        struct alerts_stats alerts;
         struct sender_stats stats;
+        int64_t mono = g_get_monotonic_time() / G_USEC_PER_SEC;
+        bool scan = last_scan < 0 || mono - last_scan >= ALERTS_SCAN_INTERVAL_S;
         if (!scheduler_pass(w->cfg, w->cal, st, &sched, &error) ||
+            !alerts_pass(w->cfg, w->cal, st, clock_now(), scan, &alerts, &error) ||
             !sender_pass(sender, st, clock_now(), &stats, &error)) {
             log_error("action=scheduler_or_outbox_pass_failed reason=%s", log_clip(why, error ? error->message : NULL));
             g_clear_error(&error);
@@ -74,6 +81,10 @@ static void *outbox_main(void *arg)
             continue;
         }
         backoff_success(&db_backoff);
+        if (scan)
+            last_scan = mono;
+        if (alerts.queued)
+            log_info("action=alerts_pass events=%u queued=%u scanned=%d", alerts.events, alerts.queued, alerts.scanned);
         if (sched.notices + sched.timers + sched.breaches + sched.indexed)
             log_info("action=scheduler_pass notices=%u timers=%u breaches=%u indexed=%u", sched.notices,
                      sched.timers, sched.breaches, sched.indexed);

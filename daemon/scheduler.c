@@ -36,6 +36,23 @@ static void plan_data(const struct notice_plan *plan, const char *reason, char a
     data[n] = NULL;
 }
 
+/* The data of a public event's notice: the plan's, and a priority change's reason and
+ * the priority before it (the priority-changed mail names both). */
+static void notice_data(const struct notice_plan *plan, const struct pending_notice *n, char attempt_buf[16],
+                        const char *data[16])
+{
+    bool priority = plan->template && strcmp(plan->template, "priority-changed") == 0;
+    plan_data(plan, priority ? n->text : NULL, attempt_buf, data);
+    int end = 0;
+    while (data[end])
+        end++;
+    if (priority && n->previous_priority) {
+        data[end++] = "previous_priority";
+        data[end++] = n->previous_priority;
+        data[end] = NULL;
+    }
+}
+
 /* Set the timer a plan asks for, counted in working time from base. */
 static bool plan_timer(const struct calendar *cal, struct store *st, int64_t case_id, const struct notice_plan *plan,
                        int64_t base, GError **error)
@@ -51,7 +68,8 @@ static bool plan_timer(const struct calendar *cal, struct store *st, int64_t cas
 static bool notice_response(const struct config *cfg, const struct calendar *cal, struct store *st,
                             const struct pending_notice *n, GError **error)
 {
-    struct lifecycle_change change = { .kind = CASE_CHANGE_PUBLIC_EVENT, .by_person = n->by_person };
+    struct lifecycle_change change = { .kind = CASE_CHANGE_PUBLIC_EVENT, .by_person = n->by_person,
+                                       .event_kind = n->kind };
     struct lifecycle_plan plan;
     lifecycle_plan(n->clocks, &change, cfg, cal, n->at, &plan);
     if (!plan.responded)
@@ -78,7 +96,7 @@ static bool scheduler_notices(const struct config *cfg, const struct calendar *c
         notice_plan_event(n->kind, c->state, c->confirm_required, c->hold, &cfg->closure, &plan);
         char attempt[16];
         const char *data[16];
-        plan_data(&plan, NULL, attempt, data);
+        notice_data(&plan, n, attempt, data);
         ok = notice_response(cfg, cal, st, n, error) && store_notice_done(st, n, plan.template, data, error) &&
              plan_timer(cal, st, n->case_id, &plan, n->at, error);
         char kind[LOG_CLIP_SIZE]; /* events may come from plain SQL */

@@ -4,9 +4,11 @@
 #include "sender.h"
 
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "notice.h"
 #include "outgoing.h"
 #include "secrets.h"
 #include "sender_rule.h"
@@ -132,6 +134,10 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     put(vars, "state_name", data_member(data, "state_name"));
     put(vars, "hold_reason", data_member(data, "hold_reason"));
     put(vars, "reason", data_member(data, "reason"));
+    char *previous = data_member(data, "previous_priority"); /* a priority change */
+    int p = previous ? atoi(previous) : 0;
+    put(vars, "previous_priority_name", p >= 1 && p <= 5 ? g_strdup(cfg->priorities[p - 1].name) : NULL);
+    put(vars, "previous_priority", previous);
     char max_size[32];
     put(vars, "max_size", g_strdup(size_words(cfg->limits.max_message_size, max_size)));
     put(vars, "size", data_member(data, "size"));
@@ -139,12 +145,123 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     return vars;
 }
 
-/* Render, build and keep the mail of item; *raw_out owns the bytes. */
+/* The case's page on the web desk, or NULL when web.base_url is not set. g_free(). */
+static char *sender_case_url(const struct sender *s, const char *reference)
+{
+    const char *base = s->cfg->alerts.web_base_url;
+    if (!base || !reference || !*reference)
+        return NULL;
+    char *escaped = g_uri_escape_string(reference, NULL, FALSE);
+    char *url = g_strconcat(base, "case/", escaped, NULL);
+    g_free(escaped);
+    return url;
+}
+
+/* A staff alert's variables (templates/README.md): the row's data as the alert pass
+ * wrote it, and the link to the web desk. A confidential case's school, sender, subject
+ * and text stay out of the mail: staff outside safeguarding read their mail too. */
+static void staff_vars(const struct sender *s, const struct outbox_item *it, GHashTable *vars)
+{
+    static const char *const from_data[] = { "due_words", "assignee_name", "target", "warning_percent",
+                                             "reply_excerpt", "assigned_by", "last_update_words", "cadence",
+                                             "linked_cases" };
+    JsonParser *parser = json_parser_new();
+    JsonObject *data = data_object(parser, it->data_json);
+    for (size_t i = 0; i < G_N_ELEMENTS(from_data); i++)
+        put(vars, from_data[i], data_member(data, from_data[i]));
+    put(vars, "to_name", data_member(data, "to_name"));
+    g_object_unref(parser);
+    put(vars, "queue", g_strdup(it->queue));
+    put(vars, "case_url", sender_case_url(s, it->reference));
+    put(vars, "confidential", g_strdup(it->confidential ? "1" : ""));
+    if (it->confidential) {
+        static const char *const hidden[] = { "subject", "school_name", "requester_name", "reply_excerpt" };
+        for (size_t i = 0; i < G_N_ELEMENTS(hidden); i++)
+            put(vars, hidden[i], NULL);
+    }
+}
+
+/* Is a mail of template automatic, as the loop guards count it? What a person wrote
+ * (a comment's update, a priority change's notice) is not. */
+static bool sender_automatic(const char *template)
+{
+    return strcmp(template, "update") != 0 && strcmp(template, "priority-changed") != 0;
+}
+
+/* Is address one of the desk's own? Never copied. */
+static bool sender_is_desk(const struct sender *s, const char *address)
+{
+    return sender_rule_is_desk(address, (const char *const *)s->cfg->desk_addresses);
+}
+
+/* Does the case's mailbox copy notices (notify_cc; a mailbox no longer configured does)? */
+static bool sender_mailbox_copies(const struct sender *s, const struct outbox_item *it)
+{
+    const struct config_mailbox *mb = it->mailbox ? config_find_mailbox(s->cfg, it->mailbox) : NULL;
+    return !mb || mb->notify_cc;
+}
+
+/* The copies of a new mail (caller g_ptr_array_unref()s): for a notice, the colleagues
+ * the school copied in its first mail (on its own domains, as the store found them),
+ * but never the desk's own addresses, and not one the per-address loop guard holds back. */
+static GPtrArray *sender_copies(struct sender *s, struct store *st, const struct outbox_item *it, GError **error)
+{
+    GPtrArray *cc = g_ptr_array_new_with_free_func(g_free);
+    if (!notice_copies_colleagues(it->template) || !sender_mailbox_copies(s, it))
+        return cc;
+    for (guint i = 0; i < it->colleagues->len; i++) {
+        const char *a = g_ptr_array_index(it->colleagues, i);
+        int recent = 0;
+        if (sender_is_desk(s, a) || g_ascii_strcasecmp(a, it->recipient) == 0 || !smtp_client_address_ok(a))
+            continue;
+        if (!store_outbox_recent_to(st, a, it->id, &recent, error)) {
+            g_ptr_array_unref(cc);
+            return NULL;
+        }
+        char ref[LOG_CLIP_SIZE], addr[LOG_CLIP_SIZE];
+        if (recent >= s->cfg->limits.auto_mail_per_sender_per_hour && sender_automatic(it->template))
+            log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=copy_suppressed cc=%s"
+                     " reason=\"limits.auto_mail_per_sender_per_hour reached\"", it->id,
+                     log_clip(ref, it->reference), log_clip(addr, a));
+        else
+            g_ptr_array_add(cc, g_strdup(a));
+    }
+    return cc;
+}
+
+/* Build the mail of item (kind) from its rendered text r and variables vars, with the
+ * copies cc (NULL-terminated). A staff alert is addressed by its data's to_name and
+ * threads onto nothing of the school's. */
+static bool sender_build(const struct sender *s, const struct outbox_item *it, int kind, const struct rendered_mail *r,
+                         GHashTable *vars, const char *const *cc, struct outgoing_mail *mail, GError **error)
+{
+    bool staff = template_kind_is_staff((enum template_kind)kind);
+    GString *refs = g_string_new(NULL);
+    for (guint i = 0; !staff && i < it->parent_references->len; i++)
+        g_string_append_printf(refs, "%s<%s>", i ? " " : "", (const char *)g_ptr_array_index(it->parent_references, i));
+    const char *to_name = staff ? g_hash_table_lookup(vars, "to_name") : it->requester_name; /* case mail: the requester */
+    GDateTime *now = g_date_time_new_from_unix_utc(clock_now()); /* the one clock (tests set it) */
+    struct outgoing_request req = {
+        .desk = &s->cfg->desk, .to_address = it->recipient, .to_name = to_name && *to_name ? to_name : NULL,
+        .subject = r->subject, .body = r->body,
+        .kind = kind == TEMPLATE_ACKNOWLEDGEMENT ? OUTGOING_AUTO_REPLIED : OUTGOING_AUTO_GENERATED,
+        .parent_id = staff ? NULL : it->parent_message_id, .parent_references = refs->len ? refs->str : NULL,
+        .date = now, .cc = cc,
+    };
+    bool ok = outgoing_build(&req, mail, error);
+    g_date_time_unref(now);
+    g_string_free(refs, TRUE);
+    return ok;
+}
+
+/* Render, build and keep the mail of item with its copies; *raw_out owns the bytes and
+ * *cc_out the copies (on a resend: the bytes and copies of the first attempt). */
 static bool sender_render(struct sender *s, struct store *st, const struct outbox_item *it, GBytes **raw_out,
-                          GError **error)
+                          GPtrArray **cc_out, GError **error)
 {
     if (it->sent_message_row) { /* built by an earlier attempt: resend the same bytes */
         *raw_out = store_message_raw(st, it->sent_message_row, error);
+        *cc_out = g_ptr_array_ref(it->cc);
         return *raw_out != NULL;
     }
     int kind = template_kind_of(it->template);
@@ -152,30 +269,29 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
         g_set_error(error, SENDER_ERROR, SENDER_ERROR_TEMPLATE, "unknown template %s", it->template);
         return false;
     }
+    GPtrArray *cc = sender_copies(s, st, it, error);
+    if (!cc)
+        return false;
     GHashTable *vars = item_vars(s, it);
+    if (template_kind_is_staff((enum template_kind)kind))
+        staff_vars(s, it, vars);
     struct rendered_mail r = { 0 };
     template_set_render(s->templates, (enum template_kind)kind, vars, &r);
-    g_hash_table_unref(vars);
-    GString *refs = g_string_new(NULL);
-    for (guint i = 0; i < it->parent_references->len; i++)
-        g_string_append_printf(refs, "%s<%s>", i ? " " : "", (const char *)g_ptr_array_index(it->parent_references, i));
-    GDateTime *now = g_date_time_new_from_unix_utc(clock_now()); /* the one clock (tests set it) */
-    struct outgoing_request req = {
-        .desk = &s->cfg->desk, .to_address = it->recipient,
-        .to_name = it->requester_name && *it->requester_name ? it->requester_name : NULL, /* case mail goes to the requester */ .subject = r.subject, .body = r.body,
-        .kind = kind == TEMPLATE_ACKNOWLEDGEMENT ? OUTGOING_AUTO_REPLIED : OUTGOING_AUTO_GENERATED,
-        .parent_id = it->parent_message_id, .parent_references = refs->len ? refs->str : NULL, .date = now,
-    };
+    g_ptr_array_add(cc, NULL); /* NULL-terminated for the builder, dropped below */
     struct outgoing_mail mail = { 0 };
-    bool ok = outgoing_build(&req, &mail, error);
+    bool ok = sender_build(s, it, kind, &r, vars, (const char *const *)cc->pdata, &mail, error);
+    g_ptr_array_remove_index(cc, cc->len - 1);
     int64_t row = 0;
     if (ok)
-        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, mail.bytes, mail.length, &row, error);
-    if (ok)
+        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, mail.bytes,
+                                        mail.length, cc, &row, error);
+    if (ok) {
         *raw_out = g_bytes_new(mail.bytes, mail.length);
+        *cc_out = g_ptr_array_ref(cc);
+    }
+    g_ptr_array_unref(cc);
+    g_hash_table_unref(vars);
     outgoing_mail_clear(&mail);
-    g_date_time_unref(now);
-    g_string_free(refs, TRUE);
     rendered_mail_clear(&r);
     return ok;
 }
@@ -184,15 +300,17 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
 static bool over_cap(struct sender *s, struct store *st, const struct outbox_item *it, const char **why, GError **error)
 {
     *why = NULL;
-    if (strcmp(it->template, "update") == 0) /* a person's comment is not automatic mail */
+    if (!sender_automatic(it->template))
         return false;
     int to_recipient = 0, on_case = 0;
-    if (!store_outbox_recent(st, it->recipient, it->case_id, &to_recipient, &on_case, error))
+    if (!store_outbox_recent(st, it->recipient, it->case_id, it->id, &to_recipient, &on_case, error))
         return false;
-    /* The row itself is counted as 'sending'. */
-    if (to_recipient - 1 >= s->cfg->limits.auto_mail_per_sender_per_hour)
+    /* A staff alert counts for its address, never for the case (that budget is the school's). */
+    int kind = template_kind_of(it->template);
+    bool staff = kind >= 0 && template_kind_is_staff((enum template_kind)kind);
+    if (to_recipient >= s->cfg->limits.auto_mail_per_sender_per_hour)
         *why = "limits.auto_mail_per_sender_per_hour reached";
-    else if (it->case_id && on_case - 1 >= s->cfg->limits.auto_mail_per_case_per_hour)
+    else if (it->case_id && !staff && on_case >= s->cfg->limits.auto_mail_per_case_per_hour)
         *why = "limits.auto_mail_per_case_per_hour reached";
     return *why != NULL;
 }
@@ -236,6 +354,44 @@ static bool to_desk(const struct sender *s, const struct outbox_item *it)
     return sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses);
 }
 
+/* Is item a staff alert addressed to a school (a contact, or an address on a school's
+ * domain)? Alerts never go to schools: *why says so. false if the database failed. */
+static bool staff_to_school(struct store *st, const struct outbox_item *it, const char **why, GError **error)
+{
+    int kind = template_kind_of(it->template);
+    if (kind < 0 || !template_kind_is_staff((enum template_kind)kind))
+        return true;
+    int64_t school_id = 0;
+    if (!store_find_school(st, it->recipient, &school_id, NULL, error))
+        return false;
+    if (school_id)
+        *why = "a staff alert never goes to a school's address";
+    return true;
+}
+
+/* Send raw to the row's recipient and its copies cc; a copy the server refuses is
+ * logged, and the mail goes to the others. */
+static bool sender_transmit(struct sender *s, const struct outbox_item *it, GBytes *raw, const GPtrArray *cc,
+                            GError **error)
+{
+    gsize len = 0;
+    const char *data = g_bytes_get_data(raw, &len);
+    GPtrArray *refused = g_ptr_array_new_with_free_func(g_free);
+    const char **copies = g_new0(const char *, cc->len + 1);
+    for (guint i = 0; i < cc->len; i++)
+        copies[i] = g_ptr_array_index((GPtrArray *)cc, i);
+    bool sent = sender_connect(s, error) &&
+                smtp_client_send_copies(s->smtp, s->cfg->desk.address, it->recipient, copies, data, len, refused, error);
+    g_free(copies);
+    for (guint i = 0; sent && i < refused->len; i++) {
+        char ref[LOG_CLIP_SIZE], addr[LOG_CLIP_SIZE];
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=copy_refused cc=%s", it->id, log_clip(ref, it->reference),
+                 log_clip(addr, g_ptr_array_index(refused, i)));
+    }
+    g_ptr_array_unref(refused);
+    return sent;
+}
+
 static bool sender_one(struct sender *s, struct store *st, const struct outbox_item *it, int64_t now,
                        struct sender_stats *stats, GError **error)
 {
@@ -248,13 +404,11 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
                  " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
                  it->id, ref, it->attempts);
-    if (to_desk(s, it)) {
-        stats->suppressed++;
+    if (to_desk(s, it))
         why = "the recipient is one of the desk's own addresses";
-        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));
-        return store_outbox_mark_suppressed(st, it, why, error);
-    }
-    if (over_cap(s, st, it, &why, &db_error)) {
+    else if (!staff_to_school(st, it, &why, error))
+        return false;
+    if (why || over_cap(s, st, it, &why, &db_error)) {
         stats->suppressed++;
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));
         return store_outbox_mark_suppressed(st, it, why, error);
@@ -264,8 +418,9 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
         return false;
     }
     GBytes *raw = NULL;
+    GPtrArray *cc = NULL;
     GError *send_error = NULL;
-    if (!sender_render(s, st, it, &raw, &send_error)) {
+    if (!sender_render(s, st, it, &raw, &cc, &send_error)) {
         if (g_error_matches(send_error, STORE_ERROR, STORE_ERROR_CONNECTION)) {
             g_propagate_error(error, send_error);
             return false;
@@ -278,10 +433,8 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
         g_error_free(send_error);
         return ok;
     }
-    gsize len = 0;
-    const char *data = g_bytes_get_data(raw, &len);
-    bool sent = sender_connect(s, &send_error) &&
-                smtp_client_send(s->smtp, s->cfg->desk.address, it->recipient, data, len, &send_error);
+    bool sent = sender_transmit(s, it, raw, cc, &send_error);
+    g_ptr_array_unref(cc);
     g_bytes_unref(raw);
     if (sent) {
         stats->sent++;

@@ -19,6 +19,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "mailbox_session.h"
+#include "alert_pass.h"
 #include "outbox_worker.h"
 #include "sender.h"
 #include "store.h"
@@ -159,6 +160,20 @@ static bool service_schema_ok(struct store *st, bool *reached)
     return schema == STORE_SCHEMA_OK;
 }
 
+/* One alerts pass with its scan (for --once); false on failure. */
+static bool once_alerts(const struct config *cfg, const struct calendar *cal, struct store *st)
+{
+    struct alerts_stats stats;
+    GError *error = NULL;
+    bool ok = alerts_pass(cfg, cal, st, clock_now(), true, &stats, &error);
+    char why[LOG_CLIP_SIZE];
+    log_info("action=alerts_pass events=%u queued=%u running=%u read_ms=%" G_GINT64_FORMAT " scan_ms=%" G_GINT64_FORMAT
+             "%s%s", stats.events, stats.queued, stats.running, stats.read_ms, stats.scan_ms, error ? " error=" : "",
+             error ? log_clip(why, error->message) : "");
+    g_clear_error(&error);
+    return ok;
+}
+
 int service_run_once(const struct config *cfg)
 {
     struct calendar *cal = service_calendar(cfg);
@@ -185,6 +200,7 @@ int service_run_once(const struct config *cfg)
     for (int i = 0; i < cfg->n_mailboxes; i++)
         ok = once_mailbox(cfg, cal, st, &cfg->mailboxes[i]) && ok;
     ok = once_scheduler(cfg, cal, st) && ok;
+    ok = once_alerts(cfg, cal, st) && ok;
     ok = once_outbox(cfg, cal, st) && ok;
     store_close(&st);
     calendar_free(&cal);

@@ -182,6 +182,34 @@ bool smtp_client_connect(struct smtp_client *c, enum auth_mode auth, const char 
 bool smtp_client_send(struct smtp_client *c, const char *from, const char *to, const char *data, size_t len,
                       GError **error)
 {
+    return smtp_client_send_copies(c, from, to, NULL, data, len, NULL, error);
+}
+
+/* RCPT TO each copy; a refused one is noted and left out. false if the link broke. */
+static bool smtp_client_rcpt_copies(struct smtp_client *c, const char *const *cc, GPtrArray *refused, GError **error)
+{
+    for (const char *const *a = cc; a && *a; a++) {
+        int r = MAILSMTP_NO_ERROR;
+        if (smtp_client_address_ok(*a) && (r = mailesmtp_rcpt(c->smtp, *a, 0, NULL)) == MAILSMTP_NO_ERROR)
+            continue;
+        if (refused)
+            g_ptr_array_add(refused, g_strdup(*a));
+        if (r == MAILSMTP_NO_ERROR) /* an unusable address: never sent */
+            continue;
+        GError *why = NULL;
+        smtp_client_fail(c, "RCPT TO", r, &why);
+        if (!c->smtp) { /* the link went with it */
+            g_propagate_error(error, why);
+            return false;
+        }
+        g_clear_error(&why);
+    }
+    return true;
+}
+
+bool smtp_client_send_copies(struct smtp_client *c, const char *from, const char *to, const char *const *cc,
+                             const char *data, size_t len, GPtrArray *refused, GError **error)
+{
     if (!smtp_client_address_ok(to) || (*from && !smtp_client_address_ok(from))) {
         g_set_error(error, SMTP_CLIENT_ERROR, SMTP_CLIENT_ERROR_REFUSED, "unusable address");
         return false;
@@ -195,6 +223,8 @@ bool smtp_client_send(struct smtp_client *c, const char *from, const char *to, c
         smtp_client_fail(c, "MAIL FROM", r, error);
     } else if ((r = mailesmtp_rcpt(c->smtp, to, 0, NULL)) != MAILSMTP_NO_ERROR) {
         smtp_client_fail(c, "RCPT TO", r, error);
+    } else if (!smtp_client_rcpt_copies(c, cc, refused, error)) {
+        return false;
     } else if ((r = mailsmtp_data(c->smtp)) != MAILSMTP_NO_ERROR) {
         smtp_client_fail(c, "DATA", r, error);
     } else if ((r = mailsmtp_data_message(c->smtp, data, len)) != MAILSMTP_NO_ERROR) {

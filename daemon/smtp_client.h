@@ -47,6 +47,12 @@ bool smtp_client_is_connected(const struct smtp_client *c);
 bool smtp_client_send(struct smtp_client *c, const char *from, const char *to, const char *data, size_t len,
                       GError **error);
 
+/* The same, with copies: cc (NULL-terminated, may be NULL) are further recipients. A
+ * copy the server refuses (4yz or 5yz to its RCPT) does not stop the mail: it is left
+ * out and added to refused (g_strdup'd; may be NULL), and the mail goes to the rest. */
+bool smtp_client_send_copies(struct smtp_client *c, const char *from, const char *to, const char *const *cc,
+                             const char *data, size_t len, GPtrArray *refused, GError **error);
+
 /* Is an address safe to put in MAIL FROM/RCPT TO (no CR, LF, <, >, spaces; one @)? Pure. */
 bool smtp_client_address_ok(const char *address);
 

@@ -33,11 +33,14 @@ static gboolean check_request(const struct outgoing_request *r, GError **error)
         g_set_error(error, OUTGOING_ERROR, 1, "outgoing mail without %s", missing);
         return FALSE;
     }
-    if (strpbrk(r->to_address, "\r\n <>,\"") || !strchr(r->to_address, '@')) {
-        g_set_error(error, OUTGOING_ERROR, 2, "unusable recipient address '%s'",
-                    r->to_address);
-        return FALSE;
-    }
+    const char *to[] = { r->to_address, NULL };
+    const char *const *lists[] = { to, r->cc };
+    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
+        for (const char *const *a = lists[l]; a && *a; a++)
+            if (strpbrk(*a, "\r\n <>,\"") || !strchr(*a, '@')) {
+                g_set_error(error, OUTGOING_ERROR, 2, "unusable recipient address '%s'", *a);
+                return FALSE;
+            }
     return TRUE;
 }
 
@@ -173,6 +176,8 @@ static void set_headers(GMimeMessage *m, const struct outgoing_request *r, const
     GMimeObject *o = GMIME_OBJECT(m);
     add_address(m, GMIME_ADDRESS_TYPE_FROM, "From", d->name, d->address);
     add_address(m, GMIME_ADDRESS_TYPE_TO, "To", r->to_name, r->to_address);
+    for (const char *const *cc = r->cc; cc && *cc; cc++)
+        g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_CC, "", *cc);
     g_mime_message_set_subject(m, subject, "utf-8");
     g_mime_message_set_date(m, r->date);
     g_mime_message_set_message_id(m, id);

@@ -24,10 +24,23 @@ static const char *const vars_closed[] = { COMMON_VARIABLES, "comment", "reason"
 static const char *const vars_reopened[] = { COMMON_VARIABLES, "reason", NULL };
 static const char *const vars_more_info[] = { COMMON_VARIABLES, "reason", NULL };
 static const char *const vars_too_large[] = { COMMON_VARIABLES, "size", "max_size", NULL };
+static const char *const vars_priority_changed[] = { COMMON_VARIABLES, "reason", "previous_priority",
+                                                     "previous_priority_name", NULL };
+/* Staff alerts: the case as the desk sees it (a confidential case's school, sender and
+ * subject are left empty), and what the alert is about. */
+#define STAFF_VARIABLES COMMON_VARIABLES, "queue", "case_url", "due_words", "confidential", "assignee_name"
+static const char *const vars_staff_new_case[] = { STAFF_VARIABLES, NULL };
+static const char *const vars_staff_sla_warning[] = { STAFF_VARIABLES, "target", "warning_percent", NULL };
+static const char *const vars_staff_breach[] = { STAFF_VARIABLES, "target", NULL };
+static const char *const vars_staff_reply[] = { STAFF_VARIABLES, "reply_excerpt", NULL };
+static const char *const vars_staff_assigned[] = { STAFF_VARIABLES, "assigned_by", NULL };
+static const char *const vars_staff_update_due[] = { STAFF_VARIABLES, "last_update_words", "cadence",
+                                                     "linked_cases", NULL };
 
 static const struct {
     const char *name;
     const char *const *vars;
+    bool staff;
 } kinds[TEMPLATE_COUNT] = {
     [TEMPLATE_ACKNOWLEDGEMENT] = { "acknowledgement", vars_acknowledgement },
     [TEMPLATE_UPDATE] = { "update", vars_update },
@@ -36,6 +49,13 @@ static const struct {
     [TEMPLATE_REOPENED] = { "reopened", vars_reopened },
     [TEMPLATE_MORE_INFO] = { "more-info", vars_more_info },
     [TEMPLATE_TOO_LARGE] = { "too-large", vars_too_large },
+    [TEMPLATE_PRIORITY_CHANGED] = { "priority-changed", vars_priority_changed },
+    [TEMPLATE_STAFF_NEW_CASE] = { "staff-new-case", vars_staff_new_case, true },
+    [TEMPLATE_STAFF_SLA_WARNING] = { "staff-sla-warning", vars_staff_sla_warning, true },
+    [TEMPLATE_STAFF_BREACH] = { "staff-breach", vars_staff_breach, true },
+    [TEMPLATE_STAFF_REPLY] = { "staff-reply", vars_staff_reply, true },
+    [TEMPLATE_STAFF_ASSIGNED] = { "staff-assigned", vars_staff_assigned, true },
+    [TEMPLATE_STAFF_UPDATE_DUE] = { "staff-update-due", vars_staff_update_due, true },
 };
 
 struct loaded_template {
@@ -52,6 +72,12 @@ const char *template_kind_name(enum template_kind kind)
 {
     g_assert(kind < TEMPLATE_COUNT);
     return kinds[kind].name;
+}
+
+bool template_kind_is_staff(enum template_kind kind)
+{
+    g_assert(kind < TEMPLATE_COUNT);
+    return kinds[kind].staff;
 }
 
 const char *const *template_kind_variables(enum template_kind kind)

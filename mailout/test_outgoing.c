@@ -418,6 +418,35 @@ static void test_refused(void **state)
     g_date_time_unref(date);
 }
 
+/* Copies: a Cc header naming each, and a bad one refuses the mail like a bad To. */
+static void test_copies(void **state)
+{
+    GDateTime *date = g_date_time_new_utc(2026, 3, 2, 9, 0, 0);
+    const char *cc[] = { "bursar@ysgol.sch.uk", "deputy@staff.ysgol.sch.uk", NULL };
+    struct outgoing_request r = { .desk = &desk, .to_address = "head@ysgol.sch.uk", .to_name = "Siân Prŷs",
+                                  .subject = "[INC0000042] Update: argraffydd", .body = "Diolch.\n",
+                                  .kind = OUTGOING_AUTO_GENERATED, .date = date, .cc = cc };
+    struct outgoing_mail out = { 0 };
+    build_ok(&r, &out);
+    GMimeMessage *m = parse_bytes(out.bytes, out.length);
+    InternetAddressList *copies = g_mime_message_get_cc(m);
+    assert_int_equal(internet_address_list_length(copies), 2);
+    for (int i = 0; i < 2; i++)
+        assert_string_equal(internet_address_mailbox_get_addr(
+                                INTERNET_ADDRESS_MAILBOX(internet_address_list_get_address(copies, i))), cc[i]);
+    assert_int_equal(internet_address_list_length(g_mime_message_get_to(m)), 1);
+    g_object_unref(m);
+    outgoing_mail_clear(&out);
+    const char *bad[] = { "bursar@ysgol.sch.uk", "x@y\r\nBcc: spy@evil.example", NULL };
+    r.cc = bad;
+    GError *err = NULL;
+    assert_false(outgoing_build(&r, &out, &err));
+    assert_non_null(err);
+    assert_null(out.bytes);
+    g_error_free(err);
+    g_date_time_unref(date);
+}
+
 struct reply_case {
     const char *headers;
     const char *addr;
@@ -498,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_table), cmocka_unit_test(test_headers),
         cmocka_unit_test(test_references_table), cmocka_unit_test(test_refused),
         cmocka_unit_test(test_reply_address_table), cmocka_unit_test(test_subject_cut),
+        cmocka_unit_test(test_copies),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -86,6 +86,49 @@ static void test_shipped_render(void **state)
     g_free(dir);
 }
 
+/* The staff alerts name the case, school, priority and due time, link to the web desk,
+ * and leave a confidential case's school and subject out; only they are staff's. */
+static void test_staff_alerts(void **state)
+{
+    (void)state;
+    char *dir = shipped_dir();
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    struct template_set *set = template_set_load(dir, NULL, errors);
+    assert_non_null(set);
+    GHashTable *vars = sample_vars();
+    g_hash_table_insert(vars, "queue", "ICT");
+    g_hash_table_insert(vars, "case_url", "https://desk.example.org/case/INC0001234");
+    g_hash_table_insert(vars, "due_words", "10:30 on Monday 7 December 2026");
+    for (int k = 0; k < TEMPLATE_COUNT; k++) {
+        bool staff = template_kind_is_staff(k);
+        assert_true(staff == (strncmp(template_kind_name(k), "staff-", 6) == 0));
+        if (!staff)
+            continue;
+        struct rendered_mail m = { 0 };
+        template_set_render(set, k, vars, &m);
+        assert_non_null(strstr(m.body, "INC0001234"));
+        assert_non_null(strstr(m.body, "2 (High)"));
+        assert_non_null(strstr(m.body, "https://desk.example.org/case/INC0001234"));
+        if (k != TEMPLATE_STAFF_REPLY && k != TEMPLATE_STAFF_ASSIGNED)
+            assert_non_null(strstr(m.body, "Szkoła Podstawowa"));
+        rendered_mail_clear(&m);
+    }
+    /* A confidential case: no school, no subject (the sender blanks them, and says so). */
+    g_hash_table_insert(vars, "confidential", "1");
+    g_hash_table_insert(vars, "school_name", "");
+    g_hash_table_insert(vars, "subject", "");
+    struct rendered_mail m = { 0 };
+    template_set_render(set, TEMPLATE_STAFF_NEW_CASE, vars, &m);
+    assert_non_null(strstr(m.body, "This case is confidential"));
+    assert_null(strstr(m.body, "Szkoła"));
+    assert_string_equal(m.subject, "[INC0001234] New P2 case in ICT");
+    rendered_mail_clear(&m);
+    g_hash_table_unref(vars);
+    template_set_free(&set);
+    g_ptr_array_unref(errors);
+    g_free(dir);
+}
+
 static char *write_file(const char *dir, const char *name, const char *text)
 {
     char *path = g_build_filename(dir, name, NULL);
@@ -187,7 +230,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_render), cmocka_unit_test(test_override),
         cmocka_unit_test(test_bad_table),      cmocka_unit_test(test_missing_dir),
-        cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_kind_names),     cmocka_unit_test(test_staff_alerts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,10 +94,13 @@ static void lifecycle_effect(const struct lifecycle_input *in, struct lifecycle_
     out->public = true;
     out->leaves_paused_hold = on_paused_hold;
     switch (in->command) {
-    case CASE_CMD_NOTE:
-    case CASE_CMD_PRIORITY: /* the case stays as it is; the school is not told */
-        out->event_kind = in->command == CASE_CMD_NOTE ? "note" : "priority_changed";
+    case CASE_CMD_NOTE: /* the case stays as it is; the school is not told */
+        out->event_kind = "note";
         out->public = out->leaves_paused_hold = false;
+        return;
+    case CASE_CMD_PRIORITY: /* the case stays as it is; the school is told (priority-changed) */
+        out->event_kind = "priority_changed";
+        out->leaves_paused_hold = false;
         return;
     case CASE_CMD_COMMENT:
         out->event_kind = "comment";
@@ -140,6 +143,11 @@ void lifecycle_decide(const struct lifecycle_input *in, struct lifecycle_decisio
         refuse(out, why);
     else
         lifecycle_effect(in, out);
+}
+
+bool lifecycle_event_responds(const char *kind)
+{
+    return !kind || strcmp(kind, "priority_changed") != 0;
 }
 
 /* --- lifecycle_plan: the clocks --- */
@@ -289,7 +297,8 @@ static void plan_command(const struct lifecycle_case *c, const struct lifecycle_
     default:
         break;
     }
-    if (out->public && !c->responded_at) { /* a person's first public event (SPEC section 4) */
+    if (out->public && lifecycle_event_responds(out->event_kind) && !c->responded_at) {
+        /* a person's first public event (SPEC section 4) */
         a->responded_at = now;
         out->responded = true;
     }
@@ -356,7 +365,7 @@ static void plan_other(const struct lifecycle_case *c, const struct lifecycle_ch
     struct lifecycle_case *a = &out->after;
     switch ((int)change->kind) {
     case CASE_CHANGE_PUBLIC_EVENT:
-        out->responded = change->by_person && !c->responded_at;
+        out->responded = change->by_person && lifecycle_event_responds(change->event_kind) && !c->responded_at;
         if (out->responded)
             a->responded_at = now;
         return;

@@ -3,6 +3,15 @@
 
 #include <string.h>
 
+bool notice_copies_colleagues(const char *template)
+{
+    static const char *const notices[] = { "update", "priority-changed", "closure-request", "closed", "reopened" };
+    for (size_t i = 0; template && i < sizeof notices / sizeof notices[0]; i++)
+        if (strcmp(template, notices[i]) == 0)
+            return true;
+    return false;
+}
+
 void notice_plan_request(int attempt, const struct config_closure *closure, struct notice_plan *out)
 {
     memset(out, 0, sizeof *out);
@@ -47,6 +56,8 @@ void notice_plan_event(const char *kind, enum thread_case_state state, bool conf
         out->template = "closed";
     } else if (strcmp(kind, "reopened") == 0) {
         out->template = "reopened";
+    } else if (strcmp(kind, "priority_changed") == 0) {
+        out->template = "priority-changed"; /* with the new targets (issue 19) */
     } else if (strcmp(kind, "assigned") == 0 || strcmp(kind, "on_hold") == 0) {
         plan_state_update(strcmp(kind, "assigned") == 0 ? THREAD_STATE_ASSIGNED : THREAD_STATE_ON_HOLD,
                           strcmp(kind, "on_hold") == 0 ? hold : HOLD_NONE, out);

@@ -80,10 +80,10 @@ static const struct row rows[] = {
     { CASE_CMD_REOPEN, A, true, NONE, NONE, REFUSED, "only a resolved case", false, false },
     { CASE_CMD_REOPEN, H, true, AC, NONE, REFUSED, "only a resolved case", false, false },
     { CASE_CMD_REOPEN, C, true, NONE, NONE, REFUSED, "final", false, false },
-    { CASE_CMD_PRIORITY, O, false, NONE, NONE, O, "priority_changed", false, false },
-    { CASE_CMD_PRIORITY, A, true, NONE, NONE, A, "priority_changed", false, false },
-    { CASE_CMD_PRIORITY, H, true, AC, NONE, H, "priority_changed", false, false }, /* still paused */
-    { CASE_CMD_PRIORITY, R, true, NONE, NONE, R, "priority_changed", false, false },
+    { CASE_CMD_PRIORITY, O, false, NONE, NONE, O, "priority_changed", true, false },
+    { CASE_CMD_PRIORITY, A, true, NONE, NONE, A, "priority_changed", true, false },
+    { CASE_CMD_PRIORITY, H, true, AC, NONE, H, "priority_changed", true, false }, /* still paused */
+    { CASE_CMD_PRIORITY, R, true, NONE, NONE, R, "priority_changed", true, false },
     { CASE_CMD_PRIORITY, C, true, NONE, NONE, REFUSED, "closed", false, false },
 };
 
@@ -292,13 +292,14 @@ static const struct plan_row plan_rows[] = {
     { V_HOLD_DEFERRAL, CASE_CMD_REOPEN, NO, NULL, false, false, false, KEEP, '0' },
     { V_RESOLVED, CASE_CMD_REOPEN, A, "reopened", true, true, false, KEEP, '0' },
     { V_CLOSED, CASE_CMD_REOPEN, NO, NULL, false, false, false, KEEP, 'k' },
-    /* priority 1: both due times again from logged_at; a pause stays */
-    { V_OPEN, CASE_CMD_PRIORITY, SAME, "priority_changed", false, false, false, RECOMPUTE, '0' },
-    { V_ASSIGNED, CASE_CMD_PRIORITY, SAME, "priority_changed", false, false, false, RECOMPUTE, '0' },
-    { V_HOLD_CUSTOMER, CASE_CMD_PRIORITY, SAME, "priority_changed", false, false, false, RECOMPUTE, '0' },
-    { V_HOLD_CHANGE, CASE_CMD_PRIORITY, SAME, "priority_changed", false, false, false, RECOMPUTE, '0' },
-    { V_HOLD_DEFERRAL, CASE_CMD_PRIORITY, SAME, "priority_changed", false, false, false, RECOMPUTE, '0' },
-    { V_RESOLVED, CASE_CMD_PRIORITY, SAME, "priority_changed", false, false, false, RECOMPUTE, 'k' },
+    /* priority 1: both due times again from logged_at; a pause stays; the school is
+     * told, which is no response */
+    { V_OPEN, CASE_CMD_PRIORITY, SAME, "priority_changed", true, false, false, RECOMPUTE, '0' },
+    { V_ASSIGNED, CASE_CMD_PRIORITY, SAME, "priority_changed", true, false, false, RECOMPUTE, '0' },
+    { V_HOLD_CUSTOMER, CASE_CMD_PRIORITY, SAME, "priority_changed", true, false, false, RECOMPUTE, '0' },
+    { V_HOLD_CHANGE, CASE_CMD_PRIORITY, SAME, "priority_changed", true, false, false, RECOMPUTE, '0' },
+    { V_HOLD_DEFERRAL, CASE_CMD_PRIORITY, SAME, "priority_changed", true, false, false, RECOMPUTE, '0' },
+    { V_RESOLVED, CASE_CMD_PRIORITY, SAME, "priority_changed", true, false, false, RECOMPUTE, 'k' },
     { V_CLOSED, CASE_CMD_PRIORITY, NO, NULL, false, false, false, KEEP, 'k' },
     /* type (complaint, no targets of its own here): recomputed the same way */
     { V_OPEN, CASE_CMD_TYPE, SAME, "type_changed", false, false, false, KEEP, '0' },
@@ -547,6 +548,17 @@ static void test_public_event_from_sql_counts_as_response(void **state)
     lifecycle_plan(&c, &by_caselog, &cfg, cal, at("2026-03-02T09:30:00Z"), &p);
     assert_false(p.responded);
     assert_int_equal(p.after.responded_at, 0);
+    /* A priority change's notice is public but no response (issue 19), from any front end. */
+    struct lifecycle_change priority = { .kind = CASE_CHANGE_PUBLIC_EVENT, .by_person = true,
+                                         .event_kind = "priority_changed" };
+    lifecycle_plan(&c, &priority, &cfg, cal, at("2026-03-02T09:30:00Z"), &p);
+    assert_false(p.responded);
+    assert_int_equal(p.after.responded_at, 0);
+    struct lifecycle_change p2 = { .kind = CASE_CMD_PRIORITY, .priority = 2 };
+    lifecycle_plan(&c, &p2, &cfg, cal, at("2026-03-02T09:30:00Z"), &p);
+    assert_true(p.allowed);
+    assert_true(p.public);
+    assert_false(p.responded);
 }
 
 /* Defect: a case on a pausing hold whose stale resolution_due has passed read as a

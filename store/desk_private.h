@@ -15,7 +15,9 @@
     "extract(epoch FROM received_at)::bigint, extract(epoch FROM logged_at)::bigint, "                      \
     "extract(epoch FROM response_due)::bigint, extract(epoch FROM responded_at)::bigint, "                  \
     "extract(epoch FROM resolution_due)::bigint, extract(epoch FROM resolved_at)::bigint, "                 \
-    "extract(epoch FROM closed_at)::bigint, extract(epoch FROM hold_until)::bigint"
+    "extract(epoch FROM closed_at)::bigint, extract(epoch FROM hold_until)::bigint, "                      \
+    "(SELECT p.reference FROM cases x JOIN cases p ON p.id = x.parent WHERE x.id = case_sla.id), "          \
+    "(SELECT count(*) FROM cases k WHERE k.parent = case_sla.id)"
 /* A case from the row's next DESK_CASE_COLUMNS (a db_list() item maker). Caller frees
  * with desk_case_free(). */
 gpointer desk_case_from_row(struct db_row *r);

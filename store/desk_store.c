@@ -13,6 +13,7 @@ void desk_case_free(gpointer p)
                          &c->response_status, &c->resolution_status, &c->assignee_name, &c->school_identifier };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(*strings[i]);
+    g_free(c->parent);
     g_free(c);
 }
 
@@ -33,6 +34,8 @@ gpointer desk_case_from_row(struct db_row *r)
                          &c->resolution_due, &c->resolved_at, &c->closed_at, &c->hold_until };
     for (size_t i = 0; i < G_N_ELEMENTS(times); i++)
         *times[i] = db_next_int(r);
+    c->parent = db_next_strdup(r);
+    c->linked_cases = (int)db_next_int(r);
     return c;
 }
 

@@ -7,18 +7,37 @@
 
 #include "store_private.h"
 
+/* Automatic mail, as the loop guards count it: all but what a person wrote (a comment's
+ * update, a priority change's notice). */
+#define OUTBOX_AUTOMATIC "template NOT IN ('update', 'priority-changed')"
+
 void outbox_item_free(gpointer p)
 {
     struct outbox_item *it = p;
     if (!it)
         return;
     char *strings[] = { it->template, it->recipient, it->data_json, it->reference, it->subject, it->state,
-                        it->requester_name, it->school, it->follows, it->comment, it->parent_message_id };
+                        it->requester_name, it->school, it->follows, it->comment, it->parent_message_id,
+                        it->mailbox, it->queue };
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         g_free(strings[i]);
-    if (it->parent_references)
-        g_ptr_array_unref(it->parent_references);
+    GPtrArray *arrays[] = { it->parent_references, it->colleagues, it->cc };
+    for (size_t i = 0; i < G_N_ELEMENTS(arrays); i++)
+        if (arrays[i])
+            g_ptr_array_unref(arrays[i]);
     g_free(it);
+}
+
+/* A text[] sent as array_to_string(x, E'\\n'): its non-empty items. */
+static GPtrArray *outbox_lines(const char *text)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    char **parts = g_strsplit(text ? text : "", "\n", -1);
+    for (char **p = parts; *p; p++)
+        if (**p)
+            g_ptr_array_add(out, g_strdup(*p));
+    g_strfreev(parts);
+    return out;
 }
 
 static gpointer outbox_item_from_row(struct db_row *r)
@@ -50,6 +69,11 @@ static gpointer outbox_item_from_row(struct db_row *r)
             g_ptr_array_add(it->parent_references, g_strdup(*ref));
     g_strfreev(parts);
     it->reclaimed = db_next_bool(r);
+    it->mailbox = db_next_strdup(r);
+    it->colleagues = outbox_lines(db_next_text(r));
+    it->cc = outbox_lines(db_next_text(r));
+    it->confidential = db_next_bool(r);
+    it->queue = db_next_strdup(r);
     return it;
 }
 
@@ -77,7 +101,9 @@ GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError *
         "  coalesce(e.data->>'text', e.data->>'comment'),"
         "  coalesce(c.priority, 0), extract(epoch FROM c.response_due)::bigint,"
         "  extract(epoch FROM c.resolution_due)::bigint, pm.message_id, array_to_string(pm.reference_ids, ' '),"
-        "  o.was_sending"
+        "  o.was_sending,"
+        "  fm.mailbox, array_to_string(fm.colleagues, E'\\n'), array_to_string(o.cc, E'\\n'),"
+        "  coalesce(c.confidential, false), c.queue"
         " FROM claimed o"
         " LEFT JOIN cases c ON c.id = o.case_id"
         " LEFT JOIN schools s ON s.id = c.school_id"
@@ -87,6 +113,12 @@ GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError *
         " LEFT JOIN LATERAL (SELECT m.message_id, m.reference_ids FROM messages m"
         "   WHERE m.case_id = o.case_id AND m.direction = 'in' AND m.message_id IS NOT NULL AND NOT m.from_outside"
         "   ORDER BY m.received_at DESC, m.id DESC LIMIT 1) pm ON true"
+        /* the case's first mail: its desk mailbox, and whom the school copied on its own domains */
+        " LEFT JOIN LATERAL (SELECT m.mailbox, ARRAY(SELECT DISTINCT a FROM unnest(m.cc_addresses) a"
+        "   WHERE a <> lower(c.requester) AND EXISTS (SELECT 1 FROM school_domains d WHERE d.school_id = c.school_id"
+        "    AND (split_part(a, '@', 2) = d.domain OR right(split_part(a, '@', 2), length(d.domain) + 1) = '.' || d.domain)))"
+        "   AS colleagues FROM messages m WHERE m.case_id = o.case_id AND m.direction = 'in' AND NOT m.from_outside"
+        "   ORDER BY m.received_at, m.id LIMIT 1) fm ON true"
         " ORDER BY o.id";
     return db_list(st->db, sql, DB_ARGS(db_arg_int(limit), db_arg_int(lease_s)), outbox_item_from_row,
                    outbox_item_free, error);
@@ -103,32 +135,50 @@ static void outbox_recent_from_row(struct db_row *r, void *data)
     n->on_case = (int)db_next_int(r);
 }
 
-bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int *to_recipient_out,
-                         int *on_case_out, GError **error)
+/* The loop guards' rows: automatic mail sent in the last hour, and mail being sent now
+ * that was claimed before the row whose id is the parameter `before` (so the rows of one
+ * claim count in order: the oldest goes first, and a later one is held back). */
+#define OUTBOX_RECENT(before)                                                                                 \
+    " FROM outbox WHERE " OUTBOX_AUTOMATIC " AND ((state = 'sent' AND sent_at > caselog_now() - interval '1 hour')" \
+    "  OR (state = 'sending' AND id < " before "))"
+
+bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int64_t before_id,
+                         int *to_recipient_out, int *on_case_out, GError **error)
 {
     static const char sql[] =
-        "SELECT count(*) FILTER (WHERE lower(recipient) = lower($1)),"
-        "       count(*) FILTER (WHERE case_id = $2)"
-        " FROM outbox WHERE state IN ('sent', 'sending') AND template <> 'update'"
-        "   AND coalesce(sent_at, caselog_now()) > caselog_now() - interval '1 hour'";
+        "SELECT count(*) FILTER (WHERE lower(recipient) = lower($1) OR lower($1) = ANY(cc)),"
+        "       count(*) FILTER (WHERE case_id = $2 AND template NOT LIKE 'staff-%')" OUTBOX_RECENT("$3");
     struct outbox_recent n = { 0 };
-    bool ok = db_one_row(st->db, sql, DB_ARGS(db_arg_text(recipient), db_arg_int(case_id)), outbox_recent_from_row,
-                         &n, NULL, error);
+    bool ok = db_one_row(st->db, sql, DB_ARGS(db_arg_text(recipient), db_arg_int(case_id), db_arg_int(before_id)),
+                         outbox_recent_from_row, &n, NULL, error);
     *to_recipient_out = n.to_recipient;
     *on_case_out = n.on_case;
     return ok;
 }
 
+bool store_outbox_recent_to(struct store *st, const char *address, int64_t before_id, int *count_out, GError **error)
+{
+    int64_t n = 0;
+    bool ok = db_int(st->db,
+                     "SELECT count(*) FILTER (WHERE lower(recipient) = lower($1) OR lower($1) = ANY(cc))"
+                     OUTBOX_RECENT("$2"),
+                     DB_ARGS(db_arg_text(address), db_arg_int(before_id)), &n, error);
+    *count_out = (int)n;
+    return ok;
+}
+
 bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *from_address,
                                 const char *message_id, const char *subject, const char *raw, size_t raw_len,
-                                int64_t *message_row_out, GError **error)
+                                const GPtrArray *cc, int64_t *message_row_out, GError **error)
 {
     static const char sql[] =
         "WITH m AS (INSERT INTO messages (case_id, direction, message_id, in_reply_to, reference_ids,"
-        "   from_address, to_addresses, subject, received_at, raw, raw_sha256, size)"
+        "   from_address, to_addresses, cc_addresses, subject, received_at, raw, raw_sha256, size)"
         " VALUES (nullif($1, 0), 'out', $2, $3, coalesce(string_to_array(nullif($4, ''), ' '), '{}'), lower($5),"
-        "   ARRAY[lower($6)], $7, caselog_now(), $8, encode(sha256($8), 'hex'), $9) RETURNING id)"
-        " UPDATE outbox SET sent_message_id = m.id FROM m WHERE outbox.id = $10 RETURNING m.id";
+        "   ARRAY[lower($6)], coalesce($11::text[], '{}'), $7, caselog_now(), $8, encode(sha256($8), 'hex'), $9)"
+        "   RETURNING id)"
+        " UPDATE outbox SET sent_message_id = m.id, cc = coalesce($11::text[], '{}') FROM m WHERE outbox.id = $10"
+        " RETURNING m.id";
     GString *refs = g_string_new(NULL);
     for (guint i = 0; i < item->parent_references->len; i++)
         g_string_append_printf(refs, "%s ", (const char *)g_ptr_array_index(item->parent_references, i));
@@ -138,7 +188,8 @@ bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item
                      DB_ARGS(db_arg_int(item->case_id), db_arg_text(message_id), db_arg_text(item->parent_message_id),
                              db_arg_text(g_strstrip(refs->str)), db_arg_text(from_address),
                              db_arg_text(item->recipient), db_arg_text(subject), db_arg_bytea(raw, raw_len),
-                             db_arg_int((int64_t)raw_len), db_arg_int(item->id)),
+                             db_arg_int((int64_t)raw_len), db_arg_int(item->id),
+                             cc && cc->len ? db_arg_texts(cc) : db_arg_null()),
                      message_row_out, error);
     g_string_free(refs, TRUE);
     return ok;

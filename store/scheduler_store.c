@@ -14,6 +14,7 @@ void pending_notice_free(gpointer notice)
     g_free(n->kind);
     g_free(n->text);
     g_free(n->requester);
+    g_free(n->previous_priority);
     if (n->clocks)
         g_rc_box_release(n->clocks);
     g_free(n);
@@ -50,6 +51,7 @@ static gpointer notice_from_row(struct db_row *r)
     n->text = db_next_strdup(r);
     n->requester = db_next_strdup(r);
     n->by_person = db_next_bool(r);
+    n->previous_priority = db_next_strdup(r);
     n->clocks = g_rc_box_new0(struct lifecycle_case);
     case_clocks_read(r, n->clocks);
     return n;
@@ -78,7 +80,8 @@ GPtrArray *store_notices_claim(struct store *st, int limit, GError **error)
     /* A person's event: not one caselog wrote itself. */
     GPtrArray *list = scheduler_claim(st,
         "SELECT e.id, e.case_id, floor(extract(epoch FROM e.at))::bigint, e.kind,"
-        " coalesce(e.data->>'text', e.data->>'comment'), c.requester, e.actor NOT IN ('caselog', 'caselogd'), "
+        " coalesce(e.data->>'text', e.data->>'comment'), c.requester, e.actor NOT IN ('caselog', 'caselogd'),"
+        " e.data->>'previous_priority', "
         CASE_CLOCKS_SQL("c")
         " FROM case_events e JOIN cases c ON c.id = e.case_id"
         " WHERE e.public AND e.needs_notice AND e.noticed_at IS NULL"

@@ -119,6 +119,7 @@ struct config_mailbox {
     char *queue;
     int priority;
     char *address; /* the desk address this mailbox receives; default user */
+    bool notify_cc; /* copy the school's notices to the colleagues its first mail copied; default true */
 };
 
 /* A routing rule: all given match keys must match; unset keys match anything.
@@ -168,6 +169,27 @@ struct config_limits {
     struct duration no_ack_older_than;
 };
 
+/* alerts: staff alerts by e-mail (issue 19; caselog.conf(5), "alerts"). */
+struct config_alert_queue {
+    int line;
+    char *queue;                   /* a queue name as cases carry it, "ICT" */
+    char *to;                      /* where the queue's alerts go */
+    int new_case_priority_at_most; /* a new case of this priority or higher alerts the queue; 0: none */
+};
+
+struct config_alerts {
+    struct config_alert_queue *queues;
+    int n_queues;
+    double warning; /* the share of a target used up that warns, 0.75 */
+    char *web_base_url; /* web.base_url, ending in '/': alerts link to the case there; NULL: no link */
+};
+
+/* updates: how often the school hears about an open case (the charters' promise). */
+struct config_updates {
+    struct duration cadence;                /* "5d"; amount 0: no promise kept */
+    struct duration major_incident_cadence; /* "1h": a case with cases linked to it */
+};
+
 struct config {
     char *path;
     struct config_desk desk;
@@ -185,6 +207,8 @@ struct config {
     struct config_closure closure;
     struct config_limits limits;
     char *templates_dir; /* admin overrides; may be NULL */
+    struct config_alerts alerts;
+    struct config_updates updates;
     char **fallback_charsets; /* for undeclared 8-bit text, tried in order (never NULL or empty) */
     int log_level;          /* enum log_level of common/log.h; default info */
     char **desk_addresses;  /* config_desk_addresses(), made at load; NULL-terminated */

@@ -14,7 +14,7 @@ enum outgoing_kind {
     OUTGOING_AUTO_GENERATED, /* notices: Auto-Submitted: auto-generated */
 };
 
-/* Everything is borrowed. Optional: to_name, parent_id, parent_references. */
+/* Everything is borrowed. Optional: to_name, parent_id, parent_references, cc. */
 struct outgoing_request {
     const struct config_desk *desk;
     const char *to_address;
@@ -25,6 +25,7 @@ struct outgoing_request {
     const char *parent_id;         /* latest inbound Message-ID, without <> */
     const char *parent_references; /* that message's raw References (or In-Reply-To) */
     GDateTime *date;               /* the Date header; the caller passes "now" */
+    const char *const *cc;         /* copies (Cc), NULL-terminated; may be NULL */
 };
 
 /* Result: message_id (without <>), subject and bytes (RFC 5322 text, CRLF line ends)

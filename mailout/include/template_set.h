@@ -1,4 +1,5 @@
-/* template_set: the seven outgoing-mail templates of SPEC section 5, each taken from
+/* template_set: the outgoing-mail templates (SPEC section 5, and issue 19's priority
+ * notice and staff alerts), each taken from
  * the admin's directory if it holds a file of that name, else from the shipped one.
  * Every template is checked at load time (syntax, headers, known variables) so that
  * --check-config finds problems, never the sender. It must not send or store mail. */
@@ -6,6 +7,7 @@
 #define CASELOG_TEMPLATE_SET_H
 
 #include <glib.h>
+#include <stdbool.h>
 
 enum template_kind {
     TEMPLATE_ACKNOWLEDGEMENT,
@@ -15,6 +17,13 @@ enum template_kind {
     TEMPLATE_REOPENED,
     TEMPLATE_MORE_INFO,
     TEMPLATE_TOO_LARGE,
+    TEMPLATE_PRIORITY_CHANGED,
+    TEMPLATE_STAFF_NEW_CASE,    /* staff alerts: to desk staff, never to a school */
+    TEMPLATE_STAFF_SLA_WARNING,
+    TEMPLATE_STAFF_BREACH,
+    TEMPLATE_STAFF_REPLY,
+    TEMPLATE_STAFF_ASSIGNED,
+    TEMPLATE_STAFF_UPDATE_DUE,
     TEMPLATE_COUNT
 };
 
@@ -28,6 +37,9 @@ struct rendered_mail {
 
 /* File base name of kind ("closure-request"); static string. */
 const char *template_kind_name(enum template_kind kind);
+
+/* Is kind a staff alert (to desk staff, never to a school)? */
+bool template_kind_is_staff(enum template_kind kind);
 
 /* NULL-terminated static list of the variables kind may use. */
 const char *const *template_kind_variables(enum template_kind kind);

@@ -79,6 +79,7 @@ struct lifecycle_change {
     int priority;                /* CASE_CMD_PRIORITY: 1..5 */
     enum case_type type;         /* CASE_CMD_TYPE */
     bool by_person;              /* CASE_CHANGE_PUBLIC_EVENT: a person wrote it (not caselog itself) */
+    const char *event_kind;      /* CASE_CHANGE_PUBLIC_EVENT: its kind (NULL: any) */
 };
 
 #define LIFECYCLE_REASON_SIZE 200
@@ -135,6 +136,11 @@ struct lifecycle_decision {
 };
 
 void lifecycle_decide(const struct lifecycle_input *in, struct lifecycle_decision *out);
+
+/* Is a public event of kind a response (SPEC section 4: a person's first public event)?
+ * All are but a priority change's notice: telling the school its case was re-rated is
+ * not working on it (issue 19). */
+bool lifecycle_event_responds(const char *kind);
 
 /* Does this hold stop the resolution clock (SPEC section 4)? */
 bool hold_reason_pauses(enum hold_reason reason);

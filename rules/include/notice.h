@@ -27,6 +27,11 @@ struct notice_plan {
 void notice_plan_event(const char *kind, enum thread_case_state state, bool confirm_required,
                        enum hold_reason hold, const struct config_closure *closure, struct notice_plan *out);
 
+/* Does a mail of template go to the colleagues the school copied in its first mail
+ * too (issue 19)? The notices about the case do; the acknowledgement and more-info
+ * answer the sender alone (RFC 3834), and staff alerts never reach a school. */
+bool notice_copies_colleagues(const char *template);
+
 /* Closure request attempt (1-based) is going out now: its mail and the timer after it. */
 void notice_plan_request(int attempt, const struct config_closure *closure, struct notice_plan *out);
 

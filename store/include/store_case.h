@@ -22,6 +22,7 @@ struct case_now {
     char reference[STORE_REF_SIZE];
     char *assignee;               /* NULL if nobody */
     struct lifecycle_case clocks; /* what lifecycle_plan() reads */
+    char *requester;              /* store_case_begin_incident() only: the school's sender, lower case */
 };
 void case_now_clear(struct case_now *c);
 
@@ -51,7 +52,27 @@ struct case_event_in {
     const char *extra_key, *extra_value; /* one more data member, or NULL */
     const char *const *more;  /* more members: key, value, ..., NULL (a NULL value is left out) */
     int64_t message_row;      /* the message that caused it, or 0 */
+    bool told_elsewhere;      /* public, but the school hears of it in another case's mail: no notice of its own */
 };
+
+/* --- a major incident: one change to the parent and its linked cases (issue 19) --- */
+
+/* Why a major incident cannot be worked as one from reference (store_case_begin_incident). */
+enum incident_refusal { INCIDENT_OK, INCIDENT_NO_CASE, INCIDENT_IS_LINKED, INCIDENT_NO_LINKED_CASES };
+
+/* BEGIN and lock the major incident reference (case-insensitive) and its linked cases
+ * that are not closed, in id order. *cases_out (struct case_now *, freed with the
+ * array) has the parent first. Anything but INCIDENT_OK in *refusal (with the parent a
+ * linked case is linked to in linked_to) rolls back and gives no cases. */
+bool store_case_begin_incident(struct store *st, const char *reference, GPtrArray **cases_out,
+                               enum incident_refusal *refusal, char linked_to[STORE_REF_SIZE], GError **error);
+/* Write one case's plan with its event inside the open transaction (no COMMIT):
+ * store_case_commit() without its COMMIT. On failure the transaction is rolled back. */
+bool store_case_apply(struct store *st, const struct case_now *c, const struct lifecycle_plan *plan,
+                      const struct case_write *w, const struct case_event_in *event, int64_t *event_id_out,
+                      GError **error);
+/* COMMIT the open transaction. */
+bool store_case_finish(struct store *st, GError **error);
 
 /* Write the plan's case, insert the event, set the hold_until timer of a deferral, and
  * COMMIT (ROLLBACK on failure). */
@@ -65,6 +86,7 @@ bool store_case_commit(struct store *st, const struct case_now *c, const struct 
 struct pending_notice {
     int64_t event_id, case_id, at;
     char *kind, *text, *requester;
+    char *previous_priority;        /* a priority change: the priority before it (data), or NULL */
     bool by_person;                 /* written by a person, not caselog itself */
     struct lifecycle_case *clocks;  /* the case now; shared by the claim's notices of one case */
 };

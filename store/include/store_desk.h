@@ -40,6 +40,8 @@ struct desk_case {
     int64_t id;
     char *reference, *type, *state, *hold_reason, *queue, *priority_reason, *assignee;
     char *school, *requester, *requester_name, *subject, *follows;
+    char *parent;        /* the major incident it is linked to, or NULL */
+    int linked_cases;    /* cases linked to it (it is a major incident) */
     char *response_status, *resolution_status;
     char *assignee_name;  /* the assignee's display name (staff), NULL if not on the staff */
     char *school_identifier;

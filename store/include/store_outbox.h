@@ -25,6 +25,12 @@ struct outbox_item {
     char *parent_message_id;
     GPtrArray *parent_references; /* char * */
     bool reclaimed;       /* it was 'sending' under a daemon that died (or hung): may go twice */
+    /* copies to the school's colleagues (issue 19) */
+    char *mailbox;            /* the desk mailbox the case's first mail came to; NULL if none */
+    GPtrArray *colleagues;    /* char *: that mail's Cc addresses on the school's domains, but the requester */
+    GPtrArray *cc;            /* char *: the copies the row went to when it was built (a resend keeps them) */
+    bool confidential;
+    char *queue;
 };
 void outbox_item_free(gpointer item);
 
@@ -33,15 +39,21 @@ void outbox_item_free(gpointer item);
  * ran out). Caller frees with g_ptr_array_unref(). */
 GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError **error);
 
-/* Automatic mails sent (or being sent) in the last hour to recipient and on case_id. */
-bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int *to_recipient_out,
-                         int *on_case_out, GError **error);
+/* Automatic mails sent in the last hour, or being sent under a claim older than the row
+ * before_id, to recipient (as its recipient or a copy) and to the school on case_id
+ * (staff alerts are not counted on the case). The row before_id itself is not counted. */
+bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int64_t before_id,
+                         int *to_recipient_out, int *on_case_out, GError **error);
+/* The same count for address alone, as recipient or copy. */
+bool store_outbox_recent_to(struct store *st, const char *address, int64_t before_id, int *count_out,
+                            GError **error);
 
 /* Keep the rendered message as an outbound messages row (with our Message-ID, for
- * threading replies) and link it to the outbox row; sets *message_row_out. */
+ * threading replies) and link it to the outbox row, with the copies it goes to (cc,
+ * char *; may be NULL); sets *message_row_out. */
 bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *from_address,
                                 const char *message_id, const char *subject, const char *raw, size_t raw_len,
-                                int64_t *message_row_out, GError **error);
+                                const GPtrArray *cc, int64_t *message_row_out, GError **error);
 /* A resend reads the saved bytes with store_message_raw() (store_desk.h). */
 
 bool store_outbox_mark_sent(struct store *st, int64_t id, GError **error);

@@ -100,6 +100,13 @@ h_summary() {
     [ "$failed" -eq 0 ]
 }
 
+# h_received [FILTERS]: how many mails the SMTP sink received that match (--rcpt, --cc,
+# --subject, --body, --header NAME:VALUE ...), each read strictly as UTF-8
+# (tests/lib/smtp_read.py; --show prints them).
+h_received() {
+    python3 "$harness_top/tests/lib/smtp_read.py" "$CASELOG_TEST_SMTP_SPOOL" "$@"
+}
+
 # h_spool_subject TEXT: how many messages in the SMTP sink have TEXT in their Subject
 # (unfolded and decoded, as a mail reader shows it).
 h_spool_subject() {
