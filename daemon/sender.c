@@ -229,11 +229,15 @@ static bool sender_failed(struct sender *s, struct store *st, const struct outbo
     return store_outbox_mark_retry(st, it->id, retry_delay(it->attempts), why->message, error);
 }
 
-/* Is the recipient one of the desk's own addresses? Mail forged as from the desk (without
- * our loop header) would otherwise be answered to the desk itself. */
-static bool to_desk(const struct sender *s, const struct outbox_item *it)
+/* Why item must not go: its recipient is one of the desk's own addresses (mail forged
+ * as from the desk, without our loop header, would otherwise be answered to the desk
+ * itself) or a staff member's own (a colleague who mailed the desk, or was made the
+ * requester, is sent no school's mail); NULL if it may. */
+static const char *to_desk(const struct sender *s, const struct outbox_item *it)
 {
-    return sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses);
+    if (sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses))
+        return "the recipient is one of the desk's own addresses";
+    return it->to_staff ? "the recipient is a staff member's own address" : NULL;
 }
 
 static bool sender_one(struct sender *s, struct store *st, const struct outbox_item *it, int64_t now,
@@ -248,9 +252,8 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
                  " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
                  it->id, ref, it->attempts);
-    if (to_desk(s, it)) {
+    if ((why = to_desk(s, it))) {
         stats->suppressed++;
-        why = "the recipient is one of the desk's own addresses";
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=suppressed reason=%s", it->id, ref, log_clip(reason, why));
         return store_outbox_mark_suppressed(st, it, why, error);
     }

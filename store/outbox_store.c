@@ -50,6 +50,7 @@ static gpointer outbox_item_from_row(struct db_row *r)
             g_ptr_array_add(it->parent_references, g_strdup(*ref));
     g_strfreev(parts);
     it->reclaimed = db_next_bool(r);
+    it->to_staff = db_next_bool(r);
     return it;
 }
 
@@ -77,15 +78,17 @@ GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError *
         "  coalesce(e.data->>'text', e.data->>'comment'),"
         "  coalesce(c.priority, 0), extract(epoch FROM c.response_due)::bigint,"
         "  extract(epoch FROM c.resolution_due)::bigint, pm.message_id, array_to_string(pm.reference_ids, ' '),"
-        "  o.was_sending"
+        "  o.was_sending,"
+        "  EXISTS (SELECT 1 FROM staff st WHERE st.email = lower(o.recipient) AND st.removed_at IS NULL)"
         " FROM claimed o"
         " LEFT JOIN cases c ON c.id = o.case_id"
         " LEFT JOIN schools s ON s.id = c.school_id"
         " LEFT JOIN cases f ON f.id = c.follows"
         " LEFT JOIN case_events e ON e.id = o.event_id"
-        /* the school's latest mail: never a stranger's (from_outside) */
+        /* the school's latest mail: never a stranger's (from_outside) nor staff's (from_staff) */
         " LEFT JOIN LATERAL (SELECT m.message_id, m.reference_ids FROM messages m"
         "   WHERE m.case_id = o.case_id AND m.direction = 'in' AND m.message_id IS NOT NULL AND NOT m.from_outside"
+        "   AND NOT m.from_staff"
         "   ORDER BY m.received_at DESC, m.id DESC LIMIT 1) pm ON true"
         " ORDER BY o.id";
     return db_list(st->db, sql, DB_ARGS(db_arg_int(limit), db_arg_int(lease_s)), outbox_item_from_row,

@@ -25,6 +25,7 @@ struct outbox_item {
     char *parent_message_id;
     GPtrArray *parent_references; /* char * */
     bool reclaimed;       /* it was 'sending' under a daemon that died (or hung): may go twice */
+    bool to_staff;        /* the recipient is a current staff member's own address */
 };
 void outbox_item_free(gpointer item);
 
