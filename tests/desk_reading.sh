@@ -148,4 +148,16 @@ desk show "$ref_welsh" --json > "$work/show.json"
 h_check "show --json: the thread's words" yes "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("yes" if any(t.get("words","").startswith("Sam Jones assigned") for t in d["thread"]) and d["reference"]==sys.argv[2] else "no")' "$work/show.json" "$ref_welsh")"
 desk show "$(ref_of Printer)" --json > "$work/hostile.json"
 h_check "show --json of the hostile subject is valid JSON with its text" yes "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("yes" if "pwned" in d["subject"] else "no")' "$work/hostile.json")"
+# --- show of a case on a hold that stops the clock: the due time as it stands now (the
+#     paused working time added, as the report and the breach check count it), not the
+#     value it had when the hold began ---
+desk hold "$ref_sound" --reason awaiting_customer "Which speakers?" >/dev/null
+stored_due=$(h_sql "$db" "SELECT to_char(resolution_due AT TIME ZONE 'Europe/London', 'Dy FMDD Mon YYYY HH24:MI') FROM cases WHERE reference = '$ref_sound'")
+h_check "the stored due time when the hold began" "Mon 9 Mar 2026 09:05" "$stored_due"
+CASELOG_NOW=2026-03-04T14:30:00+00:00 "$CASELOG" -c "$conf" show "$ref_sound" > "$work/paused.txt"
+h_check "show: four working hours on hold later, due four hours later" 1 \
+    "$(grep -c "^  resolution due   Mon 9 Mar 2026 13:05" "$work/paused.txt")"
+h_check "show: and says the clock is paused" 1 "$(grep -c "^  resolution       paused" "$work/paused.txt")"
+h_check "show --json: the same due time" "2026-03-09T13:05:00+00:00 paused" \
+    "$(CASELOG_NOW=2026-03-04T14:30:00+00:00 "$CASELOG" -c "$conf" show "$ref_sound" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["resolution_due"], d["resolution_status"])')"
 h_summary desk_reading
