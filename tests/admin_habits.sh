@@ -44,6 +44,20 @@ h_check "print-config: a secret only as its source" "1 0" \
 h_check "print-config: its output is a valid config" 0 "$("$CASELOGD" --check-config -c "$work/printed.conf" >/dev/null 2>&1; echo $?)"
 "$CASELOGD" --print-config -c "$work/printed.conf" > "$work/again.conf"
 h_check "and prints itself again unchanged" "" "$(diff <(tail -n +2 "$work/printed.conf") <(tail -n +2 "$work/again.conf"))"
+# The example config sets what the SLA work added (an hours profile, a round-the-clock
+# priority, a type's own targets, the report's targets): printed, every one is there,
+# and the printed file means the same (its own print is the same text).
+example="$harness_top/packaging/caselog.conf.example"
+"$CASELOGD" --print-config -c "$example" > "$work/example.conf" 2>/dev/null
+h_check "print-config keeps hours.periods (the summer holiday)" "1 1" \
+    "$(grep -c 'name = "summer holiday"; from = "2026-07-22"; to = "2026-09-01";' "$work/example.conf") $(grep -c 'monday = \[ "09:00-15:00" \]' "$work/example.conf")"
+h_check "print-config keeps a round-the-clock priority" 1 "$(grep -c 'level = 1; name = "Critical"; response = "20m"; resolution = "4h"; hours = "24x7";' "$work/example.conf")"
+h_check "print-config keeps a type's targets" 1 "$(grep -c 'type = "complaint"; response = "3d"; resolution = "20d";' "$work/example.conf")"
+h_check "print-config keeps the report's targets" 4 \
+    "$(grep -o 'response_target = 95;\|resolution_target = 90;\|reactivation_max = 3;\|first_contact_target = 60;' "$work/example.conf" | wc -l)"
+"$CASELOGD" --print-config -c "$work/example.conf" > "$work/example-again.conf" 2>/dev/null
+h_check "and the example's print prints itself again unchanged" "" \
+    "$(diff <(tail -n +2 "$work/example.conf") <(tail -n +2 "$work/example-again.conf"))"
 
 # --- checking as the service's user ---
 if [ "$(id -u)" = 0 ]; then
