@@ -30,7 +30,28 @@ struct store *cli_open_store(const struct config *cfg)
     return st;
 }
 
-/* Who we are, from the database; --as only for caselog_admin members. */
+/* --as names a current staff member by role: a typo, or a display name ("Priya Shah"
+ * would read as Priya in `show`), is refused rather than recorded as an actor. */
+static int cli_session_check_actor(const struct cli_session *s, const char *actor)
+{
+    GError *error = NULL;
+    struct staff_member *m = store_staff_get(s->st, actor, &error);
+    if (!m && error) {
+        cli_fprintf(stderr, "caselog: %s\n", error->message);
+        int status = error->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
+        g_error_free(error);
+        return status;
+    }
+    if (!m) {
+        cli_fprintf(stderr, "caselog: --as %s: not on the staff (caselog staff list; --as takes a role name)\n",
+                    actor);
+        return CLI_FAILED;
+    }
+    staff_member_free(m);
+    return CLI_OK;
+}
+
+/* Who we are, from the database; --as only for caselog_admin members, naming staff. */
 static int cli_session_identify(const struct cli_context *ctx, struct cli_session *s)
 {
     GError *error = NULL;
@@ -46,7 +67,7 @@ static int cli_session_identify(const struct cli_context *ctx, struct cli_sessio
         return CLI_FAILED;
     }
     s->actor = ctx->actor;
-    return CLI_OK;
+    return ctx->actor ? cli_session_check_actor(s, ctx->actor) : CLI_OK;
 }
 
 int cli_session_open(const struct cli_context *ctx, struct cli_session *s)

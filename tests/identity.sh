@@ -81,6 +81,11 @@ as sam --as "" comment "$ref" "nobody" 2>"$work/err"; rc=$?
 h_check "--as \"\": refused (exit 2)" 2 "$rc"
 as priya assign "$ref" "no_such_person_$$" 2>"$work/err"; rc=$?
 h_check "assigning to someone not on the staff: refused" 1 "$rc"
+as sam --as "no_such_person_$$" comment "$ref" --internal "typo in a script" 2>"$work/err"; rc=$?
+h_check "an admin's --as naming nobody on the staff: refused (exit 1)" "1 1" \
+    "$rc $(grep -c -- "--as no_such_person_$$: not on the staff" "$work/err")"
+as sam --as "Priya Shah" comment "$ref" --internal "Priya's name, not her role" 2>"$work/err"; rc=$?
+h_check "nor a display name (it would read as Priya in show)" 1 "$rc"
 set -e
 h_check "nothing was recorded by the refused commands" "assigned:$sam comment:$priya" "$(actors)"
 as sam --as "$priya" comment "$ref" --internal "Noted for Priya by a script ($tag)." >/dev/null
