@@ -265,7 +265,7 @@ int cmd_status(const struct cli_context *ctx, int argc, char **argv)
                                .now = clock_now(), .database = "not tried" };
     struct cli_session s;
     struct desk_health h = { 0 };
-    int opened = cli_session_open(ctx, &s);
+    int opened = cli_session_open_any(ctx, &s);
     if (opened == CLI_OK) {
         r.cfg = s.cfg;
         status_read(&s, &r, &h);

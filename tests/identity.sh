@@ -188,6 +188,11 @@ set +e
 as priya list >/dev/null 2>&1; rc=$?
 set -e
 h_check "a removed member reads nothing" 1 "$rc"
+set +e
+as priya list >/dev/null 2>"$work/err"
+set -e
+h_check "and is told so in one line" "1 1" \
+    "$(wc -l < "$work/err") $(grep -c "^caselog: $priya is not on the desk's staff (not a member of caselog_desk): an admin adds people with caselog staff add$" "$work/err")"
 h_check "staff list --all shows the removal" 1 "$(as sam staff list --all | grep "^$priya " | grep -c "(removed)")"
 h_check "the past events keep the name" "$priya" "$(h_sql "$db" "SELECT actor FROM case_events WHERE kind = 'comment' AND case_id = $case_id")"
 # --- the CLI needs no secret: it never opens a password_file nor runs a token_command ---

@@ -84,6 +84,12 @@ set +e
 at 2026-03-02T09:05:00+00:00 "$CASELOGD" -c "$conf" --once 2>"$work/refused.log"; rc=$?
 set -e
 h_check "caselogd refuses it" "1 1" "$rc $(grep -c 'action=refused reason="\?the database schema is version [0-9]* (0[0-9]* not applied), older than' "$work/refused.log")"
+# The desk's commands say the same in one line, not a database error per query.
+set +e
+"$CASELOG" -c "$conf" list >/dev/null 2>"$work/list.err"; rc=$?
+set -e
+h_check "caselog list on it: refused in one line naming both versions (exit 1)" "1 1 1" \
+    "$rc $(wc -l < "$work/list.err") $(grep -c '^caselog: the database schema is version [0-9]* (0[0-9]* not applied), older than this caselog.s [0-9]*: run caselogd --migrate$' "$work/list.err")"
 h_sql "$db" "INSERT INTO schema_migrations SELECT * FROM latest_migration;
              INSERT INTO schema_migrations (version, name) VALUES (999, '999_from_the_future.sql')" >/dev/null
 set +e
