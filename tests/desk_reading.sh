@@ -148,6 +148,28 @@ desk show "$ref_welsh" --json > "$work/show.json"
 h_check "show --json: the thread's words" yes "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("yes" if any(t.get("words","").startswith("Sam Jones assigned") for t in d["thread"]) and d["reference"]==sys.argv[2] else "no")' "$work/show.json" "$ref_welsh")"
 desk show "$(ref_of Printer)" --json > "$work/hostile.json"
 h_check "show --json of the hostile subject is valid JSON with its text" yes "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("yes" if "pwned" in d["subject"] else "no")' "$work/hostile.json")"
+# --- staff list in the same terminal: names in Welsh and Chinese, every line within 80
+#     display cells, each column starting at the same cell on every line ---
+sion=$(h_role sion)
+trap 'h_drop_db "$db"; h_drop_roles "$sam" "$priya" "$sion"; rm -rf "$work"' EXIT
+"$CASELOG" -c "$conf" staff add "$sion" --name "Siôn Ŵyn ap Llŷr 陈小明" --email "sion.wyn-ap-llyr@desk.example.org" >/dev/null
+in_pty "$work/staff.txt" "env PAGER=cat $CASELOG -c $conf staff list"
+h_check "staff list at 80 columns: no line wider than 80 display cells" yes \
+    "$([ "$(cells "$work/staff.txt")" -le 80 ] && echo yes || echo "no ($(cells "$work/staff.txt"))")"
+h_check "staff list: the e-mail column at one cell on every line" 1 "$(python3 - "$work/staff.txt" <<'PY'
+import sys, unicodedata
+def cells(s):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+starts = set()
+for line in open(sys.argv[1], encoding="utf-8").read().replace("\r", "").split("\n"):
+    at = line.find("@desk.example.org")
+    if at > 0:
+        starts.add(cells(line[:line.rfind(" ", 0, at) + 1]))
+print(len(starts))
+PY
+)"
+h_check "staff list: the Welsh and Chinese name is shown" 1 "$(grep -c "Siôn Ŵyn" "$work/staff.txt")"
+
 # --- show of a case on a hold that stops the clock: the due time as it stands now (the
 #     paused working time added, as the report and the breach check count it), not the
 #     value it had when the hold began ---
