@@ -37,8 +37,12 @@ static const struct { const char *name, *text; } helps[] = {
     { "priority", "usage: caselog priority REF N --reason TEXT\n"
                   "Change the priority (1-5); both due times are computed again from the logged time.\n" },
     { "reopen", "usage: caselog reopen REF [TEXT...]\nReopen a resolved case.\n" },
-    { "report", "usage: caselog report --from YYYY-MM-DD --to YYYY-MM-DD [--format text|csv|json]\n"
-                "The service report for the cases logged in those days (the desk's time zone).\n" },
+    { "report", "usage: caselog report (--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD)\n"
+                "                      [--by priority|queue|school|type] [--format text|csv|json]\n"
+                "The service report for the cases logged in that month or those days (the desk's time\n"
+                "zone), beside the period just before, against the config's report targets.\n"
+                "  --by      a block per priority, queue, school or type as well as the whole desk\n"
+                "  --format  text (default), csv or json: the same fields, each row with its period\n" },
     { "resolve", "usage: caselog resolve REF [--no-confirm] [TEXT...]\n"
                  "Resolve the case; the school is asked to confirm (up to three times) unless\n"
                  "--no-confirm.\n" },

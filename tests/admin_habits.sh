@@ -32,6 +32,30 @@ for c in $commands; do
 done
 h_check "every subcommand: help CMD and CMD --help, exit 0, the same usage" "" "$missing"
 h_check "help of no such subcommand: exit 2" 2 "$("$CASELOG" help nonsense >/dev/null 2>&1; echo $?)"
+# Each help names every option its command takes (what the command's parser accepts).
+untold=""
+while read -r c opts; do
+    text=$("$CASELOG" help "$c" 2>&1)
+    for o in $opts; do grep -q -- "$o" <<<"$text" || untold="$untold $c:$o"; done
+done <<'OPTIONS'
+list --state --priority --queue --school --assignee --mine --unassigned --breached --search --since --until --sort --limit --offset --json --no-pager
+show --json --no-pager
+report --month --from --to --by --format
+explain --at --mailbox --json
+set --type --queue --school --requester
+hold --reason --until
+resolve --no-confirm
+comment --internal
+priority --reason
+attachment -o
+outbox --failed --json retry
+unlogged --json show reprocess
+staff add list remove --name --email --admin --safeguarding --all --json
+schools add list import --contact
+status --json --prometheus
+OPTIONS
+h_check "every help names every option its command takes" "" "$untold"
+h_check "caselog help's own line for report names --month" 1 "$("$CASELOG" help | grep -c '^  report .*--month')"
 
 # --- the effective configuration ---
 conf="$work/caselog.conf"
