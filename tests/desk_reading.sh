@@ -100,6 +100,9 @@ h_check "160 columns: more of the Welsh subject" 1 "$(grep -c "angen help heddiw
 h_check "160 columns: the assignee's name" 1 "$(grep "$ref_welsh" "$work/wide.txt" | grep -c "Priya Shah")"
 in_pty "$work/paged.txt" "env CASELOG_NOW=$now PAGER='cat > $work/pager-got' $CASELOG -c $conf list"
 h_check "on a terminal the list goes through \$PAGER" 1 "$(grep -c "$ref_projector" "$work/pager-got" 2>/dev/null || echo 0)"
+in_pty "$work/nopager.txt" "env CASELOG_NOW=$now PAGER=no-such-pager-$$ $CASELOG -c $conf list"
+h_check "a \$PAGER that cannot run: the list still shows, and says why" "1 1" \
+    "$(grep -c "$ref_projector" "$work/nopager.txt") $(grep -c "cannot run the pager \"no-such-pager-$$\"" "$work/nopager.txt")"
 PAGER="cat > $work/pager-piped" desk list > "$work/piped.txt"
 h_check "piped: no pager, no colour" "no 0" "$([ -e "$work/pager-piped" ] && echo yes || echo no) $(grep -c $'\e' "$work/piped.txt")"
 h_check "piped: 80 columns" yes "$([ "$(cells "$work/piped.txt")" -le 80 ] && echo yes || echo no)"
