@@ -170,7 +170,8 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
     bool ok = outgoing_build(&req, &mail, error);
     int64_t row = 0;
     if (ok)
-        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, mail.bytes, mail.length, &row, error);
+        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, r.body, mail.bytes,
+                                        mail.length, &row, error);
     if (ok)
         *raw_out = g_bytes_new(mail.bytes, mail.length);
     outgoing_mail_clear(&mail);

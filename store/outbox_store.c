@@ -123,14 +123,14 @@ bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_i
 }
 
 bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *from_address,
-                                const char *message_id, const char *subject, const char *raw, size_t raw_len,
-                                int64_t *message_row_out, GError **error)
+                                const char *message_id, const char *subject, const char *body_text, const char *raw,
+                                size_t raw_len, int64_t *message_row_out, GError **error)
 {
     static const char sql[] =
         "WITH m AS (INSERT INTO messages (case_id, direction, message_id, in_reply_to, reference_ids,"
-        "   from_address, to_addresses, subject, received_at, raw, raw_sha256, size)"
+        "   from_address, to_addresses, subject, received_at, raw, raw_sha256, size, body_text)"
         " VALUES (nullif($1, 0), 'out', $2, $3, coalesce(string_to_array(nullif($4, ''), ' '), '{}'), lower($5),"
-        "   ARRAY[lower($6)], $7, caselog_now(), $8, encode(sha256($8), 'hex'), $9) RETURNING id)"
+        "   ARRAY[lower($6)], $7, caselog_now(), $8, encode(sha256($8), 'hex'), $9, coalesce($11, '')) RETURNING id)"
         " UPDATE outbox SET sent_message_id = m.id FROM m WHERE outbox.id = $10 RETURNING m.id";
     GString *refs = g_string_new(NULL);
     for (guint i = 0; i < item->parent_references->len; i++)
@@ -141,7 +141,7 @@ bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item
                      DB_ARGS(db_arg_int(item->case_id), db_arg_text(message_id), db_arg_text(item->parent_message_id),
                              db_arg_text(g_strstrip(refs->str)), db_arg_text(from_address),
                              db_arg_text(item->recipient), db_arg_text(subject), db_arg_bytea(raw, raw_len),
-                             db_arg_int((int64_t)raw_len), db_arg_int(item->id)),
+                             db_arg_int((int64_t)raw_len), db_arg_int(item->id), db_arg_text(body_text)),
                      message_row_out, error);
     g_string_free(refs, TRUE);
     return ok;

@@ -143,6 +143,8 @@ desk show "$ref_welsh" > "$work/show.txt"
 requester=$(h_sql "$db" "SELECT requester FROM cases WHERE reference = '$ref_welsh'")
 h_check "sent mail names its real recipient" 1 "$(grep -c "Mail to $requester" "$work/show.txt")"
 h_check "not our own address" 0 "$(grep -c "Mail to servicedesk@" "$work/show.txt")"
+h_check "and what it said to them, as they read it" 1 \
+    "$(grep -c "^  | Thank you for contacting Test ICT Service Desk. We have logged your request for Ysgol Gymraeg Llanhari as case $ref_welsh.$" "$work/show.txt")"
 h_check "events in words" 1 "$(grep -c "Sam Jones assigned the case to Priya Shah" "$work/show.txt")"
 h_check "the assignee by name" 1 "$(grep -c "assignee *Priya Shah ($priya)" "$work/show.txt")"
 h_check "the confidential mark" 1 "$(desk show "$ref_safe" | grep -c "^CONFIDENTIAL")"

@@ -39,10 +39,11 @@ bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_i
                          int *on_case_out, GError **error);
 
 /* Keep the rendered message as an outbound messages row (with our Message-ID, for
- * threading replies) and link it to the outbox row; sets *message_row_out. */
+ * threading replies, and its text as body_text, for the desk to read what went) and
+ * link it to the outbox row; sets *message_row_out. */
 bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *from_address,
-                                const char *message_id, const char *subject, const char *raw, size_t raw_len,
-                                int64_t *message_row_out, GError **error);
+                                const char *message_id, const char *subject, const char *body_text, const char *raw,
+                                size_t raw_len, int64_t *message_row_out, GError **error);
 /* A resend reads the saved bytes with store_message_raw() (store_desk.h). */
 
 bool store_outbox_mark_sent(struct store *st, int64_t id, GError **error);
