@@ -38,7 +38,7 @@ const char *desk_sort_name(enum desk_sort sort)
     " FROM case_sla LEFT JOIN hits ON hits.case_id = case_sla.id"                                          \
     " WHERE CASE WHEN $1::text[] IS NULL THEN state <> 'closed' ELSE state = ANY ($1::text[]) END"         \
     "   AND ($2::int IS NULL OR priority = $2)"                                                             \
-    "   AND ($3::text IS NULL OR queue = $3)"                                                               \
+    "   AND ($3::text IS NULL OR lower(queue) = lower($3))"                                                 \
     "   AND ($4::text IS NULL OR " DESK_SCHOOL_MATCH("school", "school_identifier", "$4") ")"               \
     "   AND ($5::text IS NULL OR assignee = $5)"                                                            \
     "   AND (NOT $6::bool OR assignee IS NULL)"                                                             \

@@ -117,6 +117,15 @@ h_check "--state bogus: exit 2" 2 "$rc"
 h_check "naming the valid states" 1 "$(grep -c 'unknown state "bogus" (valid: open, assigned, on_hold, resolved, closed)' "$work/err")"
 h_check "--state open,assigned" 7 "$(count --state open,assigned)"
 h_check "--state assigned" "$ref_welsh" "$(refs --state assigned)"
+h_check "--state as people type it: a space after the comma, any case" 7 "$(count --state "open, Assigned")"
+h_check "--queue in any case" 7 "$(count --queue ict)"
+set +e
+desk list --assignee priya >/dev/null 2>"$work/err"; rc=$?
+set -e
+h_check "--assignee naming nobody on the staff: refused, not 0 cases (exit 1)" "1 1" \
+    "$rc $(grep -c 'caselog list: --assignee priya: nobody on the staff has that role name' "$work/err")"
+h_check "--assignee by role" "$ref_welsh" "$(refs --assignee "$priya")"
+h_check "--mine with an admin's --as is the named person's" "$ref_welsh" "$(desk --as "$priya" list --json --mine | python3 -c 'import json,sys; print(" ".join(c["reference"] for c in json.load(sys.stdin)))')"
 h_check "--school by part of its name" "$ref_welsh" "$(refs --school llanhari)"
 h_check "--school by URN" "$ref_welsh" "$(refs --school 'URN 100004')"
 h_check "--school by the URN's number" "$ref_welsh" "$(refs --school 100004)"
