@@ -62,11 +62,27 @@ static bool staff_add_parse(int argc, char **argv, struct staff_add_args *a)
     return true;
 }
 
+/* Does text hold a control character (C0, DEL, C1)? The database refuses such a name
+ * with its "needs a display name" message; say what is actually wrong. */
+static bool staff_has_control(const char *text)
+{
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+            return true;
+    }
+    return false;
+}
+
 static int staff_add(const struct cli_session *s, int argc, char **argv)
 {
     struct staff_add_args a = { 0 };
     if (!staff_add_parse(argc, argv, &a))
         return staff_usage();
+    if (g_utf8_validate(a.name, -1, NULL) && staff_has_control(a.name)) {
+        cli_fprintf(stderr, "caselog staff add: a display name cannot hold control characters: \"%s\"\n", a.name);
+        return CLI_FAILED;
+    }
     bool created = false;
     GError *error = NULL;
     if (!store_staff_add(s->st, a.role, a.name, a.email, a.admin, a.safeguarding, &created, &error))

@@ -51,6 +51,9 @@ h_check "and is told why" 1 "$(grep -c "caselog staff add: only members of casel
 h_check "a superuser cannot be made staff (exit 1)" 1 "$rc"
 "$CASELOG" -c "$conf" staff add "Bad Name" --name "B" --email b@desk.example.org 2>"$work/err"; rc=$?
 h_check "a name that is no login name is refused" 1 "$(grep -c 'bad staff name' "$work/err")"
+"$CASELOG" -c "$conf" staff add "$carol" --name $'Carol \e[31mNg' --email carol.ng@desk.example.org 2>"$work/err"; rc=$?
+h_check "a display name with a control character: refused, and told why" "1 1" \
+    "$rc $(grep -c 'a display name cannot hold control characters' "$work/err")"
 set -e
 
 # --- mail in: an ordinary case and a confidential one ---
