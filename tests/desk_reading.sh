@@ -196,4 +196,14 @@ h_check "show: four working hours on hold later, due four hours later" 1 \
 h_check "show: and says the clock is paused" 1 "$(grep -c "^  resolution       paused" "$work/paused.txt")"
 h_check "show --json: the same due time" "2026-03-09T13:05:00+00:00 paused" \
     "$(CASELOG_NOW=2026-03-04T14:30:00+00:00 "$CASELOG" -c "$conf" show "$ref_sound" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["resolution_due"], d["resolution_status"])')"
+# --- search as people type: without the accents (a UK keyboard), or with them ---
+mail_in 2026-03-04T10:10:00+00:00 "Zoë Brontë <z.bronte@riverside-academy.org.uk>" "Café till broken, £500 invoice for Zoë" \
+    "The café till in the canteen is broken. Llŷr from the office says it ate the £500 float."
+CASELOG_NOW=$now "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }
+ref_cafe=$(ref_of Café)
+h_check "--search cafe finds Café" "$ref_cafe" "$(refs --search cafe)"
+h_check "--search zoe finds Zoë" "$ref_cafe" "$(refs --search zoe)"
+h_check "--search llyr finds Llŷr (Welsh)" "$ref_cafe" "$(refs --search llyr)"
+h_check "--search Café, as written, still finds it" "$ref_cafe" "$(refs --search Café)"
+h_check "--search £500" "$ref_cafe" "$(refs --search £500)"
 h_summary desk_reading
