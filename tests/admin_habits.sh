@@ -121,4 +121,20 @@ ref=$(h_sql "$db" "SELECT reference FROM cases LIMIT 1")
 CASELOG_NOW=2026-07-06T09:05:00+01:00 "$CASELOG" -c "$conf" hold "$ref" --reason customer_deferral --until "2026-07-10 08:00" >/dev/null
 h_check "hold --until a local time: 08:00 BST is 07:00 UTC" "2026-07-10 07:00" \
     "$(h_sql "$db" "SELECT to_char(hold_until AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM cases")"
+
+# --- the school directory keeps names on one line, as everything that shows them does ---
+"$CASELOG" -c "$conf" schools add $'Ysgol Bryn\n  Ŵyn' "URN 700001" brynwyn.cymru >/dev/null
+h_check "schools add: a line break in a name is a space" "Ysgol Bryn Ŵyn" \
+    "$(h_sql "$db" "SELECT name FROM schools WHERE identifier = 'URN 700001'")"
+set +e
+"$CASELOG" -c "$conf" schools add $'Evil \e[2J School' "URN 700002" evil.example >/dev/null 2>"$work/err"; rc=$?
+set -e
+h_check "schools add: a name with ESC refused, nothing saved" "2 1 0" \
+    "$rc $(grep -c 'a control character in the name' "$work/err") $(h_sql "$db" "SELECT count(*) FROM schools WHERE identifier = 'URN 700002'")"
+printf 'name,identifier,domains\r\nCaf\xe9 School \xa3,URN 700003,cafe.example\r\n' > "$work/excel.csv"
+set +e
+"$CASELOG" -c "$conf" schools import "$work/excel.csv" >/dev/null 2>"$work/err"; rc=$?
+set -e
+h_check "schools import of an Excel CSV in Windows-1252: refused at its line, saying what to do" "1 1" \
+    "$rc $(grep -c "excel.csv:2: not UTF-8 text (Excel: save as \"CSV UTF-8 (Comma delimited)\")" "$work/err")"
 h_summary admin_habits
