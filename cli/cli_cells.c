@@ -55,3 +55,11 @@ char *cli_cells_fit(const char *text, int cells)
         g_string_append_c(out, ' ');
     return g_string_free(out, FALSE);
 }
+
+char *cli_cells_pad(const char *text, int cells)
+{
+    GString *out = g_string_new(text ? text : "");
+    for (int pad = cells - cli_cells(out->str); pad > 0; pad--)
+        g_string_append_c(out, ' ');
+    return g_string_free(out, FALSE);
+}

@@ -15,5 +15,8 @@ int cli_cells(const char *text);
  * marks stay with their letter), then padded with spaces to exactly cells. NULL is "".
  * Caller g_free()s. */
 char *cli_cells_fit(const char *text, int cells);
+/* text padded with spaces to at least cells display cells, never cut. NULL is "".
+ * Caller g_free()s. */
+char *cli_cells_pad(const char *text, int cells);
 
 #endif

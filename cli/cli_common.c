@@ -2,6 +2,7 @@
 #include "cli_common.h"
 
 #include "calendar.h"
+#include "store_status.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,28 @@ struct store *cli_open_store(const struct config *cfg)
     return st;
 }
 
-/* Who we are, from the database; --as only for caselog_admin members. */
+/* --as names a current staff member by role: a typo, or a display name ("Priya Shah"
+ * would read as Priya in `show`), is refused rather than recorded as an actor. */
+static int cli_session_check_actor(const struct cli_session *s, const char *actor)
+{
+    GError *error = NULL;
+    struct staff_member *m = store_staff_get(s->st, actor, &error);
+    if (!m && error) {
+        cli_fprintf(stderr, "caselog: %s\n", error->message);
+        int status = error->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
+        g_error_free(error);
+        return status;
+    }
+    if (!m) {
+        cli_fprintf(stderr, "caselog: --as %s: not on the staff (caselog staff list; --as takes a role name)\n",
+                    actor);
+        return CLI_FAILED;
+    }
+    staff_member_free(m);
+    return CLI_OK;
+}
+
+/* Who we are, from the database; --as only for caselog_admin members, naming staff. */
 static int cli_session_identify(const struct cli_context *ctx, struct cli_session *s)
 {
     GError *error = NULL;
@@ -46,10 +68,43 @@ static int cli_session_identify(const struct cli_context *ctx, struct cli_sessio
         return CLI_FAILED;
     }
     s->actor = ctx->actor;
-    return CLI_OK;
+    return ctx->actor ? cli_session_check_actor(s, ctx->actor) : CLI_OK;
+}
+
+/* The desk's commands need a schema this caselog knows (else every query fails its own
+ * way) and a reader on the desk's staff (else every read is "permission denied"): say
+ * which, once. */
+static int cli_session_check_desk(struct cli_session *s)
+{
+    if (!s->me.desk && !s->me.daemon) {
+        cli_fprintf(stderr, "caselog: %s is not on the desk's staff (not a member of caselog_desk): an admin adds"
+                            " people with caselog staff add\n", s->me.role);
+        return CLI_FAILED;
+    }
+    enum store_schema schema = STORE_SCHEMA_OK;
+    char *words = NULL;
+    GError *error = NULL;
+    if (!store_schema_check(s->st, &schema, &words, &error)) {
+        cli_fprintf(stderr, "caselog: %s\n", error->message);
+        int status = error->code == STORE_ERROR_CONNECTION ? CLI_NO_DATABASE : CLI_FAILED;
+        g_error_free(error);
+        return status;
+    }
+    if (schema != STORE_SCHEMA_OK)
+        cli_fprintf(stderr, "caselog: %s\n", words);
+    g_free(words);
+    return schema == STORE_SCHEMA_OK ? CLI_OK : CLI_FAILED;
 }
 
 int cli_session_open(const struct cli_context *ctx, struct cli_session *s)
+{
+    int status = cli_session_open_any(ctx, s);
+    if (status == CLI_OK && (status = cli_session_check_desk(s)) != CLI_OK)
+        cli_session_close(s);
+    return status;
+}
+
+int cli_session_open_any(const struct cli_context *ctx, struct cli_session *s)
 {
     memset(s, 0, sizeof *s);
     if (!(s->cfg = cli_load_config(ctx)))

@@ -28,8 +28,12 @@ struct cli_session {
     const char *actor;       /* --as NAME (admins only), or NULL: the acting role */
 };
 /* Open all three, printing why not; returns CLI_OK or the exit status to give.
- * `--as` by anyone but a member of caselog_admin is refused here (CLI_FAILED). */
+ * `--as` by anyone but a member of caselog_admin, or naming anyone but a current staff
+ * member, is refused here (CLI_FAILED); so are a schema this caselog does not know and
+ * a reader who is not on the desk's staff, each in one line. */
 int cli_session_open(const struct cli_context *ctx, struct cli_session *s);
+/* The same without the schema and staff checks (caselog status judges those itself). */
+int cli_session_open_any(const struct cli_context *ctx, struct cli_session *s);
 void cli_session_close(struct cli_session *s);
 
 /* "Tue 3 Mar 2026 10:30" in zone tz (IANA name), "-" for 0. Caller g_free()s. */

@@ -4,6 +4,7 @@
  * screen, pass colours, keep the screen). */
 #include "cli_output.h"
 
+#include <glib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 #include <errno.h>
 #include <fcntl.h>
+
+#include "cli_common.h"
 
 #define CLI_DEFAULT_PAGER "less -FRX"
 #define CLI_DEFAULT_WIDTH 80
@@ -34,12 +37,34 @@ static bool cli_output_wants_colour(bool tty)
     return tty && !(no_colour && *no_colour) && !(term && strcmp(term, "dumb") == 0);
 }
 
+/* Can pager be run? A plain command ("less -FRX", "most") whose program is not on
+ * PATH cannot: the shell would say "not found" and the output would be lost, so it is
+ * written straight to the terminal instead (as git does). Anything with shell syntax
+ * is left to the shell. */
+static bool cli_pager_runnable(const char *pager)
+{
+    if (strpbrk(pager, "|&;<>()$`\\\"'*?[#~=%\n"))
+        return true;
+    char **words = g_strsplit_set(pager, " \t", -1);
+    char **first = words;
+    while (*first && !**first)
+        first++;
+    char *program = *first ? g_find_program_in_path(*first) : NULL;
+    bool found = program != NULL;
+    if (!found)
+        cli_fprintf(stderr, "caselog: cannot run the pager \"%s\" ($PAGER): not found; writing to the terminal\n",
+                    pager);
+    g_free(program);
+    g_strfreev(words);
+    return found;
+}
+
 static void cli_pager_start(struct cli_output *out)
 {
     const char *pager = getenv("PAGER");
     if (!pager)
         pager = CLI_DEFAULT_PAGER;
-    if (!*pager || strcmp(pager, "cat") == 0)
+    if (!*pager || strcmp(pager, "cat") == 0 || !cli_pager_runnable(pager))
         return;
     int fds[2];
     if (pipe(fds) != 0)

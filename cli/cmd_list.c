@@ -41,13 +41,15 @@ const char usage_list[] =
     "  --since, --until  logged in that time: " CLI_TIME_FORMS "\n"
     "  --limit      default 50 in the table, every case with --json; --offset N skips N\n";
 
-/* --state a,b: each a known state, or a usage error naming the valid ones. */
+/* --state a,b: each a known state (in any case, spaces around it ignored: "open,
+ * Assigned"), or a usage error naming the valid ones. */
 static bool list_states(struct list_args *a, const char *text)
 {
     g_free(a->state_text);
-    a->state_text = g_strdup(text);
+    a->state_text = g_ascii_strdown(text, -1);
     int n = 0;
     for (char *tok = strtok(a->state_text, ","); tok; tok = strtok(NULL, ",")) {
+        tok = g_strstrip(tok);
         bool known = g_strv_contains(valid_states, tok);
         if (!known || n == LIST_MAX_STATES - 1) {
             char *valid = g_strjoinv(", ", (char **)valid_states);
@@ -332,13 +334,37 @@ static void list_print_json(const struct config *cfg, GPtrArray *rows, bool sear
     g_object_unref(b);
 }
 
-/* Filters that need the database: --mine is the acting role; --school must name a
- * school; --search first indexes what was logged since the daemon last did. */
+/* Is role on the staff (a removed member too: their cases may still wait)? A typo, or
+ * a display name, would list no case and look like an empty queue. */
+static int list_assignee_known(struct cli_session *s, const char *role)
+{
+    GError *error = NULL;
+    GPtrArray *staff = store_staff_list(s->st, true, &error);
+    if (!staff) {
+        cli_fprintf(stderr, "caselog list: %s\n", error->message);
+        g_error_free(error);
+        return CLI_FAILED;
+    }
+    bool known = false;
+    for (guint i = 0; i < staff->len && !known; i++)
+        known = strcmp(((struct staff_member *)g_ptr_array_index(staff, i))->role_name, role) == 0;
+    g_ptr_array_unref(staff);
+    if (!known)
+        cli_fprintf(stderr, "caselog list: --assignee %s: nobody on the staff has that role name (caselog staff"
+                            " list)\n", role);
+    return known ? CLI_OK : CLI_FAILED;
+}
+
+/* Filters that need the database: --mine is the acting person (--as's, for an admin's
+ * script); --assignee must name a staff member; --school must name a school; --search
+ * first indexes what was logged since the daemon last did. */
 static int list_resolve(struct cli_session *s, struct list_args *a)
 {
     GError *error = NULL;
     if (a->mine)
-        a->f.assignee = s->me.role;
+        a->f.assignee = s->actor ? s->actor : s->me.role;
+    else if (a->f.assignee && list_assignee_known(s, a->f.assignee) != CLI_OK)
+        return CLI_FAILED;
     int64_t pending = 0;
     int indexed = 0;
     GPtrArray *schools = a->f.school ? store_desk_schools_matching(s->st, a->f.school, &error) : NULL;

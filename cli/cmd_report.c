@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "cli_cells.h"
 #include "cli_common.h"
 #include "clock.h"
 #include "report_model.h"
@@ -122,8 +123,11 @@ static void report_text(const struct config *cfg, const struct report_period per
         struct report_field cur[REPORT_FIELDS], prev[REPORT_FIELDS];
         report_row_fields(cfg, by, &g_array_index(rows, struct report_row, i), cur);
         report_row_fields(cfg, by, &g_array_index(rows, struct report_row, i + 1), prev);
-        /* a school's name is data: cli_printf makes it safe for the terminal */
-        cli_printf("\n%-32s %-34s %s\n", report_field(cur, "group")->value, periods[0].label, periods[1].label);
+        /* a school's name is data: cli_printf makes it safe for the terminal; padded in
+         * display cells, so Welsh and Chinese names keep the columns in line */
+        char *group = cli_cells_pad(report_field(cur, "group")->value, 32);
+        cli_printf("\n%s %-34s %s\n", group, periods[0].label, periods[1].label);
+        g_free(group);
         for (int line = 0; line < (int)G_N_ELEMENTS(labels); line++)
             text_line(labels[line], cur, prev, line);
     }

@@ -28,7 +28,19 @@ static int schools_status_of(GError *err)
 /* Build the school of `add`'s arguments; NULL (after a message) if one is bad. */
 static struct store_school *schools_from_args(int argc, char **argv)
 {
-    struct store_school *s = store_school_new(argv[2], argv[3]);
+    char *name = schools_csv_one_line(argv[2]), *ident = schools_csv_one_line(argv[3]);
+    if (!name || !ident || !*name || !*ident) {
+        cli_fprintf(stderr, "caselog schools: %s \"%s\"\n",
+                    !name ? "a control character in the name" : !ident ? "a control character in the identifier"
+                                                                  : "an empty name or identifier",
+                    !name ? argv[2] : argv[3]);
+        g_free(name);
+        g_free(ident);
+        return NULL;
+    }
+    struct store_school *s = store_school_new(name, ident);
+    g_free(name);
+    g_free(ident);
     for (int i = 4; i < argc; i++) {
         bool contact = strcmp(argv[i], "--contact") == 0 && i + 1 < argc;
         char *email = NULL, *name = NULL;

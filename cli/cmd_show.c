@@ -9,7 +9,10 @@
 
 #include "cli_common.h"
 #include "cli_output.h"
+#include "clock.h"
 #include "event_words.h"
+#include "lifecycle.h"
+#include "store_case.h"
 #include "store_desk.h"
 
 const char usage_show[] =
@@ -74,8 +77,10 @@ static void show_case(const struct config *cfg, const struct cli_output *out, co
     };
     for (size_t i = 0; i < G_N_ELEMENTS(times); i++) {
         show_time(cfg, times[i].label, times[i].t);
+        bool paused = i == 3 && g_strcmp0(times[i].status, "paused") == 0;
         if (times[i].status)
-            show_line(i == 2 ? "response" : "resolution", times[i].status);
+            show_line(i == 2 ? "response" : "resolution",
+                      paused ? "paused (on hold: the due time moves on while the hold lasts)" : times[i].status);
     }
     if (c->reactivations) {
         char n[16];
@@ -251,6 +256,22 @@ static void show_json(const struct config *cfg, const struct desk_case *c, GPtrA
     g_object_unref(b);
 }
 
+/* A case on a hold that stops the resolution clock keeps resolution_due as it was when
+ * the pause began: show the due time as it stands now (the paused working time added),
+ * as the report and the breach check count it. */
+static bool show_live_due(const struct cli_session *s, struct desk_case *c, GError **error)
+{
+    if (g_strcmp0(c->resolution_status, "paused") != 0)
+        return true;
+    struct lifecycle_case clocks;
+    bool found = false;
+    if (!store_case_clocks(s->st, c->id, &clocks, &found, error))
+        return false;
+    if (found)
+        c->resolution_due = lifecycle_resolution_due_at(&clocks, s->cfg, s->cal, clock_now());
+    return true;
+}
+
 static bool show_parse(int argc, char **argv, const char **ref, bool *json, bool *no_pager)
 {
     static const struct option opts[] = {
@@ -287,6 +308,12 @@ int cmd_show(const struct cli_context *ctx, int argc, char **argv)
     GPtrArray *thread = NULL, *attachments = NULL;
     GError *error = NULL;
     struct desk_case *c = store_desk_show(s.st, ref, &thread, &attachments, &error);
+    if (c && !show_live_due(&s, c, &error)) {
+        desk_case_free(c);
+        g_ptr_array_unref(thread);
+        g_ptr_array_unref(attachments);
+        c = NULL;
+    }
     if (!c) {
         cli_fprintf(stderr, "caselog show: %s\n", error->message);
         g_error_free(error);

@@ -6,10 +6,13 @@
  * over the Unix socket they sign in as themselves and need no password. The database
  * does the work (migration 020's functions) and refuses anyone outside caselog_admin. */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_cells.h"
 #include "cli_common.h"
+#include "cli_output.h"
 
 static int staff_usage(void)
 {
@@ -59,11 +62,27 @@ static bool staff_add_parse(int argc, char **argv, struct staff_add_args *a)
     return true;
 }
 
+/* Does text hold a control character (C0, DEL, C1)? The database refuses such a name
+ * with its "needs a display name" message; say what is actually wrong. */
+static bool staff_has_control(const char *text)
+{
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+            return true;
+    }
+    return false;
+}
+
 static int staff_add(const struct cli_session *s, int argc, char **argv)
 {
     struct staff_add_args a = { 0 };
     if (!staff_add_parse(argc, argv, &a))
         return staff_usage();
+    if (g_utf8_validate(a.name, -1, NULL) && staff_has_control(a.name)) {
+        cli_fprintf(stderr, "caselog staff add: a display name cannot hold control characters: \"%s\"\n", a.name);
+        return CLI_FAILED;
+    }
     bool created = false;
     GError *error = NULL;
     if (!store_staff_add(s->st, a.role, a.name, a.email, a.admin, a.safeguarding, &created, &error))
@@ -120,16 +139,73 @@ static void staff_print_json(const struct cli_session *s, GPtrArray *rows)
     g_object_unref(b);
 }
 
+/* A member's groups and state, as the last column shows them. Caller g_free()s. */
+static char *staff_groups(const struct staff_member *m)
+{
+    return g_strdup_printf("desk%s%s%s%s", m->admin ? ",admin" : "", m->safeguarding ? ",safeguarding" : "",
+                           m->can_login ? "" : " (cannot log in)", m->removed_at ? " (removed)" : "");
+}
+
+/* The widest of the rows' strings at offset (a char * member), in display cells, and
+ * at least the heading's. */
+static int staff_widest(GPtrArray *rows, size_t offset, const char *heading)
+{
+    int widest = cli_cells(heading);
+    for (guint i = 0; i < rows->len; i++)
+        widest = MAX(widest, cli_cells(*(char **)((char *)g_ptr_array_index(rows, i) + offset)));
+    return widest;
+}
+
+struct staff_layout {
+    int role, name, email;
+};
+
+/* Each column as wide as its widest value, within width: names, then addresses, give
+ * way (cut with "…") down to a minimum; GROUPS comes last and takes what is left. */
+static void staff_layout(GPtrArray *rows, int width, struct staff_layout *l)
+{
+    l->role = MIN(staff_widest(rows, offsetof(struct staff_member, role_name), "ROLE"), 20);
+    l->name = staff_widest(rows, offsetof(struct staff_member, display_name), "NAME");
+    l->email = staff_widest(rows, offsetof(struct staff_member, email), "EMAIL");
+    int groups = (int)strlen("GROUPS");
+    for (guint i = 0; i < rows->len; i++) {
+        char *g = staff_groups(g_ptr_array_index(rows, i));
+        groups = MAX(groups, cli_cells(g));
+        g_free(g);
+    }
+    int over = l->role + l->name + l->email + groups + 3 - width;
+    int give = MAX(0, MIN(over, l->name - 12));
+    l->name -= give;
+    over -= give;
+    l->email -= MAX(0, MIN(over, l->email - 16));
+}
+
+static void staff_print_row(const struct staff_layout *l, const char *role, const char *name, const char *email,
+                            const char *groups)
+{
+    char *cells[] = { cli_cells_fit(role, l->role), cli_cells_fit(name, l->name), cli_cells_fit(email, l->email) };
+    cli_printf("%s %s %s %s\n", cells[0], cells[1], cells[2], groups);
+    for (size_t i = 0; i < G_N_ELEMENTS(cells); i++)
+        g_free(cells[i]);
+}
+
+/* The table, fitted to the terminal in display cells (Welsh and Chinese names line
+ * up), through the pager on a terminal. */
 static void staff_print_table(GPtrArray *rows)
 {
-    cli_printf("%-20s %-26s %-32s %s\n", "ROLE", "NAME", "EMAIL", "GROUPS");
+    struct cli_output out;
+    cli_output_open(&out, true);
+    struct staff_layout l;
+    staff_layout(rows, out.width, &l);
+    staff_print_row(&l, "ROLE", "NAME", "EMAIL", "GROUPS");
     for (guint i = 0; i < rows->len; i++) {
         const struct staff_member *m = g_ptr_array_index(rows, i);
-        cli_printf("%-20s %-26s %-32s desk%s%s%s%s\n", m->role_name, m->display_name, m->email, m->admin ? ",admin" : "",
-               m->safeguarding ? ",safeguarding" : "", m->can_login ? "" : " (cannot log in)",
-               m->removed_at ? " (removed)" : "");
+        char *groups = staff_groups(m);
+        staff_print_row(&l, m->role_name, m->display_name, m->email, groups);
+        g_free(groups);
     }
     cli_printf("%u staff\n", rows->len);
+    cli_output_close(&out);
 }
 
 static int staff_list(const struct cli_session *s, int argc, char **argv)

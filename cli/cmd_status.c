@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_cells.h"
 #include "cli_common.h"
 #include "clock.h"
 #include "status_check.h"
@@ -35,27 +36,62 @@ struct status_report {
     const char *database;          /* "ok", "unreachable", or "not tried" (no configuration) */
 };
 
+/* The record of the configured mailbox name, or NULL if it never had a pass. The
+ * configured mailboxes are the ones reported: a record of a mailbox no longer in the
+ * configuration (renamed, removed) is history, not health. */
+static const struct mailbox_health *status_mailbox(const struct desk_health *h, const char *name)
+{
+    for (guint i = 0; i < h->mailboxes->len; i++) {
+        const struct mailbox_health *m = g_ptr_array_index(h->mailboxes, i);
+        if (strcmp(m->name, name) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+/* Text for the plugin's output: a "|" starts performance data there, so none may
+ * come from a name or a reason. Caller g_free()s. */
+static char *status_plain(const char *text)
+{
+    char *out = g_strdup(text ? text : "");
+    g_strdelimit(out, "|", '/');
+    return out;
+}
+
+static void status_text_mailbox(const struct status_report *r, const char *name, const struct mailbox_health *m)
+{
+    const struct config *cfg = r->cfg;
+    char *plain = status_plain(name), *label = cli_cells_pad(plain, 10);
+    if (!m) {
+        cli_printf("Mailbox %s no pass recorded yet\n", label);
+    } else {
+        char *pass = cli_format_time(cfg->desk.timezone, m->last_pass_at);
+        char *ok = cli_format_time(cfg->desk.timezone, m->last_ok_at);
+        char *error = status_plain(m->last_error);
+        cli_printf("Mailbox %s last pass %s (%s), last good pass %s, backlog %d, %s%s\n", label, pass,
+                   m->last_error ? "failed" : "ok", ok, m->backlog,
+                   m->locked ? "worked by " : "no daemon holds it", m->locked ? (m->daemon ? m->daemon : "a daemon") : "");
+        if (m->last_error)
+            cli_printf("           last error: %s\n", error);
+        if (status_mailbox_late(cfg, m, r->now))
+            printf("           LATE: no good pass for %" G_GINT64_FORMAT " minutes\n",
+                   m->last_ok_at ? (r->now - m->last_ok_at) / 60 : (int64_t)-1);
+        g_free(pass);
+        g_free(ok);
+        g_free(error);
+    }
+    g_free(label);
+    g_free(plain);
+}
+
 static void status_text_details(const struct status_report *r)
 {
     const struct config *cfg = r->cfg;
     const struct desk_health *h = r->h;
     printf("Database:   reachable, schema version %d (this caselog knows %d)\n", h->schema_version,
            store_schema_known());
-    for (guint i = 0; i < h->mailboxes->len; i++) {
-        const struct mailbox_health *m = g_ptr_array_index(h->mailboxes, i);
-        char *pass = cli_format_time(cfg->desk.timezone, m->last_pass_at);
-        char *ok = cli_format_time(cfg->desk.timezone, m->last_ok_at);
-        cli_printf("Mailbox %-10s last pass %s (%s), last good pass %s, backlog %d, %s%s\n", m->name, pass,
-                   m->last_error ? "failed" : "ok", ok, m->backlog,
-                   m->locked ? "worked by " : "no daemon holds it", m->locked ? (m->daemon ? m->daemon : "a daemon") : "");
-        if (m->last_error)
-            cli_printf("           last error: %s\n", m->last_error);
-        if (status_mailbox_late(cfg, m, r->now))
-            printf("           LATE: no good pass for %" G_GINT64_FORMAT " minutes\n",
-                   m->last_ok_at ? (r->now - m->last_ok_at) / 60 : (int64_t)-1);
-        g_free(pass);
-        g_free(ok);
-    }
+    for (int i = 0; i < cfg->n_mailboxes; i++)
+        status_text_mailbox(r, cfg->mailboxes[i].name, status_mailbox(h, cfg->mailboxes[i].name));
     char *oldest = cli_format_time(cfg->desk.timezone, h->outbox_oldest_pending);
     printf("Outbox:     %d waiting (oldest %s), %d failed, %d held back by loop guards today\n", h->outbox_pending,
            oldest, h->outbox_failed, h->outbox_suppressed_day);
@@ -68,6 +104,10 @@ static void status_text_details(const struct status_report *r)
 
 static void status_text(const struct status_report *r)
 {
+    for (guint i = 0; i < r->reasons->len; i++) {
+        char **reason = (char **)&g_ptr_array_index(r->reasons, i);
+        g_strdelimit(*reason, "|", '/'); /* the plugin's output: see status_plain() */
+    }
     if (!r->h) {
         cli_printf("CASELOG %s - %s\n", status_state_name(r->state),
                    r->reasons->len ? (char *)g_ptr_array_index(r->reasons, 0) : "unknown");
@@ -88,10 +128,20 @@ static void status_json_mailboxes(JsonBuilder *b, const struct status_report *r)
 {
     json_builder_set_member_name(b, "mailboxes");
     json_builder_begin_array(b);
-    for (guint i = 0; i < r->h->mailboxes->len; i++) {
-        const struct mailbox_health *m = g_ptr_array_index(r->h->mailboxes, i);
+    for (int i = 0; i < r->cfg->n_mailboxes; i++) {
+        const char *name = r->cfg->mailboxes[i].name;
+        const struct mailbox_health *m = status_mailbox(r->h, name);
         json_builder_begin_object(b);
-        cli_json_string(b, "name", m->name);
+        cli_json_string(b, "name", name);
+        if (!m) { /* never had a pass: nothing known, and late */
+            json_builder_set_member_name(b, "late");
+            json_builder_add_boolean_value(b, true);
+            const char *const unknown[] = { "last_pass_at", "last_ok_at", "last_error" };
+            for (size_t k = 0; k < G_N_ELEMENTS(unknown); k++)
+                cli_json_string(b, unknown[k], NULL);
+            json_builder_end_object(b);
+            continue;
+        }
         cli_json_time(b, r->cfg->desk.timezone, "last_pass_at", m->last_pass_at);
         cli_json_time(b, r->cfg->desk.timezone, "last_ok_at", m->last_ok_at);
         cli_json_string(b, "last_error", m->last_error);
@@ -179,12 +229,14 @@ static void prom_mailboxes(const struct status_report *r)
     const char *const helps[] = { "Seconds since the mailbox's last pass.", "Seconds since the mailbox's last good pass." };
     for (int k = 0; k < 2; k++) {
         prom_head(names[k], helps[k]);
-        for (guint i = 0; i < r->h->mailboxes->len; i++) {
-            const struct mailbox_health *m = g_ptr_array_index(r->h->mailboxes, i);
-            int64_t at = k ? m->last_ok_at : m->last_pass_at;
-            char *label = prom_label(m->name);
-            if (at)
+        for (int i = 0; i < r->cfg->n_mailboxes; i++) {
+            const struct mailbox_health *m = status_mailbox(r->h, r->cfg->mailboxes[i].name);
+            int64_t at = !m ? 0 : k ? m->last_ok_at : m->last_pass_at;
+            char *label = prom_label(r->cfg->mailboxes[i].name);
+            if (at) /* never: +Inf, so that an alert on the age fires rather than finds no series */
                 printf("%s{mailbox=\"%s\"} %" G_GINT64_FORMAT "\n", names[k], label, MAX(0, r->now - at));
+            else
+                printf("%s{mailbox=\"%s\"} +Inf\n", names[k], label);
             g_free(label);
         }
     }
@@ -265,7 +317,7 @@ int cmd_status(const struct cli_context *ctx, int argc, char **argv)
                                .now = clock_now(), .database = "not tried" };
     struct cli_session s;
     struct desk_health h = { 0 };
-    int opened = cli_session_open(ctx, &s);
+    int opened = cli_session_open_any(ctx, &s);
     if (opened == CLI_OK) {
         r.cfg = s.cfg;
         status_read(&s, &r, &h);

@@ -61,6 +61,7 @@ static char *event_head(const struct event_view *e)
         { "list", "mailing-list mail (kept, changes nothing)", false },
         { "loop", "our own mail came back (ignored)", false },
         { "from_outside", "mail from outside the case (kept, changes nothing)", false },
+        { "from_staff", "mail from staff (kept on the case, changes nothing)", false },
         { "not_read", " could not read all of the mail", true },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(simple); i++)

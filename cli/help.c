@@ -48,9 +48,12 @@ static const struct { const char *name, *text; } helps[] = {
     { "report", "usage: caselog report (--month YYYY-MM | --from YYYY-MM-DD --to YYYY-MM-DD)\n"
                 "                      [--by priority|queue|school|type] [--format text|csv|json]\n"
                 "       caselog report --incident REF [--format text|json]\n"
-                "The service report for the cases logged in those days (the desk's time zone); or a\n"
-                "major incident's summary: schools affected, first report, response, updates sent,\n"
-                "resolution, total working time.\n" },
+                "The service report for the cases logged in that month or those days (the desk's time\n"
+                "zone), beside the period just before, against the config's report targets; or a major\n"
+                "incident's summary: schools affected, first report, response, updates sent, resolution,\n"
+                "total working time.\n"
+                "  --by      a block per priority, queue, school or type as well as the whole desk\n"
+                "  --format  text (default), csv or json: the same fields, each row with its period\n" },
     { "resolve", "usage: caselog resolve REF [--no-confirm] [--all] [TEXT...]\n"
                  "Resolve the case; the school is asked to confirm (up to three times) unless\n"
                  "--no-confirm. With --all, REF is a major incident: it and every linked case that can be\n"

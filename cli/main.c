@@ -26,7 +26,7 @@ static const struct cli_command commands[] = {
     { "outbox", cmd_outbox, "[--failed] | retry ID: mail waiting to go, or that failed" },
     { "priority", cmd_priority, "REF N --reason TEXT: change the priority (due times recomputed; the school is told)" },
     { "reopen", cmd_reopen, "REF [TEXT]: reopen a resolved case" },
-    { "report", cmd_report, "--month M | --from D --to D | --incident REF [...]: the service report, or an incident's" },
+    { "report", cmd_report, "--month M | --from D --to D [--by B] [--format F] | --incident REF: the service report" },
     { "resolve", cmd_resolve, "REF [--no-confirm] [--all] [TEXT]: resolve (the school is asked to confirm)" },
     { "set", cmd_set, "REF [--type T] [--queue Q] [--school S] [--requester ADDR]: correct a misfiled case" },
     { "schools", cmd_schools, "add NAME ID [DOMAIN...] | list | import FILE.csv: the school directory" },

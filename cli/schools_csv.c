@@ -49,6 +49,30 @@ static GPtrArray *csv_record(const char **p, int *line)
     return fields;
 }
 
+char *schools_csv_one_line(const char *text)
+{
+    if (!g_utf8_validate(text, -1, NULL))
+        return NULL;
+    GString *out = g_string_new(NULL);
+    bool space = false;
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = out->len > 0;
+            continue;
+        }
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+            g_string_free(out, TRUE);
+            return NULL;
+        }
+        if (space)
+            g_string_append_c(out, ' ');
+        space = false;
+        g_string_append_unichar(out, c);
+    }
+    return g_string_free(out, FALSE);
+}
+
 bool schools_csv_domain_ok(const char *domain)
 {
     if (domain[0] == '@')
@@ -90,11 +114,13 @@ bool schools_csv_contact(const char *text, char **email_out, char **name_out)
             name++;
         }
     }
-    bool ok = csv_email_ok(email);
+    char *one_line = name ? schools_csv_one_line(name) : NULL;
+    bool ok = csv_email_ok(email) && (!name || one_line);
     if (ok) {
         *email_out = g_ascii_strdown(email, -1);
-        *name_out = name && *name ? g_strdup(name) : NULL;
+        *name_out = one_line && *one_line ? g_strdup(one_line) : NULL;
     }
+    g_free(one_line);
     g_free(t);
     return ok;
 }
@@ -148,13 +174,22 @@ static void csv_row(GPtrArray *fields, const char *file, int line, GPtrArray *sc
         csv_error(errors, file, line, "expected 3 or 4 columns: name, identifier, domains[, contacts]", NULL);
         return;
     }
-    char *name = g_strstrip(g_ptr_array_index(fields, 0));
-    char *ident = g_strstrip(g_ptr_array_index(fields, 1));
-    if (!*name || !*ident) {
+    const char *raw_name = g_ptr_array_index(fields, 0), *raw_ident = g_ptr_array_index(fields, 1);
+    char *name = schools_csv_one_line(raw_name), *ident = schools_csv_one_line(raw_ident);
+    if (!name || !ident) {
+        csv_error(errors, file, line, name ? "a control character in the identifier" : "a control character in the name",
+                  name ? raw_ident : raw_name);
+    } else if (!*name || !*ident) {
         csv_error(errors, file, line, "name and identifier must not be empty", NULL);
+    }
+    if (!name || !ident || !*name || !*ident) {
+        g_free(name);
+        g_free(ident);
         return;
     }
     struct store_school *s = store_school_new(name, ident);
+    g_free(name);
+    g_free(ident);
     csv_add_domains(s, g_ptr_array_index(fields, 2), file, line, errors);
     if (fields->len == 4)
         csv_add_contacts(s, g_ptr_array_index(fields, 3), file, line, errors);
@@ -166,10 +201,25 @@ static bool csv_is_blank(GPtrArray *fields)
     return fields->len == 1 && !*g_strstrip((char *)g_ptr_array_index(fields, 0));
 }
 
+/* The file is UTF-8, or nothing of it is read: the line of its first other byte. */
+static bool csv_utf8(const char *file, const char *text, GPtrArray *errors)
+{
+    const char *end = NULL;
+    if (g_utf8_validate(text, -1, &end))
+        return true;
+    int line = 1;
+    for (const char *p = text; p < end; p++)
+        line += *p == '\n';
+    csv_error(errors, file, line, "not UTF-8 text (Excel: save as \"CSV UTF-8 (Comma delimited)\")", NULL);
+    return false;
+}
+
 bool schools_csv_parse(const char *file, const char *text, GPtrArray *schools, GPtrArray *errors)
 {
     guint errors_before = errors->len;
     int line = 1;
+    if (!csv_utf8(file, text, errors))
+        return false;
     const char *p = text;
     if (g_str_has_prefix(p, "\xef\xbb\xbf"))
         p += 3;

@@ -19,6 +19,11 @@ bool schools_csv_parse(const char *file, const char *text, GPtrArray *schools, G
  * *email_out and *name_out (NULL if none) are g_free'd by the caller. */
 bool schools_csv_contact(const char *text, char **email_out, char **name_out);
 
+/* text as the desk shows it, on one line: runs of spaces, tabs and line breaks one
+ * space, the ends trimmed; NULL if it holds another control character (C0, DEL, C1)
+ * or is not UTF-8. Caller g_free()s. */
+char *schools_csv_one_line(const char *text);
+
 /* Is domain a plausible mail domain ("school.sch.uk"; a leading '@' is allowed)? */
 bool schools_csv_domain_ok(const char *domain);
 

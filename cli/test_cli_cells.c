@@ -48,11 +48,30 @@ static void test_fit_pads_and_cuts(void **state)
     }
 }
 
+/* Padding never cuts: a name longer than its column is written whole. */
+static void test_pad(void **state)
+{
+    (void)state;
+    const struct { const char *text; int cells; const char *expected; } rows[] = {
+        { "Riverside", 12, "Riverside   " },
+        { "Bryn Ŵyn â Llŷn", 17, "Bryn Ŵyn â Llŷn  " },   /* 15 cells in 19 bytes */
+        { "北京学校", 10, "北京学校  " },                  /* 8 cells */
+        { "longer than six", 6, "longer than six" },
+        { NULL, 2, "  " },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *got = cli_cells_pad(rows[i].text, rows[i].cells);
+        assert_string_equal(got, rows[i].expected);
+        g_free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_widths),
         cmocka_unit_test(test_fit_pads_and_cuts),
+        cmocka_unit_test(test_pad),
     };
     return cmocka_run_group_tests_name("cli_cells", tests, NULL, NULL);
 }

@@ -40,7 +40,7 @@ static void test_csv_good_file(void **state)
     assert_string_equal(s->name, "Oak, Academy");
     assert_string_equal(s->identifier, "URN 200002");
     s = g_ptr_array_index(schools, 2);
-    assert_string_equal(s->name, "Multi\nLine");
+    assert_string_equal(s->name, "Multi Line"); /* a line break in a cell is a space in a name */
     g_ptr_array_unref(schools);
     g_ptr_array_unref(errors);
 }
@@ -61,6 +61,35 @@ static void test_csv_errors_name_lines(void **state)
     assert_true(g_str_has_prefix(g_ptr_array_index(errors, 1), "s.csv:3: "));
     assert_true(g_str_has_prefix(g_ptr_array_index(errors, 2), "s.csv:4: bad domain"));
     assert_true(g_str_has_prefix(g_ptr_array_index(errors, 3), "s.csv:5: bad contact"));
+    g_ptr_array_unref(schools);
+    g_ptr_array_unref(errors);
+}
+
+/* Text the desk shows on one line (lists, reports, the school's mail) holds no control
+ * character: runs of spaces, tabs and line breaks (an Excel cell's Alt+Enter) are one
+ * space; ESC and the like are refused; a file that is not UTF-8 (Excel's "CSV" on a UK
+ * Windows PC is Windows-1252) is refused at its first such line, saying what to do. */
+static void test_csv_text_is_one_clean_line(void **state)
+{
+    (void)state;
+    const char *text = "\"Ysgol Bryn\r\n  Ŵyn\tâ Llŷn\",URN 1,brynwyn.cymru,\"Siôn\nDavies <s.davies@brynwyn.cymru>\"\n"
+                       "\"Evil \x1b[2J School\",URN 2,evil.example\n"
+                       "Good,\"URN\x07 3\",good.example\n";
+    GPtrArray *schools = g_ptr_array_new_with_free_func(free_school);
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    assert_false(schools_csv_parse("s.csv", text, schools, errors));
+    struct store_school *s = g_ptr_array_index(schools, 0);
+    assert_string_equal(s->name, "Ysgol Bryn Ŵyn â Llŷn");
+    assert_string_equal(((struct store_contact *)g_ptr_array_index(s->contacts, 0))->name, "Siôn Davies");
+    assert_int_equal(errors->len, 2);
+    assert_true(g_str_has_prefix(g_ptr_array_index(errors, 0), "s.csv:4: a control character in the name"));
+    assert_true(g_str_has_prefix(g_ptr_array_index(errors, 1), "s.csv:5: a control character in the identifier"));
+    g_ptr_array_set_size(errors, 0);
+    assert_false(schools_csv_parse("w.csv", "name,identifier,domains\r\nGood,1,a.example\r\nCaf\xe9 \xa3,2,b.example\r\n",
+                                   schools, errors));
+    assert_int_equal(errors->len, 1);
+    assert_string_equal(g_ptr_array_index(errors, 0),
+                        "w.csv:3: not UTF-8 text (Excel: save as \"CSV UTF-8 (Comma delimited)\")");
     g_ptr_array_unref(schools);
     g_ptr_array_unref(errors);
 }
@@ -88,6 +117,7 @@ int main(void)
         cmocka_unit_test(test_csv_good_file),
         cmocka_unit_test(test_csv_errors_name_lines),
         cmocka_unit_test(test_csv_contact_forms),
+        cmocka_unit_test(test_csv_text_is_one_clean_line),
     };
     return cmocka_run_group_tests_name("schools_csv", tests, NULL, NULL);
 }

@@ -38,10 +38,17 @@ static void put_key_string(GString *out, const char *indent, const char *key, co
     g_string_append(out, ";\n");
 }
 
-static void put_duration(GString *out, const char *indent, const char *key, const struct duration *d)
+/* key = "3d"; with what follows it (a newline, or nothing inside a one-line group). */
+static void put_duration_then(GString *out, const char *indent, const char *key, const struct duration *d,
+                              const char *then)
 {
     static const char units[] = { 's', 'm', 'h', 'd' };
-    g_string_append_printf(out, "%s%s = \"%" G_GINT64_FORMAT "%c\";\n", indent, key, d->amount, units[d->unit]);
+    g_string_append_printf(out, "%s%s = \"%" G_GINT64_FORMAT "%c\";%s", indent, key, d->amount, units[d->unit], then);
+}
+
+static void put_duration(GString *out, const char *indent, const char *key, const struct duration *d)
+{
+    put_duration_then(out, indent, key, d, "\n");
 }
 
 static void put_strings(GString *out, char *const *items)
@@ -78,18 +85,43 @@ static char *date_text(uint32_t julian)
     return g_strdup_printf("%04d-%02d-%02d", g_date_get_year(&date), g_date_get_month(&date), g_date_get_day(&date));
 }
 
-static void put_hours(GString *out, const struct config_hours *h)
+/* Each weekday's opening periods, one line a day. */
+static void put_week(GString *out, const char *indent, const struct day_hours week[7])
 {
-    g_string_append(out, "hours = {\n");
     for (int day = 0; day < 7; day++) {
-        g_string_append_printf(out, "  %s = [", weekdays[day]);
-        for (int i = 0; i < h->week[day].n_periods; i++) {
-            const struct period *p = &h->week[day].periods[i];
+        g_string_append_printf(out, "%s%s = [", indent, weekdays[day]);
+        for (int i = 0; i < week[day].n_periods; i++) {
+            const struct period *p = &week[day].periods[i];
             g_string_append_printf(out, "%s\"%02d:%02d-%02d:%02d\"", i ? ", " : " ", p->start_min / 60, p->start_min % 60,
                                    p->end_min / 60, p->end_min % 60);
         }
-        g_string_append(out, h->week[day].n_periods ? " ];\n" : "];\n");
+        g_string_append(out, week[day].n_periods ? " ];\n" : "];\n");
     }
+}
+
+/* hours.periods: each profile with its dates and its whole week (a day it did not
+ * name is closed, printed as []). */
+static void put_profiles(GString *out, const struct config_hours *h)
+{
+    g_string_append(out, "  periods = (\n");
+    for (int i = 0; i < h->n_profiles; i++) {
+        const struct hours_profile *p = &h->profiles[i];
+        char *first = date_text(p->dates.first_julian), *last = date_text(p->dates.last_julian);
+        g_string_append(out, "    { name = ");
+        put_string(out, p->name);
+        g_string_append_printf(out, "; from = \"%s\"; to = \"%s\";\n", first, last);
+        put_week(out, "      ", p->week);
+        g_string_append(out, i < h->n_profiles - 1 ? "    },\n" : "    }\n");
+        g_free(first);
+        g_free(last);
+    }
+    g_string_append(out, "  );\n");
+}
+
+static void put_hours(GString *out, const struct config_hours *h)
+{
+    g_string_append(out, "hours = {\n");
+    put_week(out, "  ", h->week);
     g_string_append_printf(out, "  holidays = \"%s\";\n  closures = [", holiday_names[h->holidays]);
     for (int i = 0; i < h->n_closures; i++) {
         char *first = date_text(h->closures[i].first_julian), *last = date_text(h->closures[i].last_julian);
@@ -100,7 +132,9 @@ static void put_hours(GString *out, const struct config_hours *h)
         g_free(first);
         g_free(last);
     }
-    g_string_append(out, h->n_closures ? " ];\n};\n" : "];\n};\n");
+    g_string_append(out, h->n_closures ? " ];\n" : "];\n");
+    put_profiles(out, h);
+    g_string_append(out, "};\n");
 }
 
 static void put_priorities(GString *out, const struct config *cfg)
@@ -111,11 +145,36 @@ static void put_priorities(GString *out, const struct config *cfg)
         const struct priority_target *t = &cfg->priorities[i];
         g_string_append_printf(out, "  { level = %d; name = ", t->level);
         put_string(out, t->name);
-        g_string_append_printf(out, "; response = \"%" G_GINT64_FORMAT "%c\"; resolution = \"%" G_GINT64_FORMAT "%c\"; }%s\n",
+        g_string_append_printf(out, "; response = \"%" G_GINT64_FORMAT "%c\"; resolution = \"%" G_GINT64_FORMAT
+                                    "%c\"; hours = \"%s\"; }%s\n",
                                t->response.amount, units[t->response.unit], t->resolution.amount,
-                               units[t->resolution.unit], i < 4 ? "," : "");
+                               units[t->resolution.unit], t->around_the_clock ? "24x7" : "desk", i < 4 ? "," : "");
     }
     g_string_append(out, ");\n");
+}
+
+/* types (a type's own targets, only those the config sets) and the report's targets. */
+static void put_types_report(GString *out, const struct config *cfg)
+{
+    g_string_append(out, "types = (");
+    bool first = true;
+    for (int type = 0; type < CASE_TYPE_COUNT; type++) {
+        const struct type_target *t = &cfg->types[type];
+        if (!t->line)
+            continue;
+        g_string_append_printf(out, "%s\n  { type = \"%s\";", first ? "" : ",", case_type_name((enum case_type)type));
+        if (t->has_response)
+            put_duration_then(out, " ", "response", &t->response, "");
+        if (t->has_resolution)
+            put_duration_then(out, " ", "resolution", &t->resolution, "");
+        g_string_append(out, " }");
+        first = false;
+    }
+    g_string_append(out, first ? ");\n" : "\n);\n");
+    const struct config_report *r = &cfg->report;
+    g_string_append_printf(out, "report = { response_target = %d; resolution_target = %d; reactivation_max = %d;"
+                                " first_contact_target = %d; };\n",
+                           r->response_target, r->resolution_target, r->reactivation_max, r->first_contact_target);
 }
 
 /* How a mailbox or the relay signs in: the mode and where its secret comes from. */
@@ -277,6 +336,7 @@ char *config_print(const struct config *cfg)
     put_desk(out, cfg);
     put_hours(out, &cfg->hours);
     put_priorities(out, cfg);
+    put_types_report(out, cfg);
     g_string_append(out, "mailboxes = (\n");
     for (int i = 0; i < cfg->n_mailboxes; i++)
         put_mailbox(out, &cfg->mailboxes[i], i == cfg->n_mailboxes - 1);

@@ -283,7 +283,7 @@ static bool sender_render(struct sender *s, struct store *st, const struct outbo
     g_ptr_array_remove_index(cc, cc->len - 1);
     int64_t row = 0;
     if (ok)
-        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, mail.bytes,
+        ok = store_outbox_save_rendered(st, it, s->cfg->desk.address, mail.message_id, mail.subject, r.body, mail.bytes,
                                         mail.length, cc, &row, error);
     if (ok) {
         *raw_out = g_bytes_new(mail.bytes, mail.length);
@@ -347,11 +347,17 @@ static bool sender_failed(struct sender *s, struct store *st, const struct outbo
     return store_outbox_mark_retry(st, it->id, retry_delay(it->attempts), why->message, error);
 }
 
-/* Is the recipient one of the desk's own addresses? Mail forged as from the desk (without
- * our loop header) would otherwise be answered to the desk itself. */
-static bool to_desk(const struct sender *s, const struct outbox_item *it)
+/* Why item must not go: its recipient is one of the desk's own addresses (mail forged
+ * as from the desk, without our loop header, would otherwise be answered to the desk
+ * itself) or a staff member's own (a colleague who mailed the desk, or was made the
+ * requester, is sent no school's mail, though staff alerts are theirs); NULL if it may. */
+static const char *to_desk(const struct sender *s, const struct outbox_item *it)
 {
-    return sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses);
+    if (sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses))
+        return "the recipient is one of the desk's own addresses";
+    int kind = template_kind_of(it->template);
+    bool staff_alert = kind >= 0 && template_kind_is_staff((enum template_kind)kind);
+    return it->to_staff && !staff_alert ? "the recipient is a staff member's own address" : NULL;
 }
 
 /* Is item a staff alert addressed to a school (a contact, or an address on a school's
@@ -404,9 +410,7 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
         log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
                  " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
                  it->id, ref, it->attempts);
-    if (to_desk(s, it))
-        why = "the recipient is one of the desk's own addresses";
-    else if (!staff_to_school(st, it, &why, error))
+    if (!(why = to_desk(s, it)) && !staff_to_school(st, it, &why, error))
         return false;
     if (why || over_cap(s, st, it, &why, &db_error)) {
         stats->suppressed++;

@@ -237,7 +237,7 @@ static void plan_refuse(struct lifecycle_plan *out, const char *why)
 }
 
 /* Checks of a command's arguments that the state machine does not know. */
-static bool plan_command_args(const struct lifecycle_case *c, const struct lifecycle_change *change,
+static bool plan_command_args(const struct lifecycle_case *c, const struct lifecycle_change *change, int64_t now,
                               struct lifecycle_plan *out)
 {
     if (change->kind == CASE_CMD_PRIORITY && (change->priority < 1 || change->priority > 5)) {
@@ -251,6 +251,10 @@ static bool plan_command_args(const struct lifecycle_case *c, const struct lifec
     }
     if (change->kind == CASE_CMD_HOLD && change->hold == HOLD_CUSTOMER_DEFERRAL && !change->hold_until) {
         plan_refuse(out, "a customer_deferral needs the time it ends (--until)");
+        return false;
+    }
+    if (change->kind == CASE_CMD_HOLD && change->hold == HOLD_CUSTOMER_DEFERRAL && change->hold_until <= now) {
+        plan_refuse(out, "a customer_deferral's end (--until) has already passed");
         return false;
     }
     return true;
@@ -267,7 +271,7 @@ static void plan_command(const struct lifecycle_case *c, const struct lifecycle_
     lifecycle_decide(&in, &d);
     if (!d.allowed)
         return plan_refuse(out, d.reason);
-    if (!plan_command_args(c, change, out))
+    if (!plan_command_args(c, change, now, out))
         return;
     struct lifecycle_case *a = &out->after;
     out->event_kind = d.event_kind;

@@ -61,6 +61,8 @@ void sender_rule_decide(const struct sender_facts *f, struct sender_verdict *out
         sender_set(out, SENDER_OUTSIDE, "outside", "from outside the case: no usable sender address");
     else if (sender_rule_is_desk(s, f->desk_addresses))
         sender_set(out, SENDER_STAFF, "desk", "staff: one of the desk's own addresses");
+    else if (f->sender_is_staff)
+        sender_set(out, SENDER_STAFF, "staff", "staff: a staff member's own address");
     else if (f->requester && g_ascii_strcasecmp(s, f->requester) == 0)
         sender_set(out, SENDER_OF_CASE, "requester", "of the case: the requester");
     else if (sender_in_list(s, f->case_addresses))

@@ -460,6 +460,18 @@ static void test_plan_hold_start_and_credit(void **state)
     defer.hold_until = 0;
     lifecycle_plan(&c, &defer, &cfg, cal, now, &p);
     assert_false(p.allowed);
+    /* ... in the future: a typed date already past would tell the school "on hold until"
+     * a day gone, and the scheduler would end the hold at once */
+    defer.hold_until = now - 3 * 86400;
+    lifecycle_plan(&c, &defer, &cfg, cal, now, &p);
+    assert_false(p.allowed);
+    assert_non_null(strstr(p.reason, "has already passed"));
+    defer.hold_until = now;
+    lifecycle_plan(&c, &defer, &cfg, cal, now, &p);
+    assert_false(p.allowed);
+    defer.hold_until = now + 60;
+    lifecycle_plan(&c, &defer, &cfg, cal, now, &p);
+    assert_true(p.allowed);
     /* a pause over a weekend credits working time only: Thu 17:00 to Mon 12:00 is 15 h
      * (1 + 10 + 4), so the 5 h that were left when it began run from Monday noon */
     c = case_in(V_HOLD_CUSTOMER);

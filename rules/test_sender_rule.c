@@ -62,6 +62,24 @@ static void test_sender_table(void **state)
     }
 }
 
+/* A staff member writing from their own mailbox (the staff table's address, which the
+ * store reads with the case's facts) is staff, as the desk's own addresses are; the
+ * same address is anyone else's when the store found no such member. */
+static void test_staff_member(void **state)
+{
+    (void)state;
+    struct sender_facts f = { .sender = "Priya.Shah@desk.example.org", .requester = "requester@stmarys.sch.uk",
+                              .school_domains = domains, .desk_addresses = desk, .sender_is_staff = true };
+    struct sender_verdict v;
+    sender_rule_decide(&f, &v);
+    assert_int_equal(v.standing, SENDER_STAFF);
+    assert_string_equal(v.rule, "staff");
+    assert_non_null(strstr(v.reason, "a staff member's own address"));
+    f.sender_is_staff = false;
+    sender_rule_decide(&f, &v);
+    assert_int_equal(v.standing, SENDER_OUTSIDE);
+}
+
 static void test_case_without_school(void **state)
 {
     (void)state;
@@ -92,7 +110,16 @@ static const struct apply_row apply_rows[] = {
       THREAD_REPLY_RESOLVED, true },
     { "school on a closed case: follow-up", THREAD_FOLLOW_UP, THREAD_STATE_CLOSED, SENDER_OF_CASE,
       THREAD_FOLLOW_UP, true },
-    { "desk on an open case", THREAD_REPLY, THREAD_STATE_OPEN, SENDER_STAFF, THREAD_REPLY, true },
+    /* Staff mail (a colleague who copies the desk in) is kept on the case as theirs and
+     * changes nothing: it is not the school answering, confirming or reopening. */
+    { "desk on an open case", THREAD_REPLY, THREAD_STATE_OPEN, SENDER_STAFF, THREAD_STAFF, true },
+    { "staff on a held or open case", THREAD_REPLY, THREAD_STATE_ON_HOLD, SENDER_STAFF, THREAD_STAFF, true },
+    { "staff on a resolved case", THREAD_REPLY_RESOLVED, THREAD_STATE_RESOLVED, SENDER_STAFF, THREAD_STAFF,
+      true },
+    { "staff on a closed case: kept there, no new case", THREAD_FOLLOW_UP, THREAD_STATE_CLOSED, SENDER_STAFF,
+      THREAD_STAFF, true },
+    { "staff's auto-reply stays internal", THREAD_INTERNAL, THREAD_STATE_OPEN, SENDER_STAFF, THREAD_INTERNAL,
+      true },
 };
 
 static void test_apply_table(void **state)
@@ -119,6 +146,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sender_table),
+        cmocka_unit_test(test_staff_member),
         cmocka_unit_test(test_case_without_school),
         cmocka_unit_test(test_apply_table),
     };

@@ -32,7 +32,7 @@ bool thread_id_usable(const char *id)
 const char *thread_action_name(enum thread_action action)
 {
     static const char *const names[] = { "new_case", "reply", "reply_resolved",
-                                         "follow_up", "internal", "unlogged", "outside" };
+                                         "follow_up", "internal", "unlogged", "outside", "staff" };
     return (unsigned)action < G_N_ELEMENTS(names) ? names[action] : "unknown";
 }
 
@@ -104,11 +104,15 @@ void thread_apply_sender(struct thread_decision *d, const struct sender_verdict 
         return;
     d->sender_checked = true;
     d->sender = *verdict;
-    if (verdict->standing != SENDER_OUTSIDE || d->action == THREAD_INTERNAL)
+    if (verdict->standing == SENDER_OF_CASE || d->action == THREAD_INTERNAL)
         return;
     char was[THREAD_REASON_SIZE];
     g_strlcpy(was, d->reason, sizeof was);
-    if (d->action == THREAD_FOLLOW_UP) {
+    if (verdict->standing == SENDER_STAFF) {
+        /* The case's state is the school's and the desk's commands' to change. */
+        d->action = THREAD_STAFF;
+        snprintf(d->reason, sizeof d->reason, "from staff, kept on the case (%.100s)", was);
+    } else if (d->action == THREAD_FOLLOW_UP) {
         /* A stranger naming a closed case is new mail like any other. */
         d->action = THREAD_NEW_CASE;
         snprintf(d->reason, sizeof d->reason, "new mail: %.60s names a closed case, but is from outside it", was);

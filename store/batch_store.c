@@ -5,7 +5,7 @@
 const char *store_action_name(enum store_action action)
 {
     static const char *const names[] = { "new_case", "reply", "internal", "closed", "reopened",
-                                         "follow_up", "unlogged", "duplicate", "outside" };
+                                         "follow_up", "unlogged", "duplicate", "outside", "staff" };
     return (unsigned)action < G_N_ELEMENTS(names) ? names[action] : "unknown";
 }
 

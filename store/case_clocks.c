@@ -1,6 +1,7 @@
 /* case_clocks: a case's lifecycle columns (CASE_CLOCKS_SQL) read into the struct
  * lifecycle_plan() takes (rules/lifecycle.h), for every file that reads a case to plan
  * a change or to count it. */
+#include "store_case.h"
 #include "store_private.h"
 
 #include <string.h>
@@ -26,4 +27,16 @@ void case_clocks_read(struct db_row *r, struct lifecycle_case *out)
     for (size_t i = 0; i < G_N_ELEMENTS(times); i++)
         *times[i] = db_next_int(r);
     out->reactivations = (int)db_next_int(r);
+}
+
+static void case_clocks_from_row(struct db_row *r, void *data)
+{
+    case_clocks_read(r, data);
+}
+
+bool store_case_clocks(struct store *st, int64_t case_id, struct lifecycle_case *out, bool *found, GError **error)
+{
+    memset(out, 0, sizeof *out);
+    return db_one_row(st->db, "SELECT " CASE_CLOCKS_SQL("c") " FROM cases c WHERE c.id = $1",
+                      DB_ARGS(db_arg_int(case_id)), case_clocks_from_row, out, found, error);
 }

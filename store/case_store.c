@@ -134,9 +134,10 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
 {
     const struct store_message_in *in = ctx->in;
     bool follow = d->action == THREAD_FOLLOW_UP;
-    /* No automatic mail to old mail (limits.no_ack_older_than) or to the desk itself;
-     * without the more-info question there is no answer to hold the case for. */
-    bool mail = !in->no_ack && !sender_rule_is_desk(ctx->requester, (const char *const *)in->desk_addresses);
+    /* No automatic mail to old mail (limits.no_ack_older_than), to the desk itself or to
+     * a staff member; without the more-info question there is no answer to hold the case for. */
+    bool mail = !in->no_ack && !ctx->requester_is_staff &&
+                !sender_rule_is_desk(ctx->requester, (const char *const *)in->desk_addresses);
     bool hold = mail && !follow && in->school_id == 0 && in->unknown_senders == UNKNOWN_SENDERS_HOLD;
     struct case_pending local, *res = case_results(ctx, &local);
     res->new_case = true;
@@ -178,20 +179,24 @@ static void case_outcome_joined(const struct case_apply_ctx *ctx, const struct t
     g_strlcpy(out->reason, why, sizeof out->reason);
 }
 
-/* A reply event: public for mail from the school; internal for automatic mail, and
- * for mail from outside the case ("from_outside", which changes nothing). */
+/* A reply event: public for mail from the school; internal for automatic mail, for
+ * mail from outside the case ("from_outside") and for staff's ("from_staff"), none of
+ * which changes anything. */
 static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
                              const struct thread_decision *d, bool internal, const char *why,
                              struct store_outcome *out, GError **error)
 {
-    bool outside = d->action == THREAD_OUTSIDE;
-    const char *kind = outside ? "from_outside" : internal ? msg_class_name(ctx->in->msg->classification) : "reply";
+    bool outside = d->action == THREAD_OUTSIDE, staff = d->action == THREAD_STAFF;
+    const char *kind = outside ? "from_outside"
+                     : staff   ? "from_staff"
+                     : internal ? msg_class_name(ctx->in->msg->classification) : "reply";
     struct case_pending local = { 0 }; /* no rows to read back: only for case_done() */
     if (!ctx->insert_message(st, ctx, d->target.id, error) || !case_touch(st, d->target.id, error) ||
         !case_mail_event(st, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL,
                     ctx->event_row, error))
         return false;
-    case_outcome_joined(ctx, d, outside ? STORE_OUTSIDE : internal ? STORE_INTERNAL : STORE_REPLY, why, out);
+    case_outcome_joined(ctx, d, outside ? STORE_OUTSIDE : staff ? STORE_STAFF : internal ? STORE_INTERNAL : STORE_REPLY,
+                        why, out);
     return case_done(st, ctx, &local, out, error);
 }
 
@@ -268,6 +273,7 @@ bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
         return case_apply_event(st, ctx, d, false, d->reason, out, error);
     case THREAD_INTERNAL:
     case THREAD_OUTSIDE:
+    case THREAD_STAFF:
         return case_apply_event(st, ctx, d, true, d->reason, out, error);
     case THREAD_REPLY_RESOLVED:
         return case_apply_resolved(st, ctx, d, out, error);

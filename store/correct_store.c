@@ -38,8 +38,12 @@ bool store_case_filing(struct store *st, int64_t case_id, struct case_filing *f,
     return found;
 }
 
+/* A new requester's name is the school contact's of that address, if any: the old
+ * name belongs to the old address (the mail would go to "Helen Price <office@...>"). */
 #define CORRECT_SQL                                                                                      \
     "UPDATE cases SET queue = coalesce($2, queue), requester = coalesce(lower($3), requester),"           \
+    " requester_name = CASE WHEN $3::text IS NULL OR lower($3) = requester THEN requester_name"          \
+    "   ELSE (SELECT k.name FROM contacts k WHERE k.email = lower($3)) END,"                               \
     " school_id = coalesce($4::bigint, school_id), updated_at = caselog_now() WHERE id = $1"
 
 bool store_case_correct(struct store *st, const struct case_now *c, const struct lifecycle_case *retyped,

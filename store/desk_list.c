@@ -31,14 +31,14 @@ const char *desk_sort_name(enum desk_sort sort)
  * NULL: not closed), $2 priority, $3 queue, $4 school, $5 assignee, $6 unassigned,
  * $7 breached, $8 search, $9/$10 logged since/until (Unix seconds), $11 limit, $12 offset. */
 #define DESK_LIST_SQL(order)                                                                               \
-    "WITH q AS (SELECT websearch_to_tsquery('english', $8::text) AS q WHERE $8::text IS NOT NULL),"        \
+    "WITH q AS (SELECT websearch_to_tsquery('caselog_search', $8::text) AS q WHERE $8::text IS NOT NULL)," \
     " hits AS (SELECT s.case_id, max(ts_rank(s.document, q.q)) AS rank FROM message_search s, q"          \
     "          WHERE s.document @@ q.q GROUP BY s.case_id)"                                                \
     " SELECT " DESK_CASE_COLUMNS ", coalesce(hits.rank, 0) AS search_rank, count(*) OVER ()"               \
     " FROM case_sla LEFT JOIN hits ON hits.case_id = case_sla.id"                                          \
     " WHERE CASE WHEN $1::text[] IS NULL THEN state <> 'closed' ELSE state = ANY ($1::text[]) END"         \
     "   AND ($2::int IS NULL OR priority = $2)"                                                             \
-    "   AND ($3::text IS NULL OR queue = $3)"                                                               \
+    "   AND ($3::text IS NULL OR lower(queue) = lower($3))"                                                 \
     "   AND ($4::text IS NULL OR " DESK_SCHOOL_MATCH("school", "school_identifier", "$4") ")"               \
     "   AND ($5::text IS NULL OR assignee = $5)"                                                            \
     "   AND (NOT $6::bool OR assignee IS NULL)"                                                             \

@@ -22,7 +22,8 @@ static char *message_sender(const struct parsed_message *msg)
 /* Queue: is this message already stored (the same mailbox location, in messages or
  * unlogged; or the same Message-ID from the same sender with the same content; or the
  * same bytes)? Also takes the ids its rows would get, and says whether another stored
- * message carries its Message-ID. Always one row. Rows stored before content hashes
+ * message carries its Message-ID and whether the sender is a current staff member's
+ * own address (a new case from them is answered by no school's mail). Always one row. Rows stored before content hashes
  * (content_sha256 NULL) count as the same content, as they always did. */
 static bool message_duplicate_send(struct store *st, const struct store_message_in *in,
                                    const struct message_lookup *lk, PGresult **res, GError **error)
@@ -30,7 +31,8 @@ static bool message_duplicate_send(struct store *st, const struct store_message_
     return db_defer(st->db,
         "SELECT nextval('messages_id_seq'), nextval('cases_id_seq'), nextval('case_events_id_seq'),"
         " dup.k, dup.id, dup.reference,"
-        " $4::text IS NOT NULL AND EXISTS (SELECT 1 FROM messages WHERE message_id = $4)"
+        " $4::text IS NOT NULL AND EXISTS (SELECT 1 FROM messages WHERE message_id = $4),"
+        " EXISTS (SELECT 1 FROM staff s WHERE s.email = $5 AND s.removed_at IS NULL)"
         " FROM (SELECT d.k, d.id, c.reference FROM ("
         " SELECT 1 AS k, id, case_id FROM messages WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
         " UNION ALL SELECT 1, id, NULL FROM unlogged WHERE mailbox = $1 AND uidvalidity = $2 AND uid = $3"
@@ -53,6 +55,7 @@ static bool message_duplicate_read(const PGresult *res, struct message_lookup *l
     lk->ids.case_ = db_get_int(res, 0, 1);
     lk->ids.event = db_get_int(res, 0, 2);
     lk->reused_id = g_strcmp0(db_get_text(res, 0, 6), "t") == 0;
+    lk->sender_is_staff = g_strcmp0(db_get_text(res, 0, 7), "t") == 0;
     if (PQgetisnull(res, 0, 3))
         return false;
     out->action = STORE_DUPLICATE;
@@ -80,7 +83,7 @@ static GPtrArray *message_ref_ids(const struct parsed_message *msg)
 /* Queue what the sender rule needs to know of every case the message may thread onto
  * (the tag's, the references'): its requester, and whether the sender is on its earlier
  * mail (mail from outside it does not count), a contact of its school, or of one of its
- * school's domains. */
+ * school's domains; and whether the sender is a current staff member's own address. */
 static bool sender_facts_send(struct store *st, const struct parsed_message *msg, struct thread_lookup *tl,
                               GError **error)
 {
@@ -94,7 +97,8 @@ static bool sender_facts_send(struct store *st, const struct parsed_message *msg
         "  EXISTS (SELECT 1 FROM contacts k WHERE k.school_id = c.school_id AND k.email = $3),"
         "  (SELECT d.domain FROM school_domains d WHERE d.school_id = c.school_id"
         "   AND ($4 = d.domain OR right($4, length(d.domain) + 1) = '.' || d.domain)"
-        "   ORDER BY length(d.domain) DESC LIMIT 1)"
+        "   ORDER BY length(d.domain) DESC LIMIT 1),"
+        "  EXISTS (SELECT 1 FROM staff s WHERE s.email = $3 AND s.removed_at IS NULL)"
         " FROM cases c JOIN cand ON cand.id = c.id",
         DB_ARGS(db_arg_text(msg->case_ref), db_arg_texts(tl->ref_ids), db_arg_text(tl->sender),
                 db_arg_text(at ? at + 1 : "")),
@@ -151,6 +155,7 @@ static void thread_lookup_sender(const struct thread_lookup *tl, struct thread_d
         const char *domain = db_next_text(&r);
         const char *const domains[] = { domain, NULL };
         f.school_domains = domain ? domains : NULL;
+        f.sender_is_staff = db_next_bool(&r);
         struct sender_verdict v;
         sender_rule_decide(&f, &v);
         thread_apply_sender(d, &v);

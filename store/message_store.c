@@ -27,10 +27,11 @@ static GPtrArray *message_addresses(const GPtrArray *list)
     "INSERT INTO messages (id, case_id, direction, mailbox, uidvalidity, uid, message_id, in_reply_to,"      \
     " reference_ids, from_address, from_name, to_addresses, cc_addresses, subject, date_header,"            \
     " sent_date, received_at, body_text, classification, classification_reason, raw,"                       \
-    " raw_sha256, size, content_sha256, from_outside, defects, attachments_not_listed, body_not_read)"      \
+    " raw_sha256, size, content_sha256, from_outside, defects, attachments_not_listed, body_not_read,"     \
+    " from_staff)"                                                                                          \
     " VALUES ($1, $2, 'in', $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::text[],"                          \
     " $12::text[], $13, $14, to_timestamp($15), coalesce(to_timestamp($16), caselog_now()), $17, $18,"      \
-    " $19, " RAW_STAGE_SQL("$20", "$21") ", $22, $23, $24, $25, $26::text[], $27, $28)"
+    " $19, " RAW_STAGE_SQL("$20", "$21") ", $22, $23, $24, $25, $26::text[], $27, $28, $29)"
 
 /* What the parser could not take in: *not_listed_out attachments it did not list, and
  * why the body was not read whole (NULL if it was). */
@@ -107,7 +108,8 @@ static bool message_insert(struct store *st, const struct case_apply_ctx *ctx, i
         db_arg_time(in->received_at), db_arg_text(m->body_text ? m->body_text : ""),
         db_arg_text(msg_class_name(m->classification)), db_arg_text(m->classification_reason), raw[0], raw[1],
         db_arg_text(ctx->sha), db_arg_int((int64_t)in->raw_len), db_arg_text(ctx->content_sha),
-        db_arg_bool(ctx->from_outside), db_arg_texts(defects), db_arg_int(not_listed), db_arg_text(body_not_read)),
+        db_arg_bool(ctx->from_outside), db_arg_texts(defects), db_arg_int(not_listed), db_arg_text(body_not_read),
+        db_arg_bool(ctx->from_staff)),
         NULL, error);
     g_ptr_array_unref(to);
     g_ptr_array_unref(cc);
@@ -141,10 +143,12 @@ static bool message_store_decided(struct store *st, const struct message_lookup 
     const struct thread_decision *d = &lk->decision;
     struct case_apply_ctx ctx = { .in = &lk->in, .message_row = lk->ids.message, .case_row = lk->ids.case_,
                                   .event_row = lk->ids.event, .requester = lk->sender,
+                                  .requester_is_staff = lk->sender_is_staff,
                                   .target_ref = lk->target_ref, .insert_message = message_insert,
                                   .sha = lk->sha, .content_sha = lk->content_sha, .reused_id = lk->reused_id,
                                   .from_outside = d->sender_checked && d->sender.standing == SENDER_OUTSIDE &&
                                                   d->action != THREAD_NEW_CASE,
+                                  .from_staff = d->action == THREAD_STAFF,
                                   .pending = pending };
     if (!case_store_apply(st, &ctx, &lk->decision, out, error))
         return false;

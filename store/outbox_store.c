@@ -74,6 +74,7 @@ static gpointer outbox_item_from_row(struct db_row *r)
     it->cc = outbox_lines(db_next_text(r));
     it->confidential = db_next_bool(r);
     it->queue = db_next_strdup(r);
+    it->to_staff = db_next_bool(r);
     return it;
 }
 
@@ -103,15 +104,17 @@ GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError *
         "  extract(epoch FROM c.resolution_due)::bigint, pm.message_id, array_to_string(pm.reference_ids, ' '),"
         "  o.was_sending,"
         "  fm.mailbox, array_to_string(fm.colleagues, E'\\n'), array_to_string(o.cc, E'\\n'),"
-        "  coalesce(c.confidential, false), c.queue"
+        "  coalesce(c.confidential, false), c.queue,"
+        "  EXISTS (SELECT 1 FROM staff st WHERE st.email = lower(o.recipient) AND st.removed_at IS NULL)"
         " FROM claimed o"
         " LEFT JOIN cases c ON c.id = o.case_id"
         " LEFT JOIN schools s ON s.id = c.school_id"
         " LEFT JOIN cases f ON f.id = c.follows"
         " LEFT JOIN case_events e ON e.id = o.event_id"
-        /* the school's latest mail: never a stranger's (from_outside) */
+        /* the school's latest mail: never a stranger's (from_outside) nor staff's (from_staff) */
         " LEFT JOIN LATERAL (SELECT m.message_id, m.reference_ids FROM messages m"
         "   WHERE m.case_id = o.case_id AND m.direction = 'in' AND m.message_id IS NOT NULL AND NOT m.from_outside"
+        "   AND NOT m.from_staff"
         "   ORDER BY m.received_at DESC, m.id DESC LIMIT 1) pm ON true"
         /* the case's first mail: its desk mailbox, and whom the school copied on its own domains */
         " LEFT JOIN LATERAL (SELECT m.mailbox, ARRAY(SELECT DISTINCT a FROM unnest(m.cc_addresses) a"
@@ -168,15 +171,15 @@ bool store_outbox_recent_to(struct store *st, const char *address, int64_t befor
 }
 
 bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *from_address,
-                                const char *message_id, const char *subject, const char *raw, size_t raw_len,
-                                const GPtrArray *cc, int64_t *message_row_out, GError **error)
+                                const char *message_id, const char *subject, const char *body_text, const char *raw,
+                                size_t raw_len, const GPtrArray *cc, int64_t *message_row_out, GError **error)
 {
     static const char sql[] =
         "WITH m AS (INSERT INTO messages (case_id, direction, message_id, in_reply_to, reference_ids,"
-        "   from_address, to_addresses, cc_addresses, subject, received_at, raw, raw_sha256, size)"
+        "   from_address, to_addresses, cc_addresses, subject, received_at, raw, raw_sha256, size, body_text)"
         " VALUES (nullif($1, 0), 'out', $2, $3, coalesce(string_to_array(nullif($4, ''), ' '), '{}'), lower($5),"
-        "   ARRAY[lower($6)], coalesce($11::text[], '{}'), $7, caselog_now(), $8, encode(sha256($8), 'hex'), $9)"
-        "   RETURNING id)"
+        "   ARRAY[lower($6)], coalesce($11::text[], '{}'), $7, caselog_now(), $8, encode(sha256($8), 'hex'), $9,"
+        "   coalesce($12, '')) RETURNING id)"
         " UPDATE outbox SET sent_message_id = m.id, cc = coalesce($11::text[], '{}') FROM m WHERE outbox.id = $10"
         " RETURNING m.id";
     GString *refs = g_string_new(NULL);
@@ -189,7 +192,7 @@ bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item
                              db_arg_text(g_strstrip(refs->str)), db_arg_text(from_address),
                              db_arg_text(item->recipient), db_arg_text(subject), db_arg_bytea(raw, raw_len),
                              db_arg_int((int64_t)raw_len), db_arg_int(item->id),
-                             cc && cc->len ? db_arg_texts(cc) : db_arg_null()),
+                             cc && cc->len ? db_arg_texts(cc) : db_arg_null(), db_arg_text(body_text)),
                      message_row_out, error);
     g_string_free(refs, TRUE);
     return ok;

@@ -31,7 +31,7 @@ GPtrArray *store_report_cases(struct store *st, int64_t from, int64_t to, GError
     return db_list(st->db,
         "SELECT c.queue, s.name,"
         " (SELECT count(*) FROM messages m WHERE m.case_id = c.id AND m.direction = 'in'"
-        "   AND m.classification = 'ordinary' AND NOT m.from_outside"
+        "   AND m.classification = 'ordinary' AND NOT m.from_outside AND NOT m.from_staff"
         "   AND m.received_at <= coalesce(c.resolved_at, c.closed_at, 'infinity')),"
         " (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.public AND e.kind = 'comment'"
         "   AND e.message_id IS NULL AND e.actor NOT IN ('caselog', 'caselogd')),"

@@ -162,7 +162,7 @@ GPtrArray *store_answered_holds_claim(struct store *st, int limit, GError **erro
         CASE_CLOCKS_SQL("c")
         " FROM cases c CROSS JOIN LATERAL (SELECT min(m.received_at) AS at FROM messages m"
         "   WHERE m.case_id = c.id AND m.direction = 'in' AND m.classification = 'ordinary'"
-        "   AND NOT m.from_outside AND m.received_at > c.hold_started_at) r"
+        "   AND NOT m.from_outside AND NOT m.from_staff AND m.received_at > c.hold_started_at) r"
         " WHERE c.state = 'on_hold' AND c.hold_reason = 'awaiting_customer' AND r.at IS NOT NULL"
         " ORDER BY c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED", limit, timer_from_row, due_timer_free, error);
 }

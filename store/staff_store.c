@@ -20,6 +20,7 @@ static void identity_from_row(struct db_row *r, void *data)
     id->admin = db_next_bool(r);
     id->safeguarding = db_next_bool(r);
     id->daemon = db_next_bool(r);
+    id->desk = db_next_bool(r);
 }
 
 bool store_identity_get(struct store *st, struct store_identity *id, GError **error)
@@ -31,7 +32,8 @@ bool store_identity_get(struct store *st, struct store_identity *id, GError **er
         " coalesce(pg_has_role(to_regrole('caselog_admin'), 'USAGE'), false),"
         " coalesce(pg_has_role(to_regrole('caselog_safeguarding'), 'USAGE'), false),"
         " coalesce(pg_has_role(to_regrole('caselog_daemon'), 'USAGE'), false)"
-        "   OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)",
+        "   OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),"
+        " coalesce(pg_has_role(to_regrole('caselog_desk'), 'USAGE'), false)",
         NULL, identity_from_row, id, NULL, error);
 }
 

@@ -92,6 +92,7 @@ struct message_lookup {
     /* after message_lookup_read(): */
     bool duplicate;               /* out says so; nothing else is valid */
     bool reused_id;               /* another stored message carries its Message-ID */
+    bool sender_is_staff;         /* the sender is a current staff member's own address */
     struct message_ids ids;
     struct store_message_in in;   /* the caller's, with the intake's triage and due times */
     struct thread_decision decision;
@@ -119,6 +120,7 @@ struct case_apply_ctx {
     int64_t case_row;         /* preallocated cases.id, used if the message opens a case */
     int64_t event_row;        /* preallocated case_events.id of the message's event */
     const char *requester;    /* lower-case sender address */
+    bool requester_is_staff;  /* it is a current staff member's own: never sent a school's mail */
     const char *target_ref;   /* the reference of the decision's target case, or "" */
     /* Queue the message's own rows (messages, attachments) with case_id: called once,
      * after the case row exists, so that the foreign key holds. */
@@ -127,6 +129,7 @@ struct case_apply_ctx {
     const char *content_sha;  /* hex SHA-256 from the first blank line on, for insert_message */
     bool reused_id;           /* its Message-ID is another stored message's: a defect */
     bool from_outside;        /* the sender rule found the sender outside the case it joins */
+    bool from_staff;          /* the sender rule found the sender to be staff (THREAD_STAFF) */
     /* NULL: the writes run before case_store_apply() returns. Else they are left queued
      * and their results land here: the caller flushes, then case_store_finish(). */
     struct case_pending *pending;

@@ -257,8 +257,10 @@ static void add_cc(struct parsed_message *m, const char *address)
 }
 
 /* The sender rule on real cases: a stranger's tagged reply is kept as an internal
- * event and changes nothing; a colleague Cc'd on the school's mail, and the desk's own
- * address, belong to the case; a stranger Cc'd only by another stranger does not. */
+ * event and changes nothing; a colleague Cc'd on the school's mail belongs to the
+ * case; the desk's own address and a staff member's own (the staff table's) are
+ * staff, whose mail is kept as theirs and changes nothing either; a stranger Cc'd only
+ * by another stranger, and someone removed from the staff, are from outside. */
 static void test_sender_rule_on_cases(void **state)
 {
     (void)state;
@@ -271,8 +273,13 @@ static void test_sender_rule_on_cases(void **state)
         { "sr2@x.example", "eve@x.example", "mallory@y.example", STORE_OUTSIDE },
         { "sr3@y.example", "mallory@y.example", NULL, STORE_OUTSIDE },   /* Cc'd by a stranger only */
         { "sr4@school.example", "deputy@school.example", NULL, STORE_REPLY }, /* Cc'd by the school */
-        { "sr5@desk.example", "servicedesk@desk.example.org", NULL, STORE_REPLY },
+        { "sr5@desk.example", "servicedesk@desk.example.org", NULL, STORE_STAFF },
+        { "sr6@desk.example", "Priya.Shah@desk.example.org", NULL, STORE_STAFF }, /* a staff member's own */
+        { "sr7@desk.example", "gone@desk.example.org", NULL, STORE_OUTSIDE },     /* removed from the staff */
     };
+    test_exec(fx.db, "INSERT INTO staff (role_name, display_name, email, removed_at) VALUES"
+                     " ('priya', 'Priya Shah', 'priya.shah@desk.example.org', NULL),"
+                     " ('gone', 'Gone Person', 'gone@desk.example.org', now())");
     char *desk[] = { "servicedesk@desk.example.org", NULL };
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
         struct parsed_message *r = test_msg_new(rows[i].id, rows[i].from, subject, "thanks", NULL, NULL);
@@ -291,8 +298,10 @@ static void test_sender_rule_on_cases(void **state)
         g_free(raw);
         test_msg_free(&r);
     }
-    assert_int_equal(q("SELECT count(*) FROM case_events WHERE kind = 'from_outside' AND NOT public"), 2);
-    assert_int_equal(q("SELECT count(*) FROM messages WHERE from_outside"), 2);
+    assert_int_equal(q("SELECT count(*) FROM case_events WHERE kind = 'from_outside' AND NOT public"), 3);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE from_outside"), 3);
+    assert_int_equal(q("SELECT count(*) FROM case_events WHERE kind = 'from_staff' AND NOT public"), 2);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE from_staff"), 2);
     assert_int_equal(q("SELECT count(*) FROM outbox WHERE recipient IN ('eve@x.example', 'mallory@y.example')"), 0);
     g_free(subject);
     test_msg_free(&m);
@@ -446,6 +455,25 @@ static void tweak_unlogged(struct store_message_in *in)
 static void tweak_no_ack(struct store_message_in *in)
 {
     in->no_ack = true;
+}
+
+/* A staff member's own mail is never answered with a school's mail, as the desk's own
+ * is not: a new case from their address gets no acknowledgement (and, with unknown
+ * senders held, no hold waiting for an answer to a more-info never sent). */
+static void test_staff_mail_gets_no_automatic_mail(void **state)
+{
+    (void)state;
+    test_exec(fx.db, "INSERT INTO staff (role_name, display_name, email) VALUES"
+                     " ('sam', 'Sam Jones', 'sam.jones@desk.example.org') ON CONFLICT DO NOTHING");
+    struct parsed_message *m = test_msg_new("st1@desk.example", "Sam.Jones@desk.example.org",
+                                            "Phoned in: Oakfield's printer", "Helen rang about the printer.",
+                                            NULL, NULL);
+    struct store_outcome out = log_msg_in(fx.st, m, "support", next_uid++, tweak_hold);
+    assert_int_equal(out.action, STORE_NEW_CASE);
+    assert_int_equal(out.outbox_rows, 0);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'open'", (long long)out.case_id), 1);
+    assert_int_equal(q("SELECT count(*) FROM outbox WHERE case_id = %lld", (long long)out.case_id), 0);
+    test_msg_free(&m);
 }
 
 static void test_unknown_sender_held_or_refused_old_mail_unacknowledged(void **state)
@@ -757,6 +785,7 @@ int main(void)
         cmocka_unit_test(test_same_message_id_two_mailboxes),
         cmocka_unit_test(test_reused_message_id_is_its_own_message),
         cmocka_unit_test(test_sender_rule_on_cases),
+        cmocka_unit_test(test_staff_mail_gets_no_automatic_mail),
         cmocka_unit_test(test_two_connections_same_message),
         cmocka_unit_test(test_reply_to_resolved_closes_on_thanks_else_reopens),
         cmocka_unit_test(test_reply_to_closed_opens_follow_up),

@@ -38,6 +38,10 @@ h_check "an enquiry at priority 3, due times again from logged_at" \
 at 2026-03-02T10:21:00+00:00 "$CASELOG" -c "$conf" set "$ref" --school "st mary" --requester Office@St-Marys-RC.sch.uk >/dev/null
 h_check "school by name, requester lower-cased" "St Mary's RC Primary School|office@st-marys-rc.sch.uk" \
     "$(q "SELECT s.name || '|' || c.requester FROM cases c JOIN schools s ON s.id = c.school_id")"
+h_check "the old requester's name does not stay on the new address" "office@st-marys-rc.sch.uk|" \
+    "$(q "SELECT requester || '|' || coalesce(requester_name, '') FROM cases")"
+h_check "show names the new requester alone" 1 \
+    "$(at 2026-03-02T10:21:30+00:00 "$CASELOG" -c "$conf" show "$ref" | grep -c "^  requester        office@st-marys-rc.sch.uk$")"
 h_check "one internal event per correction, none needing a notice" "2|0|0" \
     "$(q "SELECT count(*) || '|' || count(*) FILTER (WHERE public) || '|' || count(*) FILTER (WHERE needs_notice AND public) FROM case_events WHERE kind = 'corrected'")"
 h_check "the event records before and after" "enquiry|Web|3" \
@@ -53,6 +57,9 @@ at 2026-03-02T10:25:00+00:00 "$CASELOG" -c "$conf" set "$ref" --type problem 2>"
 h_check "an unknown type: exit 2, the valid ones named" "2 1" "$rc $(grep -c "valid: incident, service_request, enquiry, change_request, complaint" "$work/err")"
 at 2026-03-02T10:25:00+00:00 "$CASELOG" -c "$conf" set "$ref" --school "school" 2>"$work/err"; rc=$?
 h_check "a school name matching several: refused, listed" "1 1" "$rc $(grep -c "more than one school matches" "$work/err")"
+at 2026-03-02T10:25:30+00:00 "$CASELOG" -c "$conf" set "$ref" --school oakfield --requester S.ONeill@oakfield-primary.sch.uk >/dev/null
+h_check "a requester who is a school contact takes the contact's name" "s.oneill@oakfield-primary.sch.uk|Sarah O'Neill" \
+    "$(q "SELECT requester || '|' || coalesce(requester_name, '') FROM cases")"
 at 2026-03-02T10:26:00+00:00 "$CASELOG" -c "$conf" close "$ref" >/dev/null
 at 2026-03-02T10:27:00+00:00 "$CASELOG" -c "$conf" set "$ref" --queue ICT 2>"$work/err"; rc=$?
 h_check "a closed case is final" "1 1" "$rc $(grep -c "closed is final" "$work/err")"

@@ -100,6 +100,9 @@ h_check "160 columns: more of the Welsh subject" 1 "$(grep -c "angen help heddiw
 h_check "160 columns: the assignee's name" 1 "$(grep "$ref_welsh" "$work/wide.txt" | grep -c "Priya Shah")"
 in_pty "$work/paged.txt" "env CASELOG_NOW=$now PAGER='cat > $work/pager-got' $CASELOG -c $conf list"
 h_check "on a terminal the list goes through \$PAGER" 1 "$(grep -c "$ref_projector" "$work/pager-got" 2>/dev/null || echo 0)"
+in_pty "$work/nopager.txt" "env CASELOG_NOW=$now PAGER=no-such-pager-$$ $CASELOG -c $conf list"
+h_check "a \$PAGER that cannot run: the list still shows, and says why" "1 1" \
+    "$(grep -c "$ref_projector" "$work/nopager.txt") $(grep -c "cannot run the pager \"no-such-pager-$$\"" "$work/nopager.txt")"
 PAGER="cat > $work/pager-piped" desk list > "$work/piped.txt"
 h_check "piped: no pager, no colour" "no 0" "$([ -e "$work/pager-piped" ] && echo yes || echo no) $(grep -c $'\e' "$work/piped.txt")"
 h_check "piped: 80 columns" yes "$([ "$(cells "$work/piped.txt")" -le 80 ] && echo yes || echo no)"
@@ -114,6 +117,15 @@ h_check "--state bogus: exit 2" 2 "$rc"
 h_check "naming the valid states" 1 "$(grep -c 'unknown state "bogus" (valid: open, assigned, on_hold, resolved, closed)' "$work/err")"
 h_check "--state open,assigned" 7 "$(count --state open,assigned)"
 h_check "--state assigned" "$ref_welsh" "$(refs --state assigned)"
+h_check "--state as people type it: a space after the comma, any case" 7 "$(count --state "open, Assigned")"
+h_check "--queue in any case" 7 "$(count --queue ict)"
+set +e
+desk list --assignee priya >/dev/null 2>"$work/err"; rc=$?
+set -e
+h_check "--assignee naming nobody on the staff: refused, not 0 cases (exit 1)" "1 1" \
+    "$rc $(grep -c 'caselog list: --assignee priya: nobody on the staff has that role name' "$work/err")"
+h_check "--assignee by role" "$ref_welsh" "$(refs --assignee "$priya")"
+h_check "--mine with an admin's --as is the named person's" "$ref_welsh" "$(desk --as "$priya" list --json --mine | python3 -c 'import json,sys; print(" ".join(c["reference"] for c in json.load(sys.stdin)))')"
 h_check "--school by part of its name" "$ref_welsh" "$(refs --school llanhari)"
 h_check "--school by URN" "$ref_welsh" "$(refs --school 'URN 100004')"
 h_check "--school by the URN's number" "$ref_welsh" "$(refs --school 100004)"
@@ -140,6 +152,8 @@ desk show "$ref_welsh" > "$work/show.txt"
 requester=$(h_sql "$db" "SELECT requester FROM cases WHERE reference = '$ref_welsh'")
 h_check "sent mail names its real recipient" 1 "$(grep -c "Mail to $requester" "$work/show.txt")"
 h_check "not our own address" 0 "$(grep -c "Mail to servicedesk@" "$work/show.txt")"
+h_check "and what it said to them, as they read it" 1 \
+    "$(grep -c "^  | Thank you for contacting Test ICT Service Desk. We have logged your request for Ysgol Gymraeg Llanhari as case $ref_welsh.$" "$work/show.txt")"
 h_check "events in words" 1 "$(grep -c "Sam Jones assigned the case to Priya Shah" "$work/show.txt")"
 h_check "the assignee by name" 1 "$(grep -c "assignee *Priya Shah ($priya)" "$work/show.txt")"
 h_check "the confidential mark" 1 "$(desk show "$ref_safe" | grep -c "^CONFIDENTIAL")"
@@ -148,4 +162,48 @@ desk show "$ref_welsh" --json > "$work/show.json"
 h_check "show --json: the thread's words" yes "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("yes" if any(t.get("words","").startswith("Sam Jones assigned") for t in d["thread"]) and d["reference"]==sys.argv[2] else "no")' "$work/show.json" "$ref_welsh")"
 desk show "$(ref_of Printer)" --json > "$work/hostile.json"
 h_check "show --json of the hostile subject is valid JSON with its text" yes "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("yes" if "pwned" in d["subject"] else "no")' "$work/hostile.json")"
+# --- staff list in the same terminal: names in Welsh and Chinese, every line within 80
+#     display cells, each column starting at the same cell on every line ---
+sion=$(h_role sion)
+trap 'h_drop_db "$db"; h_drop_roles "$sam" "$priya" "$sion"; rm -rf "$work"' EXIT
+"$CASELOG" -c "$conf" staff add "$sion" --name "Siôn Ŵyn ap Llŷr 陈小明" --email "sion.wyn-ap-llyr@desk.example.org" >/dev/null
+in_pty "$work/staff.txt" "env PAGER=cat $CASELOG -c $conf staff list"
+h_check "staff list at 80 columns: no line wider than 80 display cells" yes \
+    "$([ "$(cells "$work/staff.txt")" -le 80 ] && echo yes || echo "no ($(cells "$work/staff.txt"))")"
+h_check "staff list: the e-mail column at one cell on every line" 1 "$(python3 - "$work/staff.txt" <<'PY'
+import sys, unicodedata
+def cells(s):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+starts = set()
+for line in open(sys.argv[1], encoding="utf-8").read().replace("\r", "").split("\n"):
+    at = line.find("@desk.example.org")
+    if at > 0:
+        starts.add(cells(line[:line.rfind(" ", 0, at) + 1]))
+print(len(starts))
+PY
+)"
+h_check "staff list: the Welsh and Chinese name is shown" 1 "$(grep -c "Siôn Ŵyn" "$work/staff.txt")"
+
+# --- show of a case on a hold that stops the clock: the due time as it stands now (the
+#     paused working time added, as the report and the breach check count it), not the
+#     value it had when the hold began ---
+desk hold "$ref_sound" --reason awaiting_customer "Which speakers?" >/dev/null
+stored_due=$(h_sql "$db" "SELECT to_char(resolution_due AT TIME ZONE 'Europe/London', 'Dy FMDD Mon YYYY HH24:MI') FROM cases WHERE reference = '$ref_sound'")
+h_check "the stored due time when the hold began" "Mon 9 Mar 2026 09:05" "$stored_due"
+CASELOG_NOW=2026-03-04T14:30:00+00:00 "$CASELOG" -c "$conf" show "$ref_sound" > "$work/paused.txt"
+h_check "show: four working hours on hold later, due four hours later" 1 \
+    "$(grep -c "^  resolution due   Mon 9 Mar 2026 13:05" "$work/paused.txt")"
+h_check "show: and says the clock is paused" 1 "$(grep -c "^  resolution       paused" "$work/paused.txt")"
+h_check "show --json: the same due time" "2026-03-09T13:05:00+00:00 paused" \
+    "$(CASELOG_NOW=2026-03-04T14:30:00+00:00 "$CASELOG" -c "$conf" show "$ref_sound" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["resolution_due"], d["resolution_status"])')"
+# --- search as people type: without the accents (a UK keyboard), or with them ---
+mail_in 2026-03-04T10:10:00+00:00 "Zoë Brontë <z.bronte@riverside-academy.org.uk>" "Café till broken, £500 invoice for Zoë" \
+    "The café till in the canteen is broken. Llŷr from the office says it ate the £500 float."
+CASELOG_NOW=$now "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }
+ref_cafe=$(ref_of Café)
+h_check "--search cafe finds Café" "$ref_cafe" "$(refs --search cafe)"
+h_check "--search zoe finds Zoë" "$ref_cafe" "$(refs --search zoe)"
+h_check "--search llyr finds Llŷr (Welsh)" "$ref_cafe" "$(refs --search llyr)"
+h_check "--search Café, as written, still finds it" "$ref_cafe" "$(refs --search Café)"
+h_check "--search £500" "$ref_cafe" "$(refs --search £500)"
 h_summary desk_reading

@@ -51,6 +51,9 @@ h_check "and is told why" 1 "$(grep -c "caselog staff add: only members of casel
 h_check "a superuser cannot be made staff (exit 1)" 1 "$rc"
 "$CASELOG" -c "$conf" staff add "Bad Name" --name "B" --email b@desk.example.org 2>"$work/err"; rc=$?
 h_check "a name that is no login name is refused" 1 "$(grep -c 'bad staff name' "$work/err")"
+"$CASELOG" -c "$conf" staff add "$carol" --name $'Carol \e[31mNg' --email carol.ng@desk.example.org 2>"$work/err"; rc=$?
+h_check "a display name with a control character: refused, and told why" "1 1" \
+    "$rc $(grep -c 'a display name cannot hold control characters' "$work/err")"
 set -e
 
 # --- mail in: an ordinary case and a confidential one ---
@@ -81,6 +84,11 @@ as sam --as "" comment "$ref" "nobody" 2>"$work/err"; rc=$?
 h_check "--as \"\": refused (exit 2)" 2 "$rc"
 as priya assign "$ref" "no_such_person_$$" 2>"$work/err"; rc=$?
 h_check "assigning to someone not on the staff: refused" 1 "$rc"
+as sam --as "no_such_person_$$" comment "$ref" --internal "typo in a script" 2>"$work/err"; rc=$?
+h_check "an admin's --as naming nobody on the staff: refused (exit 1)" "1 1" \
+    "$rc $(grep -c -- "--as no_such_person_$$: not on the staff" "$work/err")"
+as sam --as "Priya Shah" comment "$ref" --internal "Priya's name, not her role" 2>"$work/err"; rc=$?
+h_check "nor a display name (it would read as Priya in show)" 1 "$rc"
 set -e
 h_check "nothing was recorded by the refused commands" "assigned:$sam comment:$priya" "$(actors)"
 as sam --as "$priya" comment "$ref" --internal "Noted for Priya by a script ($tag)." >/dev/null
@@ -144,12 +152,50 @@ as sam unlogged reprocess "$unlogged_id" >/dev/null
 h_check "Sam (admin) reprocesses it: a case, the unlogged row gone" "1 0" \
     "$(h_sql "$db" "SELECT (SELECT count(*) FROM cases WHERE subject = 'A parent asks $tag') || ' ' || (SELECT count(*) FROM unlogged WHERE id = $unlogged_id)")"
 
+# --- a staff member's own mailbox: staff, as the desk's own address is. A colleague who
+#     copies the desk in is kept on the case as theirs and changes nothing (it is not
+#     the school answering a hold, confirming or reopening); never mailed a school's
+#     notice ---
+once() { "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+as priya hold "$ref" --reason awaiting_customer "Which printer is it?" >/dev/null
+mail_in "$work/4.eml" "$tag-4@desk.example.org" "Re: [$ref] Printer jam $tag" "I have rung the school: they will reply." \
+    "Priya Shah <Priya.Shah@desk.example.org>"
+mail_in "$work/5.eml" "$tag-5@desk.example.org" "Phoned in: projector $tag" "Tom rang: the hall projector is dead." \
+    "Sam Jones <sam.jones@desk.example.org>"
+once
+once # the scheduler's pass after the mail: a school's answer would end the hold here
+h_check "Priya's mail from her own mailbox is staff's: kept, from_staff" "from_staff false true" \
+    "$(h_sql "$db" "SELECT e.kind || ' ' || m.from_outside || ' ' || m.from_staff FROM case_events e JOIN messages m ON m.id = e.message_id WHERE m.message_id = '$tag-4@desk.example.org'")"
+h_check "and it is not the school's answer: the case stays on hold" on_hold \
+    "$(h_sql "$db" "SELECT state FROM cases WHERE reference = '$ref'")"
+phoned=$(h_sql "$db" "SELECT reference FROM cases WHERE subject = 'Phoned in: projector $tag'")
+h_check "Sam's new mail from his own address: an open case, no acknowledgement" "open 0" \
+    "$(h_sql "$db" "SELECT c.state || ' ' || (SELECT count(*) FROM outbox o WHERE o.case_id = c.id) FROM cases c WHERE c.reference = '$phoned'")"
+as priya comment "$phoned" "We will visit on Tuesday." >/dev/null
+as priya resolve "$phoned" "New lamp fitted." >/dev/null
+once
+mail_in "$work/6.eml" "$tag-6@desk.example.org" "Re: [$phoned] projector" "Thanks Priya, I will tell Tom." \
+    "Sam Jones <sam.jones@desk.example.org>"
+once
+h_check "Sam's thanks does not close the resolved case for the school" resolved \
+    "$(h_sql "$db" "SELECT state FROM cases WHERE reference = '$phoned'")"
+h_check "the school's notices to Sam were held back, not sent" "suppressed suppressed" \
+    "$(h_sql "$db" "SELECT string_agg(o.state, ' ' ORDER BY o.id) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.reference = '$phoned'")"
+h_check "and the case says why" 2 \
+    "$(h_sql "$db" "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$phoned' AND e.kind = 'suppressed' AND e.data->>'reason' LIKE '%staff member%'")"
+h_check "no mail about it reached anyone" 0 "$(h_spool_subject "projector $tag")"
+
 # --- removal: the role loses the desk; its name stays on its events ---
 as sam staff remove "$priya" >/dev/null
 set +e
 as priya list >/dev/null 2>&1; rc=$?
 set -e
 h_check "a removed member reads nothing" 1 "$rc"
+set +e
+as priya list >/dev/null 2>"$work/err"
+set -e
+h_check "and is told so in one line" "1 1" \
+    "$(wc -l < "$work/err") $(grep -c "^caselog: $priya is not on the desk's staff (not a member of caselog_desk): an admin adds people with caselog staff add$" "$work/err")"
 h_check "staff list --all shows the removal" 1 "$(as sam staff list --all | grep "^$priya " | grep -c "(removed)")"
 h_check "the past events keep the name" "$priya" "$(h_sql "$db" "SELECT actor FROM case_events WHERE kind = 'comment' AND case_id = $case_id")"
 # --- the CLI needs no secret: it never opens a password_file nor runs a token_command ---

@@ -64,6 +64,70 @@ h_check "--prometheus: the figures" "caselog_up 1.0|caselog_status 1.0|caselog_c
 age=$(sed -n 's/^caselog_mailbox_last_pass_age_seconds{mailbox="support"} \([0-9]*\).*/\1/p' "$work/prom.check")
 h_check "--prometheus: seconds since the mailbox's last pass" yes "$([ "${age:-0}" -ge 150 ] && [ "${age:-0}" -le 180 ] && echo yes || echo "no ($age)")"
 
+# --- a second configured mailbox that has never had a pass (its name with a "|", which a
+#     Nagios first line must not carry before its perfdata, and a Welsh letter) ---
+python3 - "$conf" "$work/two.conf" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+i = text.index("mailboxes = (") + len("mailboxes = (")
+box = """
+  { name = "ysgolion|ŵ"; host = "127.0.0.1"; port = 1; tls = "starttls"; user = "desk2"; auth = "password";
+    password_env = "CASELOG_TEST_DESK_PASSWORD"; folder = "never"; processed_folder = ""; failed_folder = "never/f";
+    type = "incident"; queue = "ICT"; priority = 3; },"""
+open(sys.argv[2], "w").write(text[:i] + box + text[i:])
+PY
+two() { set +e; at 2026-03-02T09:03:00+00:00 "$CASELOG" -c "$work/two.conf" status "$@" > "$work/two.out" 2>/dev/null; rc=$?; set -e; }
+two
+h_check "a mailbox never passed: CRITICAL, the first line with one | (before the perfdata)" "2 1" \
+    "$rc $(head -n 1 "$work/two.out" | tr -cd '|' | wc -c)"
+h_check "its details line says so" 1 "$(grep -c '^Mailbox ysgolion/ŵ *no pass recorded yet' "$work/two.out")"
+two --json
+h_check "--json lists every configured mailbox, the one never passed as late" "ysgolion|ŵ:True:None support:False" \
+    "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(m["name"] + ":" + str(m["late"]) + ("" if m["last_pass_at"] else ":None") for m in d["mailboxes"]))' "$work/two.out")"
+two --prometheus
+h_check "--prometheus: its age since a pass is +Inf, so an alert on the age fires" 2 \
+    "$(grep -c '^caselog_mailbox_last\(_good\)\?_pass_age_seconds{mailbox="ysgolion|ŵ"} +Inf$' "$work/two.out")"
+# As promtool's check metrics reads the text format: each family's HELP and TYPE before
+# its samples, its samples together, valid names, escaped label values, a float (or
+# +Inf) each, no series twice, a final newline.
+h_check "--prometheus: the exposition format holds (a promtool-like parse)" ok "$(python3 - "$work/two.out" <<'PY'
+import math, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+errors, typed, helped, done, seen, current = [], {}, set(), set(), set(), None
+if not text.endswith("\n"):
+    errors.append("no final newline")
+label = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
+sample = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:%s)(?:,(?:%s))*\})? (\S+)$' % (label, label))
+for n, line in enumerate(text.split("\n")[:-1], 1):
+    m = re.match(r"# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$", line)
+    if m:
+        kind, name, rest = m.groups()
+        if name in done or (kind == "TYPE" and name in typed):
+            errors.append("%d: %s of %s again" % (n, kind, name))
+        if kind == "TYPE" and rest not in ("gauge", "counter", "untyped", "summary", "histogram"):
+            errors.append("%d: type %s" % (n, rest))
+        (typed.__setitem__(name, rest) if kind == "TYPE" else helped.add(name))
+        if current and current != name:
+            done.add(current)
+        current = name
+        continue
+    m = sample.match(line)
+    if not m:
+        errors.append("%d: not a sample: %r" % (n, line)); continue
+    name, labels, value = m.groups()
+    if name != current or name not in typed or name not in helped:
+        errors.append("%d: %s out of its family" % (n, name))
+    try:
+        float(value)
+    except ValueError:
+        errors.append("%d: value %r" % (n, value))
+    if (name, labels) in seen:
+        errors.append("%d: %s%s twice" % (n, name, labels or ""))
+    seen.add((name, labels))
+print("; ".join(errors) if errors else "ok")
+PY
+)"
+
 # --- the database out of reach: UNKNOWN, and still an object ---
 sed 's/port=[0-9]*/port=1/' "$conf" > "$work/down.conf"
 set +e
@@ -84,6 +148,12 @@ set +e
 at 2026-03-02T09:05:00+00:00 "$CASELOGD" -c "$conf" --once 2>"$work/refused.log"; rc=$?
 set -e
 h_check "caselogd refuses it" "1 1" "$rc $(grep -c 'action=refused reason="\?the database schema is version [0-9]* (0[0-9]* not applied), older than' "$work/refused.log")"
+# The desk's commands say the same in one line, not a database error per query.
+set +e
+"$CASELOG" -c "$conf" list >/dev/null 2>"$work/list.err"; rc=$?
+set -e
+h_check "caselog list on it: refused in one line naming both versions (exit 1)" "1 1 1" \
+    "$rc $(wc -l < "$work/list.err") $(grep -c '^caselog: the database schema is version [0-9]* (0[0-9]* not applied), older than this caselog.s [0-9]*: run caselogd --migrate$' "$work/list.err")"
 h_sql "$db" "INSERT INTO schema_migrations SELECT * FROM latest_migration;
              INSERT INTO schema_migrations (version, name) VALUES (999, '999_from_the_future.sql')" >/dev/null
 set +e

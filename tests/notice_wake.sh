@@ -13,6 +13,8 @@ tag="nw$$x$RANDOM"
 conf="$work/caselog.conf"
 h_write_config "$conf" "$db" "$folder" true 300s
 "$CASELOGD" -c "$conf" --migrate
+# The engineer the desk's commands act as (--as names a staff member).
+h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('carol', 'Carol Ng', 'carol@desk.example.org')" >/dev/null
 "$STACK/imap_append.sh" desk "$folder" >/dev/null
 "$CASELOGD" -c "$conf" --foreground 2>>"$work/daemon.log" &
 daemon_pid=$!

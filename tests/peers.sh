@@ -24,6 +24,8 @@ text = text.replace(block, block + ",\n" + second)
 open(path, "w").write(text)
 PY
 "$CASELOGD" -c "$conf" --migrate
+# The engineer the desk's commands act as (--as names a staff member).
+h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('alice', 'Alice Hughes', 'alice@desk.example.org')" >/dev/null
 "$STACK/imap_append.sh" desk "$b" >/dev/null # the second mailbox's folder exists from the start
 once() { "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
 msg() { # FILE FROM MESSAGE-ID SUBJECT BODY [extra headers]

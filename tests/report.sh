@@ -134,4 +134,24 @@ report --month 2026-03 --from 2026-03-01 --to 2026-03-31 2>/dev/null; rc3=$?
 report --month 2026-03 --by colour 2>/dev/null; rc4=$?
 set -e
 h_check "bad periods and --by: exit 2" "2 2 2 2" "$rc1 $rc2 $rc3 $rc4"
+
+# --by school in text: school names are the desk's data, in Welsh and Chinese too; the
+# period columns line up in display cells whatever the name (a wide or accented name
+# padded by bytes would push its line's columns left).
+h_sql "$db" "INSERT INTO schools (name, identifier) VALUES ('Ysgol Gynradd Bryn Ŵyn â Llŷn', 'URN 1'),
+               ('北京国际学校', 'URN 2'), ('Riverside Academy', 'URN 3');
+             UPDATE cases SET school_id = (SELECT id FROM schools WHERE identifier = 'URN ' || (number % 3 + 1))" >/dev/null
+report --month 2026-03 --by school > "$work/by_school.txt"
+h_check "text --by school: each group's period column at the same display cell" "33 33 33 33" "$(python3 - "$work/by_school.txt" <<'PY'
+import sys, unicodedata
+def cells(s):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+cols = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    i = line.find(" 2026-03 ")
+    if i > 0 and not line.startswith((" ", "Service report")):
+        cols.append(cells(line[:i + 1]))
+print(" ".join(map(str, cols)))
+PY
+)"
 h_summary report

@@ -14,6 +14,8 @@ h_write_config "$conf" "$db" "$folder"
 sed -i 's/^unknown_senders = "log";/unknown_senders = "hold";/' "$conf"
 echo 'limits = { max_message_size = "3M"; auto_mail_per_sender_per_hour = 100; auto_mail_per_case_per_hour = 100; };' >> "$conf"
 "$CASELOGD" -c "$conf" --migrate
+# The engineer the desk's commands act as (--as names a staff member).
+h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('alice', 'Alice Hughes', 'alice@desk.example.org')" >/dev/null
 mk() { /usr/bin/python3 "$harness_top/tests/lib/mk_mail.py" "$@"; }
 once() { "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
 desk() { "$CASELOG" -c "$conf" --as alice "$@"; }

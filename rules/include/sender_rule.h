@@ -2,8 +2,9 @@
  * threads onto a case by its tag or a reference may change that case only if its
  * sender belongs to the case: the requester, an address on the case's earlier mail
  * (From, To, Cc of the mail that was itself of the case), a contact of the case's
- * school, or an address of the school's domains; the desk's own addresses count as
- * staff. Anyone else is "from outside the case". Pure: the store gathers the facts. */
+ * school, or an address of the school's domains; the desk's own addresses and each
+ * staff member's own address count as staff. Anyone else is "from outside the case".
+ * Pure: the store gathers the facts. */
 #ifndef CASELOG_SENDER_RULE_H
 #define CASELOG_SENDER_RULE_H
 
@@ -11,7 +12,7 @@
 
 enum sender_standing {
     SENDER_OF_CASE, /* may act on the case */
-    SENDER_STAFF,   /* one of the desk's own addresses: may act, is never mailed */
+    SENDER_STAFF,   /* the desk's or a staff member's own address: may act, is never mailed */
     SENDER_OUTSIDE, /* anyone else: kept as an internal event, changes nothing */
 };
 
@@ -24,6 +25,7 @@ struct sender_facts {
     const char *const *school_contacts;   /* the contacts of the case's school */
     const char *const *school_domains;    /* the mail domains of the case's school */
     const char *const *desk_addresses;    /* the desk's own addresses */
+    bool sender_is_staff;                 /* the sender is a current staff member's own address */
 };
 
 #define SENDER_REASON_SIZE 200

@@ -35,7 +35,10 @@ enum thread_action {
     THREAD_FOLLOW_UP,     /* ordinary reply to a closed case: a new case that follows it */
     THREAD_INTERNAL,      /* automatic mail threaded onto a case: an internal event */
     THREAD_UNLOGGED,      /* automatic mail with no thread: unlogged, never a case */
-    THREAD_OUTSIDE        /* ordinary mail from outside the case: an internal event, nothing changes */
+    THREAD_OUTSIDE,       /* ordinary mail from outside the case: an internal event, nothing changes */
+    THREAD_STAFF          /* ordinary mail from staff (a colleague copying the desk in): kept on the
+                           * case as theirs, an internal event; it is not the school answering,
+                           * confirming or reopening, so nothing changes */
 };
 
 struct thread_input {
@@ -61,7 +64,8 @@ void thread_decide(const struct thread_input *in, struct thread_decision *out);
 /* Apply the sender rule's verdict on d's target case (call it whenever d has a target).
  * From outside the case, ordinary mail to a case that is not closed becomes
  * THREAD_OUTSIDE; to a closed case it is new mail (THREAD_NEW_CASE, following
- * nothing, so unknown_senders applies); automatic mail stays THREAD_INTERNAL. */
+ * nothing, so unknown_senders applies). Ordinary mail from staff becomes THREAD_STAFF
+ * on a case in any state. Automatic mail stays THREAD_INTERNAL. */
 void thread_apply_sender(struct thread_decision *d, const struct sender_verdict *verdict);
 
 /* Does the decision need the sender rule (has it a target case)? */

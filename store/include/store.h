@@ -96,6 +96,7 @@ enum store_action {
     STORE_UNLOGGED,   /* recorded in unlogged with reason */
     STORE_DUPLICATE,  /* already logged: nothing changed */
     STORE_OUTSIDE,    /* from outside the case: an internal event, nothing changed (sender rule) */
+    STORE_STAFF,      /* from staff: an internal event, nothing changed (sender rule) */
 };
 
 /* The defect a message gets when another stored message already carries its

@@ -32,6 +32,11 @@ bool store_case_begin(struct store *st, const char *reference, struct case_now *
 /* ROLLBACK what store_case_begin() opened. */
 void store_case_rollback(struct store *st);
 
+/* The lifecycle columns of case case_id as they stand, unlocked: for a reader that
+ * counts its clocks as lifecycle.h does (lifecycle_resolution_due_at()). *found false
+ * if there is no such case (or it may not be seen). */
+bool store_case_clocks(struct store *st, int64_t case_id, struct lifecycle_case *out, bool *found, GError **error);
+
 /* What a change writes besides the plan's case. */
 struct case_write {
     const char *assignee;        /* assign: who now has the case; NULL keeps it */

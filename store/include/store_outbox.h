@@ -31,6 +31,7 @@ struct outbox_item {
     GPtrArray *cc;            /* char *: the copies the row went to when it was built (a resend keeps them) */
     bool confidential;
     char *queue;
+    bool to_staff;        /* the recipient is a current staff member's own address */
 };
 void outbox_item_free(gpointer item);
 
@@ -49,11 +50,12 @@ bool store_outbox_recent_to(struct store *st, const char *address, int64_t befor
                             GError **error);
 
 /* Keep the rendered message as an outbound messages row (with our Message-ID, for
- * threading replies) and link it to the outbox row, with the copies it goes to (cc,
- * char *; may be NULL); sets *message_row_out. */
+ * threading replies, and its text as body_text, for the desk to read what went) and
+ * link it to the outbox row, with the copies it goes to (cc, char *; may be NULL);
+ * sets *message_row_out. */
 bool store_outbox_save_rendered(struct store *st, const struct outbox_item *item, const char *from_address,
-                                const char *message_id, const char *subject, const char *raw, size_t raw_len,
-                                const GPtrArray *cc, int64_t *message_row_out, GError **error);
+                                const char *message_id, const char *subject, const char *body_text, const char *raw,
+                                size_t raw_len, const GPtrArray *cc, int64_t *message_row_out, GError **error);
 /* A resend reads the saved bytes with store_message_raw() (store_desk.h). */
 
 bool store_outbox_mark_sent(struct store *st, int64_t id, GError **error);

@@ -13,6 +13,7 @@ struct store_identity {
     bool admin;         /* may act in another's name (--as), manage schools and staff */
     bool safeguarding;  /* may read confidential cases */
     bool daemon;        /* caselog_daemon (or a superuser) */
+    bool desk;          /* caselog_desk: on the staff (admins and safeguarding leads are too) */
 };
 void store_identity_clear(struct store_identity *id);
 /* Ask the database who we are. Works before migration 020 too (all false then). */
