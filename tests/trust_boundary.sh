@@ -349,4 +349,21 @@ h_check "caselog attachment extracts the deep part from the stored message" "pay
 h_check "dotfile names get an attachment- prefix" "attachment-.bashrc,attachment-..profile" \
     "$(q "SELECT string_agg(a.name, ',' ORDER BY a.ordinal) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.message_id = 'h3-$tag@stmarys.example'")"
 
+section "automatic mail that says so in its own way is no reply of the school's"
+desk resolve "$ref_h1" "The scans are in the shared drive." >/dev/null
+once
+sent_h1=$(q "SELECT m.message_id FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$ref_h1' AND m.direction = 'out' ORDER BY m.id DESC LIMIT 1")
+mk "$work/i1.eml" --from "Office <$school_a>" --msgid "i1-$tag@stmarys.example" --in-reply-to "$sent_h1" \
+    --subject "Auto reply: [$ref_h1] Can we close this case?" --header "X-Apple-Action: VACATION" \
+    --body "I am away on a school trip until Friday.\n"
+printf 'From: Office <%s>\r\nTo: servicedesk@desk.example.org\r\nSubject: Read: [%s] Can we close this case?\r\nMessage-ID: <i2-%s@stmarys.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=disposition-notification; boundary="r"\r\n\r\n--r\r\nContent-Type: text/plain\r\n\r\nYour message was read on 5 March 2026.\r\n--r\r\nContent-Type: message/disposition-notification\r\n\r\nDisposition: manual-action/MDN-sent-manually; displayed\r\n--r--\r\n' \
+    "$school_a" "$ref_h1" "$tag" > "$work/i2.eml"
+append "$work/i1.eml" "$work/i2.eml"
+once
+h_check "an iCloud vacation reply and a read receipt are automatic mail" "auto_reply,auto_reply" \
+    "$(q "SELECT string_agg(classification, ',' ORDER BY message_id) FROM messages WHERE message_id IN ('i1-$tag@stmarys.example', 'i2-$tag@stmarys.example')")"
+h_check "they reopen nothing" "resolved|0" "$(q "SELECT state || '|' || reactivations FROM cases WHERE reference = '$ref_h1'")"
+h_check "and cause no mail" 0 \
+    "$(q "SELECT count(*) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.reference = '$ref_h1' AND o.template IN ('reopened', 'closed')")"
+
 h_summary trust_boundary
