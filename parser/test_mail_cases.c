@@ -155,6 +155,12 @@ static const struct mail_case cases[] = {
       .body = "The raffle prize laptop (worth £300) needs setting up.", .defect = "read as windows-1252" },
     { "file_name_8bit_undeclared", "raw-8bit-filename.eml", .attachments = 1,
       .files = { { "Café menu – été.pdf", "application/pdf", 9, NULL } }, .defect = "in a file name" },
+    { "utf8_labelled_latin1_read_as_utf8", "latin1-label-utf8-body.eml", .subject = "Online shop: payment of £45 failed",
+      .body = "A payment of £45.00 for the Year 6 residential trip (Renée O’Brien) could not be taken – the card "
+              "provider said \"declined\".",
+      .defect = "labelled iso-8859-1 in the body is UTF-8" },
+    { "latin1_labelled_latin1_kept", "latin1-label-latin1-body.eml", .subject = "Café till £45",
+      .body = "The café till (£45 float) À la carte menu will not print.", .no_defect = "is UTF-8" },
     { "configured_fallback_koi8r", "koi8r-configured.eml", .body = "Привет, принтер не работает.",
       .defect = "read as koi8-r (a guess)", .fallbacks = koi8r },
     /* junk before the headers */
