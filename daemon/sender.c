@@ -111,7 +111,7 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     put(vars, "desk_name", g_strdup(cfg->desk.name));
     put(vars, "desk_address", g_strdup(cfg->desk.address));
     put(vars, "school_name", g_strdup(it->school));
-    put(vars, "requester_name", g_strdup(it->requester_name));
+    put(vars, "requester_name", outgoing_name_cut(it->requester_name)); /* as in the To header */
     put(vars, "state", g_strdup(it->state));
     if (it->priority >= 1 && it->priority <= 5) {
         put(vars, "priority", g_strdup_printf("%d", it->priority));

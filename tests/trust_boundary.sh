@@ -94,7 +94,8 @@ mk "$work/a4.eml" --from "Office <$school_a>" --msgid "a4-$tag@stmarys.example" 
     --subject "Controls $all_controls end $tag" --body "Body $all_controls end\n"
 mk "$work/a5.eml" --from "ICT Service Desk <servicedesk@desk.example.org>" --msgid "a5-$tag@forged.example" \
     --subject "Forged as the desk $tag"
-mk "$work/a6.eml" --from "Office <$school_a>" --msgid "a6-$tag@stmarys.example" --subject "Huge $tag " --pad-subject 2000000
+mk "$work/a6.eml" --from "Office \\x1b]0;pwned\\x07 Manager <$school_a>" --pad-name 100000 --msgid "a6-$tag@stmarys.example" \
+    --subject "Huge $tag " --pad-subject 2000000
 append "$work"/a[1-6].eml
 once
 ref_a1=$(ref_of "a1-$tag@stmarys.example")
@@ -149,6 +150,16 @@ h_check "its subject is 200 characters, ending in …" "200 …" \
     "$(q "SELECT char_length(m.subject) || ' ' || right(m.subject, 1) FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$ref_a6' AND m.direction = 'out'")"
 h_check "and the mail is small" yes \
     "$(q "SELECT CASE WHEN max(size) < 16384 THEN 'yes' ELSE 'no: ' || max(size) END FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$ref_a6' AND m.direction = 'out'")"
+ack_a6=$(grep -l -F "Huge $tag" "$CASELOG_TEST_SMTP_SPOOL"/*.eml | head -n 1)
+h_check "a 100 KB sender name is cut too, its controls blanked, in the To header and the greeting" "yes|yes" \
+    "$(/usr/bin/python3 -c '
+import email, email.policy, re, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+name = m["To"].addresses[0].display_name
+body = m.get_body(("plain",)).get_content()
+def ok(t): return "yes" if 0 < len(t) <= 100 and t.startswith("Office") and not re.search("[\x00-\x1f\x7f-\x9f]", t) else "no: %r" % t[:120]
+greeting = re.search(r"Dear (.*),", body)
+print(ok(name) + "|" + (ok(greeting.group(1)) if greeting else "no greeting"))' "$ack_a6")"
 
 section "never mail the desk's own addresses"
 h_check "the forged desk mail is kept" 1 "$(q "SELECT count(*) FROM messages WHERE message_id = 'a5-$tag@forged.example'")"
