@@ -236,6 +236,23 @@ static bool to_desk(const struct sender *s, const struct outbox_item *it)
     return sender_rule_is_desk(it->recipient, (const char *const *)s->cfg->desk_addresses);
 }
 
+/* A batch takes a while to send: is item still ours (its claim held again, the lease
+ * renewed)? *ours false if another daemon took it over (it sends it); false on a
+ * database error. */
+static bool sender_hold(struct store *st, const struct outbox_item *it, const char *ref, bool *ours, GError **error)
+{
+    if (!store_outbox_hold(st, it, SENDER_LEASE_S, ours, error))
+        return false;
+    if (!*ours)
+        log_info("outbox=%" G_GINT64_FORMAT " ref=%s action=skipped reason=\"another daemon took the row over\"",
+                 it->id, ref);
+    else if (it->reclaimed)
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
+                 " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
+                 it->id, ref, it->attempts);
+    return true;
+}
+
 static bool sender_one(struct sender *s, struct store *st, const struct outbox_item *it, int64_t now,
                        struct sender_stats *stats, GError **error)
 {
@@ -244,10 +261,11 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
     char ref[LOG_CLIP_SIZE], template[LOG_CLIP_SIZE], reason[LOG_CLIP_SIZE];
     log_clip(ref, it->reference);
     log_clip(template, it->template); /* outbox rows may come from plain SQL */
-    if (it->reclaimed)
-        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
-                 " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
-                 it->id, ref, it->attempts);
+    bool ours = false;
+    if (!sender_hold(st, it, ref, &ours, error))
+        return false;
+    if (!ours)
+        return true; /* the daemon that took it over sends it */
     if (to_desk(s, it)) {
         stats->suppressed++;
         why = "the recipient is one of the desk's own addresses";

@@ -33,6 +33,13 @@ void outbox_item_free(gpointer item);
  * ran out). Caller frees with g_ptr_array_unref(). */
 GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError **error);
 
+/* Before sending item, hold its claim again: if the row is still 'sending' under the
+ * claim that gave us item (its attempts count: a reclaim adds one), it names this
+ * session (a reconnect gave us a new one) and its lease starts again; *held true.
+ * *held false: another daemon took it over (our lease ran out, or our session died),
+ * and that daemon sends it, not us. */
+bool store_outbox_hold(struct store *st, const struct outbox_item *item, int lease_s, bool *held, GError **error);
+
 /* Automatic mails sent (or being sent) in the last hour to recipient and on case_id. */
 bool store_outbox_recent(struct store *st, const char *recipient, int64_t case_id, int *to_recipient_out,
                          int *on_case_out, GError **error);
