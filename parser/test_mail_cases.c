@@ -91,6 +91,8 @@ static const struct mail_case cases[] = {
       .body = "None of the staff laptops have updated since half term.", .attachments = 0 },
     { "alternative_blank_plain_gives_html", "alt-whitespace-plain.eml",
       .body = "All the phones in the office are down since 8am.", .attachments = 0 },
+    { "alternative_nbsp_plain_gives_html", "alt-nbsp-plain.eml",
+      .body = "The hall projector shows \"No signal\" from the lectern PC.", .attachments = 0 },
     { "alternative_plain_before_html", "alt-html-before-plain.eml", .body = "Plain version: hall projector is blank",
       .attachments = 0 },
     { "mixed_text_parts_joined_around_image", "mixed-apple-inline-image.eml",
