@@ -22,7 +22,7 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
     gsize len = 0;
     const char *data = g_bytes_get_data(bytes, &len);
     if (strcmp(path, "-") == 0)
-        return fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0;
+        return cli_write_bytes(stdout, data, len);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | (exclusive ? O_EXCL : 0), 0644);
     if (fd < 0) {
         cli_fprintf(stderr, "caselog attachment: %s: %s\n", path, g_strerror(errno));

@@ -96,7 +96,9 @@ mk "$work/a5.eml" --from "ICT Service Desk <servicedesk@desk.example.org>" --msg
     --subject "Forged as the desk $tag"
 mk "$work/a6.eml" --from "Office \\x1b]0;pwned\\x07 Manager <$school_a>" --pad-name 100000 --msgid "a6-$tag@stmarys.example" \
     --subject "Huge $tag " --pad-subject 2000000
-append "$work"/a[1-6].eml
+mk "$work/a7.eml" --from "Mail Delivery System <mailer-daemon@mx.elsewhere.test>" --msgid "a7-$tag@mx.elsewhere.test" \
+    --subject 'Undelivered \x1b]0;pwned\x07\x1b[2J '"$tag" --body 'Body \x1b[31m red \x1b]0;title\x07\n'
+append "$work"/a[1-7].eml
 once
 ref_a1=$(ref_of "a1-$tag@stmarys.example")
 ref_a2=$(ref_of "a2-$tag@llanhari.example")
@@ -127,6 +129,15 @@ h_check "caselog show writes no control characters" 0 "$(controls_in "$work/show
 h_check "the text around them is kept" yes "$(grep -qF "broken $tag" "$work/show.txt" && echo yes || echo no)"
 "$CASELOG" -c "$conf" explain "$work/a3.eml" > "$work/explain.txt"
 h_check "caselog explain writes no control characters" 0 "$(controls_in "$work/explain.txt")"
+# Raw bytes the desk asks for: made safe on a terminal (run under a pty), exact in a file.
+on_tty() { script -q -e -c "$*" /dev/null | tr -d '\r'; }
+ul_a7=$(q "SELECT id FROM unlogged WHERE message_id = 'a7-$tag@mx.elsewhere.test'")
+on_tty "$CASELOG" -c "$conf" unlogged show "$ul_a7" > "$work/unlogged-tty.txt"
+h_check "caselog unlogged show on a terminal writes no control characters" 0 "$(controls_in "$work/unlogged-tty.txt")"
+h_check "and shows the message" 1 "$(grep -c "^Message-ID: <a7-$tag@mx.elsewhere.test>" "$work/unlogged-tty.txt")"
+"$CASELOG" -c "$conf" unlogged show "$ul_a7" > "$work/unlogged.eml"
+h_check "to a file it writes the exact bytes" "$(q "SELECT encode(sha256(raw), 'hex') FROM unlogged WHERE id = $ul_a7")" \
+    "$(sha256sum "$work/unlogged.eml" | cut -d' ' -f1)"
 
 section "invalid JSON: every JSON output is valid for any input bytes"
 "$CASELOG" -c "$conf" explain "$work/a4.eml" --json > "$work/explain.json"
@@ -336,7 +347,9 @@ mk "$work/h2.eml" --from "Office <$school_a>" --msgid "h2-$tag@stmarys.example" 
     --body "The deep text.\n"
 mk "$work/h3.eml" --from "Office <$school_a>" --msgid "h3-$tag@stmarys.example" --subject "Dotfiles $tag" \
     --attach-name .bashrc --attach-name ..profile
-append "$work"/h[1-3].eml
+mk "$work/h4.eml" --from "Office <$school_a>" --msgid "h4-$tag@stmarys.example" --subject "Escape file $tag" \
+    --attach-name $'note\e]0;pwned\a\e[2J.txt'
+append "$work"/h[1-4].eml
 once
 ref_h1=$(ref_of "h1-$tag@stmarys.example")
 ref_h2=$(ref_of "h2-$tag@stmarys.example")
@@ -357,6 +370,13 @@ h_check "caselog show says so" yes "$(grep -qF "body not read: nested too deep" 
 deep_n=$(q "SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.case_id = (SELECT id FROM cases WHERE reference = '$ref_h2')")
 h_check "caselog attachment extracts the deep part from the stored message" "payload-deep" \
     "$(desk attachment "$ref_h2" $((deep_n + 1)) -o - 2>/dev/null)"
+ref_h4=$(ref_of "h4-$tag@stmarys.example")
+on_tty "$CASELOG" -c "$conf" attachment "$ref_h4" 1 -o - > "$work/attachment-tty.txt"
+h_check "caselog attachment -o - on a terminal writes no control characters" "0|1" \
+    "$(controls_in "$work/attachment-tty.txt")|$(grep -c "payload-note" "$work/attachment-tty.txt")"
+desk attachment "$ref_h4" 1 -o - > "$work/attachment.bin" 2>/dev/null
+h_check "to a file, its exact bytes" "$(q "SELECT a.sha256 FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.message_id = 'h4-$tag@stmarys.example'")" \
+    "$(sha256sum "$work/attachment.bin" | cut -d' ' -f1)"
 h_check "dotfile names get an attachment- prefix" "attachment-.bashrc,attachment-..profile" \
     "$(q "SELECT string_agg(a.name, ',' ORDER BY a.ordinal) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.message_id = 'h3-$tag@stmarys.example'")"
 
