@@ -67,6 +67,9 @@ void cli_store_failed(const char *what, const GError *error, const char *who_may
  * DEL and bidirectional overrides each replaced by U+FFFD; newline and tab kept. NULL
  * is "". Caller g_free()s. */
 char *cli_safe_text(const char *text);
+/* Bytes the desk asked for (a stored message, an attachment): exact to a file or pipe;
+ * to a terminal made safe as text (CRLF as LF, controls and NUL replaced). */
+bool cli_write_bytes(FILE *f, const void *data, size_t len);
 /* fprintf through cli_safe_text(): every text the CLI writes goes this way. */
 void cli_fprintf(FILE *f, const char *format, ...) G_GNUC_PRINTF(2, 3);
 #define cli_printf(...) cli_fprintf(stdout, __VA_ARGS__)

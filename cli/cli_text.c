@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #define CLI_REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
 
@@ -32,6 +33,24 @@ char *cli_safe_text(const char *text)
     }
     g_free(valid);
     return g_string_free(out, FALSE);
+}
+
+bool cli_write_bytes(FILE *f, const void *data, size_t len)
+{
+    if (!isatty(fileno(f)))
+        return fwrite(data, 1, len, f) == len && fflush(f) == 0;
+    GString *text = g_string_sized_new(len); /* a terminal: lines end in LF, NUL is a control */
+    for (size_t i = 0; i < len; i++) {
+        char c = ((const char *)data)[i];
+        if (c == '\r' && i + 1 < len && ((const char *)data)[i + 1] == '\n')
+            continue;
+        g_string_append_c(text, c == '\0' ? '\x01' : c);
+    }
+    char *safe = cli_safe_text(text->str);
+    bool ok = fputs(safe, f) >= 0 && fflush(f) == 0;
+    g_free(safe);
+    g_string_free(text, TRUE);
+    return ok;
 }
 
 void cli_fprintf(FILE *f, const char *format, ...)

@@ -22,7 +22,7 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
     gsize len = 0;
     const char *data = g_bytes_get_data(bytes, &len);
     if (strcmp(path, "-") == 0)
-        return fwrite(data, 1, len, stdout) == len && fflush(stdout) == 0;
+        return cli_write_bytes(stdout, data, len);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | (exclusive ? O_EXCL : 0), 0644);
     if (fd < 0) {
         cli_fprintf(stderr, "caselog attachment: %s: %s\n", path, g_strerror(errno));
@@ -40,41 +40,6 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
     if (!ok)
         cli_fprintf(stderr, "caselog attachment: writing %s: %s\n", path, g_strerror(errno));
     return ok;
-}
-
-/* Decode attachment a from its message; checked against the stored SHA-256. */
-static GBytes *attachment_bytes(const struct config *cfg, struct store *st, const struct desk_attachment *a)
-{
-    GError *error = NULL;
-    GBytes *raw = store_message_raw(st, a->message_row, &error);
-    if (!raw) {
-        cli_fprintf(stderr, "caselog attachment: %s\n", error->message);
-        g_error_free(error);
-        return NULL;
-    }
-    struct parser_options opts = intake_parser_options(cfg);
-    opts.keep_attachment = a->part_ordinal;
-    gsize len = 0;
-    const char *data = g_bytes_get_data(raw, &len);
-    const char *why = NULL;
-    parser_init();
-    struct parsed_message *m = parser_parse(data, len, &opts, &why);
-    GBytes *out = m && m->kept_attachment ? g_bytes_ref(m->kept_attachment) : NULL;
-    parsed_message_free(&m);
-    parser_shutdown();
-    g_bytes_unref(raw);
-    if (out) {
-        gsize n = 0;
-        const void *bytes = g_bytes_get_data(out, &n);
-        char sum[SHA256_HEX_SIZE];
-        sha256_hex(bytes, n, sum);
-        bool same = strcmp(sum, a->sha256) == 0;
-        if (same)
-            return out;
-        g_bytes_unref(out);
-    }
-    cli_fprintf(stderr, "caselog attachment: the stored message no longer yields attachment %d as logged\n", a->ordinal);
-    return NULL;
 }
 
 /* A safe file name for a in the current directory: no path separators (a forwarded
@@ -108,6 +73,68 @@ static struct parsed_message *attachment_parse_all(const struct config *cfg, GBy
     const char *data = g_bytes_get_data(raw, &len);
     const char *why = NULL;
     return parser_parse(data, len, &opts, &why);
+}
+
+/* The records of a's message among listed (every listed attachment of the case), and in
+ * *want_out a's place among them. Borrowed strings; g_array_unref(). */
+static GArray *attachment_records(GPtrArray *listed, const struct desk_attachment *a, size_t *want_out)
+{
+    GArray *records = g_array_new(FALSE, FALSE, sizeof(struct attachment_record));
+    for (guint i = 0; i < listed->len; i++) {
+        const struct desk_attachment *l = g_ptr_array_index(listed, i);
+        if (l->message_row != a->message_row)
+            continue;
+        if (l == a)
+            *want_out = records->len;
+        struct attachment_record r = { l->name, l->content_type, (uint64_t)l->size, l->sha256 };
+        g_array_append_val(records, r);
+    }
+    return records;
+}
+
+/* Listed attachment a, decoded again from its stored message: the part with its SHA-256
+ * and size wherever the parser now puts it, or, where a newer parser than logged it
+ * reads that part otherwise, the one with its name and type (said on standard error). */
+static GBytes *attachment_bytes(const struct config *cfg, struct store *st, GPtrArray *listed,
+                                const struct desk_attachment *a)
+{
+    GError *error = NULL;
+    GBytes *raw = store_message_raw(st, a->message_row, &error);
+    if (!raw) {
+        cli_fprintf(stderr, "caselog attachment: %s\n", error->message);
+        g_error_free(error);
+        return NULL;
+    }
+    size_t want = 0;
+    GArray *records = attachment_records(listed, a, &want);
+    bool exact = false;
+    parser_init();
+    struct parsed_message *all = attachment_parse_all(cfg, raw, 0);
+    int ordinal = all ? parser_attachment_find(all, (struct attachment_record *)(void *)records->data, records->len,
+                                               want, &exact) : 0;
+    struct parsed_message *kept = ordinal ? attachment_parse_all(cfg, raw, ordinal) : NULL;
+    GBytes *out = kept && kept->kept_attachment ? g_bytes_ref(kept->kept_attachment) : NULL;
+    char sum[SHA256_HEX_SIZE] = "";
+    if (out) {
+        gsize n = 0;
+        const void *bytes = g_bytes_get_data(out, &n);
+        sha256_hex(bytes, n, sum);
+    }
+    if (out && exact && strcmp(sum, a->sha256) != 0)
+        g_clear_pointer(&out, g_bytes_unref);
+    if (out && !exact)
+        cli_fprintf(stderr, "caselog attachment: attachment %d is read by a newer parser than logged it: %" G_GSIZE_FORMAT
+                            " bytes, SHA-256 %.16s…; logged as %" G_GINT64_FORMAT " bytes, %.16s…\n",
+                    a->ordinal, g_bytes_get_size(out), sum, a->size, a->sha256);
+    if (!out)
+        cli_fprintf(stderr, "caselog attachment: the stored message no longer yields attachment %d as logged\n",
+                    a->ordinal);
+    parsed_message_free(&kept);
+    parsed_message_free(&all);
+    parser_shutdown();
+    g_array_unref(records);
+    g_bytes_unref(raw);
+    return out;
 }
 
 /* In the full list of m's attachments, the ordinal of the k-th one that is not among
@@ -173,7 +200,7 @@ static GBytes *attachment_nth(const struct cli_session *s, const char *ref, int6
         const struct desk_attachment *a = g_ptr_array_index(listed, n - 1);
         *a_out = (struct desk_attachment){ .name = g_strdup(a->name), .content_type = g_strdup(a->content_type),
                                            .size = a->size };
-        return attachment_bytes(s->cfg, s->st, a);
+        return attachment_bytes(s->cfg, s->st, listed, a);
     }
     GError *error = NULL;
     GPtrArray *unlisted = store_desk_unlisted(s->st, case_id, &error);
@@ -231,7 +258,8 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
         if (bytes && attachment_write(output ? output : own, output == NULL, bytes)) {
             status = CLI_OK;
             if (!output || strcmp(output, "-"))
-                cli_fprintf(stderr, "saved %s (%" G_GINT64_FORMAT " bytes%s)\n", output ? output : own, a.size,
+                cli_fprintf(stderr, "saved %s (%" G_GSIZE_FORMAT " bytes%s)\n", output ? output : own,
+                            g_bytes_get_size(bytes),
                             n > (long)attachments->len ? ", not listed when logged: no SHA-256 to check" : "");
         }
         g_free(own);

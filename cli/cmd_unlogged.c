@@ -1,6 +1,6 @@
 /* cmd_unlogged: mail that was not logged, and why (SPEC section 3).
  *   caselog unlogged [--json]       every row, newest first
- *   caselog unlogged show ID        the raw message on standard output
+ *   caselog unlogged show ID        the raw message on standard output (made safe on a terminal)
  *   caselog unlogged reprocess ID   parse and log it again with today's config (after a
  *                                   fix, a new school, a new routing rule); the row is
  *                                   dropped only if the message is now logged. */
@@ -145,7 +145,7 @@ static int unlogged_one(struct cli_session *s, const char *action, const char *i
     if (strcmp(action, "show") == 0) {
         gsize len = 0;
         const char *data = g_bytes_get_data(raw, &len);
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+        if (!cli_write_bytes(stdout, data, len))
             status = CLI_FAILED;
     } else {
         status = unlogged_log(s, row, raw);

@@ -113,7 +113,7 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     put(vars, "desk_name", g_strdup(cfg->desk.name));
     put(vars, "desk_address", g_strdup(cfg->desk.address));
     put(vars, "school_name", g_strdup(it->school));
-    put(vars, "requester_name", g_strdup(it->requester_name));
+    put(vars, "requester_name", outgoing_name_cut(it->requester_name)); /* as in the To header */
     put(vars, "state", g_strdup(it->state));
     if (it->priority >= 1 && it->priority <= 5) {
         put(vars, "priority", g_strdup_printf("%d", it->priority));
@@ -398,6 +398,23 @@ static bool sender_transmit(struct sender *s, const struct outbox_item *it, GByt
     return sent;
 }
 
+/* A batch takes a while to send: is item still ours (its claim held again, the lease
+ * renewed)? *ours false if another daemon took it over (it sends it); false on a
+ * database error. */
+static bool sender_hold(struct store *st, const struct outbox_item *it, const char *ref, bool *ours, GError **error)
+{
+    if (!store_outbox_hold(st, it, SENDER_LEASE_S, ours, error))
+        return false;
+    if (!*ours)
+        log_info("outbox=%" G_GINT64_FORMAT " ref=%s action=skipped reason=\"another daemon took the row over\"",
+                 it->id, ref);
+    else if (it->reclaimed)
+        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
+                 " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
+                 it->id, ref, it->attempts);
+    return true;
+}
+
 static bool sender_one(struct sender *s, struct store *st, const struct outbox_item *it, int64_t now,
                        struct sender_stats *stats, GError **error)
 {
@@ -406,10 +423,11 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
     char ref[LOG_CLIP_SIZE], template[LOG_CLIP_SIZE], reason[LOG_CLIP_SIZE];
     log_clip(ref, it->reference);
     log_clip(template, it->template); /* outbox rows may come from plain SQL */
-    if (it->reclaimed)
-        log_warn("outbox=%" G_GINT64_FORMAT " ref=%s action=reclaimed attempts=%d reason=the daemon that claimed it"
-                 " died or hung while sending: if its SMTP server had accepted the mail, it goes twice",
-                 it->id, ref, it->attempts);
+    bool ours = false;
+    if (!sender_hold(st, it, ref, &ours, error))
+        return false;
+    if (!ours)
+        return true; /* the daemon that took it over sends it */
     if (!(why = to_desk(s, it)) && !staff_to_school(st, it, &why, error))
         return false;
     if (why || over_cap(s, st, it, &why, &db_error)) {

@@ -104,20 +104,38 @@ static GMimeTextPart *build_body(const char *body)
     return part;
 }
 
+/* text as valid UTF-8 with its control characters (C0, DEL, C1) blanked, cut to max
+ * characters (the last one "…") if longer. Caller g_free()s. */
+static char *outgoing_text_cut(const char *text, glong max)
+{
+    char *valid = g_utf8_make_valid(text ? text : "", -1);
+    GString *out = g_string_sized_new(64);
+    glong n = 0;
+    const char *p = valid;
+    for (; *p && n < max; p = g_utf8_next_char(p), n++) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+            g_string_append_c(out, ' ');
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+    }
+    if (*p) { /* longer than max: the last character gives way to "…" */
+        const char *last = g_utf8_find_prev_char(out->str, out->str + out->len);
+        g_string_truncate(out, last ? (gsize)(last - out->str) : 0);
+        g_string_append(out, "\xe2\x80\xa6");
+    }
+    g_free(valid);
+    return g_string_free(out, FALSE);
+}
+
 char *outgoing_subject_cut(const char *subject)
 {
-    char *valid = g_utf8_make_valid(subject ? subject : "", -1);
-    /* A header carries no line breaks or other controls of the school's text. */
-    for (char *p = valid; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = ' ';
-    if (g_utf8_strlen(valid, -1) <= OUTGOING_SUBJECT_MAX)
-        return valid;
-    char *head = g_utf8_substring(valid, 0, OUTGOING_SUBJECT_MAX - 1);
-    char *cut = g_strconcat(head, "\xe2\x80\xa6", NULL); /* … */
-    g_free(head);
-    g_free(valid);
-    return cut;
+    return outgoing_text_cut(subject, OUTGOING_SUBJECT_MAX);
+}
+
+char *outgoing_name_cut(const char *name)
+{
+    return outgoing_text_cut(name, OUTGOING_NAME_MAX);
 }
 
 static void set_threading(GMimeMessage *m, const struct outgoing_request *r)
@@ -197,7 +215,11 @@ gboolean outgoing_build(const struct outgoing_request *req, struct outgoing_mail
     GMimeMessage *m = g_mime_message_new(TRUE);
     char *id = g_mime_utils_generate_message_id(req->desk->domain);
     out->subject = outgoing_subject_cut(req->subject);
-    set_headers(m, req, id, out->subject);
+    char *to_name = req->to_name ? outgoing_name_cut(req->to_name) : NULL;
+    struct outgoing_request cut = *req;
+    cut.to_name = to_name;
+    set_headers(m, &cut, id, out->subject);
+    g_free(to_name);
     GMimeTextPart *body = build_body(req->body);
     g_mime_message_set_mime_part(m, GMIME_OBJECT(body));
     g_object_unref(body);

@@ -484,16 +484,28 @@ static void test_reply_address_table(void **state)
 }
 
 
+/* start, then repeat until it is 10 MB: a hostile header. */
+static GString *ten_megabytes(const char *start, const char *repeat)
+{
+    GString *huge = g_string_new(start);
+    while (huge->len < 10 * 1024 * 1024)
+        g_string_append(huge, repeat);
+    return huge;
+}
+
+/* cut has max characters, begins with prefix and ends in "…"; frees it. */
+static void assert_cut(char *cut, glong max, const char *prefix)
+{
+    assert_int_equal(g_utf8_strlen(cut, -1), max);
+    assert_true(g_str_has_suffix(cut, "…"));
+    assert_true(g_str_has_prefix(cut, prefix));
+    g_free(cut);
+}
+
 static void test_subject_cut(void **state)
 {
-    GString *huge = g_string_new("[INC0000001] ");
-    while (huge->len < 10 * 1024 * 1024)
-        g_string_append(huge, "ŵ£é学 ");
-    char *cut = outgoing_subject_cut(huge->str);
-    assert_int_equal(g_utf8_strlen(cut, -1), OUTGOING_SUBJECT_MAX);
-    assert_true(g_str_has_suffix(cut, "…"));
-    assert_true(g_str_has_prefix(cut, "[INC0000001] ŵ£é学"));
-    g_free(cut);
+    GString *huge = ten_megabytes("[INC0000001] ", "ŵ£é学 ");
+    assert_cut(outgoing_subject_cut(huge->str), OUTGOING_SUBJECT_MAX, "[INC0000001] ŵ£é学");
     GDateTime *date = g_date_time_new_utc(2026, 1, 5, 9, 0, 0);
     struct outgoing_request r = { .desk = &desk, .to_address = "a@school.example", .subject = huge->str,
                                   .body = "b", .kind = OUTGOING_AUTO_REPLIED, .date = date };
@@ -508,6 +520,7 @@ static void test_subject_cut(void **state)
         { "short", "short" },
         { "tab\tand\r\nbreak\x1b[2J", "tab and  break [2J" },
         { "bad \xff byte", "bad \xef\xbf\xbd byte" },
+        { "C1 \xc2\x9b[2J next\xc2\x85line", "C1  [2J next line" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
         char *got = outgoing_subject_cut(rows[i].in);
@@ -515,10 +528,35 @@ static void test_subject_cut(void **state)
         g_free(got);
     }
     char *exact = g_strnfill(OUTGOING_SUBJECT_MAX, 'x');
-    cut = outgoing_subject_cut(exact);
+    char *cut = outgoing_subject_cut(exact);
     assert_string_equal(cut, exact);
     g_free(cut);
     g_free(exact);
+}
+
+/* A sender's 10 MB display name with controls: cut and blanked in the To header. */
+static void test_name_cut(void **state)
+{
+    (void)state;
+    GString *huge = ten_megabytes("Office \x1b]0;pwned\x07\r\nBcc: eve@evil.example ", "Ŵŷn ");
+    assert_cut(outgoing_name_cut(huge->str), OUTGOING_NAME_MAX, "Office  ]0;pwned   Bcc: eve@evil.example Ŵŷn");
+    GDateTime *date = g_date_time_new_utc(2026, 1, 5, 9, 0, 0);
+    struct outgoing_request r = { .desk = &desk, .to_address = "a@school.example", .to_name = huge->str,
+                                  .subject = "[INC0000001] Logged", .body = "b", .kind = OUTGOING_AUTO_REPLIED,
+                                  .date = date };
+    struct outgoing_mail out = { 0 };
+    build_ok(&r, &out);
+    assert_true(out.length < 4096);
+    assert_null(strstr(out.bytes, "\nBcc:"));
+    assert_null(strstr(out.bytes, "iso-8859")); /* names too are UTF-8 */
+    outgoing_mail_clear(&out);
+    r.to_name = "Office\x1b]0;x\x07 Manager"; /* ASCII once blanked: no legacy charset for it */
+    build_ok(&r, &out);
+    assert_null(strstr(out.bytes, "iso-8859"));
+    assert_non_null(strstr(out.bytes, "Office ]0;x  Manager"));
+    outgoing_mail_clear(&out);
+    g_date_time_unref(date);
+    g_string_free(huge, TRUE);
 }
 
 int main(void)
@@ -527,7 +565,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_table), cmocka_unit_test(test_headers),
         cmocka_unit_test(test_references_table), cmocka_unit_test(test_refused),
         cmocka_unit_test(test_reply_address_table), cmocka_unit_test(test_subject_cut),
-        cmocka_unit_test(test_copies),
+        cmocka_unit_test(test_copies), cmocka_unit_test(test_name_cut),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

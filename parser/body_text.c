@@ -1,9 +1,18 @@
-/* body_text: a body part's text made fit to store and show: lines end in LF only, and
- * no control character is left but tab and newline (C0, DEL and C1 controls go: an
- * ESC sequence in a body must not reach a terminal or a JSON reader raw). */
+/* body_text: a body part's text made fit to store and show: lines end in LF only, no
+ * control character is left but tab and newline (C0, DEL and C1 controls go: an ESC
+ * sequence in a body must not reach a terminal or a JSON reader raw), and no white
+ * space (no-break spaces too) before its first line or after its last. */
 #include <string.h>
 
 #include "parser_private.h"
+
+/* White space at p, Unicode's too: a no-break space (Outlook's "&nbsp;" paragraph), a
+ * zero-width space or BOM count, so an alternative holding only those is empty. */
+static bool body_text_is_space(const char *p)
+{
+    gunichar c = g_utf8_get_char(p);
+    return g_unichar_isspace(c) || c == 0x200B || c == 0xFEFF;
+}
 
 char *body_text_clean(char *text)
 {
@@ -22,11 +31,19 @@ char *body_text_clean(char *text)
         }
     }
     *w = '\0';
-    g_strchomp(text);
+    size_t end = strlen(text); /* white space after the text */
+    for (const char *p = text + end; p > text;) {
+        const char *prev = g_utf8_find_prev_char(text, p);
+        if (!prev || !body_text_is_space(prev))
+            break;
+        end = (size_t)(prev - text);
+        p = prev;
+    }
+    text[end] = '\0';
     size_t lead = 0; /* blank lines before the text */
-    for (size_t i = 0; text[i] == ' ' || text[i] == '\t' || text[i] == '\n'; i++)
-        if (text[i] == '\n')
-            lead = i + 1;
+    for (const char *p = text; *p && body_text_is_space(p); p = g_utf8_next_char(p))
+        if (*p == '\n')
+            lead = (size_t)(p - text) + 1;
     memmove(text, text + lead, strlen(text + lead) + 1);
     return text;
 }

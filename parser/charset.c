@@ -1,6 +1,8 @@
 /* charset: any bytes to valid UTF-8. A declared charset wins when iconv knows it and the
  * bytes convert (read through its usual superset: gb2312 as GB18030, iso-8859-1 as
- * windows-1252, shift_jis as CP932, as mail readers do). Otherwise valid UTF-8 stays
+ * windows-1252, shift_jis as CP932, as mail readers do), except that 8-bit text labelled
+ * with a one-byte charset that is valid UTF-8 is UTF-8 (a web form's "Â£45" is "£45":
+ * real one-byte text is never valid UTF-8 by chance). Otherwise valid UTF-8 stays
  * as it is, and other 8-bit text is guessed: the charset the message declares
  * elsewhere, then the configured list, the first that reads plausibly
  * (charset_guess.c); the guess is noted as a defect. */
@@ -45,6 +47,25 @@ static bool is_utf8_or_ascii(const char *label)
     static const char *const names[] = { "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", "646", NULL };
     for (size_t i = 0; names[i]; i++)
         if (g_ascii_strcasecmp(label, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Is label a one-byte charset (the ISO 8859 and Windows 125x families, KOI8)? */
+static bool is_single_byte(const char *label)
+{
+    static const char *const families[] = { "ISO-8859-", "ISO_8859-", "WINDOWS-125", "CP125", "KOI8", "CP874", NULL };
+    const char *decoder = decoder_name(label);
+    for (size_t i = 0; families[i]; i++)
+        if (g_ascii_strncasecmp(decoder, families[i], strlen(families[i])) == 0)
+            return true;
+    return false;
+}
+
+static bool has_8bit(const char *bytes, gssize len)
+{
+    for (gssize i = 0; i < len; i++)
+        if ((guint8)bytes[i] >= 0x80)
             return true;
     return false;
 }
@@ -105,19 +126,34 @@ static char *convert_declared(const char *bytes, gssize len, const char *label)
     return out;
 }
 
-/* Note "read as CHARSET (how)" once per place and charset. */
-static void note_guess(const struct text_decoder *td, const char *where, const char *charset, const char *how)
+/* Add defect (taken) to td's defects unless it is there already. */
+static void note_once(const struct text_decoder *td, char *defect)
 {
-    if (!td->defects)
-        return;
-    char *defect = g_strdup_printf("8-bit text without a charset that fits in %s: %s%s%s", where,
-                                   charset ? "read as " : "", charset ? charset : "", how);
     for (guint i = 0; i < td->defects->len; i++)
         if (strcmp(g_ptr_array_index(td->defects, i), defect) == 0) {
             g_free(defect);
             return;
         }
     g_ptr_array_add(td->defects, defect);
+}
+
+/* Note "read as CHARSET (how)" once per place and charset. */
+static void note_guess(const struct text_decoder *td, const char *where, const char *charset, const char *how)
+{
+    if (!td->defects)
+        return;
+    note_once(td, g_strdup_printf("8-bit text without a charset that fits in %s: %s%s%s", where,
+                                  charset ? "read as " : "", charset ? charset : "", how));
+}
+
+/* Note that text labelled charset in where is UTF-8, once per place and label. */
+static void note_labelled_utf8(const struct text_decoder *td, const char *where, const char *charset)
+{
+    if (!td->defects)
+        return;
+    char *lower = g_ascii_strdown(charset, -1);
+    note_once(td, g_strdup_printf("text labelled %s in %s is UTF-8: read as UTF-8", lower, where));
+    g_free(lower);
 }
 
 /* The first candidate (declared elsewhere, then the list) that reads plausibly; else
@@ -160,8 +196,13 @@ char *text_decode(const struct text_decoder *td, const char *in, gssize len, con
     for (char *nul = memchr(bytes, '\0', (gsize)len); nul; nul = memchr(nul, '\0', (gsize)(bytes + len - nul)))
         *nul = ' ';
     char *out = NULL;
-    if (charset_label_ok(charset) && !is_utf8_or_ascii(charset))
+    bool declared = charset_label_ok(charset) && !is_utf8_or_ascii(charset);
+    if (declared && is_single_byte(charset) && has_8bit(bytes, len) && g_utf8_validate(bytes, len, NULL)) {
+        out = g_strndup(bytes, (gsize)len);
+        note_labelled_utf8(td, where, charset);
+    } else if (declared) {
         out = convert_declared(bytes, len, charset);
+    }
     if (!out && g_utf8_validate(bytes, len, NULL))
         out = g_strndup(bytes, (gsize)len);
     if (!out)

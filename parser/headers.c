@@ -65,7 +65,21 @@ bool message_declared_charset(GMimeMessage *m, int max_parts, char out[40])
     return false;
 }
 
-/* A message id without <>, or NULL if empty, spaced or without '@'. */
+/* Longest message id kept: ours repeat it in "In-Reply-To: <id>", a header line that
+ * must stay within 998 bytes (SMTP servers refuse longer ones: the mail would fail). */
+#define MESSAGE_ID_MAX 900
+
+/* Does s hold a control character (C0, DEL)? */
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((guint8)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* A message id without <>, or NULL if empty, spaced, without '@', too long to write
+ * back or holding a control character. */
 static char *clean_id(const char *id)
 {
     if (!id)
@@ -78,7 +92,8 @@ static char *clean_id(const char *id)
     if (n && s[n - 1] == '>')
         s[--n] = '\0';
     char *result = NULL;
-    if (n && !strpbrk(s, " \t<>") && strchr(s, '@') && g_utf8_validate(s, -1, NULL))
+    if (n && n <= MESSAGE_ID_MAX && !strpbrk(s, " \t<>") && strchr(s, '@') && !has_control(s) &&
+        g_utf8_validate(s, -1, NULL))
         result = g_strdup(s);
     g_free(copy);
     return result;

@@ -2,8 +2,10 @@
  * write it (entities, Outlook, Gmail quotes, tables, lists, links, hidden text, broken
  * markup), the body chosen from alternatives and mixed parts, lenient decoding
  * (encoded words with spaces, base64 without padding, attached messages byte for
- * byte), undeclared charsets guessed, junk before the headers, and body text and file
- * names made safe. Each row says what the parser must make of its file. */
+ * byte), undeclared charsets guessed, junk before the headers, body text and file
+ * names made safe, and automatic mail that says so only in its own way (an iCloud
+ * vacation reply, a read receipt, an abuse report, a bounce from "MAILER-DAEMON <>").
+ * Each row says what the parser must make of its file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +37,8 @@ struct mail_case {
     const char *defect;          /* some defect contains this */
     const char *no_defect;       /* no defect contains this */
     const char *const *fallbacks; /* parser_options.fallback_charsets */
+    const char *cls;             /* msg_class_name() of its class, NULL: ordinary */
+    const char *cls_reason;      /* the classification's reason contains this, NULL: not checked */
 };
 
 static const char *const koi8r[] = { "koi8-r", NULL };
@@ -87,6 +91,8 @@ static const struct mail_case cases[] = {
       .body = "None of the staff laptops have updated since half term.", .attachments = 0 },
     { "alternative_blank_plain_gives_html", "alt-whitespace-plain.eml",
       .body = "All the phones in the office are down since 8am.", .attachments = 0 },
+    { "alternative_nbsp_plain_gives_html", "alt-nbsp-plain.eml",
+      .body = "The hall projector shows \"No signal\" from the lectern PC.", .attachments = 0 },
     { "alternative_plain_before_html", "alt-html-before-plain.eml", .body = "Plain version: hall projector is blank",
       .attachments = 0 },
     { "mixed_text_parts_joined_around_image", "mixed-apple-inline-image.eml",
@@ -108,7 +114,8 @@ static const struct mail_case cases[] = {
       .attachments = 1, .files = { { NULL, "image/png", 29, NULL } } },
     { "bounce_returned_headers_listed", "bounce-rfc822-headers.eml",
       .body = "I'm sorry to have to inform you that your message could not be delivered.", .attachments = 2,
-      .files = { { NULL, "message/delivery-status", -1, NULL }, { NULL, "text/rfc822-headers", 119, NULL } } },
+      .files = { { NULL, "message/delivery-status", -1, NULL }, { NULL, "text/rfc822-headers", 119, NULL } },
+      .cls = "bounce" },
     /* lenient decoding */
     { "encoded_word_with_spaces_ascii", "ew-spaces-ascii.eml", .subject = "ABC / 123 order confirmation" },
     { "encoded_word_with_leading_space", "ew-spaces-utf8.eml", .subject = "Personaländerung for new starter" },
@@ -129,7 +136,7 @@ static const struct mail_case cases[] = {
       .files = { { NULL, "message/rfc822", 0, SHA256_EMPTY } } },
     /* charsets */
     { "gbk_subject_undeclared", "gbk-raw-subject.eml", .subject = "邮件传输失败", .body = "您的邮件无法送达。",
-      .defect = "in the Subject: read as gb18030 (a guess)" },
+      .defect = "in the Subject: read as gb18030 (a guess)", .cls = "bounce" },
     { "gbk_from_name_undeclared", "gbk-raw-from-name.eml", .from_name = "王芳",
       .defect = "in the From: read as gb18030 (a guess)" },
     { "subject_read_in_charset_declared_by_body", "gb2312-declared-elsewhere.eml", .subject = "关于学校网络的问题",
@@ -150,6 +157,12 @@ static const struct mail_case cases[] = {
       .body = "The raffle prize laptop (worth £300) needs setting up.", .defect = "read as windows-1252" },
     { "file_name_8bit_undeclared", "raw-8bit-filename.eml", .attachments = 1,
       .files = { { "Café menu – été.pdf", "application/pdf", 9, NULL } }, .defect = "in a file name" },
+    { "utf8_labelled_latin1_read_as_utf8", "latin1-label-utf8-body.eml", .subject = "Online shop: payment of £45 failed",
+      .body = "A payment of £45.00 for the Year 6 residential trip (Renée O’Brien) could not be taken – the card "
+              "provider said \"declined\".",
+      .defect = "labelled iso-8859-1 in the body is UTF-8" },
+    { "latin1_labelled_latin1_kept", "latin1-label-latin1-body.eml", .subject = "Café till £45",
+      .body = "The café till (£45 float) À la carte menu will not print.", .no_defect = "is UTF-8" },
     { "configured_fallback_koi8r", "koi8r-configured.eml", .body = "Привет, принтер не работает.",
       .defect = "read as koi8-r (a guess)", .fallbacks = koi8r },
     /* junk before the headers */
@@ -170,6 +183,18 @@ static const struct mail_case cases[] = {
                  { "attachment-..", "application/octet-stream", 1, NULL },
                  { "report.xlsx", "application/octet-stream", 1, NULL },
                  { "attachment-.htaccess", "message/rfc822", -1, NULL } } },
+    /* automatic mail without Auto-Submitted: never answered, never a school's reply */
+    { "icloud_vacation_reply_is_automatic", "auto-icloud-vacation.eml", .cls = "auto_reply",
+      .cls_reason = "X-Apple-Action: VACATION" },
+    { "icloud_filing_header_is_not_automatic", "icloud-rule-forwarded.eml",
+      .body = "The laptop in the Year 6 classroom shows a black screen after the logo." },
+    { "read_receipt_is_automatic", "report-read-receipt.eml", .cls = "auto_reply",
+      .cls_reason = "report-type=disposition-notification", .attachments = 1,
+      .files = { { NULL, "message/disposition-notification", -1, NULL } } },
+    { "abuse_feedback_report_is_automatic", "report-abuse-feedback.eml", .cls = "auto_reply",
+      .cls_reason = "report-type=feedback-report", .attachments = 2 },
+    { "mailer_daemon_with_null_address_is_a_bounce", "bounce-mailer-daemon-null-address.eml", .cls = "bounce",
+      .cls_reason = "From: MAILER-DAEMON <>" },
 };
 
 static struct parsed_message *parse_case(const struct mail_case *c)
@@ -221,6 +246,11 @@ static void check_strings(const struct mail_case *c, const struct parsed_message
         fail_msg("%s: no defect says \"%s\"", c->file, c->defect);
     if (c->no_defect && some_defect_has(m, c->no_defect))
         fail_msg("%s: a defect says \"%s\"", c->file, c->no_defect);
+    const char *cls = msg_class_name(m->classification);
+    if (strcmp(cls, c->cls ? c->cls : "ordinary") != 0 ||
+        (c->cls_reason && !strstr(m->classification_reason, c->cls_reason)))
+        fail_msg("%s: classified %s (%s), expected %s%s%s", c->file, cls, m->classification_reason,
+                 c->cls ? c->cls : "ordinary", c->cls_reason ? " by " : "", c->cls_reason ? c->cls_reason : "");
 }
 
 static void check_files(const struct mail_case *c, const struct parsed_message *m)

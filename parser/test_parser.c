@@ -187,6 +187,20 @@ static void test_ids_and_loop(void **state)
     m = parse_text("From: a@b.example\r\nSubject: x\r\n\r\nno id\r\n");
     assert_null(m->message_id);
     parsed_message_free(&m);
+    /* An id that could not be written back within a header line, or holding a control
+     * character, is unusable too: it would stop every mail we send about the case. */
+    GString *text = g_string_new("From: a@b.example\r\nSubject: x\r\nMessage-ID: <");
+    for (int i = 0; i < 1200; i++)
+        g_string_append_c(text, 'x');
+    g_string_append(text, "@mis.example>\r\nIn-Reply-To: <e\x1b[2J@x.example>\r\n"
+                          "References: <ok@x.example> <ctl\x07@x.example>\r\n\r\nhi\r\n");
+    m = parse_text(text->str);
+    assert_null(m->message_id);
+    assert_null(m->in_reply_to);
+    assert_int_equal(m->references->len, 1);
+    assert_string_equal(g_ptr_array_index(m->references, 0), "ok@x.example");
+    parsed_message_free(&m);
+    g_string_free(text, TRUE);
     m = parse_text("From: servicedesk@desk.example.org\r\nX-Caselog-Loop: desk.example.org\r\n"
                    "Auto-Submitted: auto-replied\r\nSubject: [INC0000001] logged\r\n\r\nours\r\n");
     assert_int_equal(m->classification, MSG_CLASS_LOOP);

@@ -30,6 +30,39 @@ static bool reply_starts_word(const char *s, const char *w)
     return strncmp(s, w, len) == 0 && !g_ascii_isalnum(s[len]) && (unsigned char)s[len] < 0x80;
 }
 
+/* If l is "Label: value" with a short label of letters (one to three words, perhaps in
+ * bold "*From:*", French "De :"), the value; else NULL. */
+static const char *reply_header_value(const char *l)
+{
+    const char *p = l + (*l == '*');
+    const char *colon = strchr(p, ':');
+    if (!colon || colon == p || colon - p > 24)
+        return NULL;
+    int spaces = 0;
+    for (const char *c = p; c < colon; c = g_utf8_next_char(c)) {
+        gunichar u = g_utf8_get_char(c);
+        if (u == ' ')
+            spaces++;
+        else if (!g_unichar_isalpha(u) && u != '.' && u != '-' && u != '\'' && !(u == '*' && c + 1 == colon))
+            return NULL;
+    }
+    if (spaces > 2 || p[0] == ' ')
+        return NULL;
+    const char *v = colon + 1 + (colon[1] == '*');
+    return *v == ' ' || *v == '\0' ? v : NULL;
+}
+
+/* An Outlook header block in any language ("Oddi wrth: / Anfonwyd: / At: / Pwnc:",
+ * "Von: / Gesendet:", "Od: / Wysłano:"): a sender line with an address, then at least
+ * two more header lines. */
+static bool reply_is_header_block(char **norm, size_t i, size_t n)
+{
+    const char *from = reply_header_value(norm[i]);
+    if (!from || !strchr(from, '@') || i + 2 >= n)
+        return false;
+    return reply_header_value(norm[i + 1]) && reply_header_value(norm[i + 2]);
+}
+
 /* Where quoted earlier mail starts: a separator, an Outlook header block, "On ...
  * wrote:" (perhaps wrapped over the next two lines), Welsh Gmail's "... ysgrifennodd:". */
 static bool reply_is_quote_start(char **norm, size_t i, size_t n)
@@ -38,7 +71,8 @@ static bool reply_is_quote_start(char **norm, size_t i, size_t n)
                                           "________", "from:", "-----forwarded", "---------- forwarded",
                                           "begin forwarded message", NULL };
     const char *l = norm[i];
-    if (reply_starts_any(l, starts) || g_str_has_suffix(l, "wrote:") || g_str_has_suffix(l, "ysgrifennodd:"))
+    if (reply_starts_any(l, starts) || g_str_has_suffix(l, "wrote:") || g_str_has_suffix(l, "ysgrifennodd:") ||
+        reply_is_header_block(norm, i, n))
         return true;
     if (!g_str_has_prefix(l, "on ") && !g_str_has_prefix(l, "ar "))
         return false;

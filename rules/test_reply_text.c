@@ -29,6 +29,21 @@
     "Subject: [INC0001234] Resolved: Printer in Year 3\n\n"                                             \
     "Your case has been resolved. If it is not fixed, just reply and tell us.\n"
 
+/* Outlook in Welsh and in Polish: the header block in the writer's language. */
+#define OUTLOOK_QUOTE_CY                                                                                  \
+    "Oddi wrth: ICT Service Desk <servicedesk@desk.example.org>\n"                                      \
+    "Anfonwyd: 05 Mawrth 2026 10:30\n"                                                                  \
+    "At: Swyddfa <swyddfa@ysgol-llanhari.cymru>\n"                                                      \
+    "Pwnc: [INC0001234] Update: Argraffydd\n\n"                                                         \
+    "There is an update on case INC0001234.\n\nThe case is now resolved.\n"
+
+#define OUTLOOK_QUOTE_PL                                                                                  \
+    "Od: ICT Service Desk <servicedesk@desk.example.org>\n"                                             \
+    "Wysłano: czwartek, 5 marca 2026 10:30\n"                                                           \
+    "Do: Biuro <biuro@stmarys.sch.uk>\n"                                                                \
+    "Temat: [INC0001234] Update: Printer\n\n"                                                           \
+    "The case is now resolved. Thanks for your patience.\n"
+
 #define GMAIL_QUOTE                                                                                       \
     "On Tue, 3 Mar 2026 at 10:30, ICT Service Desk <servicedesk@desk.example.org>\n"                    \
     "wrote:\n"                                                                                          \
@@ -98,6 +113,12 @@ static const struct school_reply replies[] = {
       REPLY_CLOSE },
     { "inline quote answer", "> Is the printer working now?\nYes it is, thanks.\n", REPLY_CLOSE },
     { "no confirm word at all", "Can someone call me about this please.\n", REPLY_REOPEN },
+    { "fault above a Welsh Outlook quote that says resolved",
+      "Mae'r argraffydd yn jamio o hyd.\n\n" OUTLOOK_QUOTE_CY, REPLY_REOPEN },
+    { "fault above a Polish Outlook quote that says thanks",
+      "Drukarka w sali 12 znowu się zacina.\n\n" OUTLOOK_QUOTE_PL, REPLY_REOPEN },
+    { "thanks above a Welsh Outlook quote", "Diolch, thank you - mae'n gweithio nawr.\n\n" OUTLOOK_QUOTE_CY,
+      REPLY_CLOSE },
     { "sign-off alone after a fault without a period",
       "Hi\nthe visualiser in class 3 won't turn on\nRegards\nMr Ahmed\n", REPLY_REOPEN },
 };
@@ -126,6 +147,8 @@ static const struct cut_row cuts[] = {
     { "nothing to cut", "Printer fixed.", "Printer fixed." },
     { "quote marks dropped", "> old\nnew", "new" },
     { "outlook quote", "Fine\n" OUTLOOK_QUOTE, "Fine" },
+    { "Welsh outlook quote", "Iawn\n" OUTLOOK_QUOTE_CY, "Iawn" },
+    { "own details are no quote", "Room: 12\nAsset: PC-14\nStill broken.", "Room: 12\nAsset: PC-14\nStill broken." },
     { "rfc signature", "Fine\n-- \nJo", "Fine" },
     { "sign-off block", "Fine now.\nKind regards,\nJo Bloggs\nOffice", "Fine now." },
     { "sign-off with name above text", "Many thanks, Mrs X\nThe projector is dim.", "The projector is dim." },

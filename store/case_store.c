@@ -135,8 +135,9 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
     const struct store_message_in *in = ctx->in;
     bool follow = d->action == THREAD_FOLLOW_UP;
     /* No automatic mail to old mail (limits.no_ack_older_than), to the desk itself or to
-     * a staff member; without the more-info question there is no answer to hold the case for. */
-    bool mail = !in->no_ack && !ctx->requester_is_staff &&
+     * a staff member or to no address at all; without the more-info question there is no
+     * answer to hold the case for. */
+    bool mail = !in->no_ack && !ctx->requester_is_staff && ctx->requester && *ctx->requester &&
                 !sender_rule_is_desk(ctx->requester, (const char *const *)in->desk_addresses);
     bool hold = mail && !follow && in->school_id == 0 && in->unknown_senders == UNKNOWN_SENDERS_HOLD;
     struct case_pending local, *res = case_results(ctx, &local);

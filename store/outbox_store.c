@@ -127,6 +127,16 @@ GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError *
                    outbox_item_free, error);
 }
 
+bool store_outbox_hold(struct store *st, const struct outbox_item *item, int lease_s, bool *held, GError **error)
+{
+    return db_any_row(st->db,
+                      "UPDATE outbox SET lease_until = caselog_now() + make_interval(secs => $3::int),"
+                      " claimed_pid = pg_backend_pid(),"
+                      " claimed_backend_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())"
+                      " WHERE id = $1 AND state = 'sending' AND attempts = $2 RETURNING id",
+                      DB_ARGS(db_arg_int(item->id), db_arg_int(item->attempts), db_arg_int(lease_s)), held, error);
+}
+
 struct outbox_recent {
     int to_recipient, on_case;
 };

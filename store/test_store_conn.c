@@ -1,7 +1,7 @@
 /* test_store_conn: connection handling on a real PostgreSQL: the server restarts
  * between two messages and the next call reconnects; LISTEN/NOTIFY wakes a listener
  * for events and outbox rows inserted by plain SQL; the desk's list query uses an index
- * on 100,000 cases. The restart needs CASELOG_TEST_PG_BIN and CASELOG_TEST_PG_DATA. */
+ * on 100,000 cases; an outbox claim another session took over is not sent twice. The restart needs CASELOG_TEST_PG_BIN and CASELOG_TEST_PG_DATA. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_outbox.h"
 #include "store_private.h"
 #include "test_store_helper.h"
 
@@ -366,6 +367,65 @@ static void test_lock_taken_while_disconnected_is_lost(void **state)
     store_close(&other);
 }
 
+/* Every due outbox row, claimed for st. */
+static GPtrArray *claim_all(struct store *st)
+{
+    GError *err = NULL;
+    GPtrArray *items = store_outbox_claim(st, 50, 300, &err);
+    if (!items)
+        fail_msg("claim: %s", err->message);
+    return items;
+}
+
+/* A daemon claims a batch and sends it slowly: before each mail it holds its claim
+ * again. A row whose lease ran out meanwhile and that a second daemon claimed is not
+ * its any more (held false: the second sends it, not both); the rest it renews. A
+ * session that died and reconnected takes its rows over for the new session, so
+ * nobody else claims them while it sends. */
+static void test_outbox_claim_taken_over_is_not_sent_twice(void **state)
+{
+    struct conn_fixture *f = *state;
+    GError *err = NULL;
+    test_exec(f->db, "INSERT INTO outbox (template, recipient) VALUES ('too-large', 'one@school.example'),"
+                     " ('too-large', 'two@school.example'), ('too-large', 'three@school.example')");
+    GPtrArray *mine = claim_all(f->st);
+    assert_int_equal(mine->len, 3);
+    const struct outbox_item *one = g_ptr_array_index(mine, 0), *two = g_ptr_array_index(mine, 1),
+                             *three = g_ptr_array_index(mine, 2);
+    /* Slow SMTP: the lease of the second row runs out, and another daemon claims it. */
+    char *expire = g_strdup_printf("UPDATE outbox SET lease_until = now() - interval '1 second' WHERE id = %"
+                                   G_GINT64_FORMAT, two->id);
+    test_exec(f->db, expire);
+    g_free(expire);
+    struct store *other = store_open(f->db, &err);
+    assert_non_null(other);
+    GPtrArray *theirs = claim_all(other);
+    assert_int_equal(theirs->len, 1);
+    assert_true(((struct outbox_item *)g_ptr_array_index(theirs, 0))->reclaimed);
+    bool held = false;
+    assert_true(store_outbox_hold(f->st, one, 300, &held, &err));
+    assert_true(held);
+    assert_true(store_outbox_mark_sent(f->st, one->id, &err)); /* as the sender does after SMTP */
+    assert_true(store_outbox_hold(f->st, two, 300, &held, &err));
+    assert_false(held); /* the other daemon sends it */
+    /* Both sessions die; our next call reports it, the one after reconnects and holds. */
+    kill_store_sessions(f->db);
+    assert_false(store_outbox_hold(f->st, three, 300, &held, &err));
+    assert_int_equal(err->code, STORE_ERROR_CONNECTION);
+    g_clear_error(&err);
+    assert_true(store_outbox_hold(f->st, three, 300, &held, &err));
+    assert_true(held);
+    store_close(&other);
+    other = store_open(f->db, &err);
+    GPtrArray *left = claim_all(other); /* the dead daemon's row, never the one we hold again */
+    assert_int_equal(left->len, 1);
+    assert_int_equal(((struct outbox_item *)g_ptr_array_index(left, 0))->id, two->id);
+    g_ptr_array_unref(left);
+    g_ptr_array_unref(theirs);
+    g_ptr_array_unref(mine);
+    store_close(&other);
+}
+
 static void test_sql_dir_from_environment(void **state)
 {
     (void)state;
@@ -389,6 +449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deadlock_is_retried, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_lost_session_ends_the_batch_and_restores_session_state, fixture_setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_lock_taken_while_disconnected_is_lost, fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_outbox_claim_taken_over_is_not_sent_twice, fixture_setup, fixture_teardown),
         cmocka_unit_test(test_sql_dir_from_environment),
         cmocka_unit_test_setup_teardown(test_reconnect_after_restart_listens_again, fixture_setup, fixture_teardown),
     };

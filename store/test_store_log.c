@@ -501,6 +501,20 @@ static void test_unknown_sender_held_or_refused_old_mail_unacknowledged(void **s
     test_msg_free(&m);
 }
 
+/* A message with no sender address (no From, or "From: <>") cannot be asked anything:
+ * under unknown_senders = hold it is logged open, not held for an answer that cannot come. */
+static void test_no_sender_address_not_held(void **state)
+{
+    (void)state;
+    struct parsed_message *m = test_msg_new("nofrom1@scanner.example", NULL, "Scan from MFD", "scan", NULL, NULL);
+    struct store_outcome out = log_msg_in(fx.st, m, "support", next_uid++, tweak_hold);
+    assert_int_equal(out.action, STORE_NEW_CASE);
+    assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'open' AND hold_reason IS NULL",
+                       (long long)out.case_id), 1);
+    assert_int_equal(out.outbox_rows, 0);
+    test_msg_free(&m);
+}
+
 static void test_batch_commit_moves_cursor_never_back(void **state)
 {
     (void)state;
@@ -798,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_mailbox_lock_held_by_one_store),
         cmocka_unit_test(test_uid_was_unlogged_per_location),
         cmocka_unit_test(test_sla_views_judge_by_caselog_now),
+        cmocka_unit_test(test_no_sender_address_not_held),
     };
     return cmocka_run_group_tests_name("store_log", tests, group_setup, group_teardown);
 }

@@ -3,7 +3,8 @@
 # A hold awaiting the school pauses the resolution clock and the school's reply ends it;
 # a customer deferral ends at --until; a priority change recomputes both due times from
 # logged_at; breaches are recorded once; `caselog attachment` gives back the logged
-# bytes; `caselog unlogged` lists, shows and reprocesses; exit codes 2 and 3.
+# bytes, also of a message an older parser logged; `caselog unlogged` lists, shows and
+# reprocesses; exit codes 2 and 3.
 . "$(dirname "$0")/lib/harness.sh"
 work=$(mktemp -d)
 db=$(h_new_db desk_commands)
@@ -81,6 +82,48 @@ h_check "attachment 1: the logged SHA-256" \
     "$(sha256sum "$work/att.bin" | cut -d' ' -f1)"
 set +e; desk 2026-03-04T10:01:00+00:00 attachment "$ref3" 7 2>/dev/null; rc=$?; set -e
 h_check "no attachment 7 (exit 1)" 1 "$rc"
+
+# --- attachments of a message an older parser logged still come back ---
+# The parser before issue 16 did not list the unnamed text/calendar part, stored the
+# forwarded message as gmime re-wrote it (LF line ends: 162 bytes) and cut base64
+# without padding short ("hello wor"); these rows are what it recorded for this
+# message (measured with its build, main b7685e3). Now the calendar is listed first, so
+# every attachment moved, and two read differently.
+/usr/bin/python3 - "$work/old.eml" "$tag" <<'PY'
+import base64, sys
+fwd = "\r\n".join(["From: Supplier <help@supplier.example>", "To: office@stmarys.sch.uk", "Subject: Your ticket SUP-12",
+                   "Message-ID: <sup12@supplier.example>", "", "Ticket SUP-12 is open.", "Regards", ""])
+pdf = base64.encodebytes(b"%PDF-1.4 fake pdf bytes\n" * 10).decode().replace("\n", "\r\n")
+parts = ["Content-Type: text/plain; charset=utf-8\r\n\r\nPlease see the supplier's mail and the invoice.\r\n",
+         "Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+         "Content-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\n" + fwd,
+         'Content-Type: text/plain; name="notes.txt"\r\nContent-Disposition: attachment; filename="notes.txt"\r\n'
+         "Content-Transfer-Encoding: base64\r\n\r\naGVsbG8gd29ybGQ\r\n",
+         'Content-Type: application/pdf; name="invoice.pdf"\r\nContent-Disposition: attachment; filename="invoice.pdf"\r\n'
+         "Content-Transfer-Encoding: base64\r\n\r\n" + pdf]
+msg = ("From: Mrs Helen Price <h.price@oakfield-primary.sch.uk>\r\nTo: servicedesk@desk.example.org\r\n"
+       "Subject: Invoice %s\r\nMessage-ID: <old-%s@oakfield-primary.sch.uk>\r\nMIME-Version: 1.0\r\n"
+       'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n' % (sys.argv[2], sys.argv[2]))
+open(sys.argv[1], "wb").write((msg + "".join("--b1\r\n%s\r\n" % p for p in parts) + "--b1--\r\n").encode())
+PY
+"$STACK/imap_append.sh" desk "$folder" "$work/old.eml" --date 2026-03-04T10:10:00+00:00 >/dev/null
+once 2026-03-04T10:10:30+00:00
+ref_old=$(q "SELECT reference FROM cases WHERE subject = 'Invoice $tag'")
+old_msg="(SELECT m.id FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$ref_old' AND m.direction = 'in')"
+q "DELETE FROM attachments WHERE message_id = $old_msg;
+   INSERT INTO attachments (message_id, ordinal, name, content_type, disposition, size, sha256) VALUES
+   ($old_msg, 1, 'Your ticket SUP-12', 'message/rfc822', 'attachment', 162, '7a8983595b7f009d0a26d59fb44d0e57455305295e0617d995d23a21bfebc1c3'),
+   ($old_msg, 2, 'notes.txt', 'text/plain', 'attachment', 9, '2b657d6cab6688d5fa741fa77303f6a4cef209da8adbe6f046dced1b44c2f892'),
+   ($old_msg, 3, 'invoice.pdf', 'application/pdf', 'attachment', 240, '180b7de194c46dde7e8ce2f78648ca59374ad9da9d8f96f5b24d498e9b98b2a9')" >/dev/null
+old_att() { desk 2026-03-04T10:11:00+00:00 attachment "$ref_old" "$1" -o "$work/old-$1.bin" 2> "$work/old-$1.err" && echo ok || echo refused; }
+h_check "attachment 3 (moved by the calendar part): returned" ok "$(old_att 3)"
+h_check "byte for byte as logged" 180b7de194c46dde7e8ce2f78648ca59374ad9da9d8f96f5b24d498e9b98b2a9 \
+    "$(sha256sum "$work/old-3.bin" 2>/dev/null | cut -d" " -f1)"
+h_check "the forwarded message (logged re-written): returned" ok "$(old_att 1)"
+h_check "as its original bytes" "$(printf 'From: Supplier <help@supplier.example>\r\n' | od -c | head -1)" \
+    "$(head -c 40 "$work/old-1.bin" | od -c | head -1)"
+h_check "saying the parser now reads it otherwise" 1 "$(grep -c "read by a newer parser" "$work/old-1.err")"
+h_check "the file an older parser cut short: returned whole" "ok|hello world" "$(old_att 2)|$(cat "$work/old-2.bin")"
 
 # --- unlogged: list, show, reprocess after the config is fixed ---
 sed -i 's/unknown_senders = "log";/unknown_senders = "unlogged";/' "$conf"

@@ -30,6 +30,26 @@ start_daemon() {
     daemon_pid=$!
 }
 pause() { sleep "0.$(printf '%03d' $((100 + RANDOM % 500)))"; }
+# Dovecot stopped and started again: the new master once the old one is gone, and on
+# when its port answers. A fixed 0.3 s pause was not enough on a loaded machine: the new
+# master found the old one still running and quit, and IMAP was gone for the rest of the
+# run (every later test on the stack failed with it).
+restart_dovecot() {
+    local pid_file _
+    pid_file="$(dirname "$CASELOG_TEST_DOVECOT_CONF")/run/master.pid"
+    $CASELOG_TEST_DOVEADM stop
+    for _ in $(seq 1 100); do
+        kill -0 "$(cat "$pid_file" 2>/dev/null)" 2>/dev/null || break
+        sleep 0.1
+    done
+    dovecot -c "$CASELOG_TEST_DOVECOT_CONF" </dev/null >/dev/null 2>&1
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$CASELOG_TEST_IMAP_PORT") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "FAILED: Dovecot did not come back after a restart"
+    return 1
+}
 
 start_daemon
 faults=0 kills=0 dovecots=0 pgs=0 smtps=0 wave=0
@@ -42,8 +62,7 @@ while [ "$faults" -lt "$faults_wanted" ]; do
     pause
     case $((faults % 4)) in
     0) kill -9 "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; start_daemon; kills=$((kills + 1)) ;;
-    1) $CASELOG_TEST_DOVEADM stop; sleep 0.3
-       dovecot -c "$CASELOG_TEST_DOVECOT_CONF" </dev/null >/dev/null 2>&1; dovecots=$((dovecots + 1)) ;;
+    1) restart_dovecot; dovecots=$((dovecots + 1)) ;;
     2) h_pg_ctl -D "$CASELOG_TEST_PG_DATA" -m fast -w stop >/dev/null; sleep 1
        h_pg_ctl -D "$CASELOG_TEST_PG_DATA" -l "$CASELOG_TEST_STACK_DIR/pg/server.log" -w start </dev/null >/dev/null 2>&1
        pgs=$((pgs + 1)) ;;

@@ -59,10 +59,11 @@ PY
 h_check "--prometheus: every line well formed" "bad: []" "$(head -n 1 "$work/prom.check")"
 h_check "--prometheus: the figures" "caselog_up 1.0|caselog_status 1.0|caselog_cases_open{priority=\"3\",sla=\"ok\"} 1.0|caselog_outbox_mails{state=\"failed\"} 1.0|caselog_unlogged_mails 0.0|caselog_sla_breached_cases{target=\"response\"} 0.0" \
     "$(tail -n +2 "$work/prom.check" | grep -v last_pass_age | paste -sd'|')"
-# The pass was at 09:00:30 on the test's clock, status asked at 09:03:00: 150 s, and the
-# seconds the machine took between the two commands.
+# The pass started at 09:00:30 on the test's clock and status asked at 09:03:00: 150 s,
+# less the seconds the pass itself took (its end is recorded; a loaded machine running
+# the sanitized build can take many), plus those status took to start.
 age=$(sed -n 's/^caselog_mailbox_last_pass_age_seconds{mailbox="support"} \([0-9]*\).*/\1/p' "$work/prom.check")
-h_check "--prometheus: seconds since the mailbox's last pass" yes "$([ "${age:-0}" -ge 150 ] && [ "${age:-0}" -le 180 ] && echo yes || echo "no ($age)")"
+h_check "--prometheus: seconds since the mailbox's last pass" yes "$([ "${age:-0}" -ge 120 ] && [ "${age:-0}" -le 180 ] && echo yes || echo "no ($age)")"
 
 # --- a second configured mailbox that has never had a pass (its name with a "|", which a
 #     Nagios first line must not carry before its perfdata, and a Welsh letter) ---

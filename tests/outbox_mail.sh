@@ -137,4 +137,17 @@ for subj in "Gliniaduron ddim yn cysylltu â'r Wi-Fi" "Drukarka w pokoju nauczyc
     h_check "round trip $i: name" "Siân Wójcik 王芳" "$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(j["to"][0]["name"])' "$parsed")"
     h_check "round trip $i: body names the reference" yes "$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print("yes" if "INC" in j["body_text"] and "Siân Wójcik 王芳" in j["body_text"] else "no")' "$parsed")"
 done
+# --- a Message-ID too long to write back, from the school or in its References ---
+# An id of 1,200 characters cannot stand in our In-Reply-To within SMTP's 1,000-byte
+# line: the mail would be refused ("500 Line too long") and the case never hear from us.
+long_id="$(printf 'x%.0s' $(seq 1 1200))-$tag@mis.example"
+printf 'From: Clerk <clerk@ysgol-llanhari.cymru>\r\nTo: servicedesk@desk.example.org\r\nSubject: Long id %s\r\nMessage-ID: <%s>\r\nReferences: <%s-a@mis.example> <%s>\r\n\r\nThe MIS export fails.\r\n' \
+    "$tag" "$long_id" "$tag" "$long_id" > "$work/long.eml"
+"$STACK/imap_append.sh" desk "$folder" "$work/long.eml"
+once
+h_check "the acknowledgement to a message with a 1,200-character id is sent" sent \
+    "$(h_sql "$db" "SELECT o.state FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.subject = 'Long id $tag'")"
+long_ack=$(grep -l -F "Long id $tag" "$CASELOG_TEST_SMTP_SPOOL"/*.eml | head -n 1 || true)
+h_check "no line over 998 bytes in it" 0 \
+    "$([ -n "$long_ack" ] && awk 'length($0) > 999 { n++ } END { print n + 0 }' "$long_ack" || echo "no mail")"
 h_summary outbox_mail

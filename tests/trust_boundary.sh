@@ -96,8 +96,11 @@ mk "$work/a4.eml" --from "Office <$school_a>" --msgid "a4-$tag@stmarys.example" 
     --subject "Controls $all_controls end $tag" --body "Body $all_controls end\n"
 mk "$work/a5.eml" --from "ICT Service Desk <servicedesk@desk.example.org>" --msgid "a5-$tag@forged.example" \
     --subject "Forged as the desk $tag"
-mk "$work/a6.eml" --from "Office <$school_a>" --msgid "a6-$tag@stmarys.example" --subject "Huge $tag " --pad-subject 2000000
-append "$work"/a[1-6].eml
+mk "$work/a6.eml" --from "Office \\x1b]0;pwned\\x07 Manager <$school_a>" --pad-name 100000 --msgid "a6-$tag@stmarys.example" \
+    --subject "Huge $tag " --pad-subject 2000000
+mk "$work/a7.eml" --from "Mail Delivery System <mailer-daemon@mx.elsewhere.test>" --msgid "a7-$tag@mx.elsewhere.test" \
+    --subject 'Undelivered \x1b]0;pwned\x07\x1b[2J '"$tag" --body 'Body \x1b[31m red \x1b]0;title\x07\n'
+append "$work"/a[1-7].eml
 once
 ref_a1=$(ref_of "a1-$tag@stmarys.example")
 ref_a2=$(ref_of "a2-$tag@llanhari.example")
@@ -128,6 +131,15 @@ h_check "caselog show writes no control characters" 0 "$(controls_in "$work/show
 h_check "the text around them is kept" yes "$(grep -qF "broken $tag" "$work/show.txt" && echo yes || echo no)"
 "$CASELOG" -c "$conf" explain "$work/a3.eml" > "$work/explain.txt"
 h_check "caselog explain writes no control characters" 0 "$(controls_in "$work/explain.txt")"
+# Raw bytes the desk asks for: made safe on a terminal (run under a pty), exact in a file.
+on_tty() { script -q -e -c "$*" /dev/null | tr -d '\r'; }
+ul_a7=$(q "SELECT id FROM unlogged WHERE message_id = 'a7-$tag@mx.elsewhere.test'")
+on_tty "$CASELOG" -c "$conf" unlogged show "$ul_a7" > "$work/unlogged-tty.txt"
+h_check "caselog unlogged show on a terminal writes no control characters" 0 "$(controls_in "$work/unlogged-tty.txt")"
+h_check "and shows the message" 1 "$(grep -c "^Message-ID: <a7-$tag@mx.elsewhere.test>" "$work/unlogged-tty.txt")"
+"$CASELOG" -c "$conf" unlogged show "$ul_a7" > "$work/unlogged.eml"
+h_check "to a file it writes the exact bytes" "$(q "SELECT encode(sha256(raw), 'hex') FROM unlogged WHERE id = $ul_a7")" \
+    "$(sha256sum "$work/unlogged.eml" | cut -d' ' -f1)"
 
 section "invalid JSON: every JSON output is valid for any input bytes"
 "$CASELOG" -c "$conf" explain "$work/a4.eml" --json > "$work/explain.json"
@@ -151,6 +163,16 @@ h_check "its subject is 200 characters, ending in …" "200 …" \
     "$(q "SELECT char_length(m.subject) || ' ' || right(m.subject, 1) FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$ref_a6' AND m.direction = 'out'")"
 h_check "and the mail is small" yes \
     "$(q "SELECT CASE WHEN max(size) < 16384 THEN 'yes' ELSE 'no: ' || max(size) END FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$ref_a6' AND m.direction = 'out'")"
+ack_a6=$(grep -l -F "Huge $tag" "$CASELOG_TEST_SMTP_SPOOL"/*.eml | head -n 1)
+h_check "a 100 KB sender name is cut too, its controls blanked, in the To header and the greeting" "yes|yes" \
+    "$(/usr/bin/python3 -c '
+import email, email.policy, re, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+name = m["To"].addresses[0].display_name
+body = m.get_body(("plain",)).get_content()
+def ok(t): return "yes" if 0 < len(t) <= 100 and t.startswith("Office") and not re.search("[\x00-\x1f\x7f-\x9f]", t) else "no: %r" % t[:120]
+greeting = re.search(r"Dear (.*),", body)
+print(ok(name) + "|" + (ok(greeting.group(1)) if greeting else "no greeting"))' "$ack_a6")"
 
 section "never mail the desk's own addresses"
 h_check "the forged desk mail is kept" 1 "$(q "SELECT count(*) FROM messages WHERE message_id = 'a5-$tag@forged.example'")"
@@ -327,7 +349,9 @@ mk "$work/h2.eml" --from "Office <$school_a>" --msgid "h2-$tag@stmarys.example" 
     --body "The deep text.\n"
 mk "$work/h3.eml" --from "Office <$school_a>" --msgid "h3-$tag@stmarys.example" --subject "Dotfiles $tag" \
     --attach-name .bashrc --attach-name ..profile
-append "$work"/h[1-3].eml
+mk "$work/h4.eml" --from "Office <$school_a>" --msgid "h4-$tag@stmarys.example" --subject "Escape file $tag" \
+    --attach-name $'note\e]0;pwned\a\e[2J.txt'
+append "$work"/h[1-4].eml
 once
 ref_h1=$(ref_of "h1-$tag@stmarys.example")
 ref_h2=$(ref_of "h2-$tag@stmarys.example")
@@ -348,7 +372,31 @@ h_check "caselog show says so" yes "$(grep -qF "body not read: nested too deep" 
 deep_n=$(q "SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.case_id = (SELECT id FROM cases WHERE reference = '$ref_h2')")
 h_check "caselog attachment extracts the deep part from the stored message" "payload-deep" \
     "$(desk attachment "$ref_h2" $((deep_n + 1)) -o - 2>/dev/null)"
+ref_h4=$(ref_of "h4-$tag@stmarys.example")
+on_tty "$CASELOG" -c "$conf" attachment "$ref_h4" 1 -o - > "$work/attachment-tty.txt"
+h_check "caselog attachment -o - on a terminal writes no control characters" "0|1" \
+    "$(controls_in "$work/attachment-tty.txt")|$(grep -c "payload-note" "$work/attachment-tty.txt")"
+desk attachment "$ref_h4" 1 -o - > "$work/attachment.bin" 2>/dev/null
+h_check "to a file, its exact bytes" "$(q "SELECT a.sha256 FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.message_id = 'h4-$tag@stmarys.example'")" \
+    "$(sha256sum "$work/attachment.bin" | cut -d' ' -f1)"
 h_check "dotfile names get an attachment- prefix" "attachment-.bashrc,attachment-..profile" \
     "$(q "SELECT string_agg(a.name, ',' ORDER BY a.ordinal) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.message_id = 'h3-$tag@stmarys.example'")"
+
+section "automatic mail that says so in its own way is no reply of the school's"
+desk resolve "$ref_h1" "The scans are in the shared drive." >/dev/null
+once
+sent_h1=$(q "SELECT m.message_id FROM messages m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$ref_h1' AND m.direction = 'out' ORDER BY m.id DESC LIMIT 1")
+mk "$work/i1.eml" --from "Office <$school_a>" --msgid "i1-$tag@stmarys.example" --in-reply-to "$sent_h1" \
+    --subject "Auto reply: [$ref_h1] Can we close this case?" --header "X-Apple-Action: VACATION" \
+    --body "I am away on a school trip until Friday.\n"
+printf 'From: Office <%s>\r\nTo: servicedesk@desk.example.org\r\nSubject: Read: [%s] Can we close this case?\r\nMessage-ID: <i2-%s@stmarys.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=disposition-notification; boundary="r"\r\n\r\n--r\r\nContent-Type: text/plain\r\n\r\nYour message was read on 5 March 2026.\r\n--r\r\nContent-Type: message/disposition-notification\r\n\r\nDisposition: manual-action/MDN-sent-manually; displayed\r\n--r--\r\n' \
+    "$school_a" "$ref_h1" "$tag" > "$work/i2.eml"
+append "$work/i1.eml" "$work/i2.eml"
+once
+h_check "an iCloud vacation reply and a read receipt are automatic mail" "auto_reply,auto_reply" \
+    "$(q "SELECT string_agg(classification, ',' ORDER BY message_id) FROM messages WHERE message_id IN ('i1-$tag@stmarys.example', 'i2-$tag@stmarys.example')")"
+h_check "they reopen nothing" "resolved|0" "$(q "SELECT state || '|' || reactivations FROM cases WHERE reference = '$ref_h1'")"
+h_check "and cause no mail" 0 \
+    "$(q "SELECT count(*) FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.reference = '$ref_h1' AND o.template IN ('reopened', 'closed')")"
 
 h_summary trust_boundary

@@ -42,9 +42,16 @@ struct outgoing_mail {
 /* Longest outgoing subject, in characters: a school's 10 MB subject is not echoed back. */
 #define OUTGOING_SUBJECT_MAX 200
 
-/* subject as valid UTF-8 with control characters blanked, cut to OUTGOING_SUBJECT_MAX
- * characters (the last one "…") if longer. Caller g_free()s. */
+/* Longest display name of the recipient, in characters, in the To header and the
+ * greeting: a sender's 10 MB name is not echoed back either. */
+#define OUTGOING_NAME_MAX 100
+
+/* subject as valid UTF-8 with control characters (C0, DEL, C1) blanked, cut to
+ * OUTGOING_SUBJECT_MAX characters (the last one "…") if longer. Caller g_free()s. */
 char *outgoing_subject_cut(const char *subject);
+/* The same for a display name, cut to OUTGOING_NAME_MAX (build cuts to_name with it;
+ * a template's requester_name must be cut the same way). Caller g_free()s. */
+char *outgoing_name_cut(const char *name);
 
 gboolean outgoing_build(const struct outgoing_request *req, struct outgoing_mail *out,
                         GError **error);

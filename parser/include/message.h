@@ -82,6 +82,22 @@ struct parsed_message *parser_parse(const char *raw, size_t len, const struct pa
                                     const char **reason_out);
 void parsed_message_free(struct parsed_message **msg);
 
+/* An attachment as recorded when its message was logged (borrowed strings). */
+struct attachment_record {
+    const char *name;         /* NULL: unnamed */
+    const char *content_type;
+    uint64_t size;
+    const char *sha256;       /* hex */
+};
+
+/* attachment_find.c: which of m's attachments (1-based; 0 if none) is records[want],
+ * where records are everything recorded of m's message: the part with its SHA-256 and
+ * size wherever it now lies (*exact_out true); else, for a part this parser reads
+ * otherwise than the one that logged it (a forwarded message then re-written, base64
+ * cut short), the only part with its name and type that no other record claims. */
+int parser_attachment_find(const struct parsed_message *m, const struct attachment_record *records, size_t n,
+                           size_t want, bool *exact_out);
+
 /* The first reference "<prefix><digits>" in subject (e.g. "[INC0001234]" or
  * "Re: FW: INC0001234"), as a new string, or NULL. */
 char *parser_find_case_ref(const char *subject, const char *prefix, int digits);

@@ -40,6 +40,13 @@ void outbox_item_free(gpointer item);
  * ran out). Caller frees with g_ptr_array_unref(). */
 GPtrArray *store_outbox_claim(struct store *st, int limit, int lease_s, GError **error);
 
+/* Before sending item, hold its claim again: if the row is still 'sending' under the
+ * claim that gave us item (its attempts count: a reclaim adds one), it names this
+ * session (a reconnect gave us a new one) and its lease starts again; *held true.
+ * *held false: another daemon took it over (our lease ran out, or our session died),
+ * and that daemon sends it, not us. */
+bool store_outbox_hold(struct store *st, const struct outbox_item *item, int lease_s, bool *held, GError **error);
+
 /* Automatic mails sent in the last hour, or being sent under a claim older than the row
  * before_id, to recipient (as its recipient or a copy) and to the school on case_id
  * (staff alerts are not counted on the case). The row before_id itself is not counted. */

@@ -2,7 +2,7 @@
 """Write one raw test message (CRLF) with hostile or non-ASCII text, for tests that
 need exact bytes. Usage:
   mk_mail.py FILE --from "Name <addr>" --subject TEXT [--body TEXT] [--msgid ID]
-             [--in-reply-to ID] [--header "Name: value"]... [--pad-subject N]
+             [--in-reply-to ID] [--header "Name: value"]... [--pad-subject N] [--pad-name N]
 Subject and display name are written as UTF-8 RFC 2047 base64 words when they are not
 plain printable ASCII, so any character (ESC, BEL, 0x1F, U+2028) can be put in them;
 the body is UTF-8, 8bit. TEXT may use Python escapes (\\x1b, \\u2028, \\n).
@@ -41,11 +41,15 @@ def main():
     p.add_argument("--in-reply-to")
     p.add_argument("--header", action="append", default=[])
     p.add_argument("--pad-subject", type=int, default=0, help="append that many 'x' to the subject")
+    p.add_argument("--pad-name", type=int, default=0, help="append that many 'n' to the From name")
     p.add_argument("--attachments", type=int, default=0, help="that many small attachments a-NNNN.txt")
     p.add_argument("--attach-name", action="append", default=[], help="an attachment with this file name")
     p.add_argument("--nest", type=int, default=0, help="the body and one attachment that many multiparts deep")
     a = p.parse_args()
-    name, addr = email.utils.parseaddr(unescape(a.sender))
+    sender = unescape(a.sender)  # "Name <addr>": the name may hold anything, even specials
+    name, addr = (sender[:sender.rindex("<")].strip(), sender[sender.rindex("<") + 1:].rstrip("> ")) \
+        if "<" in sender else ("", sender)
+    name += "n" * a.pad_name
     lines = ["From: %s <%s>" % (encode_words(name), addr) if name else "From: %s" % addr,
              "To: %s" % a.to,
              "Subject: %s" % encode_words(unescape(a.subject) + "x" * a.pad_subject),
