@@ -357,7 +357,9 @@ bool mail_rows_message(struct mail_rows *r, const struct mail_message *m, GError
     if (staged)
         g_array_append_val(r->staged, staged);
     GPtrArray *to = mail_addresses(msg->to), *cc = mail_addresses(msg->cc), *defects = mail_defects(m);
-    const char *body_not_read = msg->body_nested_too_deep ? "nested too deep" : NULL;
+    const char *body_not_read = msg->body_nested_too_deep ? "nested too deep"
+                              : msg->body_cut ? "past its first " G_STRINGIFY(PARSER_BODY_MAX_KB) " KB"
+                              : NULL;
     struct db_array **a = r->messages;
     db_array_int(a[M_ID], m->id);
     db_array_int(a[M_CASE], m->case_id);
