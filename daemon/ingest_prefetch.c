@@ -292,6 +292,14 @@ struct fetched_batch *prefetcher_next(struct prefetcher *p, GError **error)
     return b;
 }
 
+struct fetched_batch *prefetcher_peek(struct prefetcher *p)
+{
+    g_mutex_lock(&p->lock);
+    struct fetched_batch *b = p->ready;
+    g_mutex_unlock(&p->lock);
+    return b;
+}
+
 void prefetcher_done(struct prefetcher *p, struct fetched_batch **batch)
 {
     if (!*batch)

@@ -17,6 +17,7 @@ G_DEFINE_QUARK(caselog-store-error-quark, store_error)
 struct db_pending {
     const char *prepare_sql; /* a PREPARE of this SQL (key in prepared); NULL: a statement */
     PGresult **keep;         /* where its result goes, or NULL to discard it */
+    bool commit;             /* a COMMIT: its tag must say COMMIT (a failed one says ROLLBACK) */
 };
 
 struct db_hook {
@@ -557,6 +558,10 @@ static bool db_read_pending(struct db *db, bool ok, PGresult **last, GError **er
             db_set_error(db, res, error);
             ok = false;
         }
+        if (good && ok && d->commit && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+            g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the transaction had failed and was rolled back");
+            ok = false;
+        }
         db_deliver(db, d, res, good, last, i + 1 == db->pending->len);
     }
     g_array_set_size(db->pending, 0);
@@ -606,7 +611,15 @@ bool db_defer(struct db *db, const char *sql, const struct db_arg *args, PGresul
 bool db_flush(struct db *db, GError **error)
 {
     db_clear_failure(db);
-    return db->pending->len == 0 || db_collect(db, NULL, error);
+    bool committing = false;
+    for (guint i = 0; i < db->pending->len; i++)
+        committing = committing || g_array_index(db->pending, struct db_pending, i).commit;
+    if (db->pending->len == 0 || db_collect(db, NULL, error))
+        return true;
+    /* A COMMIT skipped after a failure leaves the transaction open, aborted: end it. */
+    if (committing && PQstatus(db->conn) == CONNECTION_OK)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+    return false;
 }
 
 void db_discard(struct db *db)
@@ -671,6 +684,9 @@ bool db_run(struct db *db, const char *sql, const struct db_arg *args, GError **
 
 bool db_run_script(struct db *db, const char *sql, GError **error)
 {
+    /* The simple protocol cannot share a pipeline: what is queued (a BEGIN) goes first. */
+    if (!db_flush(db, error))
+        return false;
     db_clear_failure(db);
     if (!db_ensure(db, error))
         return false;
@@ -721,7 +737,8 @@ bool db_begin(struct db *db, GError **error)
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "a transaction is already open");
         return false;
     }
-    if (!db_ensure(db, error) || !db_replan_if_grown(db, error) || !db_run(db, "BEGIN", NULL, error))
+    /* BEGIN goes with the transaction's first statements, in their round trip. */
+    if (!db_ensure(db, error) || !db_replan_if_grown(db, error) || !db_defer(db, "BEGIN", NULL, NULL, error))
         return false;
     db->in_transaction = true;
     return true;
@@ -729,19 +746,22 @@ bool db_begin(struct db *db, GError **error)
 
 bool db_commit(struct db *db, GError **error)
 {
+    return db_commit_queue(db, error) && db_flush(db, error);
+}
+
+bool db_commit_queue(struct db *db, GError **error)
+{
     if (!db->in_transaction) {
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "no transaction is open");
         return false;
     }
-    PGresult *res = db_exec(db, "COMMIT", NULL, error);
-    /* COMMIT of a transaction that had failed answers ROLLBACK, not an error. */
-    bool ok = res && strcmp(PQcmdStatus(res), "COMMIT") == 0;
-    if (res && !ok)
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the transaction had failed and was rolled back");
-    PQclear(res);
-    if (!ok)
+    /* Still in the transaction: a connection found lost fails here, never commits on a new one. */
+    bool ok = db_defer(db, "COMMIT", NULL, NULL, error);
+    if (ok)
+        g_array_index(db->pending, struct db_pending, db->pending->len - 1).commit = true;
+    else
         db_rollback(db);
-    db->in_transaction = false;
+    db->in_transaction = false; /* over, whatever the COMMIT answers */
     return ok;
 }
 

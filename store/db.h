@@ -208,11 +208,16 @@ int64_t db_get_int(const PGresult *res, int row, int col);
 
 /* --- transactions --- */
 
-/* BEGIN (reconnecting first if need be). Before it, if the tables have grown tenfold
- * since the statements were prepared (db_note_growth), they are prepared again. */
+/* BEGIN (reconnecting first if need be), queued: it goes with the next statement.
+ * Before it, if the tables have grown tenfold since the statements were prepared
+ * (db_note_growth), they are prepared again. */
 bool db_begin(struct db *db, GError **error);
 /* COMMIT; the transaction is over whatever happens (a failed COMMIT rolls back). */
 bool db_commit(struct db *db, GError **error);
+/* COMMIT queued (db_defer): statements queued after it share its round trip and run
+ * after it, outside any transaction. The flush that reads them fails as db_commit()
+ * would if the COMMIT does (then the statements after it were skipped). */
+bool db_commit_queue(struct db *db, GError **error);
 /* ROLLBACK an open transaction (none: nothing); pending statements are dropped. Keeps
  * the SQLSTATE of the failure that led to it. */
 void db_rollback(struct db *db);

@@ -136,31 +136,126 @@ static bool batch_gather(struct store *st, const struct store_message_in *const 
     return ok;
 }
 
+/* A batch's look-ups, sent (and read) ahead of the batch: behind the COMMIT of the one
+ * before, in its round trip (store_batch_commit_ahead). */
+struct lookahead {
+    size_t n;
+    const struct store_message_in **ins; /* the messages they are for */
+    struct message_key {
+        uint32_t uidvalidity, uid;
+        size_t raw_len;
+    } *keys;                             /* and what they were then */
+    struct message_lookup *lks;
+    struct lookup_set set;
+};
+
+static void lookahead_free(struct lookahead *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->n; i++)
+        message_lookup_clear(&a->lks[i]);
+    lookup_set_clear(&a->set);
+    g_free(a->lks);
+    g_free(a->keys);
+    g_free(a->ins);
+    g_free(a);
+}
+
+/* Were a's look-ups made for exactly ins[0..n)? The same pointers, and (memory being
+ * reused between passes) the same messages behind them. */
+static bool lookahead_for(const struct lookahead *a, const struct store_message_in *const *ins, size_t n)
+{
+    if (!a || a->n != n || memcmp(a->ins, ins, n * sizeof *ins) != 0)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (a->keys[k].uid != ins[k]->uid || a->keys[k].uidvalidity != ins[k]->uidvalidity ||
+            a->keys[k].raw_len != ins[k]->raw_len ||
+            (ins[k]->raw_sha256 && strcmp(a->lks[k].sha, ins[k]->raw_sha256) != 0))
+            return false;
+    return true;
+}
+
+/* The look-ups read ahead for exactly ins[0..n), taken from st; NULL if there are none. */
+static struct lookahead *lookahead_take(struct store *st, const struct store_message_in *const *ins, size_t n)
+{
+    struct lookahead *a = st->ahead;
+    st->ahead = NULL;
+    if (lookahead_for(a, ins, n))
+        return a;
+    lookahead_free(a);
+    return NULL;
+}
+
+/* Queue the look-ups of ins[0..n) into a new lookahead (read after the flush). */
+static struct lookahead *lookahead_send(struct store *st, const struct store_message_in *const *ins, size_t n,
+                                        GError **error)
+{
+    struct lookahead *a = g_new0(struct lookahead, 1);
+    a->n = n;
+    a->ins = g_memdup2(ins, MAX(n, 1) * sizeof *ins);
+    a->keys = g_new(struct message_key, MAX(n, 1));
+    for (size_t k = 0; k < n; k++)
+        a->keys[k] = (struct message_key){ .uidvalidity = ins[k]->uidvalidity, .uid = ins[k]->uid,
+                                           .raw_len = ins[k]->raw_len };
+    a->lks = g_new0(struct message_lookup, MAX(n, 1));
+    if (!message_lookup_send(st, ins, n, a->lks, &a->set, error)) {
+        lookahead_free(a);
+        return NULL;
+    }
+    return a;
+}
+
 bool store_log_batch(struct store *st, const struct store_message_in *const *ins, size_t n,
                      struct store_outcome *outs, size_t *logged_out, GError **error)
 {
     *logged_out = 0;
     if (!batch_require(st, "store_log_batch", error))
         return false;
-    struct message_lookup *lks = g_new0(struct message_lookup, MAX(n, 1));
-    struct lookup_set set;
+    struct lookahead *a = lookahead_take(st, ins, n);
+    if (!a) {
+        a = lookahead_send(st, ins, n, error);
+        if (!a || !db_flush(st->db, error)) {
+            lookahead_free(a);
+            return false;
+        }
+        lookup_set_index(&a->set);
+    }
     struct mail_rows *rows = mail_rows_new(st);
     size_t k = 0;
-    bool ok = message_lookup_send(st, ins, n, lks, &set, error) && db_flush(st->db, error);
-    if (ok) {
-        lookup_set_index(&set);
-        ok = batch_gather(st, ins, n, lks, &set, rows, outs, &k, error) && mail_rows_send(rows, error) &&
-             db_flush(st->db, error);
-    }
+    bool ok = batch_gather(st, ins, n, a->lks, &a->set, rows, outs, &k, error) && mail_rows_send(rows, error) &&
+              db_flush(st->db, error);
     for (size_t i = 0; ok && i < k; i++)
         ok = outs[i].action == STORE_DUPLICATE || mail_rows_outcome(rows, &outs[i], error);
-    for (size_t i = 0; i < n; i++)
-        message_lookup_clear(&lks[i]);
-    lookup_set_clear(&set);
+    lookahead_free(a);
     mail_rows_free(&rows);
-    g_free(lks);
     *logged_out = ok ? k : 0;
     db_note_growth(st->db, (int64_t)*logged_out);
+    return ok;
+}
+
+bool store_batch_commit_ahead(struct store *st, const struct store_message_in *const *next, size_t n,
+                              GError **error)
+{
+    lookahead_free(st->ahead);
+    st->ahead = NULL;
+    st->ahead_free = lookahead_free;
+    if (n == 0)
+        return store_batch_commit(st, error);
+    if (!batch_require(st, "store_batch_commit_ahead", error))
+        return false;
+    /* Inside the batch, before its COMMIT: they see its rows, and if the COMMIT fails
+     * they are dropped with it. */
+    struct lookahead *a = lookahead_send(st, next, n, error);
+    bool ok = a && db_commit_queue(st->db, error) && db_flush(st->db, error);
+    if (!a)
+        store_batch_abort(st);
+    if (ok) {
+        lookup_set_index(&a->set);
+        st->ahead = a;
+    } else {
+        lookahead_free(a);
+    }
     return ok;
 }
 

@@ -20,12 +20,16 @@ struct store_retries {
     char last_sqlstate[6]; /* why the last retry was needed: "40P01", "" for a lost connection */
 };
 
+struct lookahead;
+
 struct store {
     struct db *db;
     bool listening;             /* notify.c: LISTEN again after a reconnect */
     GHashTable *mailbox_locks;  /* mailbox_store.c: mailboxes whose advisory lock we hold; NULL if none yet */
     struct raw_stage stage;
     struct store_retries retries;
+    struct lookahead *ahead;    /* message_store.c: the next batch's look-ups, read already */
+    void (*ahead_free)(struct lookahead *ahead); /* how store_close() frees it */
 };
 
 /* mailbox_store.c: two-key advisory locks of mailboxes: this class number, then

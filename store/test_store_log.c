@@ -596,6 +596,53 @@ static void test_fast_batch_stops_where_a_lookup_could_be_stale(void **state)
     test_msg_free(&old);
 }
 
+/* The next batch's look-ups go before the COMMIT of the one before, in its round trip:
+ * they see its rows (a reply to its message threads), the next store_log_batch() of
+ * those messages uses them (no look-up again: the ids they took are the rows' ids), and
+ * any other batch drops them. */
+static void test_lookahead_read_with_the_commit_before(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    struct parsed_message *a = test_msg_new("la-a@school.example", "la@school.example", "Ahead A", "a", NULL, NULL);
+    struct parsed_message *b = test_msg_new("la-b@school.example", "la@school.example", "Re: Ahead A", "b",
+                                            "la-a@school.example", NULL);
+    struct parsed_message *c = test_msg_new("la-c@school.example", "la@school.example", "Ahead C", "c", NULL, NULL);
+    char *ra = NULL, *rb = NULL, *rc = NULL;
+    struct store_message_in ia = test_msg_input(a, "aheadbox", 1, &ra), ib = test_msg_input(b, "aheadbox", 2, &rb),
+                            ic = test_msg_input(c, "aheadbox", 3, &rc);
+    const struct store_message_in *first[] = { &ia }, *second[] = { &ib }, *third[] = { &ic };
+    struct store_outcome out[1];
+    size_t logged = 0;
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_batch(fx.st, first, 1, out, &logged, &err));
+    assert_int_equal(out[0].action, STORE_NEW_CASE);
+    char ref[STORE_REF_SIZE];
+    g_strlcpy(ref, out[0].reference, sizeof ref);
+    assert_true(store_batch_commit_ahead(fx.st, second, 1, &err));
+    int64_t ids = q("SELECT last_value FROM messages_id_seq");
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_batch(fx.st, second, 1, out, &logged, &err));
+    assert_int_equal(q("SELECT last_value FROM messages_id_seq"), ids); /* read ahead, not again */
+    assert_int_equal(out[0].message_row, ids);
+    assert_int_equal(out[0].action, STORE_REPLY);
+    assert_string_equal(out[0].reference, ref);
+    /* ahead for b again, but the next batch is c: dropped, c looked up itself */
+    assert_true(store_batch_commit_ahead(fx.st, second, 1, &err));
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_batch(fx.st, third, 1, out, &logged, &err));
+    assert_true(store_batch_commit(fx.st, &err));
+    assert_int_equal(out[0].action, STORE_NEW_CASE);
+    assert_true(out[0].message_row > ids);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE mailbox = 'aheadbox'"), 3);
+    g_free(ra);
+    g_free(rb);
+    g_free(rc);
+    test_msg_free(&a);
+    test_msg_free(&b);
+    test_msg_free(&c);
+}
+
 /* A batch larger than one statement's part (about 1 MB of mail), one message of it
  * staged (over 4 MB), hostile text in every text column, attachments, a message
  * without Message-ID: all written the fast way, byte for byte, case numbers in the
@@ -852,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_batch_commit_moves_cursor_never_back),
         cmocka_unit_test(test_fast_batch_stops_where_a_lookup_could_be_stale),
         cmocka_unit_test(test_fast_batch_in_parts_keeps_every_byte),
+        cmocka_unit_test(test_lookahead_read_with_the_commit_before),
         cmocka_unit_test(test_raw_over_4mb_staged_and_stored_exactly),
         cmocka_unit_test(test_school_upsert_and_sender_lookup_by_contact_then_domain),
         cmocka_unit_test(test_mailbox_lock_held_by_one_store),
