@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """peak_rss.py OUT CMD...: run CMD (stdout, stderr as given), then write
-"<wall ms> <peak resident kB> <exit status>" to OUT. The peak is the kernel's own count for
+"<wall ms> <peak resident kB> <exit status> <CPU ms, user and system>" to OUT. The peak is the kernel's own count for
 the process (getrusage's ru_maxrss, what VmHWM shows at its end): exact, and nothing polls
 the process while it runs (the benchmarks used to read /proc every 50 ms with sed,
 which could miss a short peak and took CPU from the run it measured)."""
@@ -21,7 +21,8 @@ def main():
     _, status, usage = os.wait4(pid, 0)
     ms = int((time.monotonic() - start) * 1000)
     with open(out, "w") as f:
-        f.write("%d %d %d\n" % (ms, usage.ru_maxrss, os.waitstatus_to_exitcode(status)))
+        cpu = int((usage.ru_utime + usage.ru_stime) * 1000)
+        f.write("%d %d %d %d\n" % (ms, usage.ru_maxrss, os.waitstatus_to_exitcode(status), cpu))
 
 
 if __name__ == "__main__":

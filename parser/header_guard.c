@@ -32,10 +32,15 @@ static const char *line_end(const char *p, const char *end)
     return nl ? nl + 1 : end;
 }
 
-/* Does the line at p start a header field ("Name:", spaces allowed before the colon)? */
-static bool is_field_line(const char *p, const char *end)
+/* Does the line at p (ending at eol) start a header field ("Name:", spaces allowed
+ * before the colon)? memchr first: most lines of a large message are base64, whose
+ * characters are all a name's but the colon. */
+static bool is_field_line(const char *p, const char *eol)
 {
-    const char *q = p;
+    const char *colon = memchr(p, ':', (size_t)MIN(eol - p, 256));
+    if (!colon)
+        return false;
+    const char *q = p, *end = colon + 1;
     while (q < end && *q > 32 && *q < 127 && *q != ':')
         q++;
     if (q == p)
@@ -49,11 +54,14 @@ static bool is_field_line(const char *p, const char *end)
 static GArray *hostile_runs(const char *text, size_t len)
 {
     GArray *runs = g_array_new(FALSE, FALSE, sizeof(struct header_run));
+    if (len <= HEADER_FIELD_BYTES) /* too short to hold a run over either limit */
+        return runs;
     const char *end = text + len, *run = NULL, *field = NULL;
     size_t longest = 0;
-    for (const char *p = text; p <= end; p = line_end(p, end)) {
+    for (const char *p = text, *eol; p <= end; p = eol) {
+        eol = line_end(p, end);
         bool continuation = run && p < end && (*p == ' ' || *p == '\t');
-        bool starts_field = p < end && !continuation && is_field_line(p, end);
+        bool starts_field = p < end && !continuation && is_field_line(p, eol);
         if (field && !continuation) /* the field before this line is complete */
             longest = MAX(longest, (size_t)(p - field));
         if (run && !continuation && !starts_field) {
@@ -161,8 +169,10 @@ static size_t dash_lines(const char *text, size_t len, size_t limit, size_t *lim
 size_t parts_guard(const char *text, size_t len, int max_parts, size_t *not_read_out)
 {
     size_t limit = (size_t)MAX(max_parts, 1) * 4, cut = len;
-    size_t lines = dash_lines(text, len, limit, &cut);
     *not_read_out = 0;
+    if (len < limit * 3) /* too short for that many lines */
+        return len;
+    size_t lines = dash_lines(text, len, limit, &cut);
     if (lines <= limit)
         return len;
     size_t ignored;
