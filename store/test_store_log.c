@@ -646,7 +646,8 @@ static void test_lookahead_read_with_the_commit_before(void **state)
 /* A batch larger than one statement's part (about 1 MB of mail), one message of it
  * staged (over 4 MB), hostile text in every text column, attachments, a message
  * without Message-ID: all written the fast way, byte for byte, case numbers in the
- * order of the messages, one event and one acknowledgement each. */
+ * order of the messages, one event and one acknowledgement each, each message queued
+ * for its search document. */
 static void test_fast_batch_in_parts_keeps_every_byte(void **state)
 {
     (void)state;
@@ -718,6 +719,9 @@ static void test_fast_batch_in_parts_keeps_every_byte(void **state)
                        " OR (a.ordinal = 2 AND a.name IS NULL AND a.content_type = 'application/octet-stream'))"), 16);
     assert_int_equal(q("SELECT count(*) FROM case_events"), events + N);
     assert_int_equal(q("SELECT count(*) FROM outbox"), outbox + N);
+    /* each waits for its search document (the queue's trigger fires per statement) */
+    assert_int_equal(q("SELECT count(*) FROM message_search_queue q JOIN messages m ON m.id = q.message_id"
+                       " WHERE m.mailbox = 'partsbox'"), N);
     for (int i = 0; i < N; i++) {
         g_ptr_array_set_size(m[i]->attachments, 0);
         g_string_free(big[i], TRUE);
