@@ -226,20 +226,26 @@ static void hash_finalize(GObject *object)
     G_OBJECT_CLASS(hash_stream_parent_class)->finalize(object);
 }
 
-static void hash_stream_class_init(HashStreamClass *klass)
+/* A write-only stream's class: nothing to read, seek or cut out of it. */
+static void write_only_class_init(GMimeStreamClass *stream, ssize_t (*write)(GMimeStream *, const char *, size_t),
+                                  gint64 (*length)(GMimeStream *))
 {
-    GMimeStreamClass *stream = GMIME_STREAM_CLASS(klass);
-    G_OBJECT_CLASS(klass)->finalize = hash_finalize;
     stream->read = hash_read;
-    stream->write = hash_write;
+    stream->write = write;
     stream->flush = stream_nothing_to_do;
     stream->close = stream_nothing_to_do;
     stream->eos = hash_eos;
     stream->reset = hash_reset;
     stream->seek = hash_seek;
     stream->tell = stream_tell;
-    stream->length = hash_length;
+    stream->length = length;
     stream->substream = hash_substream;
+}
+
+static void hash_stream_class_init(HashStreamClass *klass)
+{
+    G_OBJECT_CLASS(klass)->finalize = hash_finalize;
+    write_only_class_init(GMIME_STREAM_CLASS(klass), hash_write, hash_length);
 }
 
 static void hash_stream_init(HashStream *h)
@@ -297,17 +303,7 @@ static gint64 capped_length(GMimeStream *stream)
 
 static void capped_stream_class_init(CappedStreamClass *klass)
 {
-    GMimeStreamClass *stream = GMIME_STREAM_CLASS(klass);
-    stream->read = hash_read; /* write-only, like the hash stream */
-    stream->write = capped_write;
-    stream->flush = stream_nothing_to_do;
-    stream->close = stream_nothing_to_do;
-    stream->eos = hash_eos;
-    stream->reset = hash_reset;
-    stream->seek = hash_seek;
-    stream->tell = stream_tell;
-    stream->length = capped_length;
-    stream->substream = hash_substream;
+    write_only_class_init(GMIME_STREAM_CLASS(klass), capped_write, capped_length);
 }
 
 static void capped_stream_init(CappedStream *c)
