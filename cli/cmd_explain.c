@@ -124,6 +124,8 @@ static void add_parsed(JsonBuilder *b, const struct parsed_message *m)
     cli_json_int(b, "attachments_not_listed", m->attachments_not_listed);
     json_builder_set_member_name(b, "body_nested_too_deep");
     json_builder_add_boolean_value(b, m->body_nested_too_deep);
+    json_builder_set_member_name(b, "body_cut");
+    json_builder_add_boolean_value(b, m->body_cut);
     cli_json_string(b, "classification", msg_class_name(m->classification));
     cli_json_string(b, "classification_reason", m->classification_reason);
     cli_json_string(b, "case_ref", m->case_ref);
@@ -219,6 +221,8 @@ static void print_text(const struct config *cfg, const struct calendar *cal, con
                m->attachments_not_listed);
     if (m->body_nested_too_deep)
         cli_printf("Body:           not read: nested too deep\n");
+    else if (m->body_cut)
+        cli_printf("Body:           not read past its first %d KB\n", PARSER_BODY_MAX_KB);
     for (guint i = 0; i < m->attachments->len; i++) {
         const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
         cli_printf("  %s (%s, %" G_GUINT64_FORMAT " bytes)\n", a->filename ? a->filename : "(unnamed)", a->content_type, a->size);

@@ -132,19 +132,28 @@ static bool ingest_one(const struct ingest_context *ctx, struct ingest_item *ite
     return ok;
 }
 
+/* What the store logs the fast way: the parsed messages of items[0..n), into ins (and
+ * each one's item into index if not NULL); how many. */
+static size_t batch_inputs(struct ingest_item *items, size_t n, const struct store_message_in **ins, size_t *index)
+{
+    size_t n_in = 0;
+    for (size_t i = 0; i < n; i++)
+        if (items[i].msg) {
+            if (index)
+                index[n_in] = i;
+            ins[n_in++] = &items[i].in;
+        }
+    return n_in;
+}
+
 /* The fast way first (store_log_batch) for the parsed messages; taken[i] says which it
  * logged. false if the database failed: *fast_failed if the fast way itself did. */
 static bool ingest_fast(const struct ingest_context *ctx, struct ingest_item *items, size_t n, bool *taken,
                         struct batch_moves *moves, struct ingest_stats *stats, bool *fast_failed, GError **error)
 {
-    const struct store_message_in **ins = g_new(const struct store_message_in *, n);
-    size_t *index = g_new(size_t, n);
-    size_t n_in = 0, logged = 0;
-    for (size_t i = 0; i < n; i++)
-        if (items[i].msg) {
-            index[n_in] = i;
-            ins[n_in++] = &items[i].in;
-        }
+    const struct store_message_in **ins = g_new(const struct store_message_in *, MAX(n, 1));
+    size_t *index = g_new(size_t, MAX(n, 1));
+    size_t n_in = batch_inputs(items, n, ins, index), logged = 0;
     struct store_outcome *outs = g_new0(struct store_outcome, MAX(n_in, 1));
     bool ok = store_log_batch(ctx->store, ins, n_in, outs, &logged, error);
     *fast_failed = !ok;
@@ -159,10 +168,25 @@ static bool ingest_fast(const struct ingest_context *ctx, struct ingest_item *it
     return ok;
 }
 
+/* COMMIT, with the look-ups of the next batch in the same round trip if the prefetcher
+ * has it ready (its messages are logged the fast way first). */
+static bool ingest_commit(const struct ingest_context *ctx, struct prefetcher *pf, GError **error)
+{
+    struct fetched_batch *next = pf ? prefetcher_peek(pf) : NULL;
+    if (!next)
+        return store_batch_commit(ctx->store, error);
+    guint n = next->fetched->len;
+    const struct store_message_in **ins = g_new(const struct store_message_in *, MAX(n, 1));
+    size_t n_in = batch_inputs(next->items, n, ins, NULL);
+    bool ok = store_batch_commit_ahead(ctx->store, ins, n_in, error);
+    g_free(ins);
+    return ok;
+}
+
 /* Log the batch in one transaction; on success the moves are filled. careful: no fast
  * way, every message in its own savepoint. */
-static bool ingest_batch_once(const struct ingest_context *ctx, struct fetched_batch *b, bool careful,
-                              struct batch_moves *moves, struct ingest_stats *stats, GError **error,
+static bool ingest_batch_once(const struct ingest_context *ctx, struct prefetcher *pf, struct fetched_batch *b,
+                              bool careful, struct batch_moves *moves, struct ingest_stats *stats, GError **error,
                               bool *fast_failed)
 {
     const struct config_mailbox *mb = ctx->session->mailbox;
@@ -180,7 +204,7 @@ static bool ingest_batch_once(const struct ingest_context *ctx, struct fetched_b
     if (ok)
         ok = store_advance_cursor(ctx->store, mb->name, ctx->session->status.uidvalidity, b->uids[b->n - 1], error);
     if (ok)
-        ok = store_batch_commit(ctx->store, error);
+        ok = ingest_commit(ctx, pf, error);
     else
         store_batch_abort(ctx->store);
     stats->store_us += t1 - t0;
@@ -204,7 +228,7 @@ static enum ingest_failure ingest_batch(const struct ingest_context *ctx, struct
         struct ingest_stats batch_stats = { 0 };
         bool fast_failed = false;
         GError *batch_error = NULL;
-        bool ok = ingest_batch_once(ctx, b, careful, &moves, &batch_stats, &batch_error, &fast_failed);
+        bool ok = ingest_batch_once(ctx, pf, b, careful, &moves, &batch_stats, &batch_error, &fast_failed);
         stats->store_us += batch_stats.store_us;
         stats->commit_us += batch_stats.commit_us;
         if (ok) {

@@ -1,10 +1,12 @@
-/* ingest_prefetch: the IMAP side of a pass, on a thread of its own: fetching and
- * parsing the next batch while the current one is being logged, and moving each batch
- * once it is committed. Logging waits on PostgreSQL, fetching on Dovecot and parsing
- * on the CPU: run one after the other they left both cores idle a third of the time.
- * One batch is held ready at most, so memory stays bounded (a batch is at most
- * INGEST_BATCH_BYTES of mail, or one larger message). Moves are only ever handed over
- * after COMMIT, so the "logged before moved" order holds. */
+/* ingest_prefetch: the IMAP side of a pass, on threads of their own: one fetches the
+ * batches ahead and moves each batch once it is committed, another parses them, while
+ * the caller logs the one before. Logging waits on PostgreSQL, fetching and moving on
+ * Dovecot and parsing on the CPU: run one after the other they left both cores idle a
+ * third of the time, and with fetch and parse on one thread that thread was the one
+ * the pass waited for. One batch waits at each step at most (fetched, parsed), and all
+ * the mail held is bounded (INGEST_HELD_BYTES; a batch is at most INGEST_BATCH_BYTES,
+ * or one larger message). Moves are only ever handed over after COMMIT, so the "logged
+ * before moved" order holds. */
 #include "ingest_private.h"
 
 #include <string.h>
@@ -23,13 +25,17 @@ struct prefetcher {
     const struct ingest_context *ctx;
     const uint32_t *uids;
     size_t n, next;
-    GThread *thread;
+    GThread *thread;          /* fetches and moves */
+    GThread *parser;          /* parses */
     GMutex lock;              /* the fields below */
     GCond changed;
-    struct fetched_batch *ready;
+    struct fetched_batch *fetched; /* fetched, not parsed yet */
+    struct fetched_batch *ready;   /* parsed, for prefetcher_next() */
     GPtrArray *moves;         /* struct batch_moves *: committed, to be moved */
-    bool finished, cancel;
-    GError *error;            /* of a fetch */
+    bool fetching_done;       /* the fetching thread has ended (fetch_error if it failed) */
+    bool finished, cancel;    /* finished: nothing more will be ready */
+    GError *fetch_error;
+    GError *error;            /* of a fetch, for prefetcher_next() */
     GError *move_error;       /* of the first move that failed */
     int64_t move_us;
     int64_t held;             /* bytes of mail in batches fetched and not given back */
@@ -139,7 +145,7 @@ static bool batch_length(const struct ingest_context *ctx, const uint32_t *uids,
  * false if it was. Moves handed over meanwhile are made while waiting. */
 static bool prefetch_wait_room(struct prefetcher *p, int64_t bytes);
 
-/* Fetch and parse the batch at p->next, once there is room to hold it. */
+/* Fetch the batch at p->next, once there is room to hold it. */
 static struct fetched_batch *prefetch_one(struct prefetcher *p, GError **error)
 {
     const struct ingest_context *ctx = p->ctx;
@@ -156,14 +162,19 @@ static struct fetched_batch *prefetch_one(struct prefetcher *p, GError **error)
         fetched_batch_free(&b);
         return NULL;
     }
-    int64_t t1 = g_get_monotonic_time();
-    b->items = g_new0(struct ingest_item, MAX(b->fetched->len, 1));
-    for (guint i = 0; i < b->fetched->len; i++)
-        item_prepare(ctx, g_ptr_array_index(b->fetched, i), &b->items[i]);
-    b->fetch_us = t1 - t0;
-    b->parse_us = g_get_monotonic_time() - t1;
+    b->fetch_us = g_get_monotonic_time() - t0;
     p->next += b->n;
     return b;
+}
+
+/* Parse a fetched batch (on the parsing thread). */
+static void prefetch_parse(struct prefetcher *p, struct fetched_batch *b)
+{
+    int64_t t0 = g_get_monotonic_time();
+    b->items = g_new0(struct ingest_item, MAX(b->fetched->len, 1));
+    for (guint i = 0; i < b->fetched->len; i++)
+        item_prepare(p->ctx, g_ptr_array_index(b->fetched, i), &b->items[i]);
+    b->parse_us = g_get_monotonic_time() - t0;
 }
 
 static void batch_moves_free(gpointer data)
@@ -219,6 +230,38 @@ static bool prefetch_wait_room(struct prefetcher *p, int64_t bytes)
     return go;
 }
 
+/* Wait (p->lock held) until *slot is empty, making the moves handed over meanwhile if
+ * moving is this thread's; false if told to stop. */
+static bool prefetch_wait_slot(struct prefetcher *p, struct fetched_batch *const *slot, bool moves)
+{
+    while (*slot && !p->cancel) {
+        if (moves && prefetch_moves_waiting(p)) { /* committed mail first: it waits on us */
+            g_mutex_unlock(&p->lock);
+            prefetch_apply_moves(p);
+            g_mutex_lock(&p->lock);
+            continue;
+        }
+        g_cond_wait(&p->changed, &p->lock);
+    }
+    return !p->cancel;
+}
+
+/* Hand b on into *slot once it is empty (b is dropped if told to stop). */
+static void prefetch_hand_on(struct prefetcher *p, struct fetched_batch **slot, struct fetched_batch *b, bool moves)
+{
+    g_mutex_lock(&p->lock);
+    if (prefetch_wait_slot(p, slot, moves)) {
+        *slot = b;
+        b = NULL;
+        g_cond_broadcast(&p->changed);
+    }
+    if (b)
+        p->held -= b->bytes; /* not handed on: dropped */
+    g_mutex_unlock(&p->lock);
+    fetched_batch_free(&b);
+}
+
+/* The fetching thread: fetch the batches in turn, and make the moves handed over. */
 static gpointer prefetch_main(gpointer data)
 {
     struct prefetcher *p = data;
@@ -231,33 +274,41 @@ static gpointer prefetch_main(gpointer data)
         if (stop || p->next >= p->n)
             break;
         struct fetched_batch *b = prefetch_one(p, &error);
-        if (!b && !error)
-            break; /* told to stop while waiting for room */
+        if (!b)
+            break; /* an error, or told to stop while waiting for room */
+        prefetch_hand_on(p, &p->fetched, b, true);
+    }
+    g_mutex_lock(&p->lock);
+    p->fetching_done = true;
+    p->fetch_error = error;
+    g_cond_broadcast(&p->changed);
+    g_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* The parsing thread: parse each fetched batch and make it ready. */
+static gpointer prefetch_parse_main(gpointer data)
+{
+    struct prefetcher *p = data;
+    for (;;) {
         g_mutex_lock(&p->lock);
-        while (b && p->ready && !p->cancel) {
-            if (prefetch_moves_waiting(p)) { /* committed mail first: it waits on us */
-                g_mutex_unlock(&p->lock);
-                prefetch_apply_moves(p);
-                g_mutex_lock(&p->lock);
-                continue;
-            }
+        while (!p->fetched && !p->fetching_done && !p->cancel)
             g_cond_wait(&p->changed, &p->lock);
-        }
-        if (b && !p->cancel) {
-            p->ready = b;
-            b = NULL;
+        struct fetched_batch *b = p->cancel ? NULL : p->fetched; /* cancelled: prefetcher_stop() frees it */
+        if (b) {
+            p->fetched = NULL;
             g_cond_broadcast(&p->changed);
         }
-        if (b)
-            p->held -= b->bytes; /* not handed over: dropped */
         g_mutex_unlock(&p->lock);
-        fetched_batch_free(&b);
-        if (error)
-            break;
+        if (!b)
+            break; /* all fetched and parsed, or told to stop */
+        prefetch_parse(p, b);
+        prefetch_hand_on(p, &p->ready, b, false);
     }
     g_mutex_lock(&p->lock);
     p->finished = true;
-    p->error = error;
+    p->error = p->fetch_error;
+    p->fetch_error = NULL;
     g_cond_broadcast(&p->changed);
     g_mutex_unlock(&p->lock);
     return NULL;
@@ -273,6 +324,7 @@ struct prefetcher *prefetcher_start(const struct ingest_context *ctx, const uint
     g_mutex_init(&p->lock);
     g_cond_init(&p->changed);
     p->thread = g_thread_new("caselog-prefetch", prefetch_main, p);
+    p->parser = g_thread_new("caselog-parse", prefetch_parse_main, p);
     return p;
 }
 
@@ -288,6 +340,14 @@ struct fetched_batch *prefetcher_next(struct prefetcher *p, GError **error)
         p->error = NULL;
     }
     g_cond_broadcast(&p->changed);
+    g_mutex_unlock(&p->lock);
+    return b;
+}
+
+struct fetched_batch *prefetcher_peek(struct prefetcher *p)
+{
+    g_mutex_lock(&p->lock);
+    struct fetched_batch *b = p->ready;
     g_mutex_unlock(&p->lock);
     return b;
 }
@@ -325,14 +385,17 @@ bool prefetcher_stop(struct prefetcher **pp, int64_t *move_us, GError **error)
     g_cond_broadcast(&p->changed);
     g_mutex_unlock(&p->lock);
     g_thread_join(p->thread);
+    g_thread_join(p->parser);
     prefetch_apply_moves(p); /* what was committed after the thread stopped fetching */
     bool ok = p->move_error == NULL;
     if (!ok)
         g_propagate_error(error, p->move_error);
     *move_us += p->move_us;
     fetched_batch_free(&p->ready);
+    fetched_batch_free(&p->fetched);
     g_ptr_array_unref(p->moves);
     g_clear_error(&p->error);
+    g_clear_error(&p->fetch_error);
     g_mutex_clear(&p->lock);
     g_cond_clear(&p->changed);
     g_free(p);

@@ -49,6 +49,9 @@ struct prefetcher *prefetcher_start(const struct ingest_context *ctx, const uint
  * Give it back with prefetcher_done(): the mail held in memory counts until then. */
 struct fetched_batch *prefetcher_next(struct prefetcher *p, GError **error);
 void prefetcher_done(struct prefetcher *p, struct fetched_batch **batch);
+/* The next batch if it is fetched and parsed already (prefetcher_next() will give it),
+ * without waiting or taking it; NULL if not yet. */
+struct fetched_batch *prefetcher_peek(struct prefetcher *p);
 /* Mail held per batch: a batch ends before it would pass this; a larger message goes
  * alone. */
 #define INGEST_BATCH_BYTES ((int64_t)8 * 1024 * 1024)

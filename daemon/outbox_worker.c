@@ -91,7 +91,8 @@ static void *outbox_main(void *arg)
         if (stats.sent + stats.retried + stats.failed + stats.suppressed)
             log_info("action=outbox_pass sent=%u retried=%u failed=%u suppressed=%u", stats.sent, stats.retried,
                      stats.failed, stats.suppressed);
-        outbox_wait(w, st, OUTBOX_POLL_MS);
+        int64_t keep = sender_keep_ms(sender);
+        outbox_wait(w, st, keep > 0 ? MIN(keep, OUTBOX_POLL_MS) : OUTBOX_POLL_MS);
     }
     store_close(&st);
     sender_free(&sender);

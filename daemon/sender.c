@@ -1,5 +1,7 @@
-/* sender: see sender.h. One SMTP connection is kept between passes and dropped after a
- * failure; credentials are read just before each connect and wiped. */
+/* sender: see sender.h. One SMTP connection is kept between passes for a short while
+ * (SENDER_SMTP_KEEP_S unused: the next acknowledgement does not wait for a new TLS
+ * session and AUTH, and no server times it out under us) and dropped after a failure;
+ * credentials are read just before each connect and wiped. */
 #include "clock.h"
 #include "sender.h"
 
@@ -21,6 +23,7 @@
 #define SENDER_RETRY_FIRST_S 60
 #define SENDER_RETRY_MAX_S 3600
 #define SENDER_TOKEN_TIMEOUT_MS 30000
+#define SENDER_SMTP_KEEP_S 10
 
 G_DEFINE_QUARK(caselog-sender-error-quark, sender_error)
 
@@ -29,6 +32,7 @@ struct sender {
     const struct calendar *cal;
     const struct template_set *templates;
     struct smtp_client *smtp;
+    int64_t smtp_used_at;  /* g_get_monotonic_time() of the session's last message */
 };
 
 struct sender *sender_new(const struct config *cfg, const struct calendar *cal, const struct template_set *templates)
@@ -69,7 +73,22 @@ static bool sender_connect(struct sender *s, GError **error)
     }
     bool ok = smtp_client_connect(s->smtp, c->auth, c->user, secret, error);
     secret_free(secret);
+    char host[LOG_CLIP_SIZE];
+    if (ok)
+        log_info("action=smtp_connected host=%s", log_clip(host, c->host));
     return ok;
+}
+
+int64_t sender_keep_ms(struct sender *s)
+{
+    if (!s->smtp || !smtp_client_is_connected(s->smtp))
+        return -1;
+    int64_t left = SENDER_SMTP_KEEP_S * 1000 - (g_get_monotonic_time() - s->smtp_used_at) / 1000;
+    if (left > 0)
+        return left;
+    smtp_client_free(&s->smtp); /* QUIT */
+    log_debug("action=smtp_closed reason=unused");
+    return -1;
 }
 
 static int template_kind_of(const char *name)
@@ -458,6 +477,7 @@ static bool sender_one(struct sender *s, struct store *st, const struct outbox_i
     bool sent = sender_transmit(s, it, raw, cc, &send_error);
     g_ptr_array_unref(cc);
     g_bytes_unref(raw);
+    s->smtp_used_at = g_get_monotonic_time();
     if (sent) {
         stats->sent++;
         log_info("outbox=%" G_GINT64_FORMAT " ref=%s action=sent template=%s", it->id, ref, template);

@@ -35,4 +35,9 @@ void sender_free(struct sender **s);
 /* Send what is due now; false if the database failed (the caller backs off). */
 bool sender_pass(struct sender *s, struct store *st, int64_t now, struct sender_stats *stats, GError **error);
 
+/* The SMTP session is kept a short while after its last message: how many ms it is
+ * kept yet, or -1 if there is none (one unused long enough, or closed by the server,
+ * is closed now). Wake up then to close it. */
+int64_t sender_keep_ms(struct sender *s);
+
 #endif

@@ -4,6 +4,7 @@
 #include "smtp_client.h"
 
 #include <libetpan/libetpan.h>
+#include <poll.h>
 #include <string.h>
 
 #include "tls_verify.h"
@@ -61,9 +62,19 @@ void smtp_client_free(struct smtp_client **cp)
     *cp = NULL;
 }
 
-bool smtp_client_is_connected(const struct smtp_client *c)
+bool smtp_client_is_connected(struct smtp_client *c)
 {
-    return c->smtp != NULL;
+    if (!c->smtp || !c->smtp->stream)
+        return false;
+    /* Between messages the server has nothing to say: anything to read (its 421 on a
+     * timeout, the end of the stream) means it closed the session. Found now, the next
+     * message goes on a new connection instead of failing and waiting for a retry. */
+    int fd = mailstream_low_get_fd(mailstream_get_low(c->smtp->stream));
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    if (fd >= 0 && poll(&pfd, 1, 0) == 0)
+        return true;
+    smtp_client_drop(c);
+    return false;
 }
 
 bool smtp_client_address_ok(const char *address)

@@ -39,7 +39,9 @@ void smtp_client_free(struct smtp_client **c);
  * with neither. secret is borrowed and not kept. */
 bool smtp_client_connect(struct smtp_client *c, enum auth_mode auth, const char *user, const char *secret,
                          GError **error);
-bool smtp_client_is_connected(const struct smtp_client *c);
+/* Is the session open and usable? A session the server closed (found with a poll of
+ * its socket) is dropped, and false. */
+bool smtp_client_is_connected(struct smtp_client *c);
 
 /* Send one message (raw RFC 5322 bytes, LF or CRLF) from envelope sender to one
  * recipient. On failure error says TEMPORARY or PERMANENT and holds the server's reply.

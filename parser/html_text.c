@@ -4,16 +4,17 @@
  * blockquotes "> ", table rows lines with " | " between cells, links "text <url>" when
  * the text is not the address; head, style, script and hidden elements are dropped,
  * white space folds as a browser folds it. No network, no files: libxml2 is told never
- * to fetch, and the input is already UTF-8 (a <meta> charset is ignored here). The
- * tree is walked without recursion (libxml2 caps it at 256 levels anyway). */
+ * to fetch, and the input is already UTF-8 (a <meta> charset is ignored here). libxml2
+ * reads it as a stream of events (SAX, fed 64 KB at a time), not into a tree: the tree
+ * of a 10 MB part took 165 MB (issue 21); the events are those the tree would be built
+ * from, so the text is the same. It stops once the text passes what the caller keeps. */
 #include <libxml/HTMLparser.h>
 #include <string.h>
 
 #include "parser_private.h"
 
 #define HTML_OPTIONS                                                                                       \
-    (HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC | \
-     HTML_PARSE_COMPACT)
+    (HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_IGNORE_ENC)
 
 enum html_kind { K_INLINE, K_SKIP, K_BLOCK, K_LINE, K_PARAGRAPH, K_BR, K_LI, K_LIST, K_QUOTE, K_ROW, K_CELL, K_LINK, K_PRE };
 
@@ -32,6 +33,17 @@ struct html_frame {
     gsize start;  /* out->len when the element opened */
     int counter;  /* <ol>: the next item's number; 0 for <ul> */
     bool row_text; /* <tr>: a cell of this row has written text */
+    bool is_p;    /* a <p> (a <p> in it is Word's <o:p>) */
+    char *href;   /* <a>: its address, or NULL */
+};
+
+/* The parse: the text so far, what is being skipped, and when to stop. */
+struct html_sax {
+    struct html_out h;
+    int skip;              /* depth inside an element whose content is dropped; 0: none */
+    gsize max_out;
+    bool over;             /* the text passed max_out: the parse was stopped */
+    htmlParserCtxtPtr ctxt;
 };
 
 void html_init(void)
@@ -44,31 +56,32 @@ void html_shutdown(void)
     xmlCleanupParser();
 }
 
-static bool name_is(const xmlNode *n, const char *const *names)
+static bool name_in(const char *name, const char *const *names)
 {
     for (size_t i = 0; names[i]; i++)
-        if (g_ascii_strcasecmp((const char *)n->name, names[i]) == 0)
+        if (g_ascii_strcasecmp(name, names[i]) == 0)
             return true;
     return false;
 }
 
-static bool has_class(const xmlNode *n, const char *cls)
+/* An attribute's value (NULL if absent; "" if it has none). */
+static const char *attr(const xmlChar **atts, const char *name)
 {
-    xmlChar *value = xmlGetProp(n, (const xmlChar *)"class");
-    bool found = value && strstr((const char *)value, cls);
-    xmlFree(value);
-    return found;
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (g_ascii_strcasecmp((const char *)atts[i], name) == 0)
+            return atts[i + 1] ? (const char *)atts[i + 1] : "";
+    return NULL;
 }
 
 /* display:none, or the hidden attribute: text the sender's reader never shows. */
-static bool is_hidden(const xmlNode *n)
+static bool is_hidden(const xmlChar **atts)
 {
-    if (xmlHasProp(n, (const xmlChar *)"hidden"))
+    if (attr(atts, "hidden"))
         return true;
-    xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
+    const char *style = attr(atts, "style");
     bool hidden = false;
     if (style) {
-        char *squeezed = g_ascii_strdown((const char *)style, -1);
+        char *squeezed = g_ascii_strdown(style, -1);
         char *w = squeezed;
         for (const char *r = squeezed; *r; r++)
             if (!g_ascii_isspace(*r))
@@ -77,11 +90,10 @@ static bool is_hidden(const xmlNode *n)
         hidden = strstr(squeezed, "display:none") != NULL;
         g_free(squeezed);
     }
-    xmlFree(style);
     return hidden;
 }
 
-static enum html_kind kind_of(const xmlNode *n)
+static enum html_kind kind_of(const char *name, const xmlChar **atts, bool parent_is_p)
 {
     static const char *const skip[] = { "head", "style", "script", "title", "noscript", "template", "object",
                                         "svg", "iframe", "select", "option", "xml", NULL };
@@ -91,26 +103,24 @@ static enum html_kind kind_of(const xmlNode *n)
                                          "center", "dt", "dd", "caption", "details", "summary", "body", NULL };
     static const char *const list[] = { "ul", "ol", "menu", "dir", NULL };
     static const char *const row[] = { "tr", NULL }, *const cell[] = { "td", "th", NULL };
-    if (n->type != XML_ELEMENT_NODE)
-        return n->type == XML_TEXT_NODE ? K_INLINE : K_SKIP;
-    if (name_is(n, skip) || is_hidden(n))
+    if (name_in(name, skip) || is_hidden(atts))
         return K_SKIP;
-    bool p = g_ascii_strcasecmp((const char *)n->name, "p") == 0;
-    if (p && n->parent && n->parent->name && g_ascii_strcasecmp((const char *)n->parent->name, "p") == 0)
+    bool p = g_ascii_strcasecmp(name, "p") == 0;
+    if (p && parent_is_p)
         return K_INLINE; /* Word's <o:p>, which libxml2 reads as <p>: a real <p> never nests */
-    if (p && has_class(n, "MsoNormal"))
+    const char *cls = attr(atts, "class");
+    if (p && cls && strstr(cls, "MsoNormal"))
         return K_LINE; /* Outlook writes every line as a MsoNormal paragraph */
-    if (name_is(n, paragraph))
+    if (name_in(name, paragraph))
         return K_PARAGRAPH;
-    if (name_is(n, block))
+    if (name_in(name, block))
         return K_BLOCK;
-    if (name_is(n, list))
+    if (name_in(name, list))
         return K_LIST;
-    if (name_is(n, row))
+    if (name_in(name, row))
         return K_ROW;
-    if (name_is(n, cell))
+    if (name_in(name, cell))
         return K_CELL;
-    const char *name = (const char *)n->name;
     if (!g_ascii_strcasecmp(name, "br"))
         return K_BR;
     if (!g_ascii_strcasecmp(name, "li"))
@@ -155,18 +165,19 @@ static void start_text(struct html_out *h)
     h->sep = NULL;
 }
 
-/* Is the UTF-8 at p white space for folding (ASCII space or no-break space)? Its length. */
-static int space_len(const char *p)
+/* Is the UTF-8 at p (before end) white space for folding? Its length, 0 if not. */
+static int space_at(const char *p, const char *end)
 {
     if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
         return 1;
-    return (guint8)p[0] == 0xC2 && (guint8)p[1] == 0xA0 ? 2 : 0;
+    return end - p >= 2 && (guint8)p[0] == 0xC2 && (guint8)p[1] == 0xA0 ? 2 : 0;
 }
 
-static void emit_text(struct html_out *h, const char *text)
+static void emit_text(struct html_out *h, const char *text, gsize len)
 {
-    for (const char *p = text; *p;) {
-        int s = space_len(p);
+    const char *stop = text + len;
+    for (const char *p = text; p < stop;) {
+        int s = space_at(p, stop);
         if (h->pre && *p == '\n') {
             owe_newlines(h, MIN(h->newlines + 1, 2));
             p++;
@@ -175,7 +186,7 @@ static void emit_text(struct html_out *h, const char *text)
             p += s;
         } else {
             const char *end = p + 1;
-            while (*end && (h->pre ? *end != '\n' : !space_len(end)))
+            while (end < stop && (h->pre ? *end != '\n' : !space_at(end, stop)))
                 end++;
             start_text(h);
             g_string_append_len(h->out, p, end - p);
@@ -200,9 +211,9 @@ static struct html_frame *frame_open(struct html_out *h, enum html_kind want)
     return NULL;
 }
 
-static void open_element(struct html_out *h, const xmlNode *n, enum html_kind kind)
+static void open_element(struct html_out *h, const char *name, const xmlChar **atts, enum html_kind kind)
 {
-    struct html_frame f = { .kind = kind, .start = h->out->len };
+    struct html_frame f = { .kind = kind, .start = h->out->len, .is_p = g_ascii_strcasecmp(name, "p") == 0 };
     switch (kind) {
     case K_BLOCK: case K_LINE: case K_ROW: owe_newlines(h, 1); break;
     case K_PARAGRAPH: owe_newlines(h, 2); break;
@@ -212,7 +223,7 @@ static void open_element(struct html_out *h, const xmlNode *n, enum html_kind ki
     case K_LIST:
         owe_newlines(h, h->lists ? 1 : 2);
         h->lists++;
-        f.counter = g_ascii_strcasecmp((const char *)n->name, "ol") == 0 ? 1 : 0;
+        f.counter = g_ascii_strcasecmp(name, "ol") == 0 ? 1 : 0;
         break;
     case K_LI: {
         owe_newlines(h, 1);
@@ -229,29 +240,29 @@ static void open_element(struct html_out *h, const xmlNode *n, enum html_kind ki
             h->sep = " | ";
         break;
     }
+    case K_LINK: {
+        const char *href = attr(atts, "href");
+        f.href = href ? g_strdup(href) : NULL;
+        break;
+    }
     default: break;
     }
     g_array_append_val(h->frames, f);
 }
 
 /* A link's address, when it says more than its text. */
-static void close_link(struct html_out *h, const xmlNode *n, gsize start)
+static void close_link(struct html_out *h, const char *href, gsize start)
 {
-    xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
-    if (href && *href && href[0] != '#' && g_ascii_strncasecmp((const char *)href, "javascript:", 11) != 0 &&
-        h->out->len > start) {
+    if (href && *href && href[0] != '#' && g_ascii_strncasecmp(href, "javascript:", 11) != 0 && h->out->len > start) {
         char *text = g_strstrip(g_strndup(h->out->str + start, h->out->len - start));
-        const char *target = (const char *)href;
-        const char *bare = g_ascii_strncasecmp(target, "mailto:", 7) == 0 ? target + 7 : target;
-        if (*text && strcmp(text, target) != 0 && strcmp(text, bare) != 0) {
-            g_string_append_printf(h->out, " <%s>", target);
-        }
+        const char *bare = g_ascii_strncasecmp(href, "mailto:", 7) == 0 ? href + 7 : href;
+        if (*text && strcmp(text, href) != 0 && strcmp(text, bare) != 0)
+            g_string_append_printf(h->out, " <%s>", href);
         g_free(text);
     }
-    xmlFree(href);
 }
 
-static void close_element(struct html_out *h, const xmlNode *n)
+static void close_element(struct html_out *h)
 {
     struct html_frame f = *frame_top(h);
     g_array_set_size(h->frames, h->frames->len - 1);
@@ -269,7 +280,7 @@ static void close_element(struct html_out *h, const xmlNode *n)
             row->row_text = true;
         break;
     }
-    case K_LINK: close_link(h, n, f.start); break;
+    case K_LINK: close_link(h, f.href, f.start); g_free(f.href); break;
     default: break;
     }
 }
@@ -279,44 +290,85 @@ static void html_ignore_error(void *ctx, const char *msg, ...)
     (void)ctx, (void)msg;
 }
 
-/* Visit every node in document order, without recursion. */
-static void walk(struct html_out *h, xmlNode *root)
+/* The text passed what the caller keeps: stop reading. */
+static void sax_check_size(struct html_sax *x)
 {
-    xmlNode *n = root;
-    while (n) {
-        enum html_kind kind = kind_of(n);
-        if (n->type == XML_TEXT_NODE && n->content)
-            emit_text(h, (const char *)n->content);
-        if (n->type == XML_ELEMENT_NODE && kind != K_SKIP) {
-            open_element(h, n, kind);
-            if (n->children) {
-                n = n->children;
-                continue;
-            }
-            close_element(h, n);
-        }
-        while (n && !n->next && n != root) {
-            n = n->parent;
-            if (n && n->type == XML_ELEMENT_NODE)
-                close_element(h, n);
-        }
-        n = n && n != root ? n->next : NULL;
+    if (!x->over && x->h.out->len > x->max_out) {
+        x->over = true;
+        xmlStopParser(x->ctxt);
     }
 }
 
-char *html_to_text(const char *html, gsize len)
+static void sax_start(void *data, const xmlChar *name, const xmlChar **atts)
+{
+    struct html_sax *x = data;
+    if (x->skip) {
+        x->skip++;
+        return;
+    }
+    const struct html_frame *parent = frame_top(&x->h);
+    enum html_kind kind = kind_of((const char *)name, atts, parent && parent->is_p);
+    if (kind == K_SKIP)
+        x->skip = 1;
+    else
+        open_element(&x->h, (const char *)name, atts, kind);
+}
+
+static void sax_end(void *data, const xmlChar *name)
+{
+    struct html_sax *x = data;
+    (void)name; /* libxml2 ends every element it started, in order, implied ones too */
+    if (x->skip)
+        x->skip--;
+    else if (frame_top(&x->h))
+        close_element(&x->h);
+    sax_check_size(x);
+}
+
+static void sax_text(void *data, const xmlChar *text, int len)
+{
+    struct html_sax *x = data;
+    if (!x->skip && len > 0) {
+        emit_text(&x->h, (const char *)text, (gsize)len);
+        sax_check_size(x);
+    }
+}
+
+/* Script and style content, and blanks libxml2 calls ignorable: not text. */
+static void sax_ignore(void *data, const xmlChar *text, int len)
+{
+    (void)data, (void)text, (void)len;
+}
+
+char *html_to_text(const char *html, gsize len, gsize max_out, bool *over)
 {
     xmlSetGenericErrorFunc(NULL, html_ignore_error); /* per thread in libxml2 */
     xmlSetStructuredErrorFunc(NULL, NULL);
-    struct html_out h = { .out = g_string_new(NULL), .frames = g_array_new(FALSE, FALSE, sizeof(struct html_frame)) };
-    htmlDocPtr doc = len && len <= G_MAXINT ? htmlReadMemory(html, (int)len, NULL, "UTF-8", HTML_OPTIONS) : NULL;
-    if (doc) {
-        for (xmlNode *top = doc->children; top; top = top->next)
-            walk(&h, top);
-        xmlFreeDoc(doc);
+    htmlSAXHandler sax = { .startElement = sax_start, .endElement = sax_end, .characters = sax_text,
+                           .cdataBlock = sax_ignore, .ignorableWhitespace = sax_ignore };
+    struct html_sax x = { .h = { .out = g_string_new(NULL),
+                                 .frames = g_array_new(FALSE, FALSE, sizeof(struct html_frame)) },
+                          .max_out = max_out };
+    x.ctxt = len ? htmlCreatePushParserCtxt(&sax, &x, NULL, 0, NULL, XML_CHAR_ENCODING_UTF8) : NULL;
+    if (x.ctxt) {
+        htmlCtxtUseOptions(x.ctxt, HTML_OPTIONS);
+        for (gsize done = 0; done < len && !x.over; done += 65536) {
+            gsize n = MIN(len - done, (gsize)65536);
+            htmlParseChunk(x.ctxt, html + done, (int)n, 0);
+        }
+        if (!x.over)
+            htmlParseChunk(x.ctxt, NULL, 0, 1);
+        htmlFreeParserCtxt(x.ctxt);
     }
-    g_array_free(h.frames, TRUE);
-    return g_strchomp(g_string_free(h.out, FALSE));
+    for (guint i = 0; i < x.h.frames->len; i++) /* left open when the parse stopped */
+        g_free(g_array_index(x.h.frames, struct html_frame, i).href);
+    g_array_free(x.h.frames, TRUE);
+    if (x.over) {
+        const char *end = g_utf8_find_prev_char(x.h.out->str, x.h.out->str + MIN(x.h.out->len, max_out) + 1);
+        g_string_truncate(x.h.out, end ? (gsize)(end - x.h.out->str) : 0);
+        *over = true;
+    }
+    return g_strchomp(g_string_free(x.h.out, FALSE));
 }
 
 /* The charset a <meta> names in the first 4 KB (http-equiv or HTML5), or NULL. g_free(). */

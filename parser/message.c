@@ -1,9 +1,9 @@
 /* message: raw bytes to a parsed_message with gmime: the framing (a byte-order mark,
  * an mbox "From " line or one junk line before the headers, bare-CR line ends), then
  * gmime's parse, the headers (headers.c), the body and attachments (mime_walk.c) and
- * the classification. A pre-scan keeps absurdly nested mail away from gmime's
- * recursive parser. The result owns all its memory; no pointer into a gmime object
- * survives. */
+ * the classification. Pre-scans keep absurdly nested mail away from gmime's recursive
+ * parser, and absurdly long headers and many parts from its memory (header_guard.c).
+ * The result owns all its memory; no pointer into a gmime object survives. */
 #include <string.h>
 
 #include "parser_private.h"
@@ -108,9 +108,13 @@ static unsigned count_leaf_parts(const char *raw, size_t len)
     return n;
 }
 
-static GMimeMessage *gmime_parse(const char *raw, size_t len)
+/* gmime's parse of raw[0..len), header runs over the limits shortened first
+ * (header_guard.c); *shortened counts them. */
+static GMimeMessage *gmime_parse(const char *raw, size_t len, const struct parser_options *opts,
+                                 unsigned *shortened)
 {
-    GMimeStream *stream = view_stream_new(raw, len); /* no copy of the message */
+    GPtrArray *pieces = g_ptr_array_new_with_free_func(g_free);
+    GMimeStream *stream = header_guard_stream(raw, len, opts->loop_header, pieces, shortened);
     GMimeParser *parser = g_mime_parser_new_with_stream(stream);
     GMimeParserOptions *options = g_mime_parser_options_new();
     const char *fallbacks[] = { "utf-8", "windows-1252", NULL };
@@ -119,6 +123,10 @@ static GMimeMessage *gmime_parse(const char *raw, size_t len)
     g_mime_parser_options_free(options);
     g_object_unref(parser);
     g_object_unref(stream);
+    if (m)
+        g_object_set_data_full(G_OBJECT(m), "caselog-pieces", pieces, (GDestroyNotify)g_ptr_array_unref);
+    else
+        g_ptr_array_unref(pieces);
     return m;
 }
 
@@ -145,17 +153,18 @@ static size_t header_length(const char *raw, size_t len)
 
 /* gmime's parse of text; gmime gives up on some header blocks that never end, so then
  * again with the block ended, on a copy (*closed, which *text then points to). */
-static GMimeMessage *gmime_parse_closed(const char **text, size_t len, char **closed, struct parsed_message *msg)
+static GMimeMessage *gmime_parse_closed(const char **text, size_t len, char **closed, struct parse_ctx *ctx,
+                                        unsigned *shortened)
 {
-    GMimeMessage *m = gmime_parse(*text, len);
+    GMimeMessage *m = gmime_parse(*text, len, ctx->opts, shortened);
     if (m)
         return m;
     *closed = g_malloc(len + 3);
     memcpy(*closed, *text, len);
     memcpy(*closed + len, "\n\n", 3);
     *text = *closed;
-    if ((m = gmime_parse(*closed, len + 2)))
-        parse_add_defect(msg, "the header block does not end with an empty line");
+    if ((m = gmime_parse(*closed, len + 2, ctx->opts, shortened)))
+        parse_add_defect(ctx->msg, "the header block does not end with an empty line");
     return m;
 }
 
@@ -234,23 +243,35 @@ static struct parsed_message *parse_normalised(const char *text, size_t len, con
         return NULL;
     }
     struct parsed_message *msg = parsed_message_new(len);
-    size_t parse_len = len;
+    size_t parse_len = len, not_read = 0;
     if (count_multiparts(text, len) > opts->max_depth * 4) {
         parse_add_defect(msg, "too many nested multiparts: only the headers were read");
         parse_len = header_length(text, len);
         msg->body_nested_too_deep = true;
         msg->attachments_not_listed = count_leaf_parts(text + parse_len, len - parse_len);
+    } else if ((parse_len = parts_guard(text, len, opts->max_parts, &not_read)) < len) {
+        parse_add_defect(msg, "too many parts: read up to byte %zu, about %zu more parts not read", parse_len,
+                         not_read);
+        msg->attachments_not_listed += (unsigned)MIN(not_read, (size_t)G_MAXUINT / 2);
     }
     char *closed = NULL;
-    GMimeMessage *m = gmime_parse_closed(&text, parse_len, &closed, msg);
+    unsigned shortened = 0;
+    const char *const one[] = { opts->fallback_charset, NULL };
+    struct parse_ctx ctx = { .opts = opts, .msg = msg };
+    GMimeMessage *m = gmime_parse_closed(&text, parse_len, &closed, &ctx, &shortened);
     if (!m) {
         parsed_message_free(&msg);
         g_free(closed);
         *reason_out = "gmime found no message in the bytes";
         return NULL;
     }
-    const char *const one[] = { opts->fallback_charset, NULL };
-    struct parse_ctx ctx = { .opts = opts, .msg = msg, .raw = text, .len = parse_len };
+    if (shortened)
+        parse_add_defect(msg, "%u header block%s over %d KB or with a field over %d KB: read shortened",
+                         shortened, shortened == 1 ? "" : "s", HEADER_RUN_KB, HEADER_FIELD_KB);
+    /* Header offsets index the bytes gmime read, which are not text when runs were
+     * shortened: then attached messages are listed as gmime writes them. */
+    ctx.raw = shortened ? NULL : text;
+    ctx.len = shortened ? 0 : parse_len;
     ctx.td = (struct text_decoder){ .candidates = opts->fallback_charsets ? opts->fallback_charsets
                                                  : opts->fallback_charset ? one : NULL,
                                     .defects = msg->defects };

@@ -8,7 +8,8 @@
  *   alternative that was not chosen are the same text and are not listed.
  * - Limits: parts past max_parts and subtrees deeper than max_depth are not examined;
  *   what they would have given is counted (attachments_not_listed,
- *   body_nested_too_deep), never silently lost. */
+ *   body_nested_too_deep), never silently lost. The body text is read up to
+ *   PARSER_BODY_MAX_KB (body_cut past it). */
 #include <string.h>
 
 #include "parser_private.h"
@@ -21,12 +22,15 @@ struct walk {
     bool noted_parts, noted_depth; /* each limit's defect, once */
 };
 
-/* A subtree's body text: from HTML, cut by the depth limit. */
+/* A subtree's body text: from HTML, cut by the depth limit, past the size limit. */
 struct body {
     GString *text;
     bool from_html;
     bool cut;
+    bool over;
 };
+
+#define BODY_MAX_BYTES ((gsize)PARSER_BODY_MAX_KB * 1024)
 
 enum leaf_role { LEAF_PLAIN, LEAF_HTML, LEAF_FILE };
 
@@ -82,34 +86,44 @@ static bool is_alternative(GMimeObject *o)
            g_mime_content_type_is_type(g_mime_object_get_content_type(o), "multipart", "alternative");
 }
 
-/* A text leaf's text, decoded (HTML reduced to text) and cleaned. g_free(). */
-static char *leaf_text(struct parse_ctx *ctx, GMimePart *part, bool html)
+/* A text leaf's text, decoded (HTML reduced to text) and cleaned; *over if more of it
+ * was there than was read. g_free(). */
+static char *leaf_text(struct parse_ctx *ctx, GMimePart *part, bool html, bool *over)
 {
     GByteArray *bytes = g_byte_array_new();
-    GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(bytes);
-    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
-    part_content_write(part, mem);
-    g_object_unref(mem);
+    gsize cap = html ? 4 * BODY_MAX_BYTES : BODY_MAX_BYTES;
+    GMimeStream *sink = capped_stream_new(bytes, cap);
+    part_content_write(part, sink);
+    *over = capped_stream_written(sink) > cap;
+    g_object_unref(sink);
     const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
     char *meta = html && !charset ? html_meta_charset((const char *)bytes->data, bytes->len) : NULL;
     char *text = text_decode(&ctx->td, (const char *)bytes->data, bytes->len, charset ? charset : meta, "the body");
     g_byte_array_unref(bytes);
     g_free(meta);
     if (html) {
-        char *plain = html_to_text(text, strlen(text));
+        char *plain = html_to_text(text, strlen(text), BODY_MAX_BYTES, over);
         g_free(text);
         text = plain;
     }
     return body_text_clean(text);
 }
 
+/* Append piece to b, up to BODY_MAX_BYTES (cut at a character's start). */
 static void body_append(struct body *b, const struct body *piece)
 {
-    if (!piece->text->len)
+    b->over = b->over || piece->over || (piece->text->len && b->text->len >= BODY_MAX_BYTES);
+    if (!piece->text->len || b->text->len >= BODY_MAX_BYTES)
         return;
     if (b->text->len)
         g_string_append(b->text, PARSER_PART_SEPARATOR);
-    g_string_append_len(b->text, piece->text->str, (gssize)piece->text->len);
+    gsize room = BODY_MAX_BYTES > b->text->len ? BODY_MAX_BYTES - b->text->len : 0, n = piece->text->len;
+    if (n > room) {
+        const char *end = g_utf8_find_prev_char(piece->text->str, piece->text->str + room + 1);
+        n = end ? (gsize)(end - piece->text->str) : 0;
+        b->over = true;
+    }
+    g_string_append_len(b->text, piece->text->str, (gssize)n);
     b->from_html = b->from_html || piece->from_html;
 }
 
@@ -155,7 +169,7 @@ static void body_of(struct walk *w, GMimeObject *o, int depth, struct body *out)
     } else if (leaf_role(o) != LEAF_FILE) {
         bool html = leaf_role(o) == LEAF_HTML;
         struct body piece = { .text = g_string_new(NULL) };
-        char *text = leaf_text(w->ctx, GMIME_PART(o), html);
+        char *text = leaf_text(w->ctx, GMIME_PART(o), html, &piece.over);
         g_string_assign(piece.text, text);
         piece.from_html = html;
         body_append(out, &piece);
@@ -269,6 +283,11 @@ void mime_walk(GMimeMessage *m, struct parse_ctx *ctx)
     g_free(ctx->msg->body_text);
     ctx->msg->body_text = g_string_free(body.text, FALSE);
     ctx->msg->body_nested_too_deep = ctx->msg->body_nested_too_deep || body.cut;
+    if (body.over) {
+        ctx->msg->body_cut = true;
+        parse_add_defect(ctx->msg, "the body text is longer than %d KB: only the first %d KB were read",
+                         PARSER_BODY_MAX_KB, PARSER_BODY_MAX_KB);
+    }
     list_files(&w, top, 0);
     g_ptr_array_unref(w.boundaries);
 }

@@ -49,8 +49,9 @@ char *rfc2047_decode(const char *raw, const struct text_decoder *td, const char 
 void html_init(void);
 void html_shutdown(void);
 
-/* HTML (UTF-8, len bytes) to readable text: see html_text.c. g_free(). */
-char *html_to_text(const char *html, gsize len);
+/* HTML (UTF-8, len bytes) to readable text: see html_text.c. Past max_out bytes of
+ * text it stops, cuts the text there and sets *over (else leaves it). g_free(). */
+char *html_to_text(const char *html, gsize len, gsize max_out, bool *over);
 
 /* The charset a <meta> tag declares in the first 4 KB, or NULL. g_free(). */
 char *html_meta_charset(const char *html, gsize len);
@@ -88,10 +89,30 @@ GMimeStream *view_stream_new(const char *data, size_t len);
 /* If stream is a view stream (or a substream of one), its bytes, in place. */
 bool view_stream_bytes(GMimeStream *stream, const char **data_out, size_t *len_out);
 
+/* A stream that keeps the first cap bytes written to it in out (borrowed) and counts
+ * all of them (capped_stream_written). */
+GMimeStream *capped_stream_new(GByteArray *out, size_t cap);
+size_t capped_stream_written(GMimeStream *stream);
+
 /* A stream that counts and hashes (SHA-256) what is written to it, keeping nothing.
  * Finish gives the count and the hex digest, and unrefs the stream. */
 GMimeStream *hash_stream_new(void);
 size_t hash_stream_finish(GMimeStream *stream, char hex[65]);
+
+/* ---------- header_guard.c ---------- */
+
+#define HEADER_RUN_KB 256  /* a run of header lines gmime is given whole: at most this */
+#define HEADER_FIELD_KB 64 /* and no field in it longer than this */
+
+/* A stream of text[0..len) for gmime to parse, with every run of header-like lines over
+ * the limits shortened (the shortened runs' bytes go to pieces, char *, which must
+ * outlive what gmime builds); *shortened_out counts them. */
+GMimeStream *header_guard_stream(const char *text, size_t len, const char *loop_header, GPtrArray *pieces,
+                                 unsigned *shortened_out);
+/* How much of text to parse: all of it, or up to the line that passes max_parts * 4
+ * lines starting "--"; *not_read_out counts such lines after the cut (the parts not
+ * read, about). */
+size_t parts_guard(const char *text, size_t len, int max_parts, size_t *not_read_out);
 
 /* ---------- the parse of one message (message.c, headers.c, mime_walk.c) ---------- */
 

@@ -1,4 +1,4 @@
-/* streams: the parser's two GMimeStreams.
+/* streams: the parser's three GMimeStreams.
  * - view: a read-only stream over bytes the caller owns. gmime's memory stream copies
  *   its buffer (into a GByteArray that doubles as it grows: 32 MB of heap for a 20 MB
  *   message); this one reads the caller's bytes in place, and its substreams (which
@@ -6,7 +6,9 @@
  *   the stream and everything gmime builds on it.
  * - hash: a write-only stream that keeps nothing: it counts and hashes (SHA-256) what
  *   is written to it, so that an attachment's size and digest are known without
- *   holding its decoded content in memory. */
+ *   holding its decoded content in memory.
+ * - capped: a write-only stream that keeps the first bytes written to it (a body part's
+ *   text, read at most so far) and counts the rest. */
 #include "parser_private.h"
 
 #include <errno.h>
@@ -224,20 +226,26 @@ static void hash_finalize(GObject *object)
     G_OBJECT_CLASS(hash_stream_parent_class)->finalize(object);
 }
 
-static void hash_stream_class_init(HashStreamClass *klass)
+/* A write-only stream's class: nothing to read, seek or cut out of it. */
+static void write_only_class_init(GMimeStreamClass *stream, ssize_t (*write)(GMimeStream *, const char *, size_t),
+                                  gint64 (*length)(GMimeStream *))
 {
-    GMimeStreamClass *stream = GMIME_STREAM_CLASS(klass);
-    G_OBJECT_CLASS(klass)->finalize = hash_finalize;
     stream->read = hash_read;
-    stream->write = hash_write;
+    stream->write = write;
     stream->flush = stream_nothing_to_do;
     stream->close = stream_nothing_to_do;
     stream->eos = hash_eos;
     stream->reset = hash_reset;
     stream->seek = hash_seek;
     stream->tell = stream_tell;
-    stream->length = hash_length;
+    stream->length = length;
     stream->substream = hash_substream;
+}
+
+static void hash_stream_class_init(HashStreamClass *klass)
+{
+    G_OBJECT_CLASS(klass)->finalize = hash_finalize;
+    write_only_class_init(GMIME_STREAM_CLASS(klass), hash_write, hash_length);
 }
 
 static void hash_stream_init(HashStream *h)
@@ -260,4 +268,59 @@ size_t hash_stream_finish(GMimeStream *stream, char hex[65])
     h->hash = NULL;
     g_object_unref(stream);
     return written;
+}
+
+/* ---------- capped ---------- */
+
+typedef struct {
+    GMimeStream parent;
+    GByteArray *out;   /* borrowed */
+    size_t cap, written;
+} CappedStream;
+
+typedef struct {
+    GMimeStreamClass parent_class;
+} CappedStreamClass;
+
+GType capped_stream_get_type(void);
+G_DEFINE_TYPE(CappedStream, capped_stream, GMIME_TYPE_STREAM)
+
+static ssize_t capped_write(GMimeStream *stream, const char *buf, size_t len)
+{
+    CappedStream *c = (CappedStream *)stream;
+    size_t room = c->out->len < c->cap ? c->cap - c->out->len : 0;
+    if (room)
+        g_byte_array_append(c->out, (const guint8 *)buf, (guint)MIN(room, len));
+    c->written += len;
+    stream->position += (gint64)len;
+    return (ssize_t)len; /* the rest is counted, not kept: the writer goes on */
+}
+
+static gint64 capped_length(GMimeStream *stream)
+{
+    return (gint64)((CappedStream *)stream)->written;
+}
+
+static void capped_stream_class_init(CappedStreamClass *klass)
+{
+    write_only_class_init(GMIME_STREAM_CLASS(klass), capped_write, capped_length);
+}
+
+static void capped_stream_init(CappedStream *c)
+{
+    (void)c;
+}
+
+GMimeStream *capped_stream_new(GByteArray *out, size_t cap)
+{
+    CappedStream *c = g_object_new(capped_stream_get_type(), NULL);
+    c->out = out;
+    c->cap = cap;
+    g_mime_stream_construct(GMIME_STREAM(c), 0, -1);
+    return GMIME_STREAM(c);
+}
+
+size_t capped_stream_written(GMimeStream *stream)
+{
+    return ((CappedStream *)stream)->written;
 }

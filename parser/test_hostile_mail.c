@@ -1,4 +1,6 @@
 /* Hostile mail: absurd nesting and part counts are cut and counted (never silently),
+ * huge header fields are read shortened and huge bodies up to their limit (gmime and
+ * libxml2 would hold hundreds of megabytes for them),
  * a 30 MB attachment is streamed, and a rich, valid message mutated 300 ways (bytes
  * flipped, MIME tokens inserted, ranges cut or doubled, the end lost) always parses to
  * a message whose strings are valid UTF-8, whose body holds no control character,
@@ -88,6 +90,87 @@ static void test_parts_past_the_limit_counted_not_listed(void **state)
     assert_false(m->body_nested_too_deep);
     parsed_message_free(&m);
     g_string_free(s, TRUE);
+}
+
+/* Does m carry a defect containing text? */
+static bool has_defect(const struct parsed_message *m, const char *text)
+{
+    for (guint i = 0; i < m->defects->len; i++)
+        if (strstr(g_ptr_array_index(m->defects, i), text))
+            return true;
+    return false;
+}
+
+/* Thousands of tiny parts (gmime would build an object for each: 300,000 of them took
+ * 510 MB): read up to max_parts * 4 boundary lines, the rest counted. */
+static void test_absurd_part_count_read_up_to_the_limit(void **state)
+{
+    (void)state;
+    GString *s = g_string_new("From: a@b.example\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"
+                              "Content-Type: multipart/mixed; boundary=p\r\n\r\n--p\r\nContent-Type: text/plain\r\n\r\nhello\r\n");
+    for (int i = 0; i < 6000; i++)
+        g_string_append(s, "--p\r\n\r\nx\r\n");
+    g_string_append(s, "--p--\r\n");
+    struct parser_options few = opts;
+    few.max_parts = 100;
+    struct parsed_message *m = parse_bytes(s->str, s->len, &few);
+    assert_string_equal(m->subject, "parts");
+    assert_true(g_str_has_prefix(m->body_text, "hello"));
+    assert_true(has_defect(m, "too many parts"));
+    assert_true(m->attachments_not_listed >= 6000 - 400); /* past the 400 lines read, about */
+    parsed_message_free(&m);
+    g_string_free(s, TRUE);
+}
+
+/* A Subject of 300 KB (gmime decodes it into a list of words: 10 MB took 250 MB) and a
+ * part with 20,000 header lines: given to gmime shortened, the raw bytes untouched. */
+static void test_huge_header_fields_read_shortened(void **state)
+{
+    (void)state;
+    GString *s = g_string_new("Received: from a\r\nFrom: a@b.example\r\nSubject: ");
+    while (s->len < 300 * 1024)
+        g_string_append(s, "Argraffydd ŵ ");
+    g_string_append(s, "\r\nMessage-ID: <long@b.example>\r\nMIME-Version: 1.0\r\n"
+                       "Content-Type: multipart/mixed; boundary=h\r\n\r\n--h\r\nContent-Type: text/plain\r\n");
+    for (int i = 0; i < 20000; i++)
+        g_string_append_printf(s, "X-Junk-%d: yyyyyyyyyyyyyyyyyy\r\n", i);
+    g_string_append(s, "\r\nthe text\r\n--h--\r\n");
+    char *copy = g_memdup2(s->str, s->len);
+    struct parsed_message *m = parse_bytes(s->str, s->len, &opts);
+    assert_memory_equal(copy, s->str, s->len);
+    assert_true(g_str_has_prefix(m->subject, "Argraffydd ŵ Argraffydd"));
+    assert_true(strlen(m->subject) <= 64 * 1024);
+    assert_true(g_utf8_validate(m->subject, -1, NULL));
+    assert_string_equal(m->message_id, "long@b.example");
+    assert_string_equal(m->body_text, "the text");
+    assert_true(has_defect(m, "2 header blocks over 256 KB or with a field over 64 KB: read shortened"));
+    parsed_message_free(&m);
+    g_free(copy);
+    g_string_free(s, TRUE);
+}
+
+/* Text and HTML bodies of 3 MB: the first 1024 KB of text kept, body_cut set; the HTML
+ * read as a stream of events, never as a tree. */
+static void test_body_text_read_up_to_its_limit(void **state)
+{
+    (void)state;
+    for (int html = 0; html < 2; html++) {
+        GString *s = g_string_new(NULL);
+        g_string_append_printf(s, "From: a@b.example\r\nSubject: long\r\nMIME-Version: 1.0\r\n"
+                                  "Content-Type: text/%s; charset=utf-8\r\n\r\n%s", html ? "html" : "plain",
+                               html ? "<html><body>" : "");
+        while (s->len < 3 * 1024 * 1024)
+            g_string_append(s, html ? "<p>Mae'r argraffydd ŵ wedi torri.</p>\r\n" : "Mae'r argraffydd ŵ wedi torri.\r\n");
+        struct parsed_message *m = parse_bytes(s->str, s->len, &opts);
+        assert_true(m->body_cut);
+        assert_true(strlen(m->body_text) <= PARSER_BODY_MAX_KB * 1024);
+        assert_true(strlen(m->body_text) > PARSER_BODY_MAX_KB * 1024 / 10 * 9);
+        assert_true(g_utf8_validate(m->body_text, -1, NULL));
+        assert_true(g_str_has_prefix(m->body_text, "Mae'r argraffydd ŵ wedi torri."));
+        assert_true(has_defect(m, "the body text is longer than 1024 KB"));
+        parsed_message_free(&m);
+        g_string_free(s, TRUE);
+    }
 }
 
 static void test_thirty_megabyte_attachment_streamed(void **state)
@@ -280,6 +363,9 @@ int main(void)
         cmocka_unit_test(test_ten_thousand_nested_multiparts_read_as_headers_and_flagged),
         cmocka_unit_test(test_text_below_max_depth_flagged_and_files_counted),
         cmocka_unit_test(test_parts_past_the_limit_counted_not_listed),
+        cmocka_unit_test(test_absurd_part_count_read_up_to_the_limit),
+        cmocka_unit_test(test_huge_header_fields_read_shortened),
+        cmocka_unit_test(test_body_text_read_up_to_its_limit),
         cmocka_unit_test(test_thirty_megabyte_attachment_streamed),
         cmocka_unit_test(test_nul_and_invalid_utf8_made_valid),
         cmocka_unit_test(test_mutated_rich_message_always_parses_safely),

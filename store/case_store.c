@@ -1,7 +1,9 @@
 /* case_store: what a logged message does to cases (SPEC section 3 steps 4-6): a new
  * case (or one following a closed case), a public reply event, an internal event for
  * automatic mail or mail from outside the case, or closing/reopening a resolved case,
- * with the outbox rows each causes. Runs inside the caller's savepoint; the decisions come from rules/thread.c. */
+ * with the outbox rows each causes. The rows are gathered into the caller's mail_rows,
+ * which writes a whole batch's at once; runs inside the caller's savepoint (one by one)
+ * or batch. The decisions come from rules/thread.c. */
 #include "store_private.h"
 
 #include <string.h>
@@ -23,114 +25,32 @@ static const char *case_actor(const struct case_apply_ctx *ctx)
     return ctx->requester && *ctx->requester ? ctx->requester : CASE_SYSTEM_ACTOR;
 }
 
-/* Queue an event from mail (never needing a notice: the mail it causes is queued here),
- * with the preallocated id (0: the next). follows may be NULL. */
-static bool case_mail_event(struct store *st, int64_t case_id, const char *actor, const char *kind, bool public,
-                       int64_t message_row, const char *reason, const char *follows, int64_t id, GError **error)
+/* An event from mail (never needing a notice: the mail it causes is gathered here),
+ * with the preallocated id (0: the next). follows may be NULL; follows_case names a
+ * case whose reference goes in as "follows" instead. */
+static void case_mail_event(const struct case_apply_ctx *ctx, int64_t case_id, const char *actor, const char *kind,
+                            bool public, int64_t message_row, const char *reason, const char *follows,
+                            int64_t follows_case, int64_t id)
 {
-    const char *more[] = { "reason", reason, "follows", follows, NULL };
-    struct case_event_in ev = { .actor = actor, .kind = kind, .public = public, .more = more,
-                                .message_row = message_row };
-    return case_event_queue(st, case_id, &ev, false, id, error);
+    const char *data[] = { "reason", reason, "follows", follows, NULL };
+    struct mail_event ev = { .id = id, .case_id = case_id, .actor = actor, .kind = kind, .public = public,
+                             .message_row = message_row, .data = data, .follows_case = follows_case };
+    mail_rows_event(ctx->rows, &ev);
 }
 
-/* Queue template to the case's requester; at most one acknowledgement per case. The
- * rows queued go to *res (read after the flush). */
-static bool case_outbox(struct store *st, int64_t case_id, const char *template, int64_t event_id,
-                        int64_t message_row, PGresult **res, GError **error)
+/* The message's own rows (messages, attachments), in case_id. */
+static bool case_message(const struct case_apply_ctx *ctx, int64_t case_id, GError **error)
 {
-    return db_defer(st->db,
-        "INSERT INTO outbox (case_id, template, recipient, event_id, in_reply_to)"
-        " SELECT id, $2, requester, $3, $4 FROM cases WHERE id = $1 AND requester <> ''"
-        " ON CONFLICT DO NOTHING RETURNING id",
-        DB_ARGS(db_arg_int(case_id), db_arg_text(template), db_arg_int(event_id), db_arg_int(message_row)),
-        res, error);
-}
-
-#define CASE_INSERT_SQL                                                                                     \
-    "WITH n AS (SELECT nextval('case_number_seq') AS n) "                                                 \
-    "INSERT INTO cases (id, number, reference, type, queue, state, hold_reason, hold_started_at,"          \
-    " priority, priority_reason, school_id, requester, requester_name, subject, received_at,"              \
-    " logged_at, response_due, resolution_due, confidential, follows) "                                   \
-    "SELECT $19, n.n, $1 || CASE WHEN length(n.n::text) >= $2::int THEN n.n::text"                         \
-    "  ELSE lpad(n.n::text, $2::int, '0') END,"                                                            \
-    " $3, $4, $5, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE caselog_now() END,"                  \
-    " $7, $8, $9, $10, $11, $12, coalesce(to_timestamp($13), caselog_now()),"                              \
-    " coalesce(to_timestamp($14), to_timestamp($13), caselog_now()), to_timestamp($15),"                   \
-    " to_timestamp($16), $17, $18 FROM n RETURNING reference"
-
-/* Queue the case row for ctx's message (reference and id to *res). */
-static bool case_insert(struct store *st, const struct case_apply_ctx *ctx, int64_t follows,
-                        bool hold, PGresult **res, GError **error)
-{
-    const struct store_message_in *in = ctx->in;
-    const struct triage_result *t = in->triage;
-    return db_defer(st->db, CASE_INSERT_SQL, DB_ARGS(
-        db_arg_text(in->ref_prefix ? in->ref_prefix : "INC"), db_arg_int(in->ref_digits > 0 ? in->ref_digits : 7),
-        db_arg_text(case_type_name(t ? t->type : CASE_TYPE_INCIDENT)), db_arg_text(t ? t->queue : NULL),
-        db_arg_text(hold ? "on_hold" : "open"), db_arg_text(hold ? "awaiting_customer" : NULL),
-        db_arg_int(t && t->priority >= 1 && t->priority <= 5 ? t->priority : 3),
-        db_arg_text(t ? t->priority_reason : NULL), db_arg_id(in->school_id), db_arg_text(ctx->requester),
-        db_arg_text(in->msg->from ? in->msg->from->name : NULL),
-        db_arg_text(in->msg->subject ? in->msg->subject : ""), db_arg_time(in->received_at),
-        db_arg_time(in->logged_at), db_arg_time(in->response_due), db_arg_time(in->resolution_due),
-        db_arg_bool(t && t->confidential), db_arg_id(follows), db_arg_int(ctx->case_row)), res, error);
-}
-
-/* Queue: touch the case the message joins. */
-static bool case_touch(struct store *st, int64_t case_id, GError **error)
-{
-    return db_defer(st->db, "UPDATE cases SET updated_at = caselog_now() WHERE id = $1",
-                    DB_ARGS(db_arg_int(case_id)), NULL, error);
-}
-
-bool case_store_finish(struct case_pending *pending, struct store_outcome *out, GError **error)
-{
-    bool ok = true;
-    if (pending->outbox)
-        out->outbox_rows += PQntuples(pending->outbox);
-    if (pending->new_case) {
-        const char *reference = pending->case_res ? db_get_text(pending->case_res, 0, 0) : NULL;
-        if (reference) {
-            g_strlcpy(out->reference, reference, sizeof out->reference);
-        } else {
-            g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the new case's row was not returned");
-            ok = false;
-        }
-    }
-    case_pending_clear(pending);
-    return ok;
-}
-
-void case_pending_clear(struct case_pending *pending)
-{
-    PQclear(pending->case_res);
-    PQclear(pending->outbox);
-    memset(pending, 0, sizeof *pending);
-}
-
-/* The writes are queued: run them now and finish, unless the caller runs them later
- * (ctx->pending). */
-static bool case_done(struct store *st, const struct case_apply_ctx *ctx, struct case_pending *local,
-                      struct store_outcome *out, GError **error)
-{
-    if (ctx->pending)
-        return true;
-    bool ok = db_flush(st->db, error) && case_store_finish(local, out, error);
-    case_pending_clear(local);
-    return ok;
-}
-
-/* Where this message's results go: the caller's (deferred) or local. */
-static struct case_pending *case_results(const struct case_apply_ctx *ctx, struct case_pending *local)
-{
-    memset(local, 0, sizeof *local);
-    return ctx->pending ? ctx->pending : local;
+    struct mail_message m = { .id = ctx->message_row, .case_id = case_id, .in = ctx->in,
+                              .sender = ctx->requester, .sha = ctx->sha, .content_sha = ctx->content_sha,
+                              .reused_id = ctx->reused_id, .from_outside = ctx->from_outside,
+                              .from_staff = ctx->from_staff };
+    return mail_rows_message(ctx->rows, &m, error);
 }
 
 /* A new case (following the closed case d->target when FOLLOW_UP). */
-static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
-                           const struct thread_decision *d, struct store_outcome *out, GError **error)
+static bool case_apply_new(const struct case_apply_ctx *ctx, const struct thread_decision *d,
+                           struct store_outcome *out, GError **error)
 {
     const struct store_message_in *in = ctx->in;
     bool follow = d->action == THREAD_FOLLOW_UP;
@@ -140,34 +60,28 @@ static bool case_apply_new(struct store *st, const struct case_apply_ctx *ctx,
     bool mail = !in->no_ack && !ctx->requester_is_staff && ctx->requester && *ctx->requester &&
                 !sender_rule_is_desk(ctx->requester, (const char *const *)in->desk_addresses);
     bool hold = mail && !follow && in->school_id == 0 && in->unknown_senders == UNKNOWN_SENDERS_HOLD;
-    struct case_pending local, *res = case_results(ctx, &local);
-    res->new_case = true;
-    bool ok = case_insert(st, ctx, follow ? d->target.id : 0, hold, &res->case_res, error) &&
-              ctx->insert_message(st, ctx, ctx->case_row, error);
-    /* The old case's event names the new reference: only known once the row is in. */
-    if (ok && follow)
-        ok = db_flush(st->db, error);
-    const char *reference = res->case_res ? db_get_text(res->case_res, 0, 0) : NULL;
-    ok = ok && case_mail_event(st, ctx->case_row, case_actor(ctx), "created", true, ctx->message_row, d->reason,
-                          follow ? ctx->target_ref : NULL, ctx->event_row, error);
-    if (ok && follow)
-        ok = case_mail_event(st, d->target.id, CASE_SYSTEM_ACTOR, "followed_up", false, 0,
-                        "a reply to the closed case opened a new case", reference, 0, error);
+    struct mail_case c = { .id = ctx->case_row, .in = in, .requester = ctx->requester, .hold = hold,
+                           .follows = follow ? d->target.id : 0 };
+    mail_rows_case(ctx->rows, &c);
+    if (!case_message(ctx, ctx->case_row, error))
+        return false;
+    case_mail_event(ctx, ctx->case_row, case_actor(ctx), "created", true, ctx->message_row, d->reason,
+                    follow ? ctx->target_ref : NULL, 0, ctx->event_row);
+    /* The old case's event names the new case's reference, known once its row is in. */
+    if (follow)
+        case_mail_event(ctx, d->target.id, CASE_SYSTEM_ACTOR, "followed_up", false, 0,
+                        "a reply to the closed case opened a new case", NULL, ctx->case_row, 0);
     const char *template = hold ? "more-info"
                          : (mail && in->msg->classification == MSG_CLASS_ORDINARY) ? "acknowledgement"
                          : NULL;
-    if (ok && template)
-        ok = case_outbox(st, ctx->case_row, template, ctx->event_row, ctx->message_row, &res->outbox, error);
-    if (ok) {
-        out->action = follow ? STORE_FOLLOW_UP : STORE_NEW_CASE;
-        out->case_id = ctx->case_row;
-        if (follow)
-            g_strlcpy(out->follows, ctx->target_ref, sizeof out->follows);
-        g_strlcpy(out->reason, hold ? "new case on hold: unknown sender" : d->reason, sizeof out->reason);
-        return case_done(st, ctx, &local, out, error);
-    }
-    case_pending_clear(&local);
-    return false;
+    if (template)
+        mail_rows_outbox(ctx->rows, ctx->case_row, template, ctx->event_row, ctx->message_row);
+    out->action = follow ? STORE_FOLLOW_UP : STORE_NEW_CASE;
+    out->case_id = ctx->case_row;
+    if (follow)
+        g_strlcpy(out->follows, ctx->target_ref, sizeof out->follows);
+    g_strlcpy(out->reason, hold ? "new case on hold: unknown sender" : d->reason, sizeof out->reason);
+    return true;
 }
 
 /* Fill out for a message joining the decision's target case. */
@@ -183,22 +97,21 @@ static void case_outcome_joined(const struct case_apply_ctx *ctx, const struct t
 /* A reply event: public for mail from the school; internal for automatic mail, for
  * mail from outside the case ("from_outside") and for staff's ("from_staff"), none of
  * which changes anything. */
-static bool case_apply_event(struct store *st, const struct case_apply_ctx *ctx,
-                             const struct thread_decision *d, bool internal, const char *why,
-                             struct store_outcome *out, GError **error)
+static bool case_apply_event(const struct case_apply_ctx *ctx, const struct thread_decision *d, bool internal,
+                             const char *why, struct store_outcome *out, GError **error)
 {
     bool outside = d->action == THREAD_OUTSIDE, staff = d->action == THREAD_STAFF;
     const char *kind = outside ? "from_outside"
                      : staff   ? "from_staff"
                      : internal ? msg_class_name(ctx->in->msg->classification) : "reply";
-    struct case_pending local = { 0 }; /* no rows to read back: only for case_done() */
-    if (!ctx->insert_message(st, ctx, d->target.id, error) || !case_touch(st, d->target.id, error) ||
-        !case_mail_event(st, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL,
-                    ctx->event_row, error))
+    if (!case_message(ctx, d->target.id, error))
         return false;
+    mail_rows_touch(ctx->rows, d->target.id);
+    case_mail_event(ctx, d->target.id, case_actor(ctx), kind, !internal, ctx->message_row, why, NULL, 0,
+                    ctx->event_row);
     case_outcome_joined(ctx, d, outside ? STORE_OUTSIDE : staff ? STORE_STAFF : internal ? STORE_INTERNAL : STORE_REPLY,
                         why, out);
-    return case_done(st, ctx, &local, out, error);
+    return true;
 }
 
 /* The case's lifecycle columns, locked, into *clocks; *found false if there is none. */
@@ -243,24 +156,20 @@ static bool case_apply_resolved(struct store *st, const struct case_apply_ctx *c
     const char *why = NULL;
     enum reply_action action = reply_decide(m->classification, m->body_text, ctx->in->confirm_words, &why);
     if (action == REPLY_NOTHING)
-        return case_apply_event(st, ctx, d, true, why, out, error);
+        return case_apply_event(ctx, d, true, why, out, error);
     bool changed = false;
     if (!case_change_resolved(st, ctx->in, d->target.id, action, &changed, error))
         return false;
     if (!changed)
-        return case_apply_event(st, ctx, d, false, "reply (case no longer resolved)", out, error);
+        return case_apply_event(ctx, d, false, "reply (case no longer resolved)", out, error);
     const char *kind = action == REPLY_CLOSE ? "closed" : "reopened";
-    struct case_pending local, *res = case_results(ctx, &local);
-    if (!ctx->insert_message(st, ctx, d->target.id, error) ||
-        !case_mail_event(st, d->target.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, ctx->event_row,
-                    error) ||
-        (!ctx->in->no_ack && /* old mail (no_ack_older_than) is not answered */
-         !case_outbox(st, d->target.id, kind, ctx->event_row, ctx->message_row, &res->outbox, error))) {
-        case_pending_clear(&local);
+    if (!case_message(ctx, d->target.id, error))
         return false;
-    }
+    case_mail_event(ctx, d->target.id, case_actor(ctx), kind, true, ctx->message_row, why, NULL, 0, ctx->event_row);
+    if (!ctx->in->no_ack) /* old mail (no_ack_older_than) is not answered */
+        mail_rows_outbox(ctx->rows, d->target.id, kind, ctx->event_row, ctx->message_row);
     case_outcome_joined(ctx, d, action == REPLY_CLOSE ? STORE_CLOSED : STORE_REOPENED, why, out);
-    return case_done(st, ctx, &local, out, error);
+    return true;
 }
 
 bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
@@ -269,13 +178,13 @@ bool case_store_apply(struct store *st, const struct case_apply_ctx *ctx,
     switch (d->action) {
     case THREAD_NEW_CASE:
     case THREAD_FOLLOW_UP:
-        return case_apply_new(st, ctx, d, out, error);
+        return case_apply_new(ctx, d, out, error);
     case THREAD_REPLY:
-        return case_apply_event(st, ctx, d, false, d->reason, out, error);
+        return case_apply_event(ctx, d, false, d->reason, out, error);
     case THREAD_INTERNAL:
     case THREAD_OUTSIDE:
     case THREAD_STAFF:
-        return case_apply_event(st, ctx, d, true, d->reason, out, error);
+        return case_apply_event(ctx, d, true, d->reason, out, error);
     case THREAD_REPLY_RESOLVED:
         return case_apply_resolved(st, ctx, d, out, error);
     case THREAD_UNLOGGED:

@@ -2,6 +2,7 @@
  * is either returned to the caller (who PQclear()s it) or cleared here. */
 #include "db.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "clock.h"
@@ -16,6 +17,7 @@ G_DEFINE_QUARK(caselog-store-error-quark, store_error)
 struct db_pending {
     const char *prepare_sql; /* a PREPARE of this SQL (key in prepared); NULL: a statement */
     PGresult **keep;         /* where its result goes, or NULL to discard it */
+    bool commit;             /* a COMMIT: its tag must say COMMIT (a failed one says ROLLBACK) */
 };
 
 struct db_hook {
@@ -161,6 +163,142 @@ static char *db_text_array(const GPtrArray *items)
     return g_string_free(s, FALSE);
 }
 
+/* --- arrays (binary: array_recv's format) --- */
+
+struct db_array {
+    enum db_array_type type;
+    guint n;
+    /* DB_ARRAY_HEADER bytes kept for the header, then the elements: each an int32
+     * length (-1 for NULL) and the bytes. Sent from here as it is, header filled in. */
+    GByteArray *buf;
+};
+#define DB_ARRAY_HEADER 20
+
+/* Element type OIDs and the array types' (pg_type.dat). */
+static const Oid db_array_elem_oid[] = { [DB_ARRAY_TEXT] = 25, [DB_ARRAY_BIGINT] = 20, [DB_ARRAY_INT] = 23,
+                                         [DB_ARRAY_BOOL] = 16, [DB_ARRAY_BYTEA] = 17 };
+static const Oid db_array_oid[] = { [DB_ARRAY_TEXT] = 1009, [DB_ARRAY_BIGINT] = 1016, [DB_ARRAY_INT] = 1007,
+                                    [DB_ARRAY_BOOL] = 1000, [DB_ARRAY_BYTEA] = 1001 };
+
+struct db_array *db_array_new(enum db_array_type type)
+{
+    struct db_array *a = g_new0(struct db_array, 1);
+    a->type = type;
+    a->buf = g_byte_array_new();
+    db_array_clear(a);
+    return a;
+}
+
+void db_array_free(struct db_array *a)
+{
+    if (!a)
+        return;
+    g_byte_array_unref(a->buf);
+    g_free(a);
+}
+
+void db_array_clear(struct db_array *a)
+{
+    g_byte_array_set_size(a->buf, DB_ARRAY_HEADER);
+    a->n = 0;
+}
+
+guint db_array_length(const struct db_array *a)
+{
+    return a->n;
+}
+
+size_t db_array_bytes(const struct db_array *a)
+{
+    return a->buf->len - DB_ARRAY_HEADER;
+}
+
+static void db_put_int32(guint8 *at, int32_t v)
+{
+    uint32_t be = htonl((uint32_t)v);
+    memcpy(at, &be, 4);
+}
+
+/* One element of len bytes (len < 0: NULL). */
+static void db_array_put(struct db_array *a, const void *data, gssize len)
+{
+    g_assert(len <= G_MAXINT32 && a->buf->len + 4 + (len > 0 ? (size_t)len : 0) <= G_MAXINT);
+    guint8 head[4];
+    db_put_int32(head, len < 0 ? -1 : (int32_t)len);
+    g_byte_array_append(a->buf, head, 4);
+    if (len > 0)
+        g_byte_array_append(a->buf, data, (guint)len);
+    a->n++;
+}
+
+void db_array_null(struct db_array *a)
+{
+    db_array_put(a, NULL, -1);
+}
+
+void db_array_text(struct db_array *a, const char *s)
+{
+    g_assert(a->type == DB_ARRAY_TEXT);
+    db_array_put(a, s, s ? (gssize)strlen(s) : -1);
+}
+
+void db_array_int(struct db_array *a, int64_t v)
+{
+    if (a->type == DB_ARRAY_INT) {
+        g_assert(v >= G_MININT32 && v <= G_MAXINT32);
+        uint32_t be = htonl((uint32_t)(int32_t)v);
+        db_array_put(a, &be, 4);
+        return;
+    }
+    g_assert(a->type == DB_ARRAY_BIGINT);
+    uint64_t be = GUINT64_TO_BE((uint64_t)v);
+    db_array_put(a, &be, 8);
+}
+
+void db_array_id(struct db_array *a, int64_t v)
+{
+    if (v)
+        db_array_int(a, v);
+    else
+        db_array_null(a);
+}
+
+void db_array_bool(struct db_array *a, bool v)
+{
+    g_assert(a->type == DB_ARRAY_BOOL);
+    uint8_t b = v ? 1 : 0;
+    db_array_put(a, &b, 1);
+}
+
+void db_array_bytea(struct db_array *a, const char *data, size_t len)
+{
+    g_assert(a->type == DB_ARRAY_BYTEA);
+    db_array_put(a, data ? data : "", (gssize)len);
+}
+
+void db_array_texts(struct db_array *a, const GPtrArray *items)
+{
+    char *literal = db_text_array(items);
+    db_array_text(a, literal);
+    g_free(literal);
+}
+
+/* The array as array_recv() reads it: dimensions, a flag it ignores, the element type,
+ * length and lower bound (none if empty), then the elements, which are where they are. */
+static const char *db_array_wire(const struct db_array *a, int *len)
+{
+    guint8 *end = a->buf->data + DB_ARRAY_HEADER, *p = a->n ? end - 20 : end - 12;
+    db_put_int32(p, a->n ? 1 : 0);
+    db_put_int32(p + 4, 0);
+    db_put_int32(p + 8, (int32_t)db_array_elem_oid[a->type]);
+    if (a->n) {
+        db_put_int32(p + 12, (int32_t)a->n);
+        db_put_int32(p + 16, 1);
+    }
+    *len = (int)(a->buf->len - (guint)(p - a->buf->data));
+    return (const char *)p;
+}
+
 /* One argument into p's slot i. */
 static void db_param_set(struct db_params *p, int i, const struct db_arg *a)
 {
@@ -184,6 +322,11 @@ static void db_param_set(struct db_params *p, int i, const struct db_arg *a)
         break;
     case DB_ARG_TEXTS:
         p->values[i] = p->owned[i] = db_text_array(a->texts);
+        break;
+    case DB_ARG_ARRAY:
+        p->values[i] = db_array_wire(a->array, &p->lengths[i]);
+        p->formats[i] = 1;
+        p->types[i] = db_array_oid[a->array->type];
         break;
     case DB_ARG_NULL:
     case DB_ARG_END:
@@ -415,6 +558,10 @@ static bool db_read_pending(struct db *db, bool ok, PGresult **last, GError **er
             db_set_error(db, res, error);
             ok = false;
         }
+        if (good && ok && d->commit && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+            g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the transaction had failed and was rolled back");
+            ok = false;
+        }
         db_deliver(db, d, res, good, last, i + 1 == db->pending->len);
     }
     g_array_set_size(db->pending, 0);
@@ -464,7 +611,15 @@ bool db_defer(struct db *db, const char *sql, const struct db_arg *args, PGresul
 bool db_flush(struct db *db, GError **error)
 {
     db_clear_failure(db);
-    return db->pending->len == 0 || db_collect(db, NULL, error);
+    bool committing = false;
+    for (guint i = 0; i < db->pending->len; i++)
+        committing = committing || g_array_index(db->pending, struct db_pending, i).commit;
+    if (db->pending->len == 0 || db_collect(db, NULL, error))
+        return true;
+    /* A COMMIT skipped after a failure leaves the transaction open, aborted: end it. */
+    if (committing && PQstatus(db->conn) == CONNECTION_OK)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+    return false;
 }
 
 void db_discard(struct db *db)
@@ -529,6 +684,9 @@ bool db_run(struct db *db, const char *sql, const struct db_arg *args, GError **
 
 bool db_run_script(struct db *db, const char *sql, GError **error)
 {
+    /* The simple protocol cannot share a pipeline: what is queued (a BEGIN) goes first. */
+    if (!db_flush(db, error))
+        return false;
     db_clear_failure(db);
     if (!db_ensure(db, error))
         return false;
@@ -579,7 +737,8 @@ bool db_begin(struct db *db, GError **error)
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "a transaction is already open");
         return false;
     }
-    if (!db_ensure(db, error) || !db_replan_if_grown(db, error) || !db_run(db, "BEGIN", NULL, error))
+    /* BEGIN goes with the transaction's first statements, in their round trip. */
+    if (!db_ensure(db, error) || !db_replan_if_grown(db, error) || !db_defer(db, "BEGIN", NULL, NULL, error))
         return false;
     db->in_transaction = true;
     return true;
@@ -587,19 +746,22 @@ bool db_begin(struct db *db, GError **error)
 
 bool db_commit(struct db *db, GError **error)
 {
+    return db_commit_queue(db, error) && db_flush(db, error);
+}
+
+bool db_commit_queue(struct db *db, GError **error)
+{
     if (!db->in_transaction) {
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "no transaction is open");
         return false;
     }
-    PGresult *res = db_exec(db, "COMMIT", NULL, error);
-    /* COMMIT of a transaction that had failed answers ROLLBACK, not an error. */
-    bool ok = res && strcmp(PQcmdStatus(res), "COMMIT") == 0;
-    if (res && !ok)
-        g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "the transaction had failed and was rolled back");
-    PQclear(res);
-    if (!ok)
+    /* Still in the transaction: a connection found lost fails here, never commits on a new one. */
+    bool ok = db_defer(db, "COMMIT", NULL, NULL, error);
+    if (ok)
+        g_array_index(db->pending, struct db_pending, db->pending->len - 1).commit = true;
+    else
         db_rollback(db);
-    db->in_transaction = false;
+    db->in_transaction = false; /* over, whatever the COMMIT answers */
     return ok;
 }
 

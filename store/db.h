@@ -47,13 +47,16 @@ bool db_notifications(struct db *db, db_notify_fn fn, void *data, GError **error
 
 /* --- arguments: $1, $2 ... of a statement, as DB_ARGS(db_arg_text(s), db_arg_int(n)) --- */
 
-enum db_arg_kind { DB_ARG_END, DB_ARG_NULL, DB_ARG_TEXT, DB_ARG_INT, DB_ARG_BOOL, DB_ARG_BYTEA, DB_ARG_TEXTS };
+enum db_arg_kind { DB_ARG_END, DB_ARG_NULL, DB_ARG_TEXT, DB_ARG_INT, DB_ARG_BOOL, DB_ARG_BYTEA, DB_ARG_TEXTS,
+                   DB_ARG_ARRAY };
+struct db_array;
 struct db_arg {
     enum db_arg_kind kind;
     const char *text;       /* TEXT; BYTEA's bytes (borrowed until the statement is sent) */
     int64_t num;            /* INT, BOOL */
     size_t len;             /* BYTEA */
     const GPtrArray *texts; /* TEXTS: char * items, NULL items skipped; use as $n::text[] */
+    const struct db_array *array; /* ARRAY: sent in binary */
 };
 #define DB_MAX_ARGS 32
 /* A terminated array of arguments, alive until the end of the enclosing block. */
@@ -95,6 +98,37 @@ static inline struct db_arg db_arg_bytea(const char *data, size_t len)
 static inline struct db_arg db_arg_texts(const GPtrArray *items)
 {
     return (struct db_arg){ .kind = DB_ARG_TEXTS, .texts = items };
+}
+
+/* --- arrays: one value per row of a set, sent in binary (no quoting), used as
+ * $n::text[], $n::bigint[] ... and read with unnest() (INSERT ... SELECT FROM unnest:
+ * a whole batch's rows in one statement) --- */
+
+enum db_array_type { DB_ARRAY_TEXT, DB_ARRAY_BIGINT, DB_ARRAY_INT, DB_ARRAY_BOOL, DB_ARRAY_BYTEA };
+/* An empty array of type; free with db_array_free(). */
+struct db_array *db_array_new(enum db_array_type type);
+void db_array_free(struct db_array *a);
+/* Empty it again, keeping its memory. */
+void db_array_clear(struct db_array *a);
+guint db_array_length(const struct db_array *a);
+/* Bytes it holds (what it will add to the statement). */
+size_t db_array_bytes(const struct db_array *a);
+/* Append one element. Text: NULL is SQL NULL (and so is every element of a NULL array
+ * of texts, db_array_texts()); text must be valid UTF-8 without NUL. */
+void db_array_null(struct db_array *a);
+void db_array_text(struct db_array *a, const char *s);
+void db_array_int(struct db_array *a, int64_t v);
+/* 0 is SQL NULL: a row id or count where 0 means none, or Unix seconds for to_timestamp(). */
+void db_array_id(struct db_array *a, int64_t v);
+void db_array_bool(struct db_array *a, bool v);
+void db_array_bytea(struct db_array *a, const char *data, size_t len);
+/* A text[] as one text element, its literal ('{"a","b"}', for unnest(...)::text[] per
+ * row: a list of lists); NULL items of items are skipped, NULL items is '{}'. */
+void db_array_texts(struct db_array *a, const GPtrArray *items);
+
+static inline struct db_arg db_arg_array(const struct db_array *a)
+{
+    return (struct db_arg){ .kind = DB_ARG_ARRAY, .array = a };
 }
 
 /* --- statements: sql must be a string literal or otherwise outlive the connection
@@ -174,11 +208,16 @@ int64_t db_get_int(const PGresult *res, int row, int col);
 
 /* --- transactions --- */
 
-/* BEGIN (reconnecting first if need be). Before it, if the tables have grown tenfold
- * since the statements were prepared (db_note_growth), they are prepared again. */
+/* BEGIN (reconnecting first if need be), queued: it goes with the next statement.
+ * Before it, if the tables have grown tenfold since the statements were prepared
+ * (db_note_growth), they are prepared again. */
 bool db_begin(struct db *db, GError **error);
 /* COMMIT; the transaction is over whatever happens (a failed COMMIT rolls back). */
 bool db_commit(struct db *db, GError **error);
+/* COMMIT queued (db_defer): statements queued after it share its round trip and run
+ * after it, outside any transaction. The flush that reads them fails as db_commit()
+ * would if the COMMIT does (then the statements after it were skipped). */
+bool db_commit_queue(struct db *db, GError **error);
 /* ROLLBACK an open transaction (none: nothing); pending statements are dropped. Keeps
  * the SQLSTATE of the failure that led to it. */
 void db_rollback(struct db *db);

@@ -24,20 +24,17 @@ static void event_data(const struct case_event_in *ev, GPtrArray *keys, GPtrArra
             }
 }
 
-/* Send the insert of an event: deferred (id preallocated, or 0 for the next) or run now
- * (its id to *id_out if not NULL). */
-static bool event_insert(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
-                         bool defer, int64_t id, int64_t *id_out, GError **error)
+bool case_event_write(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
+                      int64_t *id_out, GError **error)
 {
     GPtrArray *keys = g_ptr_array_new(), *values = g_ptr_array_new();
     event_data(ev, keys, values);
     const struct db_arg *args = DB_ARGS(db_arg_int(case_id), db_arg_text(ev->actor), db_arg_text(ev->kind),
                                         db_arg_bool(ev->public), db_arg_bool(needs_notice),
                                         db_arg_id(ev->message_row), db_arg_texts(keys), db_arg_texts(values),
-                                        db_arg_id(id));
+                                        db_arg_null());
     int64_t new_id = 0;
-    bool ok = defer ? db_defer(st->db, EVENT_INSERT_SQL, args, NULL, error)
-                    : db_int(st->db, EVENT_INSERT_SQL, args, &new_id, error);
+    bool ok = db_int(st->db, EVENT_INSERT_SQL, args, &new_id, error);
     if (ok && id_out)
         *id_out = new_id;
     g_ptr_array_unref(keys);
@@ -45,14 +42,3 @@ static bool event_insert(struct store *st, int64_t case_id, const struct case_ev
     return ok;
 }
 
-bool case_event_write(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
-                      int64_t *id_out, GError **error)
-{
-    return event_insert(st, case_id, ev, needs_notice, false, 0, id_out, error);
-}
-
-bool case_event_queue(struct store *st, int64_t case_id, const struct case_event_in *ev, bool needs_notice,
-                      int64_t id, GError **error)
-{
-    return event_insert(st, case_id, ev, needs_notice, true, id, NULL, error);
-}

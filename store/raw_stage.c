@@ -46,25 +46,29 @@ static bool raw_stage_put(struct store *st, const char *raw, size_t len, int64_t
     return ok;
 }
 
-bool raw_stage_args(struct store *st, const char *raw, size_t len, struct db_arg args[2], int64_t *staged,
-                    GError **error)
+bool raw_stage_key(struct store *st, const char *raw, size_t len, int64_t *key, GError **error)
 {
-    *staged = 0;
+    *key = 0;
     if (!st->stage.ready || !db_in_transaction(st->db)) {
         g_set_error(error, STORE_ERROR, STORE_ERROR_FAILED, "raw mail is written only inside a batch");
         return false;
     }
-    if (len <= RAW_STAGE_BYTES) {
-        args[0] = db_arg_bytea(raw, len);
-        args[1] = db_arg_null();
+    if (len <= RAW_STAGE_BYTES)
         return true;
-    }
-    int64_t key = ++st->stage.key;
-    if (!raw_stage_put(st, raw, len, key, error))
+    int64_t next = ++st->stage.key;
+    if (!raw_stage_put(st, raw, len, next, error))
         return false;
-    *staged = key;
-    args[0] = db_arg_null();
-    args[1] = db_arg_int(key);
+    *key = next;
+    return true;
+}
+
+bool raw_stage_args(struct store *st, const char *raw, size_t len, struct db_arg args[2], int64_t *staged,
+                    GError **error)
+{
+    if (!raw_stage_key(st, raw, len, staged, error))
+        return false;
+    args[0] = *staged ? db_arg_null() : db_arg_bytea(raw, len);
+    args[1] = db_arg_id(*staged);
     return true;
 }
 

@@ -150,29 +150,42 @@ static GPtrArray *school_domain_candidates(const char *sender)
     return out;
 }
 
-bool school_lookup_send(struct store *st, const char *sender, PGresult **res, GError **error)
+bool school_lookup_send(struct store *st, const char *const *senders, size_t n, PGresult **res, GError **error)
 {
     *res = NULL;
-    if (!sender || !*sender)
-        return true;
-    char *lower = g_ascii_strdown(sender, -1);
-    GPtrArray *domains = school_domain_candidates(lower);
-    bool ok = db_defer(st->db,
-        "SELECT s.id, s.identifier FROM contacts c JOIN schools s ON s.id = c.school_id"
-        " WHERE c.email = $1 "
-        "UNION ALL (SELECT s.id, s.identifier FROM school_domains d JOIN schools s ON s.id = d.school_id"
-        " WHERE d.domain = ANY($2::text[]) ORDER BY length(d.domain) DESC) LIMIT 1",
-        DB_ARGS(db_arg_text(lower), db_arg_texts(domains)), res, error);
-    g_ptr_array_unref(domains);
-    g_free(lower);
+    struct db_array *ks = db_array_new(DB_ARRAY_INT), *emails = db_array_new(DB_ARRAY_TEXT),
+                    *domains = db_array_new(DB_ARRAY_TEXT);
+    for (size_t k = 0; k < n; k++) {
+        if (!senders[k] || !*senders[k])
+            continue;
+        char *lower = g_ascii_strdown(senders[k], -1);
+        GPtrArray *candidates = school_domain_candidates(lower);
+        db_array_int(ks, (int64_t)k);
+        db_array_text(emails, lower);
+        db_array_texts(domains, candidates);
+        g_ptr_array_unref(candidates);
+        g_free(lower);
+    }
+    /* Per sender: the school of its contact, else of its nearest domain. */
+    bool ok = db_array_length(ks) == 0 ||
+              db_defer(st->db,
+        "SELECT b.k, s.id, s.identifier FROM unnest($1::int[], $2::text[], $3::text[]) AS b(k, email, domains)"
+        " CROSS JOIN LATERAL (SELECT s.id, s.identifier FROM contacts c JOIN schools s ON s.id = c.school_id"
+        "  WHERE c.email = b.email"
+        "  UNION ALL (SELECT s.id, s.identifier FROM school_domains d JOIN schools s ON s.id = d.school_id"
+        "  WHERE d.domain = ANY (b.domains::text[]) ORDER BY length(d.domain) DESC) LIMIT 1) s ORDER BY b.k",
+        DB_ARGS(db_arg_array(ks), db_arg_array(emails), db_arg_array(domains)), res, error);
+    db_array_free(ks);
+    db_array_free(emails);
+    db_array_free(domains);
     return ok;
 }
 
-void school_lookup_read(const PGresult *res, int64_t *school_id_out, const char **identifier_out)
+void school_lookup_read(const PGresult *res, int row, int64_t *school_id_out, const char **identifier_out)
 {
-    bool found = res && PQntuples(res) == 1;
-    *school_id_out = found ? db_get_int(res, 0, 0) : 0;
-    *identifier_out = found ? db_get_text(res, 0, 1) : NULL;
+    bool found = res && row >= 0 && row < PQntuples(res);
+    *school_id_out = found ? db_get_int(res, row, 1) : 0;
+    *identifier_out = found ? db_get_text(res, row, 2) : NULL;
 }
 
 bool store_find_school(struct store *st, const char *sender, int64_t *school_id_out,
@@ -182,10 +195,11 @@ bool store_find_school(struct store *st, const char *sender, int64_t *school_id_
     if (identifier_out)
         *identifier_out = NULL;
     PGresult *res = NULL;
-    if (!school_lookup_send(st, sender, &res, error) || !db_flush(st->db, error))
+    const char *senders[] = { sender };
+    if (!school_lookup_send(st, senders, 1, &res, error) || !db_flush(st->db, error))
         return false;
     const char *ident = NULL;
-    school_lookup_read(res, school_id_out, &ident);
+    school_lookup_read(res, 0, school_id_out, &ident);
     if (identifier_out)
         *identifier_out = g_strdup(ident);
     PQclear(res);

@@ -18,6 +18,8 @@ void store_close(struct store **st)
     if (!st || !*st)
         return;
     db_close(&(*st)->db);
+    if ((*st)->ahead_free)
+        (*st)->ahead_free((*st)->ahead);
     if ((*st)->mailbox_locks)
         g_hash_table_destroy((*st)->mailbox_locks);
     g_free(*st);

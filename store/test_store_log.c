@@ -422,6 +422,10 @@ static void test_reply_to_closed_opens_follow_up(void **state)
     assert_int_equal(q("SELECT count(*) FROM cases WHERE reference = '%s' AND follows = %lld",
                        out.reference, (long long)c.case_id), 1);
     assert_int_equal(q("SELECT count(*) FROM cases WHERE id = %lld AND state = 'closed'", (long long)c.case_id), 1);
+    assert_int_equal(q("SELECT count(*) FROM case_events WHERE case_id = %lld AND kind = 'followed_up'"
+                       " AND data->>'follows' = '%s'", (long long)c.case_id, out.reference), 1);
+    assert_int_equal(q("SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '%s'"
+                       " AND e.kind = 'created' AND e.data->>'follows' = '%s'", out.reference, c.reference), 1);
     assert_int_equal(out.outbox_rows, 1);
     test_msg_free(&r);
 }
@@ -634,6 +638,140 @@ static void test_fast_batch_stops_where_a_lookup_could_be_stale(void **state)
     test_msg_free(&old);
 }
 
+/* The next batch's look-ups go before the COMMIT of the one before, in its round trip:
+ * they see its rows (a reply to its message threads), the next store_log_batch() of
+ * those messages uses them (no look-up again: the ids they took are the rows' ids), and
+ * any other batch drops them. */
+static void test_lookahead_read_with_the_commit_before(void **state)
+{
+    (void)state;
+    GError *err = NULL;
+    struct parsed_message *a = test_msg_new("la-a@school.example", "la@school.example", "Ahead A", "a", NULL, NULL);
+    struct parsed_message *b = test_msg_new("la-b@school.example", "la@school.example", "Re: Ahead A", "b",
+                                            "la-a@school.example", NULL);
+    struct parsed_message *c = test_msg_new("la-c@school.example", "la@school.example", "Ahead C", "c", NULL, NULL);
+    char *ra = NULL, *rb = NULL, *rc = NULL;
+    struct store_message_in ia = test_msg_input(a, "aheadbox", 1, &ra), ib = test_msg_input(b, "aheadbox", 2, &rb),
+                            ic = test_msg_input(c, "aheadbox", 3, &rc);
+    const struct store_message_in *first[] = { &ia }, *second[] = { &ib }, *third[] = { &ic };
+    struct store_outcome out[1];
+    size_t logged = 0;
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_batch(fx.st, first, 1, out, &logged, &err));
+    assert_int_equal(out[0].action, STORE_NEW_CASE);
+    char ref[STORE_REF_SIZE];
+    g_strlcpy(ref, out[0].reference, sizeof ref);
+    assert_true(store_batch_commit_ahead(fx.st, second, 1, &err));
+    int64_t ids = q("SELECT last_value FROM messages_id_seq");
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_batch(fx.st, second, 1, out, &logged, &err));
+    assert_int_equal(q("SELECT last_value FROM messages_id_seq"), ids); /* read ahead, not again */
+    assert_int_equal(out[0].message_row, ids);
+    assert_int_equal(out[0].action, STORE_REPLY);
+    assert_string_equal(out[0].reference, ref);
+    /* ahead for b again, but the next batch is c: dropped, c looked up itself */
+    assert_true(store_batch_commit_ahead(fx.st, second, 1, &err));
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_batch(fx.st, third, 1, out, &logged, &err));
+    assert_true(store_batch_commit(fx.st, &err));
+    assert_int_equal(out[0].action, STORE_NEW_CASE);
+    assert_true(out[0].message_row > ids);
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE mailbox = 'aheadbox'"), 3);
+    g_free(ra);
+    g_free(rb);
+    g_free(rc);
+    test_msg_free(&a);
+    test_msg_free(&b);
+    test_msg_free(&c);
+}
+
+/* A batch larger than one statement's part (about 1 MB of mail), one message of it
+ * staged (over 4 MB), hostile text in every text column, attachments, a message
+ * without Message-ID: all written the fast way, byte for byte, case numbers in the
+ * order of the messages, one event and one acknowledgement each, each message queued
+ * for its search document. */
+static void test_fast_batch_in_parts_keeps_every_byte(void **state)
+{
+    (void)state;
+    enum { N = 24 };
+    static const char hostile[] = "Argraffydd ŵ ŷ â £5 打印机 \"quoted\" back\\slash tab\tend {a,b} 'x'";
+    GError *err = NULL;
+    struct parsed_message *m[N];
+    struct attachment_info att[2] = {
+        { .filename = (char *)"llun ŵ.jpg", .content_type = (char *)"image/jpeg", .disposition = (char *)"attachment",
+          .size = 1234, .sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
+        { .filename = NULL, .content_type = NULL, .disposition = NULL, .size = 0,
+          .sha256 = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210" },
+    };
+    char *raw[N];
+    GString *big[N];
+    struct store_message_in in[N];
+    const struct store_message_in *ins[N];
+    for (int i = 0; i < N; i++) {
+        char *mid = i == 5 ? NULL : g_strdup_printf("parts-%d@school.example", i);
+        char *subject = g_strdup_printf("%s %d", hostile, i);
+        GString *body = g_string_new(hostile);
+        while (body->len < 120 * 1024) /* about eight messages to a part */
+            g_string_append(body, "\nThe printer in room 12 is jammed again. Diolch.");
+        m[i] = test_msg_new(mid, "parts@school.example", subject, body->str, NULL, NULL);
+        g_free(m[i]->from->name);
+        m[i]->from->name = g_strdup(hostile);
+        if (i % 3 == 0) {
+            g_ptr_array_add(m[i]->attachments, &att[0]);
+            g_ptr_array_add(m[i]->attachments, &att[1]);
+        }
+        in[i] = test_msg_input(m[i], "partsbox", (uint32_t)(1 + i), &raw[i]);
+        big[i] = g_string_new(raw[i]);
+        while (i == 17 && big[i]->len < 5 * 1024 * 1024) /* staged, in the middle of the batch */
+            g_string_append(big[i], "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n");
+        in[i].raw = big[i]->str;
+        in[i].raw_len = big[i]->len;
+        ins[i] = &in[i];
+        g_string_free(body, TRUE);
+        g_free(subject);
+        g_free(mid);
+    }
+    struct store_outcome outs[N];
+    size_t logged = 0;
+    int64_t events = q("SELECT count(*) FROM case_events"), outbox = q("SELECT count(*) FROM outbox");
+    assert_true(store_batch_begin(fx.st, &err));
+    assert_true(store_log_batch(fx.st, ins, N, outs, &logged, &err));
+    assert_true(store_batch_commit(fx.st, &err));
+    assert_int_equal(logged, N);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(outs[i].action, STORE_NEW_CASE);
+        assert_int_equal(outs[i].outbox_rows, 1);
+        if (i > 0)
+            assert_true(strcmp(outs[i - 1].reference, outs[i].reference) < 0);
+        assert_int_equal(q("SELECT count(*) FROM messages m JOIN cases c ON c.id = m.case_id"
+                           " WHERE m.id = %lld AND c.reference = '%s' AND octet_length(m.raw) = %zu"
+                           " AND m.raw_sha256 = encode(sha256(m.raw), 'hex') AND m.uid = %d",
+                           (long long)outs[i].message_row, outs[i].reference, big[i]->len, 1 + i), 1);
+    }
+    assert_int_equal(q("SELECT count(*) FROM messages WHERE mailbox = 'partsbox' AND message_id IS NULL"), 1);
+    char *sql = g_strdup_printf("SELECT count(*) FROM messages m JOIN cases c ON c.id = m.case_id"
+                                " WHERE m.mailbox = 'partsbox' AND m.from_name = $$%s$$ AND c.requester_name = $$%s$$"
+                                " AND starts_with(m.subject, $$%s $$) AND c.subject = m.subject"
+                                " AND starts_with(m.body_text, $$%s$$) AND m.to_addresses = '{servicedesk@desk.example.org}'",
+                                hostile, hostile, hostile, hostile);
+    assert_int_equal(test_query_int(fx.db, sql), N);
+    g_free(sql);
+    assert_int_equal(q("SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id"
+                       " WHERE m.mailbox = 'partsbox' AND ((a.ordinal = 1 AND a.name = 'llun ŵ.jpg' AND a.size = 1234)"
+                       " OR (a.ordinal = 2 AND a.name IS NULL AND a.content_type = 'application/octet-stream'))"), 16);
+    assert_int_equal(q("SELECT count(*) FROM case_events"), events + N);
+    assert_int_equal(q("SELECT count(*) FROM outbox"), outbox + N);
+    /* each waits for its search document (the queue's trigger fires per statement) */
+    assert_int_equal(q("SELECT count(*) FROM message_search_queue q JOIN messages m ON m.id = q.message_id"
+                       " WHERE m.mailbox = 'partsbox'"), N);
+    for (int i = 0; i < N; i++) {
+        g_ptr_array_set_size(m[i]->attachments, 0);
+        g_string_free(big[i], TRUE);
+        g_free(raw[i]);
+        test_msg_free(&m[i]);
+    }
+}
+
 /* Raw mail over RAW_STAGE_BYTES is staged 1 MB a statement: stored byte for byte, in
  * messages and in unlogged. */
 static void test_raw_over_4mb_staged_and_stored_exactly(void **state)
@@ -807,6 +945,8 @@ int main(void)
         cmocka_unit_test(test_unknown_sender_held_or_refused_old_mail_unacknowledged),
         cmocka_unit_test(test_batch_commit_moves_cursor_never_back),
         cmocka_unit_test(test_fast_batch_stops_where_a_lookup_could_be_stale),
+        cmocka_unit_test(test_fast_batch_in_parts_keeps_every_byte),
+        cmocka_unit_test(test_lookahead_read_with_the_commit_before),
         cmocka_unit_test(test_raw_over_4mb_staged_and_stored_exactly),
         cmocka_unit_test(test_school_upsert_and_sender_lookup_by_contact_then_domain),
         cmocka_unit_test(test_mailbox_lock_held_by_one_store),

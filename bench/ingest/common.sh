@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034  # once_ms, once_hwm_kb: for the caller
+# shellcheck shell=bash disable=SC2034  # once_ms, once_hwm_kb, once_cpu_ms: for the caller
 # bench/ingest/common.sh: what bench/ingest and bench/memory share. Source it after
 # bench_stack (bench/lib.sh).
 #   ingest_config FILE CONNINFO FOLDER  the test desk's config (h_write_config) without
@@ -6,8 +6,9 @@
 #                                       sent (these benchmarks measure ingest)
 #   ingest_fill FOLDER DIR              every DIR/*.eml into the desk user's new FOLDER
 #   ingest_once FILE LOG                `caselogd -c FILE --once`, stderr to LOG; sets
-#                                       once_ms (wall time) and once_hwm_kb (VmHWM,
-#                                       sampled every 50 ms)
+#                                       once_ms (wall time), once_hwm_kb (its peak
+#                                       resident memory, the kernel's count: ../peak_rss.py)
+#                                       and once_cpu_ms (its CPU time, all threads)
 
 ingest_config() {
     h_write_config "$1" "$2" "$3" false 60s
@@ -47,17 +48,8 @@ PY
 }
 
 ingest_once() {
-    local conf=$1 log=$2 start end pid v
-    start=$(date +%s%3N)
-    "$CASELOGD" -c "$conf" --once 2>"$log" &
-    pid=$!
-    once_hwm_kb=0
-    while kill -0 "$pid" 2>/dev/null; do
-        v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$pid/status" 2>/dev/null || true)
-        [ -n "$v" ] && once_hwm_kb=$v
-        sleep 0.05
-    done
-    wait "$pid" || { echo "caselogd --once failed:" >&2; tail -5 "$log" >&2; return 1; }
-    end=$(date +%s%3N)
-    once_ms=$((end - start))
+    local conf=$1 log=$2 status
+    /usr/bin/python3 "$top/bench/peak_rss.py" "$work/once.rss" "$CASELOGD" -c "$conf" --once 2>"$log"
+    read -r once_ms once_hwm_kb status once_cpu_ms < "$work/once.rss"
+    [ "$status" -eq 0 ] || { echo "caselogd --once failed:" >&2; tail -5 "$log" >&2; return 1; }
 }

@@ -11,8 +11,9 @@
 #   (b) bench_pg_commit: PostgreSQL committing the same raw bytes durably, one row per
 #       transaction (single) and 100 rows per pipelined transaction (batch), into the
 #       same database.
-# Prints every run's figures, the medians, and ours against the lower of (a) and
-# (b batch).
+# Prints every run's figures, the medians, and ours against each limit, (a) and (b
+# batch), and against the lower of the two (issue 21: at least 0.5 of it, and at least
+# 2,500 msg/s), with the machine's load average (other work on it moves every figure).
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 n=${1:-10000}
@@ -29,6 +30,7 @@ with_att=$(grep -l -m 1 '^Content-Type: multipart/mixed' "$work/mail"/*.eml | wc
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 rate() { sed -n 's/.*msg_per_s=\([0-9]*\).*/\1/p'; }
 fetch=() single=() batch=() ours=() hwm=()
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in 1 2 3; do
     folder="bench-$run"
     db=$(h_new_db "bench$run")
@@ -47,7 +49,7 @@ for run in 1 2 3; do
     # (b) the same bytes, into the same database
     s=$("$build/bench/ingest/bench_pg_commit" "$db" "$work/mail" single | rate)
     b=$("$build/bench/ingest/bench_pg_commit" "$db" "$work/mail" batch | rate)
-    echo "bench_ingest: run $run: imap fetch $f, pg single $s, pg batch $b, caselogd $o msg/s; peak RSS $((once_hwm_kb / 1024)) MB"
+    echo "bench_ingest: run $run: imap fetch $f, pg single $s, pg batch $b, caselogd $o msg/s ($(awk -v o="$o" -v f="$f" -v b="$b" 'BEGIN { printf "%.2f", o / (f < b ? f : b) }') of the lower); peak RSS $((once_hwm_kb / 1024)) MB; load $(cut -d' ' -f1 /proc/loadavg)"
     fetch+=("$f") single+=("$s") batch+=("$b") ours+=("$o") hwm+=("$once_hwm_kb")
     h_drop_db "$db"
     $CASELOG_TEST_DOVEADM mailbox delete -u desk -r -s "$folder" 2>/dev/null || true
@@ -63,8 +65,10 @@ echo "bench_ingest: (a) imap fetch, libetpan, 100 per UID FETCH   $f msg/s   (ru
 echo "bench_ingest: (b) pg commit, 1 row per transaction         $s msg/s   (runs: ${single[*]})"
 echo "bench_ingest: (b) pg commit, 100 rows per pipelined txn    $b msg/s   (runs: ${batch[*]})"
 echo "bench_ingest: (c) caselogd --once, end to end              $o msg/s   (runs: ${ours[*]})"
-awk -v o="$o" -v l="$low" -v name="$lowname" 'BEGIN {
+awk -v o="$o" -v f="$f" -v b="$b" -v l="$low" -v name="$lowname" 'BEGIN {
+    printf "bench_ingest: (c) / (a) imap fetch = %.2f; (c) / (b batch) pg commit = %.2f\n", o / f, o / b
     r = o / l
-    printf "bench_ingest: (c) / lower of (a) and (b batch) [%s, %d msg/s] = %.2f (within 2.5x means >= 0.40: %s)\n", name, l, r, (r >= 0.4 ? "met" : "missed")
-    printf "bench_ingest: ours >= 1000 msg/s: %s\n", (o >= 1000 ? "yes" : "no") }'
-echo "bench_ingest: caselogd peak RSS (VmHWM) $((m / 1024)) MB (runs: ${hwm[*]} kB)"
+    printf "bench_ingest: (c) / lower limit [%s, %d msg/s] = %.2f (issue 21: at least 0.50: %s)\n", name, l, r, (r >= 0.5 ? "met" : "missed")
+    printf "bench_ingest: ours >= 2500 msg/s (issue 21): %s\n", (o >= 2500 ? "yes" : "no") }'
+echo "bench_ingest: caselogd peak RSS $((m / 1024)) MB (runs: ${hwm[*]} kB)"
+echo "bench_ingest: load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -46,6 +46,8 @@ struct parsed_message {
     bool body_nested_too_deep;  /* a text part of the body lay deeper than max_depth (or the
                                  * nesting was too deep to read the body at all): body_text
                                  * lacks it */
+    bool body_cut;              /* the body's text went past PARSER_BODY_MAX_KB: body_text holds
+                                 * the first of it (the raw message is whole) */
     GBytes *kept_attachment;    /* parser_options.keep_attachment's bytes, or NULL */
     uint64_t size;              /* raw bytes */
     GPtrArray *defects;         /* char *: what was wrong, as data */
@@ -53,6 +55,11 @@ struct parsed_message {
     char *classification_reason; /* e.g. "Auto-Submitted: auto-replied" */
     char *case_ref;             /* "INC0001234" found in the subject, NULL if none */
 };
+
+/* The body text read at most (a ticket's text, not a book: a 10 MB text part would be
+ * held three times over, and sent to the database whole). Of an HTML part at most four
+ * times this much is read. */
+#define PARSER_BODY_MAX_KB 1024
 
 /* Between the texts of a mixed message's inline text parts, in body_text. */
 #define PARSER_PART_SEPARATOR "\n\n----------\n\n"

@@ -149,6 +149,13 @@ bool store_log_unlogged(struct store *st, const char *raw, size_t raw_len, const
                         const char *too_large_size, struct store_outcome *out, GError **error);
 /* COMMIT the batch. */
 bool store_batch_commit(struct store *st, GError **error);
+/* COMMIT the batch, and read the look-ups of the next one's messages, next[0..n) (those
+ * it will give store_log_batch(), the same pointers in the same order), in the same
+ * round trip: queued before the COMMIT, inside the batch, so that they see its rows and
+ * go with it if it fails. store_log_batch() of exactly those messages uses them; any
+ * other call drops them. */
+bool store_batch_commit_ahead(struct store *st, const struct store_message_in *const *next, size_t n,
+                              GError **error);
 /* ROLLBACK the batch (safe if none is open). */
 void store_batch_abort(struct store *st);
 

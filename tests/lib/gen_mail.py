@@ -3,7 +3,8 @@
 unique Message-ID and subject token, from senders of the demo school directory.
 Usage: gen_mail.py N DIR [--seed S] [--attachments PERCENT] [--tag TAG]
                          [--size-mix] [--max-attachment BYTES] [--huge COUNT --huge-size BYTES]
-Without the last three options the output is what it always was (tests rely on it).
+                         [--huge-together] [--huge-max BYTES]
+Without the options after --tag the output is what it always was (tests rely on it).
   --size-mix            the text is prose from a vocabulary (compressible like real
                         mail) sized so that a message without attachment is 2-50 KB,
                         most 2-10 KB (3 in 4), the rest 10-50 KB (log-uniform in each)
@@ -12,6 +13,10 @@ Without the last three options the output is what it always was (tests rely on i
                         from 10 KB to B, base64 in the message
   --huge C --huge-size B  C of the N messages (spread evenly) carry one attachment of
                         exactly B decoded bytes instead
+  --huge-together       the C huge messages are consecutive, in the middle of the N
+                        (mail arriving together), instead of spread evenly
+  --huge-max B          their attachments are of --huge-size to B decoded bytes,
+                        log-uniform, instead of exactly --huge-size
 All of it is deterministic for a given --seed."""
 import argparse
 import base64
@@ -156,7 +161,10 @@ def message(i, tag, rng, attach_percent, opts=None):
         # Its own generator: the attachments do not shift the rest of the messages.
         arng = random.Random("%d-%s-%d" % (opts.seed, tag, i))
         ctype, fname = arng.choice(ATTACHMENT_TYPES)
-        size = opts.huge_size if huge else log_uniform(arng, 10240, max(opts.max_attachment, 10241))
+        if huge:
+            size = log_uniform(arng, opts.huge_size, opts.huge_max) if opts.huge_max else opts.huge_size
+        else:
+            size = log_uniform(arng, 10240, max(opts.max_attachment, 10241))
         blob = arng.randbytes(size)
     else:
         blob = bytes(rng.getrandbits(8) for _ in range(rng.randint(10000, 200000)))
@@ -181,6 +189,8 @@ def main():
     p.add_argument("--max-attachment", type=int, default=0, metavar="BYTES")
     p.add_argument("--huge", type=int, default=0, metavar="COUNT")
     p.add_argument("--huge-size", type=int, default=20 * 1024 * 1024, metavar="BYTES")
+    p.add_argument("--huge-max", type=int, default=0, metavar="BYTES")
+    p.add_argument("--huge-together", action="store_true")
     a = p.parse_args()
     if a.huge > a.n:
         p.error("--huge %d is more than N = %d" % (a.huge, a.n))
@@ -189,6 +199,8 @@ def main():
         opts = a
         # evenly spread: the middle of each of COUNT equal slices of the N messages
         a.huge_at = {(2 * k + 1) * a.n // (2 * a.huge) for k in range(a.huge)}
+        if a.huge_together:
+            a.huge_at = {(a.n - a.huge) // 2 + k for k in range(a.huge)}
     rng = random.Random(a.seed)
     os.makedirs(a.dir, exist_ok=True)
     for i in range(a.n):

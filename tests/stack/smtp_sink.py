@@ -2,7 +2,8 @@
 """A real SMTP server for the test stack (aiosmtpd, from Debian's python3-aiosmtpd).
 
 It speaks ESMTP with STARTTLS and AUTH PLAIN/LOGIN on one port, and ESMTP over implicit
-TLS on another; it keeps every accepted message as <spool>/<n>.eml; and it answers every
+TLS on another; it keeps every accepted message as <spool>/<n>.eml, with the moment it
+accepted it (X-Test-Accepted-At, Unix seconds, for bench/latency); and it answers every
 RCPT with the reply written in the control file when that file is not empty (tests use
 it to make the server say 451 or 550). It only listens on 127.0.0.1.
 """
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import os
 import ssl
+import time
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -36,10 +38,11 @@ class SpoolHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        accepted = time.time()  # the whole message is in: the 250 goes out next
         self.count += 1
         name = os.path.join(self.spool, "%06d.eml" % self.count)
-        head = "X-Test-Mail-From: %s\r\nX-Test-Rcpt-To: %s\r\n" % (
-            envelope.mail_from, " ".join(envelope.rcpt_tos))
+        head = "X-Test-Mail-From: %s\r\nX-Test-Rcpt-To: %s\r\nX-Test-Accepted-At: %.6f\r\n" % (
+            envelope.mail_from, " ".join(envelope.rcpt_tos), accepted)
         tmp = name + ".tmp"
         with open(tmp, "wb") as f:
             f.write(head.encode("ascii", "replace"))
