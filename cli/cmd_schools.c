@@ -43,9 +43,9 @@ static struct store_school *schools_from_args(int argc, char **argv)
     g_free(ident);
     for (int i = 4; i < argc; i++) {
         bool contact = strcmp(argv[i], "--contact") == 0 && i + 1 < argc;
-        char *email = NULL, *name = NULL;
-        if (contact && schools_csv_contact(argv[++i], &email, &name)) {
-            store_school_add_contact(s, email, name);
+        char *email = NULL, *contact_name = NULL;
+        if (contact && schools_csv_contact(argv[++i], &email, &contact_name)) {
+            store_school_add_contact(s, email, contact_name);
         } else if (!contact && schools_csv_domain_ok(argv[i])) {
             store_school_add_domain(s, argv[i][0] == '@' ? argv[i] + 1 : argv[i]);
         } else {
@@ -53,7 +53,7 @@ static struct store_school *schools_from_args(int argc, char **argv)
             store_school_free(&s);
         }
         g_free(email);
-        g_free(name);
+        g_free(contact_name);
         if (!s)
             break;
     }
