@@ -11,7 +11,7 @@
 static const char *const top_keys[] = { "desk", "database", "hours", "priorities", "mailboxes", "routing",
                                         "smtp", "closure", "limits", "templates", "unknown_senders",
                                         "fallback_charset", "fallback_charsets", "log_level", "types", "report",
-                                        NULL };
+                                        "web", NULL };
 static const char *const unknown_sender_names[] = { "log", "hold", "unlogged", NULL };
 
 static void load_database(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
@@ -108,6 +108,7 @@ static struct config *config_load_as(const char *path, bool desk_only, GPtrArray
         cfg_load_closure_limits(&r, root, cfg);
         cfg_load_types_report(&r, root, cfg);
         cfg->desk_addresses = config_desk_addresses(cfg);
+        cfg_load_web(&r, root, cfg);
     }
     config_destroy(&c);
     if (errors->len > errors_before)
@@ -174,6 +175,7 @@ void config_free(struct config **cfgp)
     g_strfreev(cfg->closure.confirm_words);
     g_strfreev(cfg->fallback_charsets);
     g_strfreev(cfg->desk_addresses);
+    config_web_clear(&cfg->web);
     g_free(cfg);
     *cfgp = NULL;
 }

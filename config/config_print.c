@@ -241,6 +241,25 @@ static void put_rest(GString *out, const struct config *cfg)
     put_key_string(out, "", "log_level", level);
 }
 
+/* The web group (caselog-web): the key files are named, never read here. */
+static void put_web(GString *out, const struct config_web *w)
+{
+    g_string_append(out, "web = {\n");
+    put_key_string(out, "  ", "listen", w->listen);
+    put_key_string(out, "  ", "base_url", w->base_url);
+    put_duration(out, "  ", "session_idle", &w->session_idle);
+    put_key_string(out, "  ", "tls_cert_file", w->tls_cert_file);
+    put_key_string(out, "  ", "tls_key_file", w->tls_key_file);
+    put_key_string(out, "  ", "trusted_proxy_header", w->trusted_proxy_header);
+    g_string_append(out, "  trusted_proxies = ");
+    put_strings(out, w->trusted_proxies);
+    g_string_append(out, ";\n");
+    put_key_string(out, "  ", "database_user", w->database_user);
+    put_key_string(out, "  ", "conninfo", w->conninfo);
+    put_key_string(out, "  ", "signin_conninfo", w->signin_conninfo);
+    g_string_append_printf(out, "  threads = %d;\n};\n", w->threads);
+}
+
 char *config_print(const struct config *cfg)
 {
     GString *out = g_string_new(NULL);
@@ -258,5 +277,6 @@ char *config_print(const struct config *cfg)
     g_string_append(out, ");\n");
     put_smtp(out, &cfg->smtp);
     put_rest(out, cfg);
+    put_web(out, &cfg->web);
     return g_string_free(out, FALSE);
 }
