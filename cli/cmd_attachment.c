@@ -12,7 +12,6 @@
 
 #include "cli_common.h"
 #include "intake.h"
-#include "sha256.h"
 #include "message.h"
 #include "store_desk.h"
 
@@ -42,7 +41,8 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
     return ok;
 }
 
-/* Decode attachment a from its message; checked against the stored SHA-256. */
+/* Decode attachment a from its message; checked against the stored SHA-256
+ * (parser_attachment(), as the web desk's downloads). */
 static GBytes *attachment_bytes(const struct config *cfg, struct store *st, const struct desk_attachment *a)
 {
     GError *error = NULL;
@@ -53,42 +53,16 @@ static GBytes *attachment_bytes(const struct config *cfg, struct store *st, cons
         return NULL;
     }
     struct parser_options opts = intake_parser_options(cfg);
-    opts.keep_attachment = a->part_ordinal;
     gsize len = 0;
     const char *data = g_bytes_get_data(raw, &len);
     const char *why = NULL;
     parser_init();
-    struct parsed_message *m = parser_parse(data, len, &opts, &why);
-    GBytes *out = m && m->kept_attachment ? g_bytes_ref(m->kept_attachment) : NULL;
-    parsed_message_free(&m);
+    GBytes *out = parser_attachment(data, len, &opts, a->part_ordinal, a->sha256, &why);
     parser_shutdown();
     g_bytes_unref(raw);
-    if (out) {
-        gsize n = 0;
-        const void *bytes = g_bytes_get_data(out, &n);
-        char sum[SHA256_HEX_SIZE];
-        sha256_hex(bytes, n, sum);
-        bool same = strcmp(sum, a->sha256) == 0;
-        if (same)
-            return out;
-        g_bytes_unref(out);
-    }
-    cli_fprintf(stderr, "caselog attachment: the stored message no longer yields attachment %d as logged\n", a->ordinal);
-    return NULL;
-}
-
-/* A safe file name for a in the current directory: no path separators (a forwarded
- * message is named after its subject, which may hold a slash), .eml for a message. */
-static char *attachment_file_name(const struct desk_attachment *a)
-{
-    char *name = g_strdup(a->name && *a->name && strcmp(a->name, ".") && strcmp(a->name, "..") ? a->name : "attachment");
-    g_strdelimit(name, "/\\", '-');
-    if (g_ascii_strcasecmp(a->content_type, "message/rfc822") == 0 && !g_str_has_suffix(name, ".eml")) {
-        char *with = g_strconcat(name, ".eml", NULL);
-        g_free(name);
-        name = with;
-    }
-    return name;
+    if (!out)
+        cli_fprintf(stderr, "caselog attachment: attachment %d: %s\n", a->ordinal, why);
+    return out;
 }
 
 /* Limits for reading a message again for a part its logging left unlisted: far more
@@ -227,7 +201,7 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
     } else {
         struct desk_attachment a = { 0 };
         GBytes *bytes = attachment_nth(&s, argv[optind], dc->id, attachments, n, &a);
-        char *own = bytes ? attachment_file_name(&a) : NULL;
+        char *own = bytes ? parser_attachment_file_name(a.name, a.content_type) : NULL;
         if (bytes && attachment_write(output ? output : own, output == NULL, bytes)) {
             status = CLI_OK;
             if (!output || strcmp(output, "-"))

@@ -82,6 +82,16 @@ struct parsed_message *parser_parse(const char *raw, size_t len, const struct pa
                                     const char **reason_out);
 void parsed_message_free(struct parsed_message **msg);
 
+/* stored_attachment.c: attachment part_ordinal (1-based, as stored) of the raw message parsed
+ * with opts (as when it was logged), decoded, if its SHA-256 is still sha256 (hex);
+ * else NULL with *why_out (static). Caller frees with g_bytes_unref(). */
+GBytes *parser_attachment(const char *raw, size_t len, const struct parser_options *opts, int part_ordinal,
+                          const char *sha256, const char **why_out);
+/* A file name to save an attachment under: no path separators or control characters
+ * (a forwarded message is named after its subject, which may hold a slash), ".eml" for
+ * a message. Caller g_free()s. */
+char *parser_attachment_file_name(const char *name, const char *content_type);
+
 /* The first reference "<prefix><digits>" in subject (e.g. "[INC0001234]" or
  * "Re: FW: INC0001234"), as a new string, or NULL. */
 char *parser_find_case_ref(const char *subject, const char *prefix, int digits);
