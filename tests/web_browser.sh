@@ -35,7 +35,7 @@ printf 'From: Tom Hughes <t.hughes@riverside-academy.org.uk>\r\nTo: servicedesk@
 for f in printer hostile conf; do "$STACK/imap_append.sh" desk "$folder" "$work/$f.eml" >/dev/null; done
 "$CASELOGD" -c "$conf" --foreground 2>"$work/daemon.log" &
 daemon=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
     [ "$(h_sql "$db" "SELECT count(*) FROM cases")" = 3 ] && break
     sleep 0.1
 done
@@ -63,4 +63,8 @@ h_check "sent to the requester" 1 "$(grep -l -F "Kyocera today. $tag" "$CASELOG_
 h_check "the events record the person" "comment:$sam assigned:$sam resolved:$sam" \
     "$(h_sql "$db" "SELECT string_agg(e.kind || ':' || e.actor, ' ' ORDER BY e.id) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$ref' AND e.kind IN ('comment', 'assigned', 'resolved')")"
 h_check "screenshots kept" "yes yes" "$([ -s "$shots/queue.png" ] && echo yes) $([ -s "$shots/case.png" ] && echo yes)"
+if [ "$failed" -gt 0 ]; then
+    echo "--- caselog-web's log"; tail -n 30 "$work/web.log"
+    echo "--- caselogd's log"; tail -n 30 "$work/daemon.log"
+fi
 h_summary web_browser
