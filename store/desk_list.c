@@ -132,38 +132,58 @@ static void list_query_clear(struct list_query *q)
         g_ptr_array_unref(q->states);
 }
 
-/* The total's statement (stopping at count_limit + 1 if set), interned. */
-static const char *list_count_sql(const struct list_query *q, const struct desk_filter *f)
+/* The total's query (stopping at count_limit + 1 if set). Caller g_free()s. */
+static char *list_count_sql(const struct list_query *q, const struct desk_filter *f)
 {
-    char *sql = f->count_limit > 0
-                    ? g_strdup_printf("SELECT count(*) FROM (SELECT 1%s LIMIT %d) counted", q->from->str,
-                                      f->count_limit + 1)
-                    : g_strconcat("SELECT count(*)", q->from->str, NULL);
-    const char *interned = g_intern_string(sql);
-    g_free(sql);
-    return interned;
+    return f->count_limit > 0 ? g_strdup_printf("SELECT count(*) FROM (SELECT 1%s LIMIT %d) counted", q->from->str,
+                                                f->count_limit + 1)
+                              : g_strconcat("SELECT count(*)", q->from->str, NULL);
 }
 
-/* The page's statement: the query in its order, limit and offset the last two
- * arguments, interned. */
-static const char *list_page_sql(const struct list_query *q, const struct desk_filter *f)
+/* The page's statement, interned: the query in its order, with the total as a column
+ * when asked for (one statement, planned once per session: the planner runs it once
+ * for the page), the limit written in (a plan for "LIMIT $n" must expect any number
+ * of rows, and would sort them all), the offset the last argument. */
+static const char *list_page_sql(const struct list_query *q, const struct desk_filter *f, bool total)
 {
     bool search = f->search && *f->search;
     enum desk_sort sort = f->sort >= 0 && f->sort < DESK_SORT_COUNT ? f->sort : DESK_SORT_DUE;
     if (sort == DESK_SORT_RANK && !search)
         sort = DESK_SORT_DUE;
-    char *sql = g_strdup_printf("SELECT " DESK_CASE_COLUMNS ", %s AS search_rank%s ORDER BY %s LIMIT $%d OFFSET $%d",
-                                search ? "hits.rank" : "0::real", q->from->str, list_order[sort], q->n + 1, q->n + 2);
+    char *count = total ? list_count_sql(q, f) : g_strdup("SELECT 0");
+    char *limit = f->limit > 0 ? g_strdup_printf(" LIMIT %d", f->limit) : g_strdup("");
+    char *sql = g_strdup_printf("SELECT " DESK_CASE_COLUMNS ", %s AS search_rank, (%s) AS total%s ORDER BY %s%s OFFSET $%d",
+                                search ? "hits.rank" : "0::real", count, q->from->str, list_order[sort], limit,
+                                q->n + 1);
     const char *interned = g_intern_string(sql);
     g_free(sql);
+    g_free(limit);
+    g_free(count);
     return interned;
 }
 
+struct list_rows {
+    GPtrArray *rows;
+    int64_t total;
+};
+
 static void list_row(struct db_row *r, void *data)
 {
+    struct list_rows *l = data;
     struct desk_case *c = desk_case_from_row(r);
     c->rank = g_ascii_strtod(db_next_text(r), NULL);
-    g_ptr_array_add(data, c);
+    l->total = db_next_int(r);
+    g_ptr_array_add(l->rows, c);
+}
+
+/* The total alone, for a page past the end (which has no row to carry it). */
+static bool list_total(struct store *st, const struct list_query *q, const struct desk_filter *f, int64_t *total,
+                       GError **error)
+{
+    char *sql = list_count_sql(q, f);
+    bool ok = db_int(st->db, g_intern_string(sql), q->args, total, error);
+    g_free(sql);
+    return ok;
 }
 
 GPtrArray *store_desk_list(struct store *st, const struct desk_filter *f, int64_t *total_out, GError **error)
@@ -172,22 +192,23 @@ GPtrArray *store_desk_list(struct store *st, const struct desk_filter *f, int64_
         *total_out = 0;
     struct list_query q;
     list_query_init(&q, f);
-    PGresult *count = NULL;
-    bool ok = !total_out || db_defer(st->db, list_count_sql(&q, f), q.args, &count, error); /* same round trip */
-    const char *page_sql = list_page_sql(&q, f);
-    list_arg(&q, db_arg_id(f->limit));
+    const char *page_sql = list_page_sql(&q, f, total_out != NULL);
+    int n = q.n;
     list_arg(&q, db_arg_int(MAX(f->offset, 0)));
-    GPtrArray *rows = g_ptr_array_new_with_free_func(desk_case_free);
-    ok = ok && db_each_row(st->db, page_sql, q.args, list_row, rows, error);
+    struct list_rows l = { .rows = g_ptr_array_new_with_free_func(desk_case_free) };
+    bool ok = db_each_row(st->db, page_sql, q.args, list_row, &l, error);
+    q.n = n; /* without the offset: the total's own statement takes the filters' arguments */
+    q.args[n] = (struct db_arg){ .kind = DB_ARG_END };
+    if (ok && total_out && l.rows->len == 0 && f->offset > 0)
+        ok = list_total(st, &q, f, &l.total, error);
     list_query_clear(&q);
-    if (ok && total_out && count)
-        *total_out = db_get_int(count, 0, 0);
-    PQclear(count);
     if (!ok) {
-        g_ptr_array_unref(rows);
+        g_ptr_array_unref(l.rows);
         return NULL;
     }
-    return rows;
+    if (total_out)
+        *total_out = l.total;
+    return l.rows;
 }
 
 void desk_school_free(gpointer p)

@@ -10,6 +10,25 @@
 
 #define WEB_DESK_CHANNEL "caselog_desk"
 
+static bool web_plans(struct db *db, GError **error)
+{
+    return db_run(db, "SET plan_cache_mode = force_generic_plan", NULL, error);
+}
+
+static bool web_replan(struct db *db, void *data, GError **error)
+{
+    (void)data;
+    return web_plans(db, error);
+}
+
+bool store_web_setup(struct store *st, GError **error)
+{
+    if (!web_plans(st->db, error))
+        return false;
+    db_on_reconnect(st->db, web_replan, NULL);
+    return true;
+}
+
 bool store_web_session_new(struct store *st, const char *token_sha256, const char *role, const char *address,
                            bool via_proxy, GError **error)
 {

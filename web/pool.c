@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "store_web.h"
+
 #define WEB_POOL_WAIT_US (10 * G_USEC_PER_SEC)
 
 struct web_pool {
@@ -62,6 +64,8 @@ struct store *web_pool_take(struct web_pool *pool, GError **error)
     pool->open++; /* counted before connecting, so no other thread overshoots the limit */
     g_mutex_unlock(&pool->lock);
     struct store *st = store_open_as(pool->conninfo, pool->user, error);
+    if (st && !store_web_setup(st, error))
+        store_close(&st);
     if (!st)
         web_pool_give(pool, NULL, false);
     return st;
