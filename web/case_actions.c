@@ -12,16 +12,6 @@
 
 #define ACTION_MAX_TEXT 20000 /* characters of a comment */
 
-/* A form field, stripped; NULL if absent or blank. Borrowed from the form (stripped in place). */
-static const char *action_field(struct web_request *r, const char *name)
-{
-    char *v = (char *)web_form(r, name);
-    if (!v)
-        return NULL;
-    g_strstrip(v);
-    return *v ? v : NULL;
-}
-
 /* The command the form asks for; NULL problem if it can be run, else why not. */
 static const char *action_read(struct web_request *r, const char *action, struct desk_command *cmd)
 {
@@ -36,23 +26,23 @@ static const char *action_read(struct web_request *r, const char *action, struct
     if (i == G_N_ELEMENTS(actions))
         return "There is no such action.";
     cmd->command = actions[i].command;
-    cmd->text = action_field(r, "text");
+    cmd->text = web_form_field(r, "text");
     if (cmd->text && g_utf8_strlen(cmd->text, -1) > ACTION_MAX_TEXT)
         return "The text is too long.";
     switch (cmd->command) {
     case CASE_CMD_ASSIGN:
-        cmd->assignee = action_field(r, "assignee");
+        cmd->assignee = web_form_field(r, "assignee");
         return cmd->assignee ? NULL : "Say who to assign the case to.";
     case CASE_CMD_COMMENT:
         if (g_strcmp0(web_form(r, "visibility"), "internal") == 0)
             cmd->command = CASE_CMD_NOTE;
         return cmd->text ? NULL : "The comment is empty.";
     case CASE_CMD_HOLD: {
-        int hold = hold_reason_from_name(action_field(r, "reason"));
+        int hold = hold_reason_from_name(web_form_field(r, "reason"));
         if (hold <= HOLD_NONE)
             return "Choose why the case is on hold.";
         cmd->hold = (enum hold_reason)hold;
-        const char *until = action_field(r, "until");
+        const char *until = web_form_field(r, "until");
         if (until && !web_time_parse(r->app, until, &cmd->hold_until))
             return "The hold's end is not a date and time.";
         return cmd->hold == HOLD_CUSTOMER_DEFERRAL && !cmd->hold_until
@@ -62,9 +52,9 @@ static const char *action_read(struct web_request *r, const char *action, struct
         cmd->no_confirm = web_form(r, "no_confirm") != NULL;
         return NULL;
     case CASE_CMD_PRIORITY: {
-        const char *p = action_field(r, "priority");
+        const char *p = web_form_field(r, "priority");
         cmd->priority = p && strlen(p) == 1 && p[0] >= '1' && p[0] <= '5' ? p[0] - '0' : 0;
-        cmd->reason = action_field(r, "reason");
+        cmd->reason = web_form_field(r, "reason");
         return !cmd->priority ? "Choose a priority from 1 to 5." : !cmd->reason ? "Say why the priority changes." : NULL;
     }
     default:

@@ -9,16 +9,6 @@
 #include "store_command.h"
 #include "store_desk.h"
 
-/* A field, stripped; NULL if absent or blank (borrowed, stripped in place). */
-static const char *correct_field(struct web_request *r, const char *name)
-{
-    char *v = (char *)web_form(r, name);
-    if (!v)
-        return NULL;
-    g_strstrip(v);
-    return *v ? v : NULL;
-}
-
 /* The one school text names (by name or identifier); its id, or 0 with *problem set. */
 static int64_t correct_school(struct web_request *r, const char *text, char **name_out, const char **problem)
 {
@@ -44,10 +34,10 @@ static int64_t correct_school(struct web_request *r, const char *text, char **na
 /* The form as a correction; NULL problem if it can be made. */
 static const char *correct_read(struct web_request *r, struct desk_correction *in, char **school_name)
 {
-    in->type = correct_field(r, "type");
-    in->queue = correct_field(r, "queue");
-    in->requester = correct_field(r, "requester");
-    const char *school = correct_field(r, "school");
+    in->type = web_form_field(r, "type");
+    in->queue = web_form_field(r, "queue");
+    in->requester = web_form_field(r, "requester");
+    const char *school = web_form_field(r, "school");
     if (in->type && case_type_from_name(in->type) < 0)
         return "There is no such type.";
     if (in->requester && (!strchr(in->requester, '@') || strpbrk(in->requester, " \t\r\n<>,;\"")))

@@ -9,14 +9,7 @@
 
 static char *web_time_format(const struct web_app *app, int64_t t, const char *fmt)
 {
-    if (!t)
-        return NULL;
-    GDateTime *utc = g_date_time_new_from_unix_utc(t);
-    GDateTime *local = g_date_time_to_timezone(utc, calendar_timezone(app->cal));
-    char *text = g_date_time_format(local, fmt);
-    g_date_time_unref(local);
-    g_date_time_unref(utc);
-    return text;
+    return t ? calendar_format(app->cal, t, fmt) : NULL;
 }
 
 char *web_time(const struct web_app *app, int64_t t)

@@ -63,7 +63,7 @@ static void case_forms(struct web_request *r, struct view *v, const struct desk_
 {
     static const struct { enum case_command command; const char *flag; } forms[] = {
         { CASE_CMD_ASSIGN, "can_assign" }, { CASE_CMD_COMMENT, "can_comment" }, { CASE_CMD_HOLD, "can_hold" },
-        { CASE_CMD_RESOLVE, "can_resolve" }, { CASE_CMD_CLOSE, "can_close" }, { CASE_CMD_REOPEN, "can_reopen" },
+        { CASE_CMD_RESOLVE, "can_resolve" }, { CASE_CMD_CLOSE, "close" }, { CASE_CMD_REOPEN, "reopen" },
         { CASE_CMD_PRIORITY, "can_priority" },
     };
     int state = thread_case_state_from_name(c->state);
@@ -75,7 +75,13 @@ static void case_forms(struct web_request *r, struct view *v, const struct desk_
                                       .new_hold = HOLD_AWAITING_CUSTOMER };
         struct lifecycle_decision d;
         lifecycle_decide(&in, &d);
-        view_set_bool(v, forms[i].flag, d.allowed);
+        if (!g_str_has_prefix(forms[i].flag, "can_") && d.allowed) { /* a form that only asks why */
+            struct view *form = view_add(v, "why_actions");
+            view_set(form, "action", forms[i].flag);
+            view_set(form, "button", forms[i].command == CASE_CMD_CLOSE ? "Close" : "Reopen");
+        } else {
+            view_set_bool(v, forms[i].flag, d.allowed);
+        }
     }
     view_set(v, "me", r->role);
     GError *error = NULL;

@@ -43,6 +43,15 @@ const char *web_form(const struct web_request *r, const char *name)
     return r->form ? g_hash_table_lookup(r->form, name) : NULL;
 }
 
+const char *web_form_field(struct web_request *r, const char *name)
+{
+    char *v = r->form ? g_hash_table_lookup(r->form, name) : NULL;
+    if (!v)
+        return NULL;
+    g_strstrip(v);
+    return *v ? v : NULL;
+}
+
 const char *web_header(const struct web_request *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -84,7 +93,7 @@ static void web_peer(struct web_request *r)
     }
 }
 
-static enum MHD_Result web_form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+static enum MHD_Result web_form_take(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
                                       const char *content_type, const char *transfer_encoding, const char *data,
                                       uint64_t off, size_t size)
 {
@@ -146,7 +155,7 @@ static struct web_pending *web_pending_new(struct web_app *app, struct MHD_Conne
         p->fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, web_gstring_free);
         const char *type = web_header(r, "Content-Type");
         if (type && g_str_has_prefix(type, MHD_HTTP_POST_ENCODING_FORM_URLENCODED))
-            p->pp = MHD_create_post_processor(conn, WEB_POST_BUFFER, web_form_field, p);
+            p->pp = MHD_create_post_processor(conn, WEB_POST_BUFFER, web_form_take, p);
         if (!p->pp)
             p->form_bad = true;
     }

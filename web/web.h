@@ -66,6 +66,9 @@ struct web_request {
 const char *web_query(const struct web_request *r, const char *name);
 /* A form value (NULL if absent), borrowed. */
 const char *web_form(const struct web_request *r, const char *name);
+/* A form value stripped of blanks at its ends, NULL if absent or blank (borrowed:
+ * stripped in place). */
+const char *web_form_field(struct web_request *r, const char *name);
 /* A request header (NULL if absent), borrowed. */
 const char *web_header(const struct web_request *r, const char *name);
 /* Add a response header (copied). */
