@@ -115,7 +115,9 @@ def run(sam, priya, shots):
     submit(sam, "assign", {}, "assigned")
     submit(sam, "resolve", {"text": "Replaced the pickup roller."}, "resolved")
     check("resolved, in words", "resolved", sam.find_element(By.CSS_SELECTOR, ".badges .state").text)
+    sam.set_window_size(1360, 1900)  # the thread too
     sam.save_screenshot(os.path.join(shots, "case.png"))
+    sam.set_window_size(1360, 900)
 
     # Priya sees it without reloading.
     started = time.time()
