@@ -19,7 +19,6 @@ from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 env = os.environ
@@ -64,9 +63,13 @@ def submit(driver, action, fields, done):
         box = form.find_element(By.NAME, name)
         box.clear()
         box.send_keys(value)
-    page = driver.find_element(By.TAG_NAME, "html")
     form.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(driver, 20).until(staleness_of(page))
+    try:  # the POST's 303 leads to the case page saying what was done
+        WebDriverWait(driver, 30, poll_frequency=0.1).until(
+            lambda d: d.current_url.endswith("done=" + done)
+            and d.execute_script("return document.readyState") == "complete")
+    except TimeoutException:
+        print("info: %s: after 30 s the browser is at %s" % (action, driver.current_url))
     check("%s: done" % action, True, driver.current_url.endswith("done=" + done))
 
 
