@@ -4,6 +4,8 @@
 --   of their rights, but may SET ROLE to the person signed in). A trigger keeps this so
 --   as staff are added and removed, whoever adds them; a removed member's web sessions
 --   end at once. The function runs as the tables' owner, who may grant roles.
+-- * A change to the staff notifies caselog_desk too: the web desk keeps the staff list
+--   and the threads' names while the desk stays as it was (030's triggers).
 -- * The queue's two orders (due first, newest first) are index scans over the open cases,
 --   so a page of 50 costs the same with 10,000 cases as with 100.
 GRANT SELECT ON staff TO caselog_web;
@@ -30,6 +32,9 @@ SELECT caselog_pin_search_path('caselog_web_staff_sync()');
 REVOKE ALL ON FUNCTION caselog_web_staff_sync() FROM PUBLIC;
 CREATE TRIGGER staff_web_sync AFTER INSERT OR UPDATE OF removed_at ON staff
     FOR EACH ROW EXECUTE FUNCTION caselog_web_staff_sync();
+
+CREATE TRIGGER staff_notify_desk AFTER INSERT OR UPDATE OR DELETE ON staff
+    FOR EACH STATEMENT EXECUTE FUNCTION caselog_notify_desk();
 
 -- Staff added before this migration.
 DO $$

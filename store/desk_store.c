@@ -181,6 +181,11 @@ struct desk_case *store_desk_case(struct store *st, const char *reference, char 
      * scan of the whole primary key. */
     struct desk_case_stamped s = { 0 };
     bool found = false;
+    if (!stamp_out) {
+        db_one_row(st->db, "SELECT " DESK_CASE_COLUMNS " FROM case_sla WHERE reference = upper($1)",
+                   DB_ARGS(db_arg_text(reference)), desk_case_into, &s.c, &found, error);
+        return s.c;
+    }
     db_one_row(st->db,
         "SELECT " DESK_CASE_COLUMNS ", concat_ws(' ', 'm', (SELECT count(*) FROM messages m WHERE m.case_id = case_sla.id),"
         " 'e', (SELECT count(*) FROM case_events e WHERE e.case_id = case_sla.id),"

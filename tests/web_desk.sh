@@ -73,6 +73,14 @@ h_check "no img element, no javascript: link, no event handler attribute" 0 \
     "$(grep -ciE '<img|href="javascript:|<[a-z]+ [^>]*on(error|load|click)=' <<<"$page")"
 h_check "accents, Welsh, Chinese kept" 1 "$(grep -c '£5 Gŵyr 学校' <<<"$page")"
 
+# --- a change made elsewhere (here the CLI) shows on a case page already read once ---
+"$CASELOG" -c "$conf" comment "$ref" --internal "Noted from the command line $tag" >/dev/null
+for _ in $(seq 1 40); do
+    curl -s -b "$jar" "$base/case/$ref" | grep -q "Noted from the command line $tag" && break
+    sleep 0.05
+done
+h_check "a note made with the CLI is on the page, read afresh" 1 "$(curl -s -b "$jar" "$base/case/$ref" | grep -c "Noted from the command line $tag")"
+
 # --- CSRF and origin ---
 csrf=$(w_csrf "$jar" "/case/$ref")
 h_check "the page carries a CSRF token" 64 "${#csrf}"

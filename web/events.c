@@ -20,7 +20,8 @@
 
 struct web_events {
     GMutex lock;
-    guint64 generation;   /* desk changes seen */
+    guint64 generation;   /* desk changes seen, gathered: what the streams follow */
+    gint version;         /* desk changes seen, at once (atomic): what the case pages' cache follows */
     guint64 beat;         /* heartbeats */
     GPtrArray *parked;    /* struct web_stream *, suspended */
     bool stopping;
@@ -68,7 +69,26 @@ static int events_wait(struct web_events *ev, int db_fd, int ms)
     return n > 0 && fds[1].revents ? 1 : 0;
 }
 
-/* Listen until the connection fails or we stop; false when stopping. */
+/* Read what notifications have come; the desk's version moves on at once if any did.
+ * false (logged) if the connection failed. */
+static bool events_drain(struct web_events *ev, struct store *st, bool *changed)
+{
+    int changes = 0;
+    GError *error = NULL;
+    if (!store_web_drain(st, &changes, &error)) {
+        log_warn("action=listen_lost reason=%s", log_clip((char[LOG_CLIP_SIZE]){ 0 }, error->message));
+        g_error_free(error);
+        return false;
+    }
+    if (changes) {
+        g_atomic_int_inc(&ev->version);
+        *changed = true;
+    }
+    return true;
+}
+
+/* Listen until the connection fails or we stop; false when stopping. Changes this close
+ * together (EVENTS_GATHER_MS) wake the streams once; each moves the version at once. */
 static bool events_listen(struct web_events *ev, struct store *st)
 {
     gint64 next_beat = g_get_monotonic_time() + EVENTS_BEAT_MS * 1000;
@@ -82,16 +102,18 @@ static bool events_listen(struct web_events *ev, struct store *st)
             next_beat = g_get_monotonic_time() + EVENTS_BEAT_MS * 1000;
             continue;
         }
-        int changes = 0;
-        GError *error = NULL;
-        if (events_wait(ev, -1, EVENTS_GATHER_MS) < 0)
-            return false;
-        if (!store_web_drain(st, &changes, &error)) {
-            log_warn("action=listen_lost reason=%s", log_clip((char[LOG_CLIP_SIZE]){ 0 }, error->message));
-            g_error_free(error);
+        bool changed = false;
+        if (!events_drain(ev, st, &changed))
             return true;
+        gint64 gathered = g_get_monotonic_time() + EVENTS_GATHER_MS * 1000;
+        while (changed && (ms = (int)((gathered - g_get_monotonic_time()) / 1000)) > 0) {
+            got = events_wait(ev, store_socket(st), ms);
+            if (got < 0)
+                return false;
+            if (got > 0 && !events_drain(ev, st, &changed))
+                return true;
         }
-        if (changes)
+        if (changed)
             events_bump(ev, true);
     }
 }
@@ -105,7 +127,8 @@ static gpointer events_thread(gpointer data)
         bool go_on;
         if (st && store_web_listen(st, &error)) {
             log_info("action=listening channel=caselog_desk");
-            events_bump(ev, true); /* anything missed while not listening */
+            web_events_changed(ev); /* anything missed while not listening */
+            events_bump(ev, true);
             go_on = events_listen(ev, st);
         } else {
             log_warn("action=listen_failed reason=%s retry_ms=%d", log_clip((char[LOG_CLIP_SIZE]){ 0 }, error->message), EVENTS_RETRY_MS);
@@ -116,6 +139,16 @@ static gpointer events_thread(gpointer data)
         if (!go_on)
             return NULL;
     }
+}
+
+guint web_events_version(struct web_events *ev)
+{
+    return (guint)g_atomic_int_get(&ev->version);
+}
+
+void web_events_changed(struct web_events *ev)
+{
+    g_atomic_int_inc(&ev->version);
 }
 
 struct web_events *web_events_start(const char *conninfo, const char *user)

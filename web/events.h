@@ -6,6 +6,7 @@
 #ifndef CASELOG_WEB_EVENTS_H
 #define CASELOG_WEB_EVENTS_H
 
+#include <glib.h>
 #include <stdbool.h>
 
 #include "web.h"
@@ -18,6 +19,13 @@ struct web_events *web_events_start(const char *conninfo, const char *user);
 void web_events_stop(struct web_events *ev);
 /* Free ev, after the server has stopped. */
 void web_events_free(struct web_events **ev);
+/* The desk's version: it moves on with every change the listener hears of (at once,
+ * not gathered), when it (re)connects, and with web_events_changed(). Equal versions:
+ * nothing on the desk changed in between, as far as this process can know. */
+guint web_events_version(struct web_events *ev);
+/* This process changed the desk (a form was posted): move the version on now, before
+ * the notification comes back, so that the page the form leads to is read afresh. */
+void web_events_changed(struct web_events *ev);
 /* The response for one stream on conn. */
 struct MHD_Response *web_events_response(struct web_events *ev, struct MHD_Connection *conn);
 

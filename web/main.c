@@ -109,6 +109,7 @@ static void app_init(struct web_app *app, const struct config *cfg, struct html_
     app->cookie_secure = w->tls_cert_file || g_str_has_prefix(w->base_url, "https://");
     app->limiter = web_limiter_new(20, 5, 15 * 60);
     app->fragments = fragment_cache_new(WEB_FRAGMENT_CACHE_BYTES);
+    g_mutex_init(&app->staff_lock);
 }
 
 static void app_clear(struct web_app *app)
@@ -116,6 +117,9 @@ static void app_clear(struct web_app *app)
     web_pool_free(&app->pool);
     web_limiter_free(&app->limiter);
     fragment_cache_free(&app->fragments);
+    if (app->staff)
+        g_ptr_array_unref(app->staff);
+    g_mutex_clear(&app->staff_lock);
     calendar_free(&app->cal);
     html_set_free(&app->html);
     g_free(app->service_conninfo);

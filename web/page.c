@@ -5,7 +5,9 @@
 
 #include "web.h"
 
+#include "events.h"
 #include "log.h"
+#include "store_staff.h"
 #include "version.h"
 
 void web_page_more(struct web_request *r, const char *page, const struct view *v)
@@ -66,4 +68,30 @@ void web_redirect(struct web_request *r, const char *path)
     r->status = 303;
     web_add_header(r, "Location", path);
     g_string_truncate(r->body, 0);
+}
+
+GPtrArray *web_staff(struct web_request *r)
+{
+    struct web_app *app = r->app;
+    guint version = web_events_version(app->events); /* before the list is read */
+    GPtrArray *staff = NULL;
+    g_mutex_lock(&app->staff_lock);
+    if (app->staff && app->staff_version == version)
+        staff = g_ptr_array_ref(app->staff);
+    g_mutex_unlock(&app->staff_lock);
+    if (staff)
+        return staff;
+    GError *error = NULL;
+    staff = store_staff_list(r->st, false, &error);
+    if (!staff) {
+        g_error_free(error);
+        return NULL;
+    }
+    g_mutex_lock(&app->staff_lock);
+    if (app->staff)
+        g_ptr_array_unref(app->staff);
+    app->staff = g_ptr_array_ref(staff);
+    app->staff_version = version;
+    g_mutex_unlock(&app->staff_lock);
+    return staff;
 }

@@ -9,6 +9,7 @@
 #include "event_words.h"
 #include "store_staff.h"
 #include "format.h"
+#include "events.h"
 #include "fragment_cache.h"
 #include "lifecycle.h"
 #include "pages.h"
@@ -84,8 +85,7 @@ static void case_forms(struct web_request *r, struct view *v, const struct desk_
         }
     }
     view_set(v, "me", r->role);
-    GError *error = NULL;
-    GPtrArray *staff = store_staff_list(r->st, false, &error);
+    GPtrArray *staff = web_staff(r); /* without it the form still takes a role name typed in */
     view_set_list(v, "staff");
     for (guint i = 0; staff && i < staff->len; i++) {
         const struct staff_member *m = g_ptr_array_index(staff, i);
@@ -93,7 +93,6 @@ static void case_forms(struct web_request *r, struct view *v, const struct desk_
         view_set(o, "role", m->role_name);
         view_set(o, "name", m->display_name);
     }
-    g_clear_error(&error); /* the form still takes a role name typed in */
     if (staff)
         g_ptr_array_unref(staff);
     view_set_list(v, "type_options");
@@ -191,10 +190,11 @@ static const char *case_done_words(const char *done)
 }
 
 /* The thread and attachments of c as finished HTML: kept in the fragment cache under
- * the case's stamp, made (and kept) when the stamp is new. NULL if they could not be read. */
-static GBytes *case_fragment(struct web_request *r, const struct desk_case *c, const char *stamp)
+ * the case's stamp (found true at the desk's version), made (and kept) when the stamp
+ * is new. NULL if they could not be read. */
+static GBytes *case_fragment(struct web_request *r, const struct desk_case *c, const char *stamp, guint version)
 {
-    GBytes *html = fragment_cache_get(r->app->fragments, c->id, stamp);
+    GBytes *html = fragment_cache_get(r->app->fragments, c->reference, stamp, version);
     if (html)
         return html;
     GPtrArray *attachments = NULL;
@@ -212,19 +212,42 @@ static GBytes *case_fragment(struct web_request *r, const struct desk_case *c, c
     html_render(r->app->html, "case_thread", v, out);
     gsize len = out->len;
     html = g_bytes_new_take(g_string_free(out, FALSE), len);
-    fragment_cache_put(r->app->fragments, c->id, stamp, html);
+    fragment_cache_put(r->app->fragments, c->reference, stamp, version, html);
     view_free(&v);
     g_ptr_array_unref(thread);
     g_ptr_array_unref(attachments);
     return html;
 }
 
+/* The case named reference as the person may see it (NULL: none, or an error), and its
+ * thread's fragment: the cached one if nothing on the desk changed since it was last
+ * found true (then the thread need not even be counted), else by its stamp. */
+static struct desk_case *case_read(struct web_request *r, const char *reference, GBytes **fragment_out,
+                                   GError **error)
+{
+    guint version = web_events_version(r->app->events); /* before anything is read */
+    char *key = g_ascii_strup(reference, -1);
+    GBytes *fresh = fragment_cache_fresh(r->app->fragments, key, version);
+    char *stamp = NULL;
+    struct desk_case *c = store_desk_case(r->st, reference, fresh ? NULL : &stamp, error);
+    *fragment_out = NULL;
+    if (c && fresh && strcmp(c->reference, key) == 0)
+        *fragment_out = g_steal_pointer(&fresh);
+    else if (c)
+        *fragment_out = case_fragment(r, c, stamp ? stamp : "", version);
+    if (fresh)
+        g_bytes_unref(fresh);
+    g_free(stamp);
+    g_free(key);
+    return c;
+}
+
 /* Render the case named reference; refused (a command's reason) is shown on it, with status. */
 void page_case_render(struct web_request *r, const char *reference, unsigned status, const char *refused)
 {
-    char *stamp = NULL;
+    GBytes *fragment = NULL;
     GError *error = NULL;
-    struct desk_case *c = store_desk_case(r->st, reference, &stamp, &error);
+    struct desk_case *c = case_read(r, reference, &fragment, &error);
     if (!c) {
         /* A case the person may not see (confidential) is as absent as one that does not exist. */
         web_error(r, error ? 503 : 404, error ? "The case could not be read from the database."
@@ -232,7 +255,6 @@ void page_case_render(struct web_request *r, const char *reference, unsigned sta
         g_clear_error(&error);
         return;
     }
-    GBytes *fragment = case_fragment(r, c, stamp);
     if (!fragment) {
         web_error(r, 503, "The case's thread could not be read from the database.");
     } else {
@@ -253,7 +275,6 @@ void page_case_render(struct web_request *r, const char *reference, unsigned sta
         g_bytes_unref(fragment);
     }
     desk_case_free(c);
-    g_free(stamp);
 }
 
 void page_case(struct web_request *r, const char *rest)

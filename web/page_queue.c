@@ -64,8 +64,7 @@ static void queue_assignee(struct web_request *r, struct view *v, struct desk_fi
         view_set(o, "label", fixed[i][1]);
         view_set_bool(o, "selected", g_strcmp0(fixed[i][0], who ? who : "") == 0);
     }
-    GError *error = NULL;
-    GPtrArray *staff = store_staff_list(r->st, false, &error);
+    GPtrArray *staff = web_staff(r); /* without it the choice is still "anyone", "me" or "nobody" */
     for (guint i = 0; staff && i < staff->len; i++) {
         const struct staff_member *m = g_ptr_array_index(staff, i);
         struct view *o = view_add(v, "assignee_options");
@@ -73,7 +72,6 @@ static void queue_assignee(struct web_request *r, struct view *v, struct desk_fi
         view_set(o, "label", m->display_name);
         view_set_bool(o, "selected", g_strcmp0(m->role_name, who) == 0);
     }
-    g_clear_error(&error); /* without the list the choice is still "anyone", "me" or "nobody" */
     if (staff)
         g_ptr_array_unref(staff);
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "events.h"
 #include "pages.h"
 #include "session.h"
 
@@ -81,4 +82,6 @@ void web_route(struct web_request *r)
         return;
     }
     route->page(r, rest);
+    if (r->post && route->access == WEB_SIGNED_IN)
+        web_events_changed(r->app->events); /* what it changed is read afresh by the next page */
 }

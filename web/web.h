@@ -29,6 +29,9 @@ struct web_app {
     struct web_limiter *limiter;  /* sign-in failures per address and per role */
     struct web_events *events;    /* Server-Sent Events fed by LISTEN caselog_desk */
     struct fragment_cache *fragments; /* cases' threads as finished HTML */
+    GMutex staff_lock;            /* the staff list for the forms, kept while the desk's */
+    GPtrArray *staff;             /* version stays (web_staff()) */
+    guint staff_version;
     char *service_conninfo;       /* web.conninfo, or database.conninfo ... */
     char *service_user;           /* ... as web.database_user (NULL with web.conninfo) */
     char *signin_conninfo;        /* where staff passwords are checked */
@@ -73,6 +76,11 @@ const char *web_form_field(struct web_request *r, const char *name);
 const char *web_header(const struct web_request *r, const char *name);
 /* Add a response header (copied). */
 void web_add_header(struct web_request *r, const char *name, const char *value);
+
+/* The current staff (struct staff_member, store_staff.h) for the pages' choices of
+ * person, read again only when the desk's version has moved (staff changes notify it:
+ * sql/031); NULL if it cannot be read. Caller g_ptr_array_unref()s. */
+GPtrArray *web_staff(struct web_request *r);
 
 /* Render page (templates/web/PAGE.html) with v and the values every page has (the
  * person, the CSRF token, the desk's name, the navigation); status as given. */

@@ -119,9 +119,9 @@ struct desk_unlisted {
 /* The case's messages with unlisted attachments, in time order. Caller frees with
  * g_ptr_array_unref() (elements g_free()d). */
 GPtrArray *store_desk_unlisted(struct store *st, int64_t case_id, GError **error);
-/* The case with reference alone (NULL, without an error, if none), and its stamp: a
- * text that changes whenever its thread (mail, events, attachments) or the staff's
- * names change (*stamp_out, g_free'd by the caller). */
+/* The case with reference alone (NULL, without an error, if none), and, if stamp_out
+ * is not NULL, its stamp: a text that changes whenever its thread (mail, events,
+ * attachments) or the staff's names change (*stamp_out, g_free'd by the caller). */
 struct desk_case *store_desk_case(struct store *st, const char *reference, char **stamp_out, GError **error);
 /* The thread and attachments of case_id, as store_desk_show() gives them. */
 GPtrArray *store_desk_thread(struct store *st, int64_t case_id, GPtrArray **attachments_out, GError **error);
