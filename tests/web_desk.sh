@@ -4,8 +4,10 @@
 # cookie, the security headers on every kind of response, hostile mail shown as text,
 # POSTs refused without the CSRF token or from another origin (and nothing changed), a
 # confidential case refused by URL to a desk member without caselog_safeguarding,
-# attachments as downloads, the live stream, sign-out and idle expiry, a sign-in route
-# that asks no password refused, and sign-in by a trusted proxy's header.
+# attachments as downloads, a change made elsewhere read afresh, the report (caselog
+# report's figures, what row-level security left out said), schools and status, the
+# live stream, sign-out and idle expiry, a sign-in route that asks no password refused,
+# sign-in by a trusted proxy's header, and TLS of its own.
 . "$(dirname "$0")/lib/harness.sh"
 . "$(dirname "$0")/lib/web_harness.sh"
 w_setup webdesk
@@ -177,4 +179,20 @@ h_check "the proxy names Priya by address: her queue" "200 1" \
     "$(curl -s -o "$work/q.html" -w '%{http_code}' -H 'X-Remote-User: Priya.Shah@desk.example.org' "$base2/") $(grep -c 'class="person">Priya Shah<' "$work/q.html")"
 h_check "a name the staff does not know: 403" 403 "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Remote-User: mallory@evil.example' "$base2/")"
 h_check "the proxy's sessions are marked so" 1 "$(h_sql "$db" "SELECT count(*) FROM web_sessions WHERE via_proxy AND role_name = '$priya'")"
+
+# --- TLS of its own (libmicrohttpd with GnuTLS): then the cookie is Secure, as __Host- ---
+port3=$(h_free_port)
+certs="$CASELOG_TEST_STACK_DIR/certs"
+sed -e "s/listen = \"127.0.0.1:$port\"/listen = \"127.0.0.1:$port3\"/" \
+    -e "s|base_url = \"$base/\"|base_url = \"https://127.0.0.1:$port3/\"; tls_cert_file = \"$certs/server.pem\"; tls_key_file = \"$certs/server.key\"|" \
+    "$conf" > "$work/tls.conf"
+w_start "$work/tls.conf"
+base3="https://127.0.0.1:$port3"
+h_check "TLS: the sign-in page over HTTPS, its certificate checked" 200 \
+    "$(curl -s --cacert "$CASELOG_TEST_CA_FILE" -o /dev/null -w '%{http_code}' "$base3/signin")"
+h_check "TLS: no plain HTTP on that port" 000 "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port3/signin" || true)"
+cookie3=$(curl -s --cacert "$CASELOG_TEST_CA_FILE" -o /dev/null -D - -H "Origin: $base3" --data-urlencode "role=$sam" \
+    --data-urlencode "password=$sam_pw" "$base3/signin" | tr -d '\r' | sed -n 's/^Set-Cookie: //Ip')
+h_check "TLS: the cookie is __Host-, Secure, HttpOnly, SameSite=Strict" 1 \
+    "$(grep -cE '^__Host-caselog_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Secure$' <<<"$cookie3")"
 h_summary web_desk

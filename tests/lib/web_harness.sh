@@ -5,6 +5,7 @@
 #   w_staff VAR NAME EMAIL [--safeguarding|--admin]...
 #                          a staff member with a password (echoed in ${VAR}_pw)
 #   w_start [CONF]         start caselog-web on CONF (default $conf), wait until it answers
+#                          at its base_url (https: the stack's CA)
 #   w_stop                 stop the caselog-web started last
 #   w_cleanup              stop everything, drop the database and the roles
 WEB="$CASELOG_BUILD_DIR/web/caselog-web"
@@ -48,12 +49,12 @@ w_staff() {
 }
 
 w_start() {
-    local c=${1:-$conf} p
-    p=$(sed -n 's/.*listen = "127.0.0.1:\([0-9]*\)".*/\1/p' "$c" | tail -n 1)
+    local c=${1:-$conf} url
+    url=$(sed -n 's/.*base_url = "\([^"]*\)".*/\1/p' "$c" | tail -n 1)
     "$WEB" -c "$c" 2>>"$work/web.log" &
     w_pids+=($!)
     for _ in $(seq 1 100); do
-        curl -s -o /dev/null "http://127.0.0.1:$p/signin" && return 0
+        curl -s --cacert "$CASELOG_TEST_CA_FILE" -o /dev/null "${url}signin" && return 0
         sleep 0.1
     done
     echo "caselog-web did not start:"; cat "$work/web.log"
