@@ -12,7 +12,6 @@
 
 #include "cli_common.h"
 #include "intake.h"
-#include "sha256.h"
 #include "message.h"
 #include "store_desk.h"
 
@@ -40,20 +39,6 @@ static bool attachment_write(const char *path, bool exclusive, GBytes *bytes)
     if (!ok)
         cli_fprintf(stderr, "caselog attachment: writing %s: %s\n", path, g_strerror(errno));
     return ok;
-}
-
-/* A safe file name for a in the current directory: no path separators (a forwarded
- * message is named after its subject, which may hold a slash), .eml for a message. */
-static char *attachment_file_name(const struct desk_attachment *a)
-{
-    char *name = g_strdup(a->name && *a->name && strcmp(a->name, ".") && strcmp(a->name, "..") ? a->name : "attachment");
-    g_strdelimit(name, "/\\", '-');
-    if (g_ascii_strcasecmp(a->content_type, "message/rfc822") == 0 && !g_str_has_suffix(name, ".eml")) {
-        char *with = g_strconcat(name, ".eml", NULL);
-        g_free(name);
-        name = with;
-    }
-    return name;
 }
 
 /* Limits for reading a message again for a part its logging left unlisted: far more
@@ -254,7 +239,7 @@ int cmd_attachment(const struct cli_context *ctx, int argc, char **argv)
     } else {
         struct desk_attachment a = { 0 };
         GBytes *bytes = attachment_nth(&s, argv[optind], dc->id, attachments, n, &a);
-        char *own = bytes ? attachment_file_name(&a) : NULL;
+        char *own = bytes ? parser_attachment_file_name(a.name, a.content_type) : NULL;
         if (bytes && attachment_write(output ? output : own, output == NULL, bytes)) {
             status = CLI_OK;
             if (!output || strcmp(output, "-"))

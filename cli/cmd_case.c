@@ -5,9 +5,11 @@
  *   resolve REF [--no-confirm] [TEXT...]
  *   close REF [TEXT...]   reopen REF [TEXT...]
  *   priority REF N --reason TEXT
- * Each locks the case, asks lifecycle_plan() (rules/lifecycle.h) what the command does
- * to it (refused, or its state, hold and clocks after), and writes that case with its
- * event in one transaction. A public event is mailed to the school by the daemon.
+ * Each runs through store_desk_command() (store/desk_command.c, which the web desk's
+ * forms use too): it locks the case, asks lifecycle_plan() (rules/lifecycle.h) what the
+ * command does to it (refused, or its state, hold and clocks after), and writes that
+ * case with its event in one transaction. A public event is mailed to the school by the
+ * daemon.
  * Exit: 0 done, 1 refused or no such case, 2 usage or config, 3 no database. */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,8 +18,7 @@
 #include "case_all.h"
 #include "cli_common.h"
 #include "cli_time.h"
-#include "clock.h"
-#include "store_case.h"
+#include "store_command.h"
 
 struct case_args {
     enum case_command command;
@@ -110,13 +111,6 @@ static int case_parse(int argc, char **argv, struct case_args *a)
     return 0;
 }
 
-/* The change the command asks for, as lifecycle_plan() takes it. */
-static struct lifecycle_change case_change_of(const struct case_args *a, enum hold_reason hold, int64_t until)
-{
-    return (struct lifecycle_change){ .kind = a->command, .hold = hold, .hold_until = until,
-                                      .no_confirm = a->no_confirm, .priority = a->priority };
-}
-
 /* Hold reason and --until (read in the desk's zone tz), checked. */
 static bool case_hold_args(const struct case_args *a, const char *tz, enum hold_reason *hold, int64_t *until)
 {
@@ -141,60 +135,26 @@ static bool case_hold_args(const struct case_args *a, const char *tz, enum hold_
     return true;
 }
 
-/* assign: NAME, else the one acting; either way someone on the staff. */
-static bool case_assignee_ok(const struct cli_session *s, struct case_args *a)
+/* What the command did, said; the exit status. */
+static int case_report(const struct case_args *a, const struct desk_command *cmd,
+                       const struct desk_command_result *res)
 {
-    if (a->command != CASE_CMD_ASSIGN)
-        return true;
-    if (!a->assignee)
-        a->assignee = s->actor ? s->actor : s->me.role;
-    GError *error = NULL;
-    struct staff_member *m = store_staff_get(s->st, a->assignee, &error);
-    if (error) {
-        cli_fprintf(stderr, "caselog %s: %s\n", a->name, error->message);
-        g_error_free(error);
-        return false;
-    }
-    if (!m)
+    if (res->assignee_unknown)
         cli_fprintf(stderr, "caselog %s: %s is not on the staff (caselog staff list; an admin adds people with"
-                            " caselog staff add)\n", a->name, a->assignee);
-    staff_member_free(m);
-    return m != NULL;
+                            " caselog staff add)\n", a->name, cmd->assignee);
+    else if (!res->found)
+        cli_fprintf(stderr, "caselog %s: no case %s\n", a->name, a->reference);
+    else if (!res->allowed)
+        cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, res->reference, res->reason);
+    else
+        cli_printf("%s: %s (%s -> %s)%s%s%s\n", res->reference, res->event_kind, case_state_name(res->from),
+                   case_state_name(res->to), res->public ? "; the school will be told" : "",
+                   res->clock_note[0] ? "; " : "", res->clock_note);
+    return res->found && res->allowed && !res->assignee_unknown ? CLI_OK : CLI_FAILED;
 }
 
-/* Write the plan with its event and say what was done (the actor: --as, else the
- * database's acting role). */
-static int case_commit(const struct cli_session *s, const struct case_args *a,
-                       const struct case_now *c, const struct lifecycle_plan *plan, enum hold_reason hold)
-{
-    char priority[4], previous[4];
-    g_snprintf(priority, sizeof priority, "%d", a->priority);
-    g_snprintf(previous, sizeof previous, "%d", c->clocks.priority);
-    const char *more[] = { "clock", plan->clock_note[0] ? plan->clock_note : NULL,
-                           "previous_priority", a->command == CASE_CMD_PRIORITY ? previous : NULL, NULL };
-    struct case_event_in ev = { .actor = s->actor, .kind = plan->event_kind, .public = plan->public,
-                                .text = a->command == CASE_CMD_PRIORITY ? a->reason : a->text, .more = more };
-    if (a->command == CASE_CMD_ASSIGN)
-        ev.extra_key = "assignee", ev.extra_value = a->assignee;
-    else if (a->command == CASE_CMD_HOLD)
-        ev.extra_key = "hold_reason", ev.extra_value = hold_reason_name(hold);
-    else if (a->command == CASE_CMD_PRIORITY)
-        ev.extra_key = "priority", ev.extra_value = priority;
-    struct case_write w = { .assignee = a->command == CASE_CMD_ASSIGN ? a->assignee : NULL,
-                            .priority_reason = a->command == CASE_CMD_PRIORITY ? a->reason : NULL };
-    int64_t event_id = 0;
-    GError *error = NULL;
-    if (!store_case_commit(s->st, c, plan, &w, &ev, &event_id, &error)) {
-        cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c->reference, error->message);
-        g_error_free(error);
-        return CLI_FAILED;
-    }
-    cli_printf("%s: %s (%s -> %s)%s%s%s\n", c->reference, plan->event_kind, case_state_name(c->clocks.state),
-           case_state_name(plan->after.state), plan->public ? "; the school will be told" : "",
-           plan->clock_note[0] ? "; " : "", plan->clock_note);
-    return CLI_OK;
-}
-
+/* Run the command as the session's person: store_desk_command() locks the case, asks
+ * the lifecycle rules and writes (the web desk's forms do the same); the exit status. */
 static int case_run(const struct cli_context *ctx, struct case_args *a)
 {
     if (a->all) {
@@ -206,41 +166,22 @@ static int case_run(const struct cli_context *ctx, struct case_args *a)
     int status = cli_session_open(ctx, &s);
     if (status != CLI_OK)
         return status;
-    enum hold_reason hold;
-    int64_t until;
-    if (!case_hold_args(a, s.cfg->desk.timezone, &hold, &until)) {
-        cli_session_close(&s);
-        return CLI_USAGE;
-    }
-    if (!case_assignee_ok(&s, a)) {
-        cli_session_close(&s);
-        return CLI_FAILED;
-    }
-    struct case_now c;
-    bool found = false;
+    /* assign: NAME, else the one acting; either way someone on the staff. */
+    struct desk_command cmd = { .command = a->command, .reference = a->reference, .actor = s.actor,
+                                .assignee = a->assignee ? a->assignee : s.actor ? s.actor : s.me.role,
+                                .no_confirm = a->no_confirm, .priority = a->priority, .reason = a->reason,
+                                .text = a->text };
+    struct desk_command_result res;
     GError *error = NULL;
-    if (!store_case_begin(s.st, a->reference, &c, &found, &error)) {
+    if (!case_hold_args(a, s.cfg->desk.timezone, &cmd.hold, &cmd.hold_until)) {
+        status = CLI_USAGE;
+    } else if (!store_desk_command(s.st, s.cfg, s.cal, &cmd, &res, &error)) {
         cli_fprintf(stderr, "caselog %s: %s\n", a->name, error->message);
         g_error_free(error);
-        cli_session_close(&s);
-        return CLI_FAILED;
-    }
-    if (!found) {
-        cli_fprintf(stderr, "caselog %s: no case %s\n", a->name, a->reference);
-        cli_session_close(&s);
-        return CLI_FAILED;
-    }
-    struct lifecycle_change change = case_change_of(a, hold, until);
-    struct lifecycle_plan plan;
-    lifecycle_plan(&c.clocks, &change, s.cfg, s.cal, clock_now(), &plan);
-    if (!plan.allowed) {
-        store_case_rollback(s.st);
-        cli_fprintf(stderr, "caselog %s: %s: %s\n", a->name, c.reference, plan.reason);
         status = CLI_FAILED;
     } else {
-        status = case_commit(&s, a, &c, &plan, hold);
+        status = case_report(a, &cmd, &res);
     }
-    case_now_clear(&c);
     cli_session_close(&s);
     return status;
 }

@@ -3,7 +3,8 @@
  * figures (rules/kpi.h) for the cases logged in the period (whole days in the desk's
  * time zone) beside the period before it, each percentage with its numerator and
  * denominator and the config's report targets met or missed. The rows and their fields
- * come from report_model.c; here they are printed. Definitions: caselog(1). */
+ * come from rules/report_model.c (the web desk's report page prints the same); here
+ * they are printed. Definitions: caselog(1). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,52 +58,14 @@ static int report_parse(int argc, char **argv, struct report_args *a)
 
 /* --- text --- */
 
-/* "49 of 52 (94.2%) missed", "0 of 0 (-)". */
-static void text_share(char *buf, size_t size, const struct report_field *f, const char *part, const char *whole,
-                       const char *pct, const char *result)
-{
-    const struct report_field *p = report_field(f, pct), *r = result ? report_field(f, result) : NULL;
-    g_snprintf(buf, size, "%s of %s (%s%s)%s%s", report_field(f, part)->value, report_field(f, whole)->value,
-               p->value[0] ? p->value : "-", p->value[0] ? "%" : "", r && r->value[0] ? " " : "",
-               r ? r->value : "");
-}
-
-static void text_times(char *buf, size_t size, const struct report_field *f, const char *count, const char *median,
-                       const char *p90)
-{
-    const struct report_field *m = report_field(f, median);
-    if (!m->value[0])
-        g_strlcpy(buf, "-", size);
-    else
-        g_snprintf(buf, size, "%s, %s (%s)", m->value, report_field(f, p90)->value, report_field(f, count)->value);
-}
-
 /* One line of a group's block: the label, then the current and previous cells. */
-static void text_line(const char *label, const struct report_field cur[REPORT_FIELDS],
-                      const struct report_field prev[REPORT_FIELDS], int line)
+static void text_line(const struct report_field cur[REPORT_FIELDS], const struct report_field prev[REPORT_FIELDS],
+                      int line)
 {
     char cells[2][96];
-    const struct report_field *fs[2] = { cur, prev };
-    for (int i = 0; i < 2; i++) {
-        const struct report_field *f = fs[i];
-        switch (line) {
-        case 0: g_strlcpy(cells[i], report_field(f, "logged")->value, sizeof cells[i]); break;
-        case 1: text_share(cells[i], 96, f, "response_in_time", "response_decided", "response_in_time_pct",
-                           "response_result"); break;
-        case 2: text_share(cells[i], 96, f, "response_missed", "response_decided", "response_missed_pct", NULL); break;
-        case 3: text_share(cells[i], 96, f, "resolution_in_time", "resolution_decided", "resolution_in_time_pct",
-                           "resolution_result"); break;
-        case 4: text_share(cells[i], 96, f, "resolution_missed", "resolution_decided", "resolution_missed_pct",
-                           NULL); break;
-        case 5: text_share(cells[i], 96, f, "first_contact", "resolved", "first_contact_pct",
-                           "first_contact_result"); break;
-        case 6: text_share(cells[i], 96, f, "reactivated", "ever_resolved", "reactivated_pct",
-                           "reactivation_result"); break;
-        case 7: text_times(cells[i], 96, f, "respond_count", "respond_median", "respond_p90"); break;
-        default: text_times(cells[i], 96, f, "resolve_count", "resolve_median", "resolve_p90"); break;
-        }
-    }
-    cli_printf("  %-30s %-34s %s\n", label, cells[0], cells[1]);
+    report_line_cell(cur, line, cells[0], sizeof cells[0]);
+    report_line_cell(prev, line, cells[1], sizeof cells[1]);
+    cli_printf("  %-30s %-34s %s\n", report_line_label(line), cells[0], cells[1]);
 }
 
 static void report_text(const struct config *cfg, const struct report_period periods[2], enum report_by by,
@@ -115,10 +78,6 @@ static void report_text(const struct config *cfg, const struct report_period per
     cli_printf("Targets: responses in time %d%%, resolutions in time %d%%, first-contact resolution %d%%, "
            "reactivated at most %d%%.\n", t->response_target, t->resolution_target, t->first_contact_target,
            t->reactivation_max);
-    static const char *const labels[] = { "cases logged", "responses in time", "missed responses",
-                                          "resolutions in time", "missed resolutions", "first-contact resolution",
-                                          "reactivated", "time to respond (median, p90)",
-                                          "time to resolve (median, p90)" };
     for (guint i = 0; i + 1 < rows->len; i += 2) {
         struct report_field cur[REPORT_FIELDS], prev[REPORT_FIELDS];
         report_row_fields(cfg, by, &g_array_index(rows, struct report_row, i), cur);
@@ -128,8 +87,8 @@ static void report_text(const struct config *cfg, const struct report_period per
         char *group = cli_cells_pad(report_field(cur, "group")->value, 32);
         cli_printf("\n%s %-34s %s\n", group, periods[0].label, periods[1].label);
         g_free(group);
-        for (int line = 0; line < (int)G_N_ELEMENTS(labels); line++)
-            text_line(labels[line], cur, prev, line);
+        for (int line = 0; line < REPORT_LINES; line++)
+            text_line(cur, prev, line);
     }
 }
 

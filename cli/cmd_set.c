@@ -8,11 +8,8 @@
 #include <string.h>
 
 #include "cli_common.h"
-#include "clock.h"
-#include "lifecycle.h"
-#include "store_correct.h"
+#include "store_command.h"
 #include "store_desk.h"
-#include "triage.h"
 
 const char usage_set[] =
     "usage: caselog set REF [--type T] [--queue Q] [--school NAME|URN] [--requester ADDR]\n"
@@ -91,123 +88,32 @@ static int64_t set_school(const struct cli_session *s, const char *text, char **
     return id;
 }
 
-/* Add "what from → to" to the summary and the event's data pairs when it changes. */
-static bool set_change(GString *summary, GPtrArray *more, const char *what, const char *from, const char *to)
-{
-    if (!to || g_strcmp0(from, to) == 0)
-        return false;
-    g_string_append_printf(summary, "%s%s %s → %s", summary->len ? "; " : "", what, from ? from : "none", to);
-    g_ptr_array_add(more, (char *)what);
-    g_ptr_array_add(more, (char *)to);
-    return true;
-}
-
-struct set_plan {
-    struct case_correction fix;
-    bool retyped;            /* the type changes: lifecycle has planned the clocks */
-    struct lifecycle_plan clocks;
-    GString *summary;
-    GPtrArray *more;         /* event data pairs, borrowed strings (priority ones in buffers) */
-    char from_priority[4], to_priority[4];
-    char *requester;         /* the new requester, lower case (owned: more points into it) */
-};
-
-/* A new type: lifecycle_plan() says what it does to the clocks (the charter's cap may
- * lower the priority; both due times again from logged_at). false if it refuses. */
-static bool set_retype(const struct cli_session *s, const struct case_now *c, const char *type, struct set_plan *p)
-{
-    struct lifecycle_change change = { .kind = CASE_CMD_TYPE, .type = (enum case_type)case_type_from_name(type) };
-    lifecycle_plan(&c->clocks, &change, s->cfg, s->cal, clock_now(), &p->clocks);
-    if (!p->clocks.allowed) {
-        cli_fprintf(stderr, "caselog set: %s: %s\n", c->reference, p->clocks.reason);
-        return false;
-    }
-    p->retyped = true;
-    g_snprintf(p->from_priority, sizeof p->from_priority, "%d", c->clocks.priority);
-    g_snprintf(p->to_priority, sizeof p->to_priority, "%d", p->clocks.after.priority);
-    if (set_change(p->summary, p->more, "priority", p->from_priority, p->to_priority)) {
-        triage_priority_cap(change.type, c->clocks.priority, &p->fix.priority_reason);
-        g_string_append_printf(p->summary, " (%s)", p->fix.priority_reason);
-    }
-    if (p->clocks.clock_note[0])
-        g_string_append_printf(p->summary, "; %s", p->clocks.clock_note);
-    return true;
-}
-
-/* What the correction changes, given the case as filed: *changes false if nothing.
- * false if it may not be made (said why). */
-static bool set_plan(const struct cli_session *s, const struct set_args *a, const struct case_now *c,
-                     const struct case_filing *was, int64_t school_id, const char *school_name, struct set_plan *p,
-                     bool *changes)
-{
-    struct case_correction *fix = &p->fix;
-    if (set_change(p->summary, p->more, "type", was->type, a->type) && !set_retype(s, c, a->type, p))
-        return false;
-    if (set_change(p->summary, p->more, "queue", was->queue, a->queue))
-        fix->queue = a->queue;
-    if (school_id && school_id != was->school_id && set_change(p->summary, p->more, "school", was->school, school_name))
-        fix->school_id = school_id;
-    p->requester = a->requester ? g_ascii_strdown(a->requester, -1) : NULL;
-    if (set_change(p->summary, p->more, "requester", was->requester, p->requester))
-        fix->requester = p->requester;
-    g_ptr_array_add(p->more, NULL);
-    *changes = p->summary->len > 0;
-    return true;
-}
-
-/* Plan and write the correction of the locked case c; the exit status. */
-static int set_write(const struct cli_session *s, const struct set_args *a, const struct case_now *c,
-                     int64_t school_id, const char *school_name, GError **error)
-{
-    struct case_filing was;
-    if (!store_case_filing(s->st, c->id, &was, error))
-        return CLI_FAILED;
-    struct set_plan plan = { .summary = g_string_new(NULL), .more = g_ptr_array_new() };
-    bool changes = false;
-    int status = CLI_FAILED;
-    if (!set_plan(s, a, c, &was, school_id, school_name, &plan, &changes)) {
-        /* said why */
-    } else if (!changes) {
-        cli_printf("%s: already so; nothing changed\n", c->reference);
-        status = CLI_OK;
-    } else {
-        struct case_event_in ev = { .actor = s->actor, .kind = "corrected", .public = false,
-                                    .text = plan.summary->str, .more = (const char *const *)plan.more->pdata };
-        if (store_case_correct(s->st, c, plan.retyped ? &plan.clocks.after : NULL, &plan.fix, &ev, error)) {
-            cli_printf("%s: corrected: %s\n", c->reference, plan.summary->str);
-            status = CLI_OK;
-        }
-    }
-    case_filing_clear(&was);
-    g_string_free(plan.summary, TRUE);
-    g_ptr_array_unref(plan.more);
-    g_free(plan.requester);
-    return status;
-}
-
-/* Lock the case and correct it; the exit status. */
+/* Correct the case as the session's person: store_desk_correct() (store/desk_correct.c,
+ * which the web desk's form uses too); the exit status. */
 static int set_apply(const struct cli_session *s, const struct set_args *a, int64_t school_id, const char *school_name)
 {
-    struct case_now c;
-    bool found = false;
+    struct desk_correction in = { .reference = a->ref, .actor = s->actor, .type = a->type, .queue = a->queue,
+                                  .requester = a->requester, .school_id = school_id, .school_name = school_name };
+    struct desk_correction_result res;
     GError *error = NULL;
     int status = CLI_FAILED;
-    if (!store_case_begin(s->st, a->ref, &c, &found, &error)) {
-        /* error says why */
-    } else if (!found) {
-        cli_fprintf(stderr, "caselog set: no case %s\n", a->ref);
-    } else if (c.clocks.state == THREAD_STATE_CLOSED) {
-        cli_fprintf(stderr, "caselog set: %s is closed, and closed is final\n", c.reference);
-    } else {
-        status = set_write(s, a, &c, school_id, school_name, &error);
-    }
-    store_case_rollback(s->st); /* whatever is still open: nothing after a COMMIT */
-    if (found)
-        case_now_clear(&c);
-    if (error) {
+    if (!store_desk_correct(s->st, s->cfg, s->cal, &in, &res, &error)) {
         cli_fprintf(stderr, "caselog set: %s\n", error->message);
         g_error_free(error);
+    } else if (!res.found) {
+        cli_fprintf(stderr, "caselog set: no case %s\n", a->ref);
+    } else if (res.closed) {
+        cli_fprintf(stderr, "caselog set: %s is closed, and closed is final\n", res.reference);
+    } else if (res.refused[0]) {
+        cli_fprintf(stderr, "caselog set: %s: %s\n", res.reference, res.refused);
+    } else {
+        if (res.changed)
+            cli_printf("%s: corrected: %s\n", res.reference, res.summary);
+        else
+            cli_printf("%s: already so; nothing changed\n", res.reference);
+        status = CLI_OK;
     }
+    g_free(res.summary);
     return status;
 }
 

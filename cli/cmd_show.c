@@ -89,16 +89,7 @@ static void show_case(const struct config *cfg, const struct cli_output *out, co
     }
 }
 
-/* A member of an event's data as text (numbers too), or NULL. Borrowed from data. */
-static const char *data_text(JsonObject *data, const char *key)
-{
-    if (!data || !json_object_has_member(data, key))
-        return NULL;
-    JsonNode *n = json_object_get_member(data, key);
-    return JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING ? json_node_get_string(n) : NULL;
-}
-
-/* The event's data (a JSON object), or NULL; caller json_node_unref()s. */
+/* The event's data (a JSON object, for --json), or NULL; caller json_node_unref()s. */
 static JsonNode *event_data(const struct desk_thread_item *t)
 {
     JsonNode *root = t->text ? json_from_string(t->text, NULL) : NULL;
@@ -107,31 +98,6 @@ static JsonNode *event_data(const struct desk_thread_item *t)
         root = NULL;
     }
     return root;
-}
-
-/* Who acted, as people read it: the staff member's name, else the address or role. */
-static const char *event_who(const struct desk_thread_item *t)
-{
-    return t->actor_name && *t->actor_name ? t->actor_name : t->actor;
-}
-
-static void event_view_of(const struct desk_thread_item *t, JsonObject *data, struct event_view *e)
-{
-    memset(e, 0, sizeof *e);
-    e->kind = t->kind;
-    e->who = event_who(t);
-    e->assignee = t->assignee_name ? t->assignee_name : data_text(data, "assignee");
-    e->hold_reason = data_text(data, "hold_reason");
-    e->priority = data_text(data, "priority");
-    e->attempt = data_text(data, "attempt");
-    e->follows = data_text(data, "follows");
-    e->recipient = data_text(data, "recipient");
-    e->template = data_text(data, "template");
-    e->parent = data_text(data, "parent") ? data_text(data, "parent") : data_text(data, "case");
-    e->incident = data_text(data, "incident");
-    e->mailed_with = data_text(data, "mailed_with");
-    e->detail = data_text(data, "text") ? data_text(data, "text") : data_text(data, "reason");
-    e->by_mail = t->message_row != 0;
 }
 
 static void show_mail(const struct desk_thread_item *t, const char *when)
@@ -152,16 +118,13 @@ static void show_mail(const struct desk_thread_item *t, const char *when)
 
 static void show_event(const struct desk_thread_item *t, const char *when)
 {
-    JsonNode *root = event_data(t);
     struct event_view e;
-    event_view_of(t, root ? json_node_get_object(root) : NULL, &e);
+    desk_thread_event_view(t, &e);
     if (!event_words_repeats_mail(&e)) {
         char *words = event_words(&e);
         cli_printf("[%s] %s%s\n", when, words, t->is_public || e.by_mail ? "" : " (internal)");
         g_free(words);
     }
-    if (root)
-        json_node_unref(root);
 }
 
 static void show_thread(const struct config *cfg, GPtrArray *thread)
@@ -214,7 +177,7 @@ static void show_json_item(JsonBuilder *b, const struct config *cfg, const struc
     } else {
         JsonNode *root = event_data(t);
         struct event_view e;
-        event_view_of(t, root ? json_node_get_object(root) : NULL, &e);
+        desk_thread_event_view(t, &e);
         char *words = event_words(&e);
         cli_json_string(b, "actor", t->actor);
         cli_json_string(b, "actor_name", t->actor_name);

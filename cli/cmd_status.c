@@ -13,6 +13,7 @@
 #include "cli_common.h"
 #include "clock.h"
 #include "status_check.h"
+#include "store_status.h"
 
 const char usage_status[] =
     "usage: caselog status [--json | --prometheus]\n"

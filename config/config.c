@@ -108,6 +108,7 @@ static struct config *config_load_as(const char *path, bool desk_only, GPtrArray
         cfg_load_closure_limits(&r, root, cfg);
         cfg_load_types_report(&r, root, cfg);
         cfg->desk_addresses = config_desk_addresses(cfg);
+        cfg_load_web(&r, root, cfg);
         cfg_load_alerts(&r, root, cfg);
     }
     config_destroy(&c);
@@ -176,6 +177,7 @@ void config_free(struct config **cfgp)
     g_strfreev(cfg->fallback_charsets);
     g_strfreev(cfg->desk_addresses);
     cfg_alerts_clear(cfg);
+    config_web_clear(&cfg->web);
     g_free(cfg);
     *cfgp = NULL;
 }

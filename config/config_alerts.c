@@ -94,27 +94,16 @@ static void load_warning(struct cfg_reader *r, const config_setting_t *alerts, s
         cfg->alerts.warning = w;
 }
 
-/* web.base_url, the web desk's address as browsers see it (the web group is the web
- * desk's; alerts read only this key of it). */
-static void load_web_base_url(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
+/* Alerts link to the case on the web desk when the configuration has a web group (its
+ * base_url, checked by config_web.c, which loads first). */
+static void load_web_base_url(struct config *cfg)
 {
-    const config_setting_t *web = config_setting_get_member(root, "web");
-    char *url = web && config_setting_is_group(web) ? cfg_string(r, web, "base_url", NULL) : NULL;
-    if (url && !g_str_has_prefix(url, "https://") && !g_str_has_prefix(url, "http://")) {
-        cfg_error(r, config_setting_get_member(web, "base_url"), "web.base_url must start with https:// or http://");
-        g_clear_pointer(&url, g_free);
-    }
-    if (url && !g_str_has_suffix(url, "/")) {
-        char *slashed = g_strconcat(url, "/", NULL);
-        g_free(url);
-        url = slashed;
-    }
-    cfg->alerts.web_base_url = url;
+    cfg->alerts.web_base_url = cfg->web.configured ? g_strdup(cfg->web.base_url) : NULL;
 }
 
 void cfg_load_alerts(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
 {
-    load_web_base_url(r, root, cfg);
+    load_web_base_url(cfg);
     const config_setting_t *alerts = config_setting_get_member(root, "alerts");
     cfg_check_keys(r, alerts, "alerts", alerts_keys);
     if (alerts && !config_setting_is_group(alerts))

@@ -301,7 +301,7 @@ static void put_rest(GString *out, const struct config *cfg)
     put_key_string(out, "", "log_level", level);
 }
 
-/* alerts, updates and the web desk's address the alerts link to. */
+/* alerts and updates (the alerts' link to the web desk is web.base_url). */
 static void put_alerts(GString *out, const struct config *cfg)
 {
     const struct config_alerts *a = &cfg->alerts;
@@ -321,11 +321,28 @@ static void put_alerts(GString *out, const struct config *cfg)
     put_duration(out, "  ", "cadence", &cfg->updates.cadence);
     put_duration(out, "  ", "major_incident_cadence", &cfg->updates.major_incident_cadence);
     g_string_append(out, "};\n");
-    if (a->web_base_url) {
-        g_string_append(out, "web = {\n");
-        put_key_string(out, "  ", "base_url", a->web_base_url);
-        g_string_append(out, "};\n");
-    }
+}
+
+/* The web group (caselog-web), if the file has one (without it, caselog-web runs on the
+ * defaults and alerts carry no link): the key files are named, never read here. */
+static void put_web(GString *out, const struct config_web *w)
+{
+    if (!w->configured)
+        return;
+    g_string_append(out, "web = {\n");
+    put_key_string(out, "  ", "listen", w->listen);
+    put_key_string(out, "  ", "base_url", w->base_url);
+    put_duration(out, "  ", "session_idle", &w->session_idle);
+    put_key_string(out, "  ", "tls_cert_file", w->tls_cert_file);
+    put_key_string(out, "  ", "tls_key_file", w->tls_key_file);
+    put_key_string(out, "  ", "trusted_proxy_header", w->trusted_proxy_header);
+    g_string_append(out, "  trusted_proxies = ");
+    put_strings(out, w->trusted_proxies);
+    g_string_append(out, ";\n");
+    put_key_string(out, "  ", "database_user", w->database_user);
+    put_key_string(out, "  ", "conninfo", w->conninfo);
+    put_key_string(out, "  ", "signin_conninfo", w->signin_conninfo);
+    g_string_append_printf(out, "  threads = %d;\n};\n", w->threads);
 }
 
 char *config_print(const struct config *cfg)
@@ -347,5 +364,6 @@ char *config_print(const struct config *cfg)
     put_smtp(out, &cfg->smtp);
     put_rest(out, cfg);
     put_alerts(out, cfg);
+    put_web(out, &cfg->web);
     return g_string_free(out, FALSE);
 }

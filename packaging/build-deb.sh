@@ -14,6 +14,6 @@ export DEB_BUILD_MAINT_OPTIONS=hardening=+all
 CFLAGS="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS)" LDFLAGS="$(dpkg-buildflags --get LDFLAGS)" \
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
     -DCASELOG_SQL_DIR=/usr/share/caselog/sql -DCASELOG_TEMPLATES_DIR=/usr/share/caselog/templates >/dev/null
-cmake --build "$build" -j"$(nproc)" --target caselogd caselog caselog_compressed_docs >/dev/null
+cmake --build "$build" -j"$(nproc)" --target caselogd caselog caselog-web caselog_compressed_docs >/dev/null
 (cd "$build" && cpack -G DEB -B "$out" >/dev/null)
 ls "$out"/caselog_*.deb

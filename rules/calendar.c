@@ -311,7 +311,7 @@ int64_t calendar_working_between(const struct calendar *cal, int64_t from, int64
     return c.total;
 }
 
-static char *format_local(const struct calendar *cal, int64_t t, const char *format)
+char *calendar_format(const struct calendar *cal, int64_t t, const char *format)
 {
     GDateTime *utc = g_date_time_new_from_unix_utc(t);
     GDateTime *local = g_date_time_to_timezone(utc, cal->tz);
@@ -323,10 +323,10 @@ static char *format_local(const struct calendar *cal, int64_t t, const char *for
 
 char *calendar_format_iso(const struct calendar *cal, int64_t t)
 {
-    return format_local(cal, t, "%Y-%m-%dT%H:%M:%S%:z");
+    return calendar_format(cal, t, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
 char *calendar_format_words(const struct calendar *cal, int64_t t)
 {
-    return format_local(cal, t, "%H:%M on %A %-d %B %Y");
+    return calendar_format(cal, t, "%H:%M on %A %-d %B %Y");
 }

@@ -16,8 +16,8 @@ store:2 raw_stage:2 event_store:2 notify:2 mailbox_store:2 migrate:2 intake_stor
 desk_store:2 outbox_store:2 status_store:2 case_clocks:2 staff_store:2 schema_store:2
 batch_store:3 report_store:3 desk_list:3 mail_rows:3
 school_store:4 lifecycle_store:4 unlogged_store:4 alert_store:4
-case_store:5 message_lookup:5 scheduler_store:5 correct_store:5 incident_store:5
-message_store:6"
+case_store:5 message_lookup:5 scheduler_store:5 correct_store:5 incident_store:5 desk_command:5
+message_store:6 desk_correct:6"
 
 # "caller callee symbol" for every call between two of the library's files.
 edges=$(nm -A "$lib" | awk '

@@ -65,6 +65,11 @@ static char *db_conn_error(const PGconn *conn)
 
 struct db *db_connect(const char *conninfo, GError **error)
 {
+    return db_connect_as(conninfo, NULL, error);
+}
+
+struct db *db_connect_as(const char *conninfo, const char *user, GError **error)
+{
     /* A clock set by a test (common/clock.h) moves caselog_now() in the database too;
      * as a connection option it survives PQreset(). Defaults first: the admin's
      * conninfo (expanded from dbname) overrides them. */
@@ -72,8 +77,9 @@ struct db *db_connect(const char *conninfo, GError **error)
     if (clock_is_set())
         g_snprintf(options, sizeof options, "-c caselog.now_offset=%" G_GINT64_FORMAT,
                    (gint64)(clock_now() - g_get_real_time() / G_USEC_PER_SEC));
-    const char *const keys[] = { "connect_timeout", "keepalives_idle", "application_name", "options", "dbname", NULL };
-    const char *const values[] = { "10", "60", "caselog", options, conninfo ? conninfo : "", NULL };
+    const char *const keys[] = { "connect_timeout", "keepalives_idle", "application_name", "options", "dbname",
+                                 user ? "user" : NULL, NULL };
+    const char *const values[] = { "10", "60", "caselog", options, conninfo ? conninfo : "", user, NULL };
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn) != CONNECTION_OK) {
         char *why = db_conn_error(conn);

@@ -26,6 +26,8 @@ struct db;
 /* Connect with a libpq conninfo; NULL with *error (STORE_ERROR_CONNECTION) if the
  * server cannot be reached. Caller frees with db_close(). */
 struct db *db_connect(const char *conninfo, GError **error);
+/* db_connect() as user (NULL: as conninfo says), whatever conninfo names. */
+struct db *db_connect_as(const char *conninfo, const char *user, GError **error);
 /* Roll back an open transaction, disconnect, free, set *db to NULL. */
 void db_close(struct db **db);
 /* Run after every reconnect, in the order registered, outside any transaction, to

@@ -3,6 +3,10 @@
  * status is computed in one place (SQL); the list is desk_list.c. */
 #include "desk_private.h"
 
+#include <string.h>
+
+#include "event_words.h"
+
 void desk_case_free(gpointer p)
 {
     struct desk_case *c = p;
@@ -51,6 +55,10 @@ void desk_thread_item_free(gpointer p)
     g_free(t->text);
     g_free(t->defects);
     g_free(t->assignee_name);
+    char *data[] = { t->assignee, t->hold_reason, t->priority, t->attempt, t->follows, t->recipient, t->template,
+                     t->parent, t->incident, t->mailed_with, t->detail };
+    for (size_t i = 0; i < G_N_ELEMENTS(data); i++)
+        g_free(data[i]);
     g_free(t);
 }
 
@@ -79,7 +87,30 @@ static gpointer desk_thread_item_from_row(struct db_row *r)
     t->message_row = db_next_int(r);
     t->is_message = db_next_bool(r);
     t->assignee_name = db_next_strdup(r);
+    char **data[] = { &t->assignee, &t->hold_reason, &t->priority, &t->attempt, &t->follows, &t->recipient,
+                      &t->template, &t->parent, &t->incident, &t->mailed_with, &t->detail };
+    for (size_t i = 0; i < G_N_ELEMENTS(data); i++)
+        *data[i] = db_next_strdup(r);
     return t;
+}
+
+void desk_thread_event_view(const struct desk_thread_item *t, struct event_view *e)
+{
+    memset(e, 0, sizeof *e);
+    e->kind = t->kind;
+    e->who = t->actor_name && *t->actor_name ? t->actor_name : t->actor;
+    e->assignee = t->assignee_name ? t->assignee_name : t->assignee;
+    e->hold_reason = t->hold_reason;
+    e->priority = t->priority;
+    e->attempt = t->attempt;
+    e->follows = t->follows;
+    e->recipient = t->recipient;
+    e->template = t->template;
+    e->parent = t->parent;
+    e->incident = t->incident;
+    e->mailed_with = t->mailed_with;
+    e->detail = t->detail;
+    e->by_mail = t->message_row != 0;
 }
 
 /* Messages and events of case_id in time order: for sent mail its recipients, for an
@@ -88,17 +119,20 @@ static GPtrArray *desk_thread(struct store *st, int64_t case_id, GError **error)
 {
     static const char sql[] =
         "SELECT extract(epoch FROM at)::bigint, kind, actor, actor_name, public, subject, text, defects,"
-        " message_row, is_message, assignee_name FROM ("
+        " message_row, is_message, assignee_name, data->>'assignee', data->>'hold_reason', data->>'priority',"
+        " data->>'attempt', data->>'follows', data->>'recipient', data->>'template',"
+        " coalesce(data->>'parent', data->>'case'), data->>'incident', data->>'mailed_with',"
+        " coalesce(data->>'text', data->>'reason') FROM ("
         " SELECT m.received_at AS at, m.direction AS kind,"
         "        CASE WHEN m.direction = 'out' THEN array_to_string(m.to_addresses, ', ') ELSE m.from_address END"
         "          AS actor, CASE WHEN m.direction = 'in' THEN m.from_name END AS actor_name, true AS public,"
         "        m.subject, m.body_text AS text, nullif(array_to_string(m.defects, '; '), '') AS defects,"
-        "        m.id AS message_row, true AS is_message, NULL::text AS assignee_name, 0 AS tie"
+        "        m.id AS message_row, true AS is_message, NULL::text AS assignee_name, NULL::jsonb AS data, 0 AS tie"
         "   FROM messages m WHERE m.case_id = $1"
         " UNION ALL"
         " SELECT e.at, e.kind, e.actor, (SELECT s.display_name FROM staff s WHERE s.role_name = e.actor),"
         "        e.public, NULL, e.data::text, NULL, coalesce(e.message_id, 0), false,"
-        "        (SELECT s.display_name FROM staff s WHERE s.role_name = e.data->>'assignee'), 1"
+        "        (SELECT s.display_name FROM staff s WHERE s.role_name = e.data->>'assignee'), e.data, 1"
         "   FROM case_events e WHERE e.case_id = $1) t"
         " ORDER BY at, tie, message_row";
     return db_list(st->db, sql, DB_ARGS(db_arg_int(case_id)), desk_thread_item_from_row, desk_thread_item_free,
@@ -132,6 +166,52 @@ static GPtrArray *desk_attachments(struct store *st, int64_t case_id, GError **e
 static void desk_case_into(struct db_row *r, void *data)
 {
     *(struct desk_case **)data = desk_case_from_row(r);
+}
+
+struct desk_case_stamped {
+    struct desk_case *c;
+    char *stamp;
+};
+
+static void desk_case_stamped_into(struct db_row *r, void *data)
+{
+    struct desk_case_stamped *s = data;
+    s->c = desk_case_from_row(r);
+    s->stamp = db_next_strdup(r);
+}
+
+struct desk_case *store_desk_case(struct store *st, const char *reference, char **stamp_out, GError **error)
+{
+    /* The stamp: what the thread is made of (mail and events are never edited nor
+     * deleted, only added to: their counts say when) and the names it shows (the staff).
+     * Counts, not max(id): through row-level security max(id) is planned as a backward
+     * scan of the whole primary key. */
+    struct desk_case_stamped s = { 0 };
+    bool found = false;
+    if (!stamp_out) {
+        db_one_row(st->db, "SELECT " DESK_CASE_COLUMNS " FROM case_sla WHERE reference = upper($1)",
+                   DB_ARGS(db_arg_text(reference)), desk_case_into, &s.c, &found, error);
+        return s.c;
+    }
+    db_one_row(st->db,
+        "SELECT " DESK_CASE_COLUMNS ", concat_ws(' ', 'm', (SELECT count(*) FROM messages m WHERE m.case_id = case_sla.id),"
+        " 'e', (SELECT count(*) FROM case_events e WHERE e.case_id = case_sla.id),"
+        " 's', (SELECT extract(epoch FROM max(s.updated_at)) || '/' || count(*) FROM staff s))"
+        " FROM case_sla WHERE reference = upper($1)",
+        DB_ARGS(db_arg_text(reference)), desk_case_stamped_into, &s, &found, error);
+    *stamp_out = s.stamp;
+    return s.c;
+}
+
+GPtrArray *store_desk_thread(struct store *st, int64_t case_id, GPtrArray **attachments_out, GError **error)
+{
+    *attachments_out = NULL;
+    GPtrArray *thread = desk_thread(st, case_id, error);
+    if (thread && !(*attachments_out = desk_attachments(st, case_id, error))) {
+        g_ptr_array_unref(thread);
+        thread = NULL;
+    }
+    return thread;
 }
 
 struct desk_case *store_desk_show(struct store *st, const char *reference, GPtrArray **thread_out,

@@ -3,14 +3,6 @@
 
 #include "store_report.h"
 
-void report_case_free(gpointer c)
-{
-    struct report_case *r = c;
-    g_free(r->queue);
-    g_free(r->school);
-    g_free(r);
-}
-
 static gpointer report_case_from_row(struct db_row *r)
 {
     struct report_case *c = g_new0(struct report_case, 1);
@@ -47,4 +39,25 @@ bool store_report_confidential(struct store *st, int64_t from, int64_t to, int64
 {
     return db_int(st->db, "SELECT caselog_confidential_cases(to_timestamp($1), to_timestamp($2))",
                   DB_ARGS(db_arg_time(from), db_arg_time(to)), count_out, error);
+}
+
+static void report_week_from_row(struct db_row *r, void *data)
+{
+    struct report_week w = { .week_start = db_next_int(r) };
+    w.response = (int)db_next_int(r);
+    w.resolution = (int)db_next_int(r);
+    g_array_append_val((GArray *)data, w);
+}
+
+GArray *store_report_breach_weeks(struct store *st, int64_t from, int64_t to, const char *tz, GError **error)
+{
+    GArray *weeks = g_array_new(FALSE, TRUE, sizeof(struct report_week));
+    if (!db_each_row(st->db,
+            "SELECT week_start, response, resolution"
+            " FROM caselog_report_breach_weeks(to_timestamp($1), to_timestamp($2), $3)",
+            DB_ARGS(db_arg_time(from), db_arg_time(to), db_arg_text(tz)), report_week_from_row, weeks, error)) {
+        g_array_unref(weeks);
+        return NULL;
+    }
+    return weeks;
 }

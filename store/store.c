@@ -5,7 +5,12 @@
 
 struct store *store_open(const char *conninfo, GError **error)
 {
-    struct db *db = db_connect(conninfo, error);
+    return store_open_as(conninfo, NULL, error);
+}
+
+struct store *store_open_as(const char *conninfo, const char *user, GError **error)
+{
+    struct db *db = db_connect_as(conninfo, user, error);
     if (!db)
         return NULL;
     struct store *st = g_new0(struct store, 1);

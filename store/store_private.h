@@ -25,6 +25,7 @@ struct lookahead;
 struct store {
     struct db *db;
     bool listening;             /* notify.c: LISTEN again after a reconnect */
+    bool listening_desk;        /* web_store.c: the same for caselog_desk */
     GHashTable *mailbox_locks;  /* mailbox_store.c: mailboxes whose advisory lock we hold; NULL if none yet */
     struct raw_stage stage;
     struct store_retries retries;

@@ -24,5 +24,8 @@ for page in "${pages[@]}"; do
 done
 sed "s|/usr/sbin/caselogd|$bin|g" "$top/packaging/caselogd.service" > "$work/caselogd.service"
 check "systemd-analyze verify caselogd.service" "$(MANPATH="$work/man" systemd-analyze verify "$work/caselogd.service" 2>&1)"
+sed "s|/usr/sbin/caselog-web|${CASELOG_BUILD_DIR}/web/caselog-web|g" "$top/packaging/caselog-web.service" > "$work/caselog-web.service"
+check "systemd-analyze verify caselog-web.service" \
+    "$(MANPATH="$work/man" systemd-analyze verify "$work/caselog-web.service" 2>&1)"
 echo "docs_check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -29,6 +29,8 @@ LAYERS = {
     "store": "store/case_store.c",
     "daemon": "daemon/main.c",
     "cli": "cli/main.c",
+    "web": "web/page.c",
+    "webkit": "web/html.c",
 }
 
 PROBES = [
@@ -86,6 +88,19 @@ PROBES = [
     ("daemon", '"store.h"', "ok"),
     ("daemon", '"imap_client.h"', "ok"),
     ("daemon", '"outgoing.h"', "ok"),
+    # the web desk: the store's and the rules' public headers; no SQL, IMAP or SMTP of its own
+    ("web", '"store_private.h"', "fail"),
+    ("web", '"config_private.h"', "fail"),
+    ("web", '"imap_client.h"', "fail"),
+    ("web", '"outgoing.h"', "fail"),
+    ("web", "<libpq-fe.h>", "fail"),
+    ("web", '"store_desk.h"', "ok"),
+    ("web", '"lifecycle.h"', "ok"),
+    ("web", "<microhttpd.h>", "ok"),
+    # its renderer, chart and limiter know nothing of HTTP, SQL or the config
+    ("webkit", '"store.h"', "fail"),
+    ("webkit", '"config.h"', "fail"),
+    ("webkit", '"html.h"', "ok"),
 ]
 
 # (directories whose sources may include it, pattern of the include)

@@ -54,7 +54,8 @@ if [ "$sudo" = none ]; then
     for f in usr/sbin/caselogd usr/bin/caselog usr/share/caselog/templates/acknowledgement.txt \
              usr/share/caselog/sql/020_identity.sql usr/share/man/man1/caselog.1.gz usr/share/man/man5/caselog.conf.5.gz \
              usr/share/man/man8/caselogd.8.gz usr/lib/systemd/system/caselogd.service etc/caselog/caselog.conf \
-             usr/share/doc/caselog/copyright usr/share/doc/caselog/changelog.gz; do
+             usr/share/doc/caselog/copyright usr/share/doc/caselog/changelog.gz usr/sbin/caselog-web \
+             usr/share/man/man8/caselog-web.8.gz usr/lib/systemd/system/caselog-web.service; do
         check "packaged: /$f" yes "$([ -e "$work/root/$f" ] && echo yes || echo no)"
     done
     echo "package_install: $passed passed, $failed failed"
@@ -79,11 +80,17 @@ check "systemd-analyze verify on the installed unit" "" "$(systemd-analyze verif
 check "copyright and changelog" "yes yes" \
     "$([ -f /usr/share/doc/caselog/copyright ] && echo yes || echo no) $(zcat /usr/share/doc/caselog/changelog.gz | head -n 1 | grep -q "^caselog ($version)" && echo yes || echo no)"
 check "man caselog" /usr/share/man/man1/caselog.1.gz "$(man -w caselog 2>/dev/null)"
+check "caselog-web --version" "caselog-web $version" "$(/usr/sbin/caselog-web --version | cut -d' ' -f1-2)"
+check "caselog-web checks the shipped config as its own user" 0 \
+    "$($sudo runuser -u caselog-web -- /usr/sbin/caselog-web --check-config -c /etc/caselog/caselog.conf >/dev/null 2>&1; echo $?)"
+check "the web desk's user is in caselog-desk" yes "$(id -nG caselog-web | tr ' ' '\n' | grep -qx caselog-desk && echo yes || echo no)"
+check "man caselog-web" /usr/share/man/man8/caselog-web.8.gz "$(man -w 8 caselog-web 2>/dev/null)"
+check "systemd-analyze verify on the web desk's unit" "" "$(systemd-analyze verify /usr/lib/systemd/system/caselog-web.service 2>&1)"
 check "the daemon refuses root" 1 "$($sudo env -u CASELOG_ALLOW_ROOT /usr/sbin/caselogd --once -c /etc/caselog/caselog.conf >/dev/null 2>&1; echo $?)"
 $sudo dpkg --purge caselog >/dev/null
 installed=no
-check "purged: files, user and group gone" "no no no" \
-    "$([ -e /usr/sbin/caselogd ] || [ -e /etc/caselog ] && echo yes || echo no) $(getent passwd caselog >/dev/null && echo yes || echo no) $(getent group caselog-desk >/dev/null && echo yes || echo no)"
+check "purged: files, users and group gone" "no no no no" \
+    "$([ -e /usr/sbin/caselogd ] || [ -e /usr/sbin/caselog-web ] || [ -e /etc/caselog ] && echo yes || echo no) $(getent passwd caselog >/dev/null && echo yes || echo no) $(getent passwd caselog-web >/dev/null && echo yes || echo no) $(getent group caselog-desk >/dev/null && echo yes || echo no)"
 
 # --- (2) an upgrade from the previous release, with a case in the database ---
 : "${CASELOG_TEST_PG_ADMIN:?the test stack env is not loaded (run through tests/run)}"

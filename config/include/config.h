@@ -189,6 +189,39 @@ struct config_updates {
     struct duration cadence;                /* "5d"; amount 0: no promise kept */
     struct duration major_incident_cadence; /* "1h": a case with cases linked to it */
 };
+/* An address or network of trusted_proxies ("127.0.0.1", "10.0.0.0/8", "::1"). */
+struct config_cidr {
+    int family;              /* AF_INET or AF_INET6 */
+    unsigned char bytes[16]; /* network byte order */
+    int bits;                /* prefix length */
+};
+
+/* The web group: caselog-web (caselog-web(8)). */
+struct config_web {
+    bool configured;            /* the file has a web group (else every key is its default) */
+    char *listen;               /* "127.0.0.1:8080" */
+    char *listen_host;          /* parsed from listen, without brackets */
+    int listen_port;
+    char *base_url;             /* what browsers use, ends with '/'; default from listen */
+    char *origin;               /* base_url's scheme://host[:port], for the Origin check */
+    struct duration session_idle; /* wall clock, "8h" */
+    char *tls_cert_file, *tls_key_file;  /* NULL: plain HTTP (loopback, or behind a proxy) */
+    char *trusted_proxy_header; /* NULL: sign-in by password only */
+    char **trusted_proxies;     /* as written; NULL-terminated */
+    struct config_cidr *proxy_nets;
+    int n_proxy_nets;
+    char *conninfo;             /* NULL: database.conninfo as database_user */
+    char *signin_conninfo;      /* NULL: conninfo's; where staff passwords are checked */
+    char *database_user;        /* the web service's own role, "caselog_web" */
+    int threads;                /* request threads */
+};
+
+/* "host:port" or "[v6]:port"; host g_strdup'd (caller frees). false if malformed. */
+bool config_listen_parse(const char *text, char **host_out, int *port_out);
+/* "addr" or "addr/bits", IPv4 or IPv6. */
+bool config_cidr_parse(const char *text, struct config_cidr *out);
+/* Is addr (4 or 16 bytes of family) inside net? */
+bool config_cidr_contains(const struct config_cidr *net, int family, const unsigned char *addr);
 
 struct config {
     char *path;
@@ -212,6 +245,7 @@ struct config {
     char **fallback_charsets; /* for undeclared 8-bit text, tried in order (never NULL or empty) */
     int log_level;          /* enum log_level of common/log.h; default info */
     char **desk_addresses;  /* config_desk_addresses(), made at load; NULL-terminated */
+    struct config_web web;
 };
 
 /* Load and check path. Every problem is appended to errors (g_free'd strings

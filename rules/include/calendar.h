@@ -60,6 +60,8 @@ const struct calendar *calendar_around_the_clock(const struct calendar *cal);
 /* Local time zone of the calendar (borrowed). */
 GTimeZone *calendar_timezone(const struct calendar *cal);
 
+/* t in the calendar's zone, as g_date_time_format() writes format. Caller g_free()s. */
+char *calendar_format(const struct calendar *cal, int64_t t, const char *format);
 /* "2026-03-03T10:30:00+00:00" in the desk's zone; caller g_free()s. */
 char *calendar_format_iso(const struct calendar *cal, int64_t t);
 /* "10:30 on Tuesday 3 March 2026" in the desk's zone; caller g_free()s. */

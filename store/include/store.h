@@ -25,6 +25,8 @@ struct store;
 /* Connect with a libpq conninfo. Caller frees with store_close(). NULL with *error
  * (STORE_ERROR_CONNECTION) if the server cannot be reached. */
 struct store *store_open(const char *conninfo, GError **error);
+/* store_open() as user (NULL: as conninfo says), whatever conninfo names. */
+struct store *store_open_as(const char *conninfo, const char *user, GError **error);
 /* Roll back any open transaction, disconnect, free, set *st to NULL. */
 void store_close(struct store **st);
 

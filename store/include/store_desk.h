@@ -33,6 +33,8 @@ struct desk_filter {
     enum desk_sort sort;
     int limit;            /* 0: no limit */
     int offset;
+    int count_limit;      /* 0: count every match; else count at most this many and one more
+                             (a total above count_limit means "more than count_limit") */
 };
 
 /* One case as listed and shown. Times are Unix seconds, 0 when unset. */
@@ -66,6 +68,11 @@ struct desk_thread_item {
     int64_t message_row; /* messages.id, 0 for events; for an event, the message that caused it */
     bool is_message;
     char *assignee_name; /* assigned events: the assignee's display name, NULL if not staff */
+    /* events: members of their data, NULL where absent (the whole of it is text) */
+    char *assignee, *hold_reason, *priority, *attempt, *follows, *recipient, *template;
+    char *parent;        /* data.parent, else data.case (major incidents' links) */
+    char *incident, *mailed_with; /* a command made with --all on a major incident */
+    char *detail;        /* data.text, else data.reason */
 };
 
 struct desk_attachment {
@@ -75,6 +82,10 @@ struct desk_attachment {
     char *name, *content_type, *sha256;
     int64_t size;
 };
+
+/* The event t as rules/event_words.h says it (strings borrowed from t). */
+struct event_view;
+void desk_thread_event_view(const struct desk_thread_item *t, struct event_view *e);
 
 void desk_case_free(gpointer c);
 void desk_thread_item_free(gpointer item);
@@ -112,6 +123,12 @@ struct desk_unlisted {
 /* The case's messages with unlisted attachments, in time order. Caller frees with
  * g_ptr_array_unref() (elements g_free()d). */
 GPtrArray *store_desk_unlisted(struct store *st, int64_t case_id, GError **error);
+/* The case with reference alone (NULL, without an error, if none), and, if stamp_out
+ * is not NULL, its stamp: a text that changes whenever its thread (mail, events,
+ * attachments) or the staff's names change (*stamp_out, g_free'd by the caller). */
+struct desk_case *store_desk_case(struct store *st, const char *reference, char **stamp_out, GError **error);
+/* The thread and attachments of case_id, as store_desk_show() gives them. */
+GPtrArray *store_desk_thread(struct store *st, int64_t case_id, GPtrArray **attachments_out, GError **error);
 
 /* The raw bytes of messages.id = message_row (the caller re-reads an attachment from
  * them). Caller frees with g_bytes_unref(). */

@@ -3,23 +3,24 @@
 #ifndef CASELOG_STORE_REPORT_H
 #define CASELOG_STORE_REPORT_H
 
-#include "lifecycle.h"
+#include "report_model.h" /* struct report_case */
 #include "store.h"
 
-struct report_case {
-    struct lifecycle_case clocks;     /* the case's lifecycle columns */
-    char *queue, *school;             /* NULL: none; school is the school's name */
-    int inbound_messages;             /* ordinary mail from the school up to the resolution */
-    int staff_public_replies;         /* public comments written by a person */
-    int reopens;                      /* reopened events, by anyone */
-};
-void report_case_free(gpointer c);
-
-/* Cases with from <= logged_at < to, oldest first. Caller frees with
- * g_ptr_array_unref(). */
+/* Cases with from <= logged_at < to, oldest first (struct report_case). Caller frees
+ * with g_ptr_array_unref(). */
 GPtrArray *store_report_cases(struct store *st, int64_t from, int64_t to, GError **error);
 /* How many confidential cases were logged in [from, to), whoever asks (migration 023):
  * store_report_cases() sees them only for caselog_safeguarding members. */
 bool store_report_confidential(struct store *st, int64_t from, int64_t to, int64_t *count_out, GError **error);
+
+/* SLA breaches per week: the targets that passed unmet with due in from <= due < to,
+ * counted by the week (Monday 00:00 in the zone tz) they fell due in. Every week of the
+ * period is there, with zeros (the web desk's chart). */
+struct report_week {
+    int64_t week_start;   /* Unix seconds */
+    int response, resolution;
+};
+/* Caller frees with g_array_unref(); elements are struct report_week. */
+GArray *store_report_breach_weeks(struct store *st, int64_t from, int64_t to, const char *tz, GError **error);
 
 #endif

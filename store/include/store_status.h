@@ -3,6 +3,7 @@
 #ifndef CASELOG_STORE_STATUS_H
 #define CASELOG_STORE_STATUS_H
 
+#include "health.h" /* struct desk_health: the figures rules/status_check.c judges */
 #include "store.h"
 
 struct pass_record {
@@ -15,30 +16,6 @@ struct pass_record {
 /* Record a pass (its own statement; outside any batch). */
 bool store_record_pass(struct store *st, const struct pass_record *pass, GError **error);
 
-struct mailbox_health {
-    char *name, *last_error, *daemon;
-    int64_t last_pass_at, last_ok_at;
-    int found, seen, backlog;
-    bool locked;            /* a daemon holds the mailbox's advisory lock now */
-};
-/* Open cases of one priority in one SLA state (worse of the two targets: breached,
- * missed, paused, ok). */
-struct open_count {
-    int priority;
-    char sla[12];
-    int64_t cases;
-};
-struct desk_health {
-    int schema_version;
-    GArray *open_counts;    /* struct open_count, only the non-zero ones */
-    int64_t breached_response, breached_resolution; /* open cases past each target */
-    GPtrArray *mailboxes;   /* struct mailbox_health *, those with a record */
-    int outbox_pending, outbox_failed, outbox_suppressed_day;
-    int64_t outbox_oldest_pending; /* 0 if none */
-    int notices_waiting, timers_due, unlogged;
-    int cases_open, cases_breached;
-};
-void desk_health_clear(struct desk_health *h);
 /* The figures, whole-desk for every reader (the database's SECURITY DEFINER functions). */
 bool store_desk_health(struct store *st, struct desk_health *h, GError **error);
 

@@ -54,6 +54,14 @@ listen_addresses = '127.0.0.1'
 max_connections = 200
 fsync = on
 PGCONF
+# Desk staff (members of caselog_desk, sql/020_identity.sql) must prove who they are over
+# TCP, as on a desk's server: caselog-web's sign-in logs in as them with their password,
+# and a sign-in that the server let through without one would prove nothing. Everything
+# else (the Unix socket the tests use, other roles) stays trust.
+{ printf 'host all +caselog_desk 127.0.0.1/32 scram-sha-256\nhost all +caselog_desk ::1/128 scram-sha-256\n'
+  cat "$pg/data/pg_hba.conf"; } > "$pg/data/pg_hba.conf.new"
+mv "$pg/data/pg_hba.conf.new" "$pg/data/pg_hba.conf"
+chown "$run_user" "$pg/data/pg_hba.conf" 2>/dev/null || true
 as_user "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w start </dev/null >/dev/null 2>&1
 
 # --- Dovecot ---

@@ -3,6 +3,10 @@
 set -u
 dir=${1:?usage: stop.sh DIR}
 [ -d "$dir" ] || exit 0
+if [ -f "$dir/caselog-web.pid" ]; then # the demo's web desk (packaging/demo)
+    kill "$(cat "$dir/caselog-web.pid")" 2>/dev/null
+    rm -f "$dir/caselog-web.pid"
+fi
 if [ -f "$dir/smtp.pid" ]; then
     kill "$(cat "$dir/smtp.pid")" 2>/dev/null
     rm -f "$dir/smtp.pid"

@@ -72,3 +72,19 @@ char *status_summary(const struct config *cfg, const struct desk_health *h)
                            h->cases_open == 1 ? "" : "s", h->cases_breached, h->outbox_pending, h->outbox_failed,
                            h->unlogged);
 }
+
+void desk_health_clear(struct desk_health *h)
+{
+    for (guint i = 0; h->mailboxes && i < h->mailboxes->len; i++) {
+        struct mailbox_health *m = g_ptr_array_index(h->mailboxes, i);
+        g_free(m->name);
+        g_free(m->last_error);
+        g_free(m->daemon);
+        g_free(m);
+    }
+    if (h->mailboxes)
+        g_ptr_array_free(h->mailboxes, TRUE);
+    if (h->open_counts)
+        g_array_unref(h->open_counts);
+    memset(h, 0, sizeof *h);
+}

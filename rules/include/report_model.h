@@ -1,7 +1,9 @@
-/* report_model: the rows of `caselog report`: for the period asked and the one before
- * it, "all" and each group of --by, the figures of rules/kpi.h and the verdicts of the
- * config's report targets, as one list of named fields. The text, CSV and JSON outputs
- * print those same fields, so the three cannot disagree. No I/O. */
+/* report_model: the rows of `caselog report` and the web desk's report page: for the
+ * period asked and the one before it, "all" and each group of --by, the figures of
+ * rules/kpi.h and the verdicts of the config's report targets, as one list of named
+ * fields. The CLI's text, CSV and JSON outputs and the web page print those same
+ * fields, so none can disagree. No I/O: the caller reads the cases
+ * (store_report_cases()). */
 #ifndef CASELOG_REPORT_MODEL_H
 #define CASELOG_REPORT_MODEL_H
 
@@ -11,8 +13,19 @@
 
 #include "config.h"
 #include "kpi.h"
+#include "lifecycle.h"
 
 struct calendar;
+
+/* A case logged in a period, as store_report_cases() reads it. */
+struct report_case {
+    struct lifecycle_case clocks;     /* the case's lifecycle columns */
+    char *queue, *school;             /* NULL: none; school is the school's name */
+    int inbound_messages;             /* ordinary mail from the school up to the resolution */
+    int staff_public_replies;         /* public comments written by a person */
+    int reopens;                      /* reopened events, by anyone */
+};
+void report_case_free(gpointer c);
 
 enum report_by { REPORT_BY_PRIORITY, REPORT_BY_QUEUE, REPORT_BY_SCHOOL, REPORT_BY_TYPE };
 /* "priority", "queue", "school", "type"; -1 if unknown. */
@@ -58,5 +71,12 @@ void report_row_fields(const struct config *cfg, enum report_by by, const struct
                        struct report_field out[REPORT_FIELDS]);
 /* The field named name of fields (NULL if none). */
 const struct report_field *report_field(const struct report_field fields[REPORT_FIELDS], const char *name);
+
+/* A row as a person reads it (the CLI's text, the web desk's tables): REPORT_LINES
+ * lines, each a label ("responses in time") and a cell made of the row's fields
+ * ("49 of 52 (94.2%) met", "3h 05m, 7h 40m (48)", "-" when there is nothing to say). */
+#define REPORT_LINES 9
+const char *report_line_label(int line);
+void report_line_cell(const struct report_field fields[REPORT_FIELDS], int line, char *buf, size_t size);
 
 #endif

@@ -7,7 +7,14 @@
 
 #include "calendar.h"
 #include "sla.h"
-#include "store_report.h"
+
+void report_case_free(gpointer c)
+{
+    struct report_case *r = c;
+    g_free(r->queue);
+    g_free(r->school);
+    g_free(r);
+}
 
 static const char *const by_names[] = { "priority", "queue", "school", "type", NULL };
 
@@ -330,4 +337,55 @@ const struct report_field *report_field(const struct report_field fields[REPORT_
         if (strcmp(fields[i].name, name) == 0)
             return &fields[i];
     return NULL;
+}
+
+/* --- lines --- */
+
+static const char *const line_labels[REPORT_LINES] = {
+    "cases logged", "responses in time", "missed responses", "resolutions in time", "missed resolutions",
+    "first-contact resolution", "reactivated", "time to respond (median, p90)", "time to resolve (median, p90)",
+};
+
+const char *report_line_label(int line)
+{
+    return line_labels[line];
+}
+
+/* "49 of 52 (94.2%) missed", "0 of 0 (-)". */
+static void cell_share(char *buf, size_t size, const struct report_field *f, const char *part, const char *whole,
+                       const char *pct, const char *result)
+{
+    const struct report_field *p = report_field(f, pct), *r = result ? report_field(f, result) : NULL;
+    g_snprintf(buf, size, "%s of %s (%s%s)%s%s", report_field(f, part)->value, report_field(f, whole)->value,
+               p->value[0] ? p->value : "-", p->value[0] ? "%" : "", r && r->value[0] ? " " : "",
+               r ? r->value : "");
+}
+
+/* "3h 05m, 7h 40m (48)": median, p90 (how many); "-" if none. */
+static void cell_times(char *buf, size_t size, const struct report_field *f, const char *count, const char *median,
+                       const char *p90)
+{
+    const struct report_field *m = report_field(f, median);
+    if (!m->value[0])
+        g_strlcpy(buf, "-", size);
+    else
+        g_snprintf(buf, size, "%s, %s (%s)", m->value, report_field(f, p90)->value, report_field(f, count)->value);
+}
+
+void report_line_cell(const struct report_field f[REPORT_FIELDS], int line, char *buf, size_t size)
+{
+    switch (line) {
+    case 0: g_strlcpy(buf, report_field(f, "logged")->value, size); break;
+    case 1: cell_share(buf, size, f, "response_in_time", "response_decided", "response_in_time_pct",
+                       "response_result"); break;
+    case 2: cell_share(buf, size, f, "response_missed", "response_decided", "response_missed_pct", NULL); break;
+    case 3: cell_share(buf, size, f, "resolution_in_time", "resolution_decided", "resolution_in_time_pct",
+                       "resolution_result"); break;
+    case 4: cell_share(buf, size, f, "resolution_missed", "resolution_decided", "resolution_missed_pct", NULL);
+            break;
+    case 5: cell_share(buf, size, f, "first_contact", "resolved", "first_contact_pct", "first_contact_result"); break;
+    case 6: cell_share(buf, size, f, "reactivated", "ever_resolved", "reactivated_pct", "reactivation_result"); break;
+    case 7: cell_times(buf, size, f, "respond_count", "respond_median", "respond_p90"); break;
+    default: cell_times(buf, size, f, "resolve_count", "resolve_median", "resolve_p90"); break;
+    }
 }

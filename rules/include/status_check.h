@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "store_status.h"
+#include "health.h"
 
 enum status_state { STATUS_OK = 0, STATUS_WARNING = 1, STATUS_CRITICAL = 2, STATUS_UNKNOWN = 3 };
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN". Static. */

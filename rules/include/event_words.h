@@ -1,5 +1,6 @@
 /* event_words: a case event as a person would say it ("Sam Jones assigned the case to
- * Priya Shah"), for `caselog show`. Pure: the caller has looked the names up. */
+ * Priya Shah"), for `caselog show` and the web desk's case page. Pure: the caller has
+ * looked the names up (store_desk.h: desk_thread_event_view()). */
 #ifndef CASELOG_EVENT_WORDS_H
 #define CASELOG_EVENT_WORDS_H
 
