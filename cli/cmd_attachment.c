@@ -13,6 +13,7 @@
 #include "cli_common.h"
 #include "intake.h"
 #include "message.h"
+#include "sha256.h"
 #include "store_desk.h"
 
 /* Write bytes to path ("-": stdout), never replacing a file unless forced by -o. */
