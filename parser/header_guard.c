@@ -5,8 +5,8 @@
  * 510 MB (issue 21). So, before gmime sees the bytes:
  * - every run of lines that read as header lines (fields and their continuations, up to
  *   a line that is neither) longer than HEADER_RUN_BYTES, or holding a field longer
- *   than HEADER_FIELD_BYTES, is given to gmime shortened: each field cut at
- *   HEADER_FIELD_BYTES, the fields the parser reads kept (their first few), the others
+ *   than HEADER_FIELD_BYTES, is given to gmime shortened: each field cut to
+ *   HEADER_FIELD_BYTES (its start and its end, where an address is), the fields the parser reads kept (their first few), the others
  *   while the run stays under HEADER_RUN_BYTES. gmime reads a stream of pieces (the
  *   bytes in place, and the shortened runs), not a copy;
  * - a message with more than parts_limit lines starting "--" (MIME boundaries) is read
@@ -114,18 +114,29 @@ static unsigned field_seen(GHashTable *seen, const char *p, const char *end)
     return count;
 }
 
-/* Append field [p, field_end) cut at HEADER_FIELD_BYTES (at a line end if one is near),
- * ending with a line break. */
+/* Bytes kept of a cut field's end: an address field's address comes after its name,
+ * however long the name ("A very long name ... <office@school.sch.uk>"). */
+#define HEADER_FIELD_TAIL 1024
+
+/* Append field [p, field_end) ending with a line break; one over HEADER_FIELD_BYTES
+ * as its start (cut at a line end if one is near) and its last HEADER_FIELD_TAIL bytes. */
 static void field_append(GString *out, const char *p, const char *field_end)
 {
-    size_t n = MIN((size_t)(field_end - p), HEADER_FIELD_BYTES);
-    const char *cut = p + n;
-    if (cut < field_end) {
+    size_t len = (size_t)(field_end - p);
+    if (len <= HEADER_FIELD_BYTES) {
+        g_string_append_len(out, p, (gssize)len);
+    } else {
+        size_t n = HEADER_FIELD_BYTES - HEADER_FIELD_TAIL;
+        const char *cut = p + n;
         const char *nl = g_strrstr_len(p, (gssize)n, "\n");
         if (nl && nl > p + n / 2)
-            cut = nl + 1;
+            cut = nl;
+        while (cut > p && (cut[-1] == '\r' || cut[-1] == '\n'))
+            cut--;
+        g_string_append_len(out, p, cut - p);
+        g_string_append_c(out, ' '); /* the tail goes on the head's line */
+        g_string_append_len(out, field_end - HEADER_FIELD_TAIL, HEADER_FIELD_TAIL);
     }
-    g_string_append_len(out, p, cut - p);
     if (out->len && out->str[out->len - 1] != '\n')
         g_string_append(out, "\r\n");
 }

@@ -149,6 +149,26 @@ static void test_huge_header_fields_read_shortened(void **state)
     g_string_free(s, TRUE);
 }
 
+/* A From whose name runs to 100 KB: the field is cut to its start and its end, so the
+ * sender's address (after the name) is still read, and the case is the school's. */
+static void test_huge_sender_name_keeps_the_address(void **state)
+{
+    (void)state;
+    GString *s = g_string_new("From: \"Office ");
+    while (s->len < 100 * 1024)
+        g_string_append(s, "Rheolwr ŵ ");
+    g_string_append(s, "Manager\" <office@ysgol.example>\r\nSubject: room 12\r\n\r\nthe text\r\n");
+    struct parsed_message *m = parse_bytes(s->str, s->len, &opts);
+    assert_non_null(m->from);
+    assert_string_equal(m->from->address, "office@ysgol.example");
+    assert_true(g_str_has_prefix(m->from->name, "Office Rheolwr ŵ"));
+    assert_true(g_utf8_validate(m->from->name, -1, NULL));
+    assert_string_equal(m->subject, "room 12");
+    assert_true(has_defect(m, "1 header block over 256 KB or with a field over 64 KB: read shortened"));
+    parsed_message_free(&m);
+    g_string_free(s, TRUE);
+}
+
 /* Text and HTML bodies of 3 MB: the first 1024 KB of text kept, body_cut set; the HTML
  * read as a stream of events, never as a tree. */
 static void test_body_text_read_up_to_its_limit(void **state)
@@ -365,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_parts_past_the_limit_counted_not_listed),
         cmocka_unit_test(test_absurd_part_count_read_up_to_the_limit),
         cmocka_unit_test(test_huge_header_fields_read_shortened),
+        cmocka_unit_test(test_huge_sender_name_keeps_the_address),
         cmocka_unit_test(test_body_text_read_up_to_its_limit),
         cmocka_unit_test(test_thirty_megabyte_attachment_streamed),
         cmocka_unit_test(test_nul_and_invalid_utf8_made_valid),

@@ -17,9 +17,11 @@ h_write_config "$conf" "$db" "$folder"
 "$CASELOGD" -c "$conf" --migrate
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
 once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
-desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as alice "$@"; }
+alice="alice_$tag" # roles are the cluster's: a name of this run's own
+desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as "$alice" "$@"; }
 q() { h_sql "$db" "$1"; }
 domain="ysgol-$tag.sch.uk"
+"$CASELOG" -c "$conf" staff add "$alice" --name "Alice Ŵyn" --email "alice.$tag@desk.example.org" >/dev/null
 "$CASELOG" -c "$conf" schools add "Ysgol Gymraeg Bro Ŵyl" "URN$$" "$domain" >/dev/null
 head_of_it="Siân Prŷs <s.prys@$domain>"
 bursar="bursar@$domain"
