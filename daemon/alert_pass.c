@@ -8,7 +8,7 @@
 #include "sla.h"
 #include "store_alert.h"
 
-#define ALERTS_BATCH 100
+#define ALERTS_BATCH 500 /* events claimed at a time: a batch of new cases has one each */
 #define ALERTS_EXCERPT_LINES 12
 
 /* A case as the rules see it (borrowed from row). */
@@ -124,7 +124,7 @@ static bool alert_event(const struct config *cfg, const struct calendar *cal, st
     alerts_plan_event(cfg, &c, &ev, &p);
     stats->events++;
     if (!p.template)
-        return store_alert_event_done(st, e->event_id, error);
+        return true; /* marked looked at with its batch */
     struct alert_data d;
     data_init(&d);
     data_common(&d, &p, &e->c, e->new_assignee_name);
@@ -138,7 +138,7 @@ static bool alert_event(const struct config *cfg, const struct calendar *cal, st
         data_put(&d, "reply_excerpt", alert_excerpt(e->excerpt));
     char key[48];
     g_snprintf(key, sizeof key, "event:%" G_GINT64_FORMAT, e->event_id);
-    bool ok = alert_queue(st, &e->c, &p, key, &d, false, stats, error) && store_alert_event_done(st, e->event_id, error);
+    bool ok = alert_queue(st, &e->c, &p, key, &d, false, stats, error);
     data_clear(&d);
     return ok;
 }
@@ -153,6 +153,7 @@ static bool alerts_events(const struct config *cfg, const struct calendar *cal, 
     bool ok = true;
     for (guint i = 0; ok && i < claimed->len; i++)
         ok = alert_event(cfg, cal, st, g_ptr_array_index(claimed, i), stats, error);
+    ok = ok && store_alert_events_done(st, claimed, error);
     *n = claimed->len;
     bool finished = store_alert_finish(st, ok, error);
     g_ptr_array_unref(claimed);

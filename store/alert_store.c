@@ -100,10 +100,16 @@ GPtrArray *store_alert_events_claim(struct store *st, int limit, GError **error)
     return list;
 }
 
-bool store_alert_event_done(struct store *st, int64_t event_id, GError **error)
+bool store_alert_events_done(struct store *st, const GPtrArray *claimed, GError **error)
 {
-    return db_run(st->db, "UPDATE case_events SET alerted_at = caselog_now() WHERE id = $1",
-                  DB_ARGS(db_arg_int(event_id)), error);
+    struct db_array *ids = db_array_new(DB_ARRAY_BIGINT);
+    for (guint i = 0; i < claimed->len; i++)
+        db_array_int(ids, ((const struct alert_event_row *)g_ptr_array_index((GPtrArray *)claimed, i))->event_id);
+    bool ok = db_array_length(ids) == 0 ||
+              db_run(st->db, "UPDATE case_events SET alerted_at = caselog_now() WHERE id = ANY ($1::bigint[])",
+                     DB_ARGS(db_arg_array(ids)), error);
+    db_array_free(ids);
+    return ok;
 }
 
 bool store_alert_finish(struct store *st, bool ok, GError **error)

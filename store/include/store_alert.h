@@ -36,8 +36,9 @@ void alert_event_row_free(gpointer row);
 /* BEGIN and claim up to limit events not yet looked at (FOR UPDATE SKIP LOCKED).
  * Caller frees with g_ptr_array_unref() after store_alert_finish(). */
 GPtrArray *store_alert_events_claim(struct store *st, int limit, GError **error);
-/* Mark a claimed event looked at. */
-bool store_alert_event_done(struct store *st, int64_t event_id, GError **error);
+/* Mark every claimed event (struct alert_event_row) looked at: one statement for the
+ * batch, not a round trip an event (a batch of new cases has an event each). */
+bool store_alert_events_done(struct store *st, const GPtrArray *claimed, GError **error);
 /* COMMIT (ok) or ROLLBACK. */
 bool store_alert_finish(struct store *st, bool ok, GError **error);
 
