@@ -27,8 +27,12 @@ while [ "$done_kills" -lt "$kills" ]; do
     wait "$daemon_pid" 2>/dev/null || true
     daemon_pid=""
 done
-# Let it finish in peace.
-"$CASELOGD" -c "$work/caselog.conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }
+# Let it finish in peace, once the last killed daemon's session has ended (it holds the
+# mailbox's lock while it runs the statements already sent).
+h_wait_sessions_gone "$db"
+"$CASELOGD" -c "$work/caselog.conf" --once 2>"$work/final.log" || { tail -20 "$work/final.log"; exit 1; }
+# What the last pass did, for a failure's reader (a skipped mailbox, a pass that ended early).
+grep -v 'action=new_case' "$work/final.log" | head -n 20 | sed 's/^/final pass: /'
 
 h_check "SIGKILLs injected" "$kills" "$done_kills"
 h_check "messages logged exactly once" "$count" \

@@ -90,6 +90,49 @@ static unsigned count_bodies(clist *fetch, uint64_t *bytes)
     return n;
 }
 
+/* Every UID of the selected folder, ascending; *total_out their number. free() them. */
+static uint32_t *all_uids(mailimap *imap, unsigned *total_out)
+{
+    struct mailimap_search_key *all = need(mailimap_search_key_new_all(), "search key");
+    clist *found = NULL;
+    check(imap, mailimap_uid_search(imap, NULL, all, &found), "UID SEARCH ALL");
+    mailimap_search_key_free(all);
+    unsigned total = (unsigned)clist_count(found);
+    uint32_t *uids = need(malloc(sizeof(uint32_t) * (total ? total : 1)), "uids");
+    unsigned k = 0;
+    for (clistiter *i = clist_begin(found); i != NULL; i = clist_next(i))
+        uids[k++] = *(uint32_t *)clist_content(i);
+    mailimap_search_result_free(found);
+    qsort(uids, total, sizeof uids[0], cmp_u32);
+    *total_out = total;
+    return uids;
+}
+
+/* UID FETCH BODY.PEEK[] of uids[from..to); the bodies counted (their bytes into *bytes). */
+static unsigned fetch_batch(mailimap *imap, const uint32_t *uids, unsigned from, unsigned to, uint64_t *bytes)
+{
+    struct mailimap_set *set = need(mailimap_set_new_empty(), "set");
+    for (unsigned i = from; i < to; i++) {
+        /* contiguous UIDs as one interval, as a client would send them */
+        unsigned j = i;
+        while (j + 1 < to && uids[j + 1] == uids[j] + 1)
+            j++;
+        check(imap, mailimap_set_add_interval(set, uids[i], uids[j]), "building the UID set");
+        i = j;
+    }
+    struct mailimap_fetch_type *ft = need(mailimap_fetch_type_new_fetch_att_list_empty(), "fetch type");
+    struct mailimap_section *section = need(mailimap_section_new(NULL), "section");
+    struct mailimap_fetch_att *body = need(mailimap_fetch_att_new_body_peek_section(section), "fetch att");
+    check(imap, mailimap_fetch_type_new_fetch_att_list_add(ft, body), "building the fetch type");
+    clist *result = NULL;
+    check(imap, mailimap_uid_fetch(imap, set, ft, &result), "UID FETCH BODY.PEEK[]");
+    unsigned n = count_bodies(result, bytes);
+    mailimap_fetch_list_free(result);
+    mailimap_fetch_type_free(ft);
+    mailimap_set_free(set);
+    return n;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 6) {
@@ -115,42 +158,11 @@ int main(int argc, char **argv)
     check(imap, mailimap_examine(imap, folder), "EXAMINE");
 
     double start = now_s();
-    struct mailimap_search_key *all = need(mailimap_search_key_new_all(), "search key");
-    clist *found = NULL;
-    check(imap, mailimap_uid_search(imap, NULL, all, &found), "UID SEARCH ALL");
-    mailimap_search_key_free(all);
-    unsigned total = (unsigned)clist_count(found);
-    uint32_t *uids = need(malloc(sizeof(uint32_t) * (total ? total : 1)), "uids");
-    unsigned k = 0;
-    for (clistiter *i = clist_begin(found); i != NULL; i = clist_next(i))
-        uids[k++] = *(uint32_t *)clist_content(i);
-    mailimap_search_result_free(found);
-    qsort(uids, total, sizeof uids[0], cmp_u32);
-
-    unsigned messages = 0;
+    unsigned total = 0, messages = 0;
+    uint32_t *uids = all_uids(imap, &total);
     uint64_t bytes = 0;
-    for (unsigned from = 0; from < total; from += BATCH) {
-        unsigned to = from + BATCH < total ? from + BATCH : total;
-        struct mailimap_set *set = need(mailimap_set_new_empty(), "set");
-        for (unsigned i = from; i < to; i++) {
-            /* contiguous UIDs as one interval, as a client would send them */
-            unsigned j = i;
-            while (j + 1 < to && uids[j + 1] == uids[j] + 1)
-                j++;
-            check(imap, mailimap_set_add_interval(set, uids[i], uids[j]), "building the UID set");
-            i = j;
-        }
-        struct mailimap_fetch_type *ft = need(mailimap_fetch_type_new_fetch_att_list_empty(), "fetch type");
-        struct mailimap_section *section = need(mailimap_section_new(NULL), "section");
-        struct mailimap_fetch_att *body = need(mailimap_fetch_att_new_body_peek_section(section), "fetch att");
-        check(imap, mailimap_fetch_type_new_fetch_att_list_add(ft, body), "building the fetch type");
-        clist *result = NULL;
-        check(imap, mailimap_uid_fetch(imap, set, ft, &result), "UID FETCH BODY.PEEK[]");
-        messages += count_bodies(result, &bytes);
-        mailimap_fetch_list_free(result);
-        mailimap_fetch_type_free(ft);
-        mailimap_set_free(set);
-    }
+    for (unsigned from = 0; from < total; from += BATCH)
+        messages += fetch_batch(imap, uids, from, from + BATCH < total ? from + BATCH : total, &bytes);
     double seconds = now_s() - start;
     free(uids);
     check(imap, mailimap_logout(imap), "LOGOUT");

@@ -13,6 +13,7 @@
  * Usage: bench_pg_commit CONNINFO DIR single|batch */
 #include <glib.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,22 +164,14 @@ static void run_batch(PGconn *conn, const GArray *rows)
         die_conn(conn, "leaving pipeline mode");
 }
 
-int main(int argc, char **argv)
+/* Check synchronous_commit is on and make bench_raw afresh (lz4 where the server has
+ * it); the compression used. */
+static const char *table_setup(PGconn *conn)
 {
-    if (argc != 4 || (strcmp(argv[3], "single") != 0 && strcmp(argv[3], "batch") != 0)) {
-        fprintf(stderr, "usage: bench_pg_commit CONNINFO DIR single|batch\n");
-        return 2;
-    }
-    const char *mode = argv[3];
-    PGconn *conn = PQconnectdb(argv[1]);
-    if (PQstatus(conn) != CONNECTION_OK)
-        die_conn(conn, "connecting");
     PGresult *res = PQexec(conn, "SHOW synchronous_commit");
     if (PQresultStatus(res) != PGRES_TUPLES_OK || strcmp(PQgetvalue(res, 0, 0), "on") != 0) {
         fprintf(stderr, "bench_pg_commit: synchronous_commit is not on: %s", PQresultErrorMessage(res));
-        PQclear(res);
-        PQfinish(conn);
-        return 1;
+        exit(1);
     }
     PQclear(res);
     exec_ok(conn, "SET client_min_messages = warning");
@@ -190,6 +183,32 @@ int main(int argc, char **argv)
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         compression = "default"; /* a server built without lz4: keep pglz */
     PQclear(res);
+    return compression;
+}
+
+/* Does bench_raw hold exactly n rows? (Says what it holds if not.) */
+static bool table_holds(PGconn *conn, guint n)
+{
+    PGresult *res = PQexec(conn, "SELECT count(*) FROM bench_raw");
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK && strtoull(PQgetvalue(res, 0, 0), NULL, 10) == n;
+    if (!ok)
+        fprintf(stderr, "bench_pg_commit: bench_raw does not hold the %u rows sent: %s\n", n,
+                PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : PQresultErrorMessage(res));
+    PQclear(res);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4 || (strcmp(argv[3], "single") != 0 && strcmp(argv[3], "batch") != 0)) {
+        fprintf(stderr, "usage: bench_pg_commit CONNINFO DIR single|batch\n");
+        return 2;
+    }
+    const char *mode = argv[3];
+    PGconn *conn = PQconnectdb(argv[1]);
+    if (PQstatus(conn) != CONNECTION_OK)
+        die_conn(conn, "connecting");
+    const char *compression = table_setup(conn);
 
     guint64 bytes = 0;
     GArray *rows = load_dir(argv[2], &bytes);
@@ -205,15 +224,10 @@ int main(int argc, char **argv)
         run_batch(conn, rows);
     double seconds = (g_get_monotonic_time() - start) / 1e6;
 
-    res = PQexec(conn, "SELECT count(*) FROM bench_raw");
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || strtoull(PQgetvalue(res, 0, 0), NULL, 10) != rows->len) {
-        fprintf(stderr, "bench_pg_commit: bench_raw does not hold the %u rows sent: %s\n", rows->len,
-                PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : PQresultErrorMessage(res));
-        PQclear(res);
+    if (!table_holds(conn, rows->len)) {
         PQfinish(conn);
         return 1;
     }
-    PQclear(res);
     printf("bench_pg_commit: mode=%s messages=%u bytes=%" G_GUINT64_FORMAT " seconds=%.3f msg_per_s=%.0f "
            "compression=%s\n", mode, rows->len, bytes, seconds, rows->len / seconds, compression);
     for (guint i = 0; i < rows->len; i++) {

@@ -24,6 +24,20 @@ h_drop_db() {
     "$STACK/psql.sh" postgres -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 }
 
+# h_wait_sessions_gone CONNINFO: wait (up to 30 s) until no other session is connected
+# to the database. A SIGKILLed daemon's backend runs on through the statements the
+# daemon had already sent (a pipeline holds several), keeping the mailbox's lock until
+# it reads the end of the stream; a `--once` started meanwhile skips the mailbox.
+h_wait_sessions_gone() {
+    local i
+    for i in $(seq 1 300); do
+        [ "$(h_sql "$1" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")" = 0 ] && return 0
+        sleep 0.1
+    done
+    echo "h_wait_sessions_gone: sessions still connected after 30 s" >&2
+    return 1
+}
+
 # h_sql CONNINFO SQL: one value per line, unaligned.
 h_sql() {
     psql -X -At -v ON_ERROR_STOP=1 "$1" -c "$2"
