@@ -15,11 +15,29 @@ import tempfile
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+
+def settled_wait(driver, timeout, poll_frequency=0.5):
+    """A wait that reads the page again when the live queue replaced the element it was
+    reading (Server-Sent Events swap the queue in while a check reads it)."""
+    return WebDriverWait(driver, timeout, poll_frequency=poll_frequency,
+                         ignored_exceptions=(StaleElementReferenceException,))
+
+
+def settled(read, tries=10):
+    """read() again if the live queue replaced what it read meanwhile."""
+    for _ in range(tries - 1):
+        try:
+            return read()
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    return read()
+
 
 env = os.environ
 base = env["WB_BASE"]
@@ -53,7 +71,7 @@ def sign_in(driver, role, password):
     driver.find_element(By.NAME, "role").send_keys(role)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "queue"))
+    settled_wait(driver, 20).until(lambda d: d.find_elements(By.ID, "queue"))
 
 
 def submit(driver, action, fields, done):
@@ -65,7 +83,7 @@ def submit(driver, action, fields, done):
         box.send_keys(value)
     form.find_element(By.CSS_SELECTOR, "button").click()
     try:  # the POST's 303 leads to the case page saying what was done
-        WebDriverWait(driver, 30, poll_frequency=0.1).until(
+        settled_wait(driver, 30, poll_frequency=0.1).until(
             lambda d: d.current_url.endswith("done=" + done)
             and d.execute_script("return document.readyState") == "complete")
     except TimeoutException:
@@ -111,7 +129,7 @@ def run(sam, priya, shots):
 
     # Sam works the case logged from real mail.
     sam.find_element(By.LINK_TEXT, ref).click()
-    WebDriverWait(sam, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.thread"))
+    settled_wait(sam, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.thread"))
     check("the mail's own text is on the case", True, "Kyocera in room 12" in sam.find_element(By.CSS_SELECTOR, "section.thread").text)
     submit(sam, "comment", {"text": "An engineer will look at the Kyocera today. " + env["WB_TAG"]}, "comment")
     check("the comment is on the case", True, env["WB_TAG"] in sam.find_element(By.CSS_SELECTOR, "section.thread").text)
@@ -125,11 +143,11 @@ def run(sam, priya, shots):
     # Priya sees it without reloading.
     started = time.time()
     try:
-        WebDriverWait(priya, 20, poll_frequency=0.1).until(lambda d: queue_row_state(d, ref) == "resolved")
+        settled_wait(priya, 20, poll_frequency=0.1).until(lambda d: queue_row_state(d, ref) == "resolved")
         print("info: the queue showed the change %.1f s after the resolve" % (time.time() - started))
     except TimeoutException:
         pass
-    check("Priya's open queue shows it resolved", "resolved", queue_row_state(priya, ref))
+    check("Priya's open queue shows it resolved", "resolved", settled(lambda: queue_row_state(priya, ref)))
     check("without a reload", 42, priya.execute_script("return window.caselogStay;"))
 
     # A case that arrives by mail appears on her queue too.
@@ -137,12 +155,13 @@ def run(sam, priya, shots):
     started = time.time()
     subject = "New projector " + env["WB_TAG"]
     try:
-        WebDriverWait(priya, 30, poll_frequency=0.1).until(
+        settled_wait(priya, 30, poll_frequency=0.1).until(
             lambda d: subject in d.find_element(By.ID, "queue").text)
         print("info: the new case appeared %.1f s after the mail was delivered" % (time.time() - started))
     except TimeoutException:
         pass
-    check("a new case by mail appears on the open queue", True, subject in priya.find_element(By.ID, "queue").text)
+    check("a new case by mail appears on the open queue", True,
+          settled(lambda: subject in priya.find_element(By.ID, "queue").text))
     check("still without a reload", 42, priya.execute_script("return window.caselogStay;"))
 
     # Hostile mail is text.
