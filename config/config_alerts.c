@@ -94,16 +94,8 @@ static void load_warning(struct cfg_reader *r, const config_setting_t *alerts, s
         cfg->alerts.warning = w;
 }
 
-/* Alerts link to the case on the web desk when the configuration has a web group (its
- * base_url, checked by config_web.c, which loads first). */
-static void load_web_base_url(struct config *cfg)
-{
-    cfg->alerts.web_base_url = cfg->web.configured ? g_strdup(cfg->web.base_url) : NULL;
-}
-
 void cfg_load_alerts(struct cfg_reader *r, const config_setting_t *root, struct config *cfg)
 {
-    load_web_base_url(cfg);
     const config_setting_t *alerts = config_setting_get_member(root, "alerts");
     cfg_check_keys(r, alerts, "alerts", alerts_keys);
     if (alerts && !config_setting_is_group(alerts))
@@ -125,5 +117,4 @@ void cfg_alerts_clear(struct config *cfg)
         g_free(cfg->alerts.queues[i].to);
     }
     g_free(cfg->alerts.queues);
-    g_free(cfg->alerts.web_base_url);
 }

@@ -70,8 +70,7 @@ void cfg_load_closure_limits(struct cfg_reader *r, const config_setting_t *root,
 /* hours.periods (g is the hours group); the types list and the report group. */
 void cfg_load_hours_periods(struct cfg_reader *r, const config_setting_t *g, struct config_hours *h);
 void cfg_load_types_report(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
-/* alerts and updates (config_alerts.c); after cfg->desk_addresses (it checks against
- * them) and cfg_load_web (alerts link to web.base_url). */
+/* alerts and updates (config_alerts.c); after cfg->desk_addresses (it checks against them). */
 void cfg_load_alerts(struct cfg_reader *r, const config_setting_t *root, struct config *cfg);
 void cfg_alerts_clear(struct config *cfg);
 void cfg_load_web(struct cfg_reader *r, const config_setting_t *root, struct config *cfg); /* config_web.c */

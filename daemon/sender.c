@@ -164,10 +164,11 @@ static GHashTable *item_vars(const struct sender *s, const struct outbox_item *i
     return vars;
 }
 
-/* The case's page on the web desk, or NULL when web.base_url is not set. g_free(). */
+/* The case's page on the web desk, or NULL when the configuration has no web group
+ * (the web desk's defaults would name a loopback address nobody browses). g_free(). */
 static char *sender_case_url(const struct sender *s, const char *reference)
 {
-    const char *base = s->cfg->alerts.web_base_url;
+    const char *base = s->cfg->web.configured ? s->cfg->web.base_url : NULL;
     if (!base || !reference || !*reference)
         return NULL;
     char *escaped = g_uri_escape_string(reference, NULL, FALSE);

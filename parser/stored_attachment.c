@@ -28,34 +28,32 @@ static GBytes *attachment_if_same(const char *raw, size_t len, const struct pars
     return out;
 }
 
-/* Where the parser now lists the part with that SHA-256 (1-based; 0 if nowhere): a
- * newer parser lists parts an older one did not, so stored positions may have moved. */
-static int attachment_by_sha(const char *raw, size_t len, const struct parser_options *opts, const char *sha256)
+/* Where the parser now lists the part recorded as rec, by its SHA-256 and size
+ * (parser_attachment_find(); 1-based, 0 if nowhere): a newer parser lists parts an
+ * older one did not, so stored positions may have moved. */
+static int attachment_moved_to(const char *raw, size_t len, const struct parser_options *opts,
+                               const struct attachment_record *rec)
 {
     const char *why = NULL;
     struct parsed_message *m = parser_parse(raw, len, opts, &why);
-    int found = 0;
-    for (guint i = 0; m && m->attachments && i < m->attachments->len && !found; i++) {
-        const struct attachment_info *a = g_ptr_array_index(m->attachments, i);
-        if (g_strcmp0(a->sha256, sha256) == 0)
-            found = (int)i + 1;
-    }
+    bool exact = false;
+    int found = m ? parser_attachment_find(m, rec, 1, 0, &exact) : 0;
     parsed_message_free(&m);
-    return found;
+    return exact ? found : 0;
 }
 
 GBytes *parser_attachment(const char *raw, size_t len, const struct parser_options *opts, int part_ordinal,
-                          const char *sha256, const char **why_out)
+                          const struct attachment_record *rec, const char **why_out)
 {
     *why_out = NULL;
-    if (!sha256) {
+    if (!rec->sha256) {
         *why_out = "no SHA-256 was recorded for that attachment";
         return NULL;
     }
-    GBytes *out = attachment_if_same(raw, len, opts, part_ordinal, sha256);
+    GBytes *out = attachment_if_same(raw, len, opts, part_ordinal, rec->sha256);
     if (!out) {
-        int moved = attachment_by_sha(raw, len, opts, sha256);
-        out = moved && moved != part_ordinal ? attachment_if_same(raw, len, opts, moved, sha256) : NULL;
+        int moved = attachment_moved_to(raw, len, opts, rec);
+        out = moved && moved != part_ordinal ? attachment_if_same(raw, len, opts, moved, rec->sha256) : NULL;
     }
     if (!out)
         *why_out = "the stored message no longer yields the attachment as logged (no part with its checksum)";

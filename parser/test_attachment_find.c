@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "message.h"
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -114,6 +116,44 @@ static void test_gone_part_not_found(void **state)
     assert_int_equal(find(now, logged, 1, 1, &exact), 0); /* no such record */
 }
 
+/* A stored attachment read again (the web desk's download): the part at its stored
+ * place if its bytes are still those recorded, else the part with its SHA-256 and size
+ * wherever it now lies; never a part with other bytes. */
+static void test_stored_attachment_read_again_where_it_moved(void **state)
+{
+    (void)state;
+    static const char raw[] =
+        "From: Siân <s@ysgol.example>\r\nSubject: ffeiliau\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\ntext\r\n"
+        "--b\r\nContent-Type: text/plain; charset=utf-8; name=a.txt\r\nContent-Disposition: attachment; filename=a.txt\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\nCafé £5\r\n"
+        "--b\r\nContent-Type: text/plain; charset=utf-8; name=b.txt\r\nContent-Disposition: attachment; filename=b.txt\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\nYsgol Llŷn 学校\r\n--b--\r\n";
+    const struct parser_options opts = { .ref_prefix = "INC", .ref_digits = 7 };
+    const char *why = NULL;
+    parser_init();
+    struct parsed_message *m = parser_parse(raw, sizeof raw - 1, &opts, &why);
+    assert_non_null(m);
+    assert_int_equal(m->attachments->len, 2);
+    const struct attachment_info *b = g_ptr_array_index(m->attachments, 1);
+    struct attachment_record rec = { "b.txt", "text/plain", b->size, b->sha256 };
+    GBytes *at_place = parser_attachment(raw, sizeof raw - 1, &opts, 2, &rec, &why);
+    GBytes *moved = parser_attachment(raw, sizeof raw - 1, &opts, 1, &rec, &why); /* recorded as the first */
+    assert_non_null(at_place);
+    assert_non_null(moved);
+    assert_true(g_bytes_equal(at_place, moved));
+    gsize n = 0;
+    const char *bytes = g_bytes_get_data(moved, &n);
+    assert_non_null(g_strstr_len(bytes, (gssize)n, "Llŷn 学校"));
+    struct attachment_record other = { "b.txt", "text/plain", b->size, SHA_OLD }; /* bytes no part has */
+    assert_null(parser_attachment(raw, sizeof raw - 1, &opts, 2, &other, &why));
+    assert_non_null(strstr(why, "checksum"));
+    g_bytes_unref(at_place);
+    g_bytes_unref(moved);
+    parsed_message_free(&m);
+    parser_shutdown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +163,7 @@ int main(void)
         cmocka_unit_test(test_name_claimed_by_another_record_is_not_taken),
         cmocka_unit_test(test_second_copy_of_one_file_is_the_second_part),
         cmocka_unit_test(test_gone_part_not_found),
+        cmocka_unit_test(test_stored_attachment_read_again_where_it_moved),
     };
     return cmocka_run_group_tests_name("attachment_find", tests, NULL, NULL);
 }

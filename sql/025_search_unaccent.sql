@@ -29,17 +29,17 @@ $$;
 -- A document made before is made again: the indexer replaces it.
 CREATE OR REPLACE FUNCTION caselog_search_index(max_messages integer) RETURNS integer
 LANGUAGE sql VOLATILE SECURITY DEFINER AS $$
-    WITH todo AS (
+    WITH claimed AS (
         DELETE FROM message_search_queue WHERE message_id IN (
             SELECT message_id FROM message_search_queue ORDER BY message_id DESC
              LIMIT max_messages FOR UPDATE SKIP LOCKED)
         RETURNING message_id),
-    done AS (
+    indexed AS (
         INSERT INTO message_search (message_id, case_id, document)
         SELECT m.id, m.case_id, caselog_message_document(m.subject, m.body_text)
-          FROM messages m JOIN todo ON todo.message_id = m.id
+          FROM messages m JOIN claimed ON claimed.message_id = m.id
         ON CONFLICT (message_id) DO UPDATE SET document = EXCLUDED.document RETURNING 1)
-    SELECT count(*)::integer FROM todo
+    SELECT count(*)::integer FROM claimed
 $$;
 SELECT caselog_pin_search_path('caselog_search_index(integer)'::regprocedure);
 

@@ -49,7 +49,8 @@ static void attachment_send(struct web_request *r, const struct desk_attachment 
     const char *data = g_bytes_get_data(raw, &len);
     const char *why = NULL;
     struct parser_options opts = intake_parser_options(r->app->cfg);
-    GBytes *bytes = parser_attachment(data, len, &opts, a->part_ordinal, a->sha256, &why);
+    struct attachment_record rec = { a->name, a->content_type, (uint64_t)a->size, a->sha256 };
+    GBytes *bytes = parser_attachment(data, len, &opts, a->part_ordinal, &rec, &why);
     g_bytes_unref(raw);
     if (!bytes) {
         web_error(r, 410, why);

@@ -181,7 +181,6 @@ struct config_alerts {
     struct config_alert_queue *queues;
     int n_queues;
     double warning; /* the share of a target used up that warns, 0.75 */
-    char *web_base_url; /* web.base_url, ending in '/': alerts link to the case there; NULL: no link */
 };
 
 /* updates: how often the school hears about an open case (the charters' promise). */

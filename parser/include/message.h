@@ -105,12 +105,12 @@ struct attachment_record {
 int parser_attachment_find(const struct parsed_message *m, const struct attachment_record *records, size_t n,
                            size_t want, bool *exact_out);
 /* stored_attachment.c: attachment part_ordinal (1-based, as stored) of the raw message parsed
- * with opts (as when it was logged), decoded, if its SHA-256 is still sha256 (hex); if
- * not, the part with that SHA-256 wherever this parser lists it (a newer parser lists
+ * with opts (as when it was logged), decoded, if its SHA-256 is still rec's; if not,
+ * the part with rec's SHA-256 and size wherever this parser lists it (a newer parser lists
  * parts an older one did not); else NULL with *why_out (static). Caller frees with
  * g_bytes_unref(). */
 GBytes *parser_attachment(const char *raw, size_t len, const struct parser_options *opts, int part_ordinal,
-                          const char *sha256, const char **why_out);
+                          const struct attachment_record *rec, const char **why_out);
 /* A file name to save an attachment under: no path separators or control characters
  * (a forwarded message is named after its subject, which may hold a slash), ".eml" for
  * a message. Caller g_free()s. */
