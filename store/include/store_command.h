@@ -9,6 +9,7 @@
 
 #include "lifecycle.h"
 #include "store.h"
+#include "store_case.h" /* enum incident_refusal */
 
 struct calendar;
 
@@ -44,6 +45,35 @@ struct desk_command_result {
  * the command allowed. */
 bool store_desk_command(struct store *st, const struct config *cfg, const struct calendar *cal,
                         const struct desk_command *cmd, struct desk_command_result *res, GError **error);
+
+/* One case of a command on a major incident with --all (store_desk_command_all). */
+struct desk_all_case {
+    char reference[STORE_REF_SIZE];
+    bool allowed;                        /* false: skipped (the parent: nothing changed), reason says why */
+    char reason[LIFECYCLE_REASON_SIZE];
+    enum thread_case_state from, to;
+    const char *event_kind;              /* static */
+    bool public;                         /* the school will be told */
+    char told_in[STORE_REF_SIZE];        /* "" or the case whose mail tells this one's requester */
+    int64_t event_id;
+};
+
+struct desk_command_all_result {
+    enum incident_refusal refusal;       /* not INCIDENT_OK: nothing done (linked_to: its parent) */
+    char linked_to[STORE_REF_SIZE];
+    GArray *cases;                       /* struct desk_all_case: the parent first, then the linked cases */
+    bool parent_refused;                 /* the parent's lifecycle refused: nothing changed */
+    bool committed;                      /* the changes are written */
+    int done, skipped;
+};
+void desk_command_all_result_clear(struct desk_command_all_result *res);
+
+/* cmd (a public comment or a resolve, with its text) on the major incident cmd->reference
+ * and on every linked case that is not closed, in one transaction. A linked case the
+ * lifecycle refuses is skipped with its reason; if the parent is refused nothing
+ * changes. false with *error when the database failed (nothing changed). */
+bool store_desk_command_all(struct store *st, const struct config *cfg, const struct calendar *cal,
+                            const struct desk_command *cmd, struct desk_command_all_result *res, GError **error);
 
 /* A correction of a misfiled case (`caselog set`, the web desk's form): strings
  * borrowed; NULL / 0 leaves a field as it is. The caller has checked the type's name
