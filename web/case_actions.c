@@ -1,7 +1,8 @@
 /* case_actions: POST /case/REF/ACTION, the case page's forms. Each is a desk command
  * run as the person signed in (store_desk_command(), as `caselog ACTION` runs it);
  * done, the browser is sent back to the case (so a reload never repeats it); refused,
- * the case is shown again with the reason. */
+ * the case is shown again with the reason. The major incident's forms (link, unlink,
+ * a comment or resolve on every linked case) are case_incident.c's. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,11 +77,15 @@ void page_case_post(struct web_request *r, const char *rest)
         return;
     }
     struct desk_command cmd = { .reference = reference }; /* the actor: the acting role, the person */
-    const char *problem = action_read(r, slash + 1, &cmd);
+    const char *problem = NULL;
     struct desk_command_result res;
     GError *error = NULL;
-    if (problem) {
+    if (case_incident_post(r, reference, slash + 1, NULL)) {
+        /* link, unlink: done */
+    } else if ((problem = action_read(r, slash + 1, &cmd))) {
         page_case_render(r, reference, 400, problem);
+    } else if (case_incident_post(r, reference, slash + 1, &cmd)) {
+        /* on every linked case: done */
     } else if (!store_desk_command(r->st, r->app->cfg, r->app->cal, &cmd, &res, &error)) {
         char ref[LOG_CLIP_SIZE];
         log_warn("action=command_failed ref=%s role=%s reason=%s", log_clip(ref, reference), r->role,

@@ -48,6 +48,9 @@ static void case_fields(struct web_request *r, struct view *v, const struct desk
     view_set(v, "assignee", c->assignee_name ? c->assignee_name : c->assignee);
     view_set(v, "school_identifier", c->school_identifier);
     view_set(v, "follows", c->follows);
+    view_set(v, "parent", c->parent);
+    if (c->linked_cases)
+        view_set_int(v, "linked_cases", c->linked_cases);
     view_set_bool(v, "confidential", c->confidential);
     case_time(r, v, "received", c->received_at);
     case_time(r, v, "logged", c->logged_at);
@@ -101,7 +104,12 @@ static void case_forms(struct web_request *r, struct view *v, const struct desk_
         view_set(o, "value", case_type_names[t]);
         view_set_bool(o, "selected", g_strcmp0(case_type_names[t], c->type) == 0);
     }
-    view_set_bool(v, "can_correct", thread_case_state_from_name(c->state) != THREAD_STATE_CLOSED);
+    bool closed = thread_case_state_from_name(c->state) == THREAD_STATE_CLOSED;
+    view_set_bool(v, "can_correct", !closed);
+    /* A major incident's forms: a parent's comment and resolve may go to every linked
+     * case; a case on its own may become a parent (rules/incident.c decides the rest). */
+    view_set_bool(v, "incident", c->linked_cases > 0);
+    view_set_bool(v, "can_link", !c->parent && !closed);
     view_set_list(v, "priority_options");
     for (int p = 1; p <= 5; p++) {
         struct view *o = view_add(v, "priority_options");
@@ -182,6 +190,9 @@ static const char *case_done_words(const char *done)
         { "resolved", "Resolved. The school will be told." }, { "closed", "Closed. The school will be told." },
         { "reopened", "Reopened. The school will be told." }, { "priority_changed", "Priority changed." },
         { "corrected", "Corrected (nobody is mailed)." }, { "unchanged", "Already so: nothing changed." },
+        { "linked", "Linked to this major incident." }, { "unlinked", "Unlinked: the case is on its own again." },
+        { "comment_all", "Comment added here and on every open linked case: each school will be mailed once, on its own case." },
+        { "resolved_all", "Resolved with every open linked case: each school will be told on its own case." },
     };
     for (size_t i = 0; done && i < G_N_ELEMENTS(known); i++)
         if (strcmp(done, known[i].kind) == 0)

@@ -17,6 +17,11 @@ void page_case_render(struct web_request *r, const char *reference, unsigned sta
 void page_attachment(struct web_request *r, const char *reference, const char *number); /* page_attachment.c */
 void page_case_post(struct web_request *r, const char *rest);       /* case_actions.c */
 void page_case_correct(struct web_request *r, const char *reference); /* case_correct.c */
+struct desk_command;
+/* case_incident.c: link and unlink (cmd NULL), or cmd with the form's "all" on every
+ * linked case; false if action is none of these (nothing done). */
+bool case_incident_post(struct web_request *r, const char *reference, const char *action,
+                        const struct desk_command *cmd);
 void page_schools(struct web_request *r, const char *rest);         /* page_schools.c */
 void page_report(struct web_request *r, const char *rest);          /* page_report.c */
 void page_status(struct web_request *r, const char *rest);          /* page_status.c */
