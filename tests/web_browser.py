@@ -164,6 +164,28 @@ def run(sam, priya, shots):
           settled(lambda: subject in priya.find_element(By.ID, "queue").text))
     check("still without a reload", 42, priya.execute_script("return window.caselogStay;"))
 
+    # An outage: Sam makes the new case a major incident, links the hostile case to it
+    # from its page, and sends one update to both schools.
+    new_ref = settled(lambda: priya.find_element(
+        By.XPATH, '//section[@id="queue"]//tr[td[contains(., "%s")]]//a' % subject).text)
+    sam.get(base + "/case/" + new_ref)
+    submit(sam, "link", {"refs": hostile.lower()}, "linked")
+    check("the incident counts its linked case", True,
+          "1 linked case" in sam.find_element(By.CSS_SELECTOR, "dl.fields").text)
+    form = sam.find_element(By.CSS_SELECTOR, 'form[action$="/comment"]')
+    form.find_element(By.NAME, "text").send_keys("The projectors are being replaced across the trust. " + env["WB_TAG"])
+    form.find_element(By.CSS_SELECTOR, 'input[name="all"]').click()
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    settled_wait(sam, 30, poll_frequency=0.1).until(lambda d: d.current_url.endswith("done=comment_all"))
+    check("the update went to every linked case", True, "every open linked case" in sam.find_element(By.CSS_SELECTOR, ".notice.done").text)
+    sam.set_window_size(1360, 1900)
+    sam.save_screenshot(os.path.join(shots, "incident.png"))
+    sam.set_window_size(1360, 900)
+    sam.get(base + "/case/" + hostile)
+    check("the linked case names its incident", True, new_ref in sam.find_element(By.CSS_SELECTOR, "dl.fields").text)
+    check("and carries the update", True,
+          "projectors are being replaced" in sam.find_element(By.CSS_SELECTOR, "section.thread").text)
+
     # Hostile mail is text.
     sam.get(base + "/case/" + hostile)
     thread = sam.find_element(By.CSS_SELECTOR, "section.thread")

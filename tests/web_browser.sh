@@ -2,7 +2,8 @@
 # web_browser: the web desk in a real headless browser (tests/web_browser.py), against
 # the private stack: mail delivered to Dovecot and logged by a running caselogd (IDLE),
 # two staff signed in through PostgreSQL (scram), notices to the school through the SMTP
-# sink. Screenshots of the queue and a case are kept in $CASELOG_BUILD_DIR/web-screenshots.
+# sink; a major incident linked and updated from the case page. Screenshots of the
+# queue, a case and the incident are kept in $CASELOG_BUILD_DIR/web-screenshots.
 . "$(dirname "$0")/lib/harness.sh"
 . "$(dirname "$0")/lib/web_harness.sh"
 w_setup webbrowser
@@ -62,7 +63,9 @@ h_check "the school's notice with Sam's comment reached the SMTP server" 1 "$(h_
 h_check "sent to the requester" 1 "$(grep -l -F "Kyocera today. $tag" "$CASELOG_TEST_SMTP_SPOOL"/*.eml | xargs grep -l '^X-Test-Rcpt-To: t.hughes@riverside-academy.org.uk' | wc -l)"
 h_check "the events record the person" "comment:$sam assigned:$sam resolved:$sam" \
     "$(h_sql "$db" "SELECT string_agg(e.kind || ':' || e.actor, ' ' ORDER BY e.id) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = '$ref' AND e.kind IN ('comment', 'assigned', 'resolved')")"
-h_check "screenshots kept" "yes yes" "$([ -s "$shots/queue.png" ] && echo yes) $([ -s "$shots/case.png" ] && echo yes)"
+h_check "the incident's update recorded on both cases, as Sam" "2 $sam" \
+    "$(h_sql "$db" "SELECT count(*) || ' ' || max(actor) FROM case_events WHERE kind = 'comment' AND data->>'text' LIKE 'The projectors are being replaced%$tag'")"
+h_check "screenshots kept" "yes yes yes" "$([ -s "$shots/queue.png" ] && echo yes) $([ -s "$shots/case.png" ] && echo yes) $([ -s "$shots/incident.png" ] && echo yes)"
 if [ "$failed" -gt 0 ]; then
     echo "--- caselog-web's log"; tail -n 30 "$work/web.log"
     echo "--- caselogd's log"; tail -n 30 "$work/daemon.log"

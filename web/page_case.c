@@ -50,7 +50,7 @@ static void case_fields(struct web_request *r, struct view *v, const struct desk
     view_set(v, "follows", c->follows);
     view_set(v, "parent", c->parent);
     if (c->linked_cases)
-        view_set_int(v, "linked_cases", c->linked_cases);
+        view_setf(v, "linked_cases", "%d linked case%s", c->linked_cases, c->linked_cases == 1 ? "" : "s");
     view_set_bool(v, "confidential", c->confidential);
     case_time(r, v, "received", c->received_at);
     case_time(r, v, "logged", c->logged_at);
