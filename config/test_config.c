@@ -8,9 +8,9 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
+#include "test_config_file.h"
 
 static char *source_path(const char *relative)
 {
@@ -130,15 +130,10 @@ static void test_names_and_loopback(void **state)
 
 static void test_defaults_of_minimal_file(void **state)
 {
-    char path[] = "/tmp/caselog-minimal-XXXXXX";
-    int fd = g_mkstemp(path);
     const char text[] = "desk = { address = \"d@x.example\"; domain = \"x.example\"; };\n"
                         "database = { conninfo = \"dbname=x\"; };\n";
-    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
-    close(fd);
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    struct config *cfg = config_load(path, errors);
-    unlink(path);
+    struct config *cfg = test_config_load_text(text, errors);
     assert_non_null(cfg);
     assert_string_equal(cfg->desk.timezone, "Europe/London");
     assert_string_equal(cfg->desk.reference_prefix, "INC");
@@ -178,18 +173,6 @@ static void test_defaults_of_minimal_file(void **state)
     g_ptr_array_unref(errors);
 }
 
-/* Load text from a temporary file; the file is gone on return. */
-static struct config *load_text(const char *text, GPtrArray *errors)
-{
-    char path[] = "/tmp/caselog-config-XXXXXX";
-    int fd = g_mkstemp(path);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    struct config *cfg = config_load(path, errors);
-    unlink(path);
-    return cfg;
-}
-
 /* fallback_charsets is a list tried in order; the old fallback_charset is a list of one;
  * both at once, an empty list or a charset iconv does not know are errors. */
 static void test_fallback_charsets(void **state)
@@ -208,7 +191,7 @@ static void test_fallback_charsets(void **state)
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
         char *text = g_strconcat(head, rows[i].line, "\n", NULL);
         GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-        struct config *cfg = load_text(text, errors);
+        struct config *cfg = test_config_load_text(text, errors);
         if (rows[i].first) {
             if (!cfg)
                 fail_msg("%s: %s", rows[i].line, (const char *)g_ptr_array_index(errors, 0));
@@ -232,7 +215,7 @@ static void test_mailbox_defaults_and_ignore_case(void **state)
         "  password_env = \"CASELOG_TEST_CONFIG_PW\"; processed_folder = \"\"; } );\n"
         "routing = ( { name = \"census\"; subject = \"census\"; ignore_case = true; } );\n";
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    struct config *cfg = load_text(text, errors);
+    struct config *cfg = test_config_load_text(text, errors);
     assert_non_null(cfg);
     const struct config_mailbox *mb = config_find_mailbox(cfg, "a");
     assert_int_equal(mb->port, 993);
@@ -271,7 +254,7 @@ static void test_sla_settings(void **state)
         "          { type = \"enquiry\"; resolution = \"2d\"; } );\n"
         "report = { response_target = 96; reactivation_max = 2; };\n";
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-    struct config *cfg = load_text(text, errors);
+    struct config *cfg = test_config_load_text(text, errors);
     for (guint i = 0; i < errors->len; i++)
         print_error("%s\n", (const char *)g_ptr_array_index(errors, i));
     assert_non_null(cfg);

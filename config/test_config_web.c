@@ -8,9 +8,9 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
+#include "test_config_file.h"
 
 static const char minimal[] = "desk = { address = \"d@x.example\"; domain = \"x.example\"; };\n"
                               "database = { conninfo = \"dbname=x\"; };\n";
@@ -18,14 +18,9 @@ static const char minimal[] = "desk = { address = \"d@x.example\"; domain = \"x.
 /* Load minimal plus extra from a temporary file; errors collects the problems. */
 static struct config *load_with(const char *extra, GPtrArray *errors)
 {
-    char path[] = "/tmp/caselog-web-config-XXXXXX";
-    int fd = g_mkstemp(path);
     char *text = g_strconcat(minimal, extra, NULL);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    struct config *cfg = test_config_load_text(text, errors);
     g_free(text);
-    struct config *cfg = config_load(path, errors);
-    unlink(path);
     return cfg;
 }
 
