@@ -26,7 +26,7 @@ CONF
 "$CASELOGD" --check-config -c "$conf"
 "$CASELOGD" -c "$conf" --migrate
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
-once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf" "$1"; }
 desk() { local t=$1 who=$2; shift 2; at "$t" "$CASELOG" -c "$conf" --as "$who" "$@"; }
 q() { h_sql "$db" "$1"; }
 domain="ysgol-$tag.sch.uk"

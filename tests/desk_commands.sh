@@ -18,7 +18,7 @@ h_write_config "$conf" "$db" "$folder"
 h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('bob', 'Bob Evans', 'bob@desk.example.org')" >/dev/null
 "$CASELOG" -c "$conf" schools import "$harness_top/packaging/demo-schools.csv" >/dev/null
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
-once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf" "$1"; }
 desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as bob "$@"; }
 mail_in() { # TIME FILE MESSAGE-ID SUBJECT BODY [FROM]
     printf 'From: %s\r\nTo: servicedesk@desk.example.org\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: %s\r\n\r\n%s\r\n' \

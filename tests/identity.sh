@@ -156,7 +156,7 @@ h_check "Sam (admin) reprocesses it: a case, the unlogged row gone" "1 0" \
 #     copies the desk in is kept on the case as theirs and changes nothing (it is not
 #     the school answering a hold, confirming or reopening); never mailed a school's
 #     notice ---
-once() { "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf"; }
 as priya hold "$ref" --reason awaiting_customer "Which printer is it?" >/dev/null
 mail_in "$work/4.eml" "$tag-4@desk.example.org" "Re: [$ref] Printer jam $tag" "I have rung the school: they will reply." \
     "Priya Shah <Priya.Shah@desk.example.org>"

@@ -18,7 +18,7 @@ conf="$work/caselog.conf"
 h_write_config "$conf" "$db" "$folder"
 "$CASELOGD" -c "$conf" --migrate
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
-once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf" "$1"; }
 "$CASELOG" -c "$conf" staff add "$gwen" --name "Gwen Ŵyn" --email "gwen.$tag@desk.example.org" >/dev/null
 sed "s/user=[^ \"]*/user=$gwen/" "$conf" > "$work/gwen.conf"
 desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$work/gwen.conf" "$@"; }

@@ -21,7 +21,7 @@ conf="$work/caselog.conf"
 
 # at TIME CMD...: run CMD with the clock set to TIME (desk time, March: UTC).
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
-once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf" "$1"; }
 desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as alice "$@"; }
 # mail_in TIME FILE MESSAGE-ID SUBJECT BODY [extra headers]: the school's mail arrives at TIME.
 mail_in() {

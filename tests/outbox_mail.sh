@@ -14,7 +14,7 @@ tag="ob$$x$RANDOM"
 h_write_config "$work/caselog.conf" "$db" "$folder"
 echo 'limits = { auto_mail_per_sender_per_hour = 3; };' >> "$work/caselog.conf"
 "$CASELOGD" -c "$work/caselog.conf" --migrate
-once() { "$CASELOGD" -c "$work/caselog.conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$work/caselog.conf"; }
 mail() { # FILE MESSAGE-ID SUBJECT [extra header lines]
     printf 'From: Mrs Helen Price <h.price@oakfield-primary.sch.uk>\r\nTo: servicedesk@desk.example.org\r\nSubject: %s\r\nMessage-ID: <%s>\r\n%sDate: Tue, 3 Mar 2026 10:00:00 +0000\r\n\r\nThe hall projector shows no signal.\r\n' "$3" "$2" "${4:-}" > "$1"
 }

@@ -27,7 +27,7 @@ PY
 # The engineer the desk's commands act as (--as names a staff member).
 h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('alice', 'Alice Hughes', 'alice@desk.example.org')" >/dev/null
 "$STACK/imap_append.sh" desk "$b" >/dev/null # the second mailbox's folder exists from the start
-once() { "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf"; }
 msg() { # FILE FROM MESSAGE-ID SUBJECT BODY [extra headers]
     printf 'From: %s\r\nTo: servicedesk@desk.example.org\r\nSubject: %s\r\nMessage-ID: %s\r\n%sDate: Tue, 3 Mar 2026 10:00:00 +0000\r\n\r\n%s\r\n' \
         "$2" "$4" "$3" "${6:-}" "$5" > "$1"

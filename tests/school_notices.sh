@@ -16,7 +16,7 @@ conf="$work/caselog.conf"
 h_write_config "$conf" "$db" "$folder"
 "$CASELOGD" -c "$conf" --migrate
 at() { local t=$1; shift; CASELOG_NOW="$t" "$@"; }
-once() { at "$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf" "$1"; }
 alice="alice_$tag" # roles are the cluster's: a name of this run's own
 desk() { local t=$1; shift; at "$t" "$CASELOG" -c "$conf" --as "$alice" "$@"; }
 q() { h_sql "$db" "$1"; }

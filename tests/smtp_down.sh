@@ -15,7 +15,7 @@ port=$(h_free_port)
 tls_port=$(h_free_port)
 sed -i "s/port = $CASELOG_TEST_SMTP_PORT;/port = $port;/" "$conf"
 "$CASELOGD" -c "$conf" --migrate
-once() { CASELOG_NOW="$1" "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf" "$1"; }
 state() { h_sql "$db" "SELECT state || '|' || attempts FROM outbox WHERE template = 'acknowledgement'"; }
 
 printf 'From: Mrs Helen Price <h.price@oakfield-primary.sch.uk>\r\nTo: servicedesk@desk.example.org\r\nSubject: Boiler room PC %s\r\nMessage-ID: <%s@oakfield-primary.sch.uk>\r\n\r\nIt will not boot.\r\n' "$tag" "$tag" > "$work/1.eml"

@@ -17,7 +17,7 @@ echo 'limits = { max_message_size = "3M"; auto_mail_per_sender_per_hour = 100; a
 # The engineer the desk's commands act as (--as names a staff member).
 h_sql "$db" "INSERT INTO staff (role_name, display_name, email) VALUES ('alice', 'Alice Hughes', 'alice@desk.example.org')" >/dev/null
 mk() { /usr/bin/python3 "$harness_top/tests/lib/mk_mail.py" "$@"; }
-once() { "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf"; }
 desk() { "$CASELOG" -c "$conf" --as alice "$@"; }
 append() { "$STACK/imap_append.sh" desk "$folder" "$@" >/dev/null; }
 q() { h_sql "$db" "$1"; }

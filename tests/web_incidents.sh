@@ -30,7 +30,7 @@ open(sys.argv[1], "wb").write(bytes(m))
 PY
     "$STACK/imap_append.sh" desk "$folder" "$work/m$i.eml" >/dev/null
 done
-once() { "$CASELOGD" -c "$conf" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }; }
+once() { h_once "$conf"; }
 once
 mapfile -t refs < <(h_sql "$db" "SELECT reference FROM cases WHERE subject LIKE 'Nobody can log in ($tag %' ORDER BY subject")
 h_check "four cases logged" 4 "${#refs[@]}"
@@ -64,7 +64,7 @@ h_check "a linked case names its parent and offers to unlink" "1 1" \
 h_check "and no box for every linked case" 0 "$(grep -c 'name="all"' "$work/child.html")"
 
 # --- a comment on every linked case ---
-update="Update ($tag): the sign-in service is back for most schools. Diolch i chi — £0 cost."
+update="Update ($tag): the sign-in service is back for most schools (学校). Diolch i chi — £0 cost."
 h_check "an internal note cannot go to every case (400)" "400 " \
     "$(post -d visibility=internal -d all=1 --data-urlencode "text=$update" "$base/case/$parent/comment")"
 h_check "the comment from a linked case: refused (409)" "409 " \

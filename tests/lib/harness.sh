@@ -114,6 +114,15 @@ h_summary() {
     [ "$failed" -eq 0 ]
 }
 
+# h_once CONF [TIME]: one `caselogd --once` on CONF (its clock at TIME when given),
+# its log appended to $work/daemon.log; if it fails, the log's last lines are printed
+# and the test ends.
+h_once() {
+    local -a clock=()
+    [ $# -ge 2 ] && clock=(env "CASELOG_NOW=$2")
+    "${clock[@]}" "$CASELOGD" -c "$1" --once 2>>"$work/daemon.log" || { tail -20 "$work/daemon.log"; exit 1; }
+}
+
 # h_received [FILTERS]: how many mails the SMTP sink received that match (--rcpt, --cc,
 # --subject, --body, --header NAME:VALUE ...), each read strictly as UTF-8
 # (tests/lib/smtp_read.py; --show prints them).
