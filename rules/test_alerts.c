@@ -9,17 +9,14 @@
 
 #include "alerts.h"
 #include "calendar.h"
+#include "test_desk_week.h"
 #include "test_times.h"
 
 static struct calendar *desk_calendar(void)
 {
-    struct config_hours h = { .holidays = HOLIDAYS_ENGLAND_AND_WALES };
-    for (int day = 0; day < 5; day++)
-        h.week[day] = (struct day_hours){ 1, { { 8 * 60, 18 * 60 } } };
-    GError *error = NULL;
-    struct calendar *cal = calendar_new("Europe/London", &h, &error);
-    assert_non_null(cal);
-    return cal;
+    struct config_hours h = { 0 };
+    test_desk_week(&h);
+    return test_calendar_of(&h);
 }
 
 static struct config_alert_queue ict = { .queue = "ICT", .to = "ict-team@desk.example.org",

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "test_desk_week.h"
 #include "lifecycle.h"
 #include "test_times.h"
 
@@ -27,14 +28,10 @@ static struct calendar *desk_calendar(int friday_close_min)
     static struct date_range closures[2];
     closures[0] = (struct date_range){ julian(2026, 12, 24), julian(2026, 12, 24) };
     closures[1] = (struct date_range){ julian(2026, 12, 29), julian(2026, 12, 31) };
-    struct config_hours h = { .holidays = HOLIDAYS_ENGLAND_AND_WALES, .closures = closures, .n_closures = 2 };
-    for (int day = 0; day < 5; day++)
-        h.week[day] = (struct day_hours){ 1, { { 8 * 60, 18 * 60 } } };
+    struct config_hours h = { .closures = closures, .n_closures = 2 };
+    test_desk_week(&h);
     h.week[4].periods[0].end_min = friday_close_min;
-    GError *error = NULL;
-    struct calendar *cal = calendar_new("Europe/London", &h, &error);
-    assert_non_null(cal);
-    return cal;
+    return test_calendar_of(&h);
 }
 
 static struct duration dur(const char *text)
@@ -211,13 +208,9 @@ static struct calendar *summer_calendar(void)
                                      .dates = { julian(2026, 7, 22), julian(2026, 9, 1) } };
     for (int day = 0; day < 5; day++)
         summer.week[day] = (struct day_hours){ 1, { { 9 * 60, 15 * 60 } } };
-    struct config_hours h = { .holidays = HOLIDAYS_ENGLAND_AND_WALES, .profiles = &summer, .n_profiles = 1 };
-    for (int day = 0; day < 5; day++)
-        h.week[day] = (struct day_hours){ 1, { { 8 * 60, 18 * 60 } } };
-    GError *error = NULL;
-    struct calendar *cal = calendar_new("Europe/London", &h, &error);
-    assert_non_null(cal);
-    return cal;
+    struct config_hours h = { .profiles = &summer, .n_profiles = 1 };
+    test_desk_week(&h);
+    return test_calendar_of(&h);
 }
 
 static void test_profiles(void **state)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "test_desk_week.h"
 #include "lifecycle.h"
 #include "sla.h"
 #include "test_times.h"
@@ -163,12 +164,10 @@ static int desk_setup(void **state)
         duration_parse(targets[i][1], &cfg.priorities[i].resolution);
     }
     duration_parse("5d", &cfg.closure.reopen_window);
-    struct config_hours h = { .holidays = HOLIDAYS_ENGLAND_AND_WALES };
-    for (int day = 0; day < 5; day++)
-        h.week[day] = (struct day_hours){ 1, { { 8 * 60, 18 * 60 } } };
-    GError *error = NULL;
-    cal = calendar_new("Europe/London", &h, &error);
-    return cal ? 0 : -1;
+    struct config_hours h = { 0 };
+    test_desk_week(&h);
+    cal = test_calendar_of(&h);
+    return 0;
 }
 
 static int desk_teardown(void **state)
